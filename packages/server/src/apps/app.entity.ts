@@ -1,0 +1,52 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DEFAULT_API_VERSION } from '@vk-payments/shared';
+
+/** A VK Mini App that sells for votes (DESIGN.md §5). */
+@ObjectType('App', { description: 'A VK Mini App selling for votes. Its secret key is never readable; see settings.secretKeyHint.' })
+@Entity({ tableName: 'apps' })
+export class App {
+  [OptionalProps]?: 'notificationUrl' | 'apiVersion' | 'published' | 'votesPaymentsEnabled' | 'createdAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** VK's id of the app: the `app_id` of every notification. */
+  @Field(() => Int)
+  @Property({ type: new BigIntType('number'), unique: true })
+  vkAppId!: number;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 255 })
+  name!: string;
+
+  /** VK's protected key ("Защищённый ключ"). Never leaves the server: hidden from serialisation. */
+  @Property({ type: 'string', length: 255, hidden: true })
+  secretKey!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 2048, nullable: true })
+  notificationUrl: string | null = null;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 16 })
+  apiVersion: string = DEFAULT_API_VERSION;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  published: boolean = false;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  votesPaymentsEnabled: boolean = false;
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}
+
+/** What the API may show of the secret: its last four characters (DESIGN.md §5). */
+export function secretKeyHint(secret: string): string {
+  return `••••${secret.slice(-4)}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * The catalog VK asks about: items (get_item) and subscription plans (get_subscription).
+ * Limits come from PROTOCOL.md §3 so that every stored item is one VK accepts.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { ITEM_LIMITS, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';
+import { z } from 'zod';
+import { parseInput } from '../graphql/errors.js';
+import type { ItemRecord, PlanRecord } from '../notifications/store.js';
+import { CatalogItem } from './catalog-item.entity.js';
+import { SubscriptionPlan } from './subscription-plan.entity.js';
+
+const itemId = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(ITEM_LIMITS.itemMaxLength, `must be at most ${ITEM_LIMITS.itemMaxLength} characters`);
+const title = z.string().trim().min(1, 'must not be empty').max(ITEM_LIMITS.titleMaxLength, `must be at most ${ITEM_LIMITS.titleMaxLength} characters (VK's limit)`);
+const votes = z.number().int('must be a whole number of votes').min(1, 'must be at least 1 vote');
+const photoUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).nullish();
+const expiration = z
+  .number()
+  .int()
+  .refine((s) => s === 0 || (s >= ITEM_LIMITS.expirationMin && s <= ITEM_LIMITS.expirationMax), {
+    error: `must be 0 (no caching) or ${ITEM_LIMITS.expirationMin}–${ITEM_LIMITS.expirationMax} seconds`,
+  })
+  .nullish();
+
+export const catalogItemInput = z
+  .object({
+    itemId,
+    title,
+    price: votes,
+    photoUrl,
+    discount: z.number().int().min(0, 'must not be negative').nullish(),
+    expiration,
+    active: z.boolean().nullish(),
+  })
+  .refine((i) => i.discount == null || i.discount < i.price, { error: 'must be less than the price', path: ['discount'] });
+
+export const subscriptionPlanInput = z.object({
+  itemId,
+  title,
+  price: votes,
+  period: z.number().refine((p) => (SUBSCRIPTION_PERIODS as readonly number[]).includes(p), {
+    error: `must be one of ${SUBSCRIPTION_PERIODS.join(', ')} days`,
+  }),
+  photoUrl,
+  trialDuration: z.number().int().min(0, 'must not be negative').nullish(),
+  expiration,
+  active: z.boolean().nullish(),
+});
+
+export type CatalogItemInputData = z.input<typeof catalogItemInput>;
+export type SubscriptionPlanInputData = z.input<typeof subscriptionPlanInput>;
+
+export async function findItem(em: EntityManager, appId: number, itemId: string): Promise<ItemRecord | null> {
+  return em.findOne(CatalogItem, { app: appId, itemId });
+}
+
+export async function findPlan(em: EntityManager, appId: number, itemId: string): Promise<PlanRecord | null> {
+  return em.findOne(SubscriptionPlan, { app: appId, itemId });
+}
+
+export async function upsertItem(em: EntityManager, appId: number, input: CatalogItemInputData): Promise<CatalogItem> {
+  const data = parseInput(catalogItemInput, input);
+  const item = (await em.findOne(CatalogItem, { app: appId, itemId: data.itemId })) ?? em.create(CatalogItem, { app: appId, itemId: data.itemId, title: data.title, price: data.price });
+  em.assign(item, {
+    title: data.title,
+    price: data.price,
+    photoUrl: data.photoUrl ?? null,
+    discount: data.discount ?? null,
+    expiration: data.expiration ?? null,
+    active: data.active ?? true,
+  });
+  await em.flush();
+  return item;
+}
+
+export async function deleteItem(em: EntityManager, appId: number, itemId: string): Promise<boolean> {
+  return (await em.nativeDelete(CatalogItem, { app: appId, itemId })) > 0;
+}
+
+export async function upsertPlan(em: EntityManager, appId: number, input: SubscriptionPlanInputData): Promise<SubscriptionPlan> {
+  const data = parseInput(subscriptionPlanInput, input);
+  const plan =
+    (await em.findOne(SubscriptionPlan, { app: appId, itemId: data.itemId })) ??
+    em.create(SubscriptionPlan, { app: appId, itemId: data.itemId, title: data.title, price: data.price, period: data.period });
+  em.assign(plan, {
+    title: data.title,
+    price: data.price,
+    period: data.period,
+    photoUrl: data.photoUrl ?? null,
+    trialDuration: data.trialDuration ?? null,
+    expiration: data.expiration ?? null,
+    active: data.active ?? true,
+  });
+  await em.flush();
+  return plan;
+}

@@ -1,0 +1,73 @@
+/**
+ * The one typed configuration, read from the environment once at start (DESIGN.md §3).
+ * Nothing else reads `process.env`. A bad value stops the start with a message naming the variable.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export type Database =
+  | { dialect: 'sqlite'; path: string }
+  | { dialect: 'postgresql'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: Database;
+  /** The root token given by the operator; when absent one is generated at first start. */
+  adminToken: string | undefined;
+  publicUrl: string | undefined;
+  corsOrigins: string[];
+  logRetentionDays: number;
+  demo: boolean;
+}
+
+export const DEFAULT_SQLITE_PATH = './data/vk-payments.sqlite';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url({ protocol: /^https?$/ });
+
+const env = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().optional(),
+  VKP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  VKP_PUBLIC_URL: url.optional(),
+  VKP_CORS_ORIGINS: z.string().optional(),
+  VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  VKP_DEMO: z.enum(['0', '1']).default('1'),
+});
+
+/**
+ * `DATABASE_URL`: unset → the embedded SQLite file; `postgres://…`/`postgresql://…` → PostgreSQL;
+ * `sqlite:PATH` or `file:PATH` → a SQLite file elsewhere.
+ */
+function parseDatabase(value: string | undefined): Database {
+  if (value === undefined || value === '') return { dialect: 'sqlite', path: resolve(DEFAULT_SQLITE_PATH) };
+  if (/^postgres(ql)?:\/\//.test(value)) return { dialect: 'postgresql', url: value };
+  const file = /^(sqlite|file):(.+)$/.exec(value);
+  if (file?.[2]) return { dialect: 'sqlite', path: resolve(file[2]) };
+  throw new ConfigError('DATABASE_URL: expected postgres://…, sqlite:PATH or file:PATH');
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabase(e.DATABASE_URL),
+    adminToken: e.VKP_ADMIN_TOKEN,
+    publicUrl: e.VKP_PUBLIC_URL?.replace(/\/+$/, ''),
+    corsOrigins: (e.VKP_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
+    demo: e.VKP_DEMO === '1',
+  };
+}

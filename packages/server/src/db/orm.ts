@@ -1,0 +1,75 @@
+/**
+ * Opens the database: the embedded SQLite file (libsql, WAL) or PostgreSQL, with the same entities and
+ * dialect-specific migrations. No schema sync at runtime: the schema comes only from migrations.
+ */
+import 'reflect-metadata';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Database } from '../config.js';
+import { ENTITIES } from './entities.js';
+import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
+
+export type Orm = MikroORM;
+
+interface RawSqlite {
+  exec(sql: string): void;
+}
+
+function options(database: Database): Options {
+  const common = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    ensureDatabase: false,
+    debug: false,
+  } satisfies Options;
+  if (database.dialect === 'postgresql') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: database.url,
+      pool: { min: 0, max: 10 },
+      migrations: { migrationsList: POSTGRESQL_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    };
+  }
+  return {
+    ...common,
+    driver: LibSqlDriver,
+    dbName: database.path,
+    pool: {
+      // The libsql dialect opens a fresh connection every ~10 s, so per-connection pragmas go here.
+      // busy_timeout lets a second process (CLI, another instance) wait for the write lock instead of failing.
+      afterCreate: (conn: RawSqlite, done: (err: Error | null, conn: RawSqlite) => void) => {
+        try {
+          conn.exec('pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = normal');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    migrations: { migrationsList: SQLITE_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+  };
+}
+
+export async function openOrm(database: Database): Promise<Orm> {
+  const orm = await MikroORM.init(options(database));
+  if (database.dialect === 'sqlite') {
+    // WAL is a property of the file: readers never block the writer, and it survives restarts.
+    await orm.em.getConnection().execute('pragma journal_mode = wal');
+  }
+  return orm;
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+export function isPostgres(orm: Orm): boolean {
+  return orm.config.get('driver') === PostgreSqlDriver;
+}

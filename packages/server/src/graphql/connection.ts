@@ -1,0 +1,92 @@
+/**
+ * Relay-style cursor connections (DESIGN.md §6): newest first by id, `first`/`after`, `totalCount`.
+ * The cursor is opaque to clients (an encoded id), so the ordering can change without breaking them.
+ */
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ApiError } from './errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionShape<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Declares `<Name>Edge` and `<Name>Connection` object types for a node type. */
+export function Connection<T extends object>(name: string, node: ClassType<T>): ClassType<ConnectionShape<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(() => node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [EdgeType])
+    edges!: Edge<T>[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'How many match the filter, over all pages.' })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+const encodeCursor = (id: number): string => Buffer.from(`id:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const m = /^id:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new ApiError('BAD_USER_INPUT', 'after: not a cursor from this list', { field: 'after' });
+  return Number(m[1]);
+}
+
+export async function paginate<T extends { id: number }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  { first, after }: PageArgs,
+): Promise<ConnectionShape<T>> {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new ApiError('BAD_USER_INPUT', `first: must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
+  }
+  const page = after ? ({ $and: [where, { id: { $lt: decodeCursor(after) } }] } as FilterQuery<T>) : where;
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, page, { orderBy: { id: 'desc' } as never, limit: size + 1 }),
+    em.count(entity, where),
+  ]);
+  const nodes = rows.slice(0, size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return { edges, totalCount, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+}

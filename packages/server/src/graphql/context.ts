@@ -1,0 +1,14 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Principal } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+
+/** Per-request GraphQL context: a forked EntityManager and who is calling. */
+export interface Context {
+  em: EntityManager;
+  principal: Principal | null;
+  /** Why a token that was sent was not accepted. */
+  authError?: string;
+  config: Config;
+  /** Where this server is reached: VKP_PUBLIC_URL, or the address it listens on. */
+  baseUrl: string;
+}

@@ -1,0 +1,78 @@
+import type { NotificationKind } from '@vk-payments/shared';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { getApp } from '../apps/apps.service.js';
+import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
+import type { Context } from '../graphql/context.js';
+import { NotificationTypeEnum } from '../graphql/enums.js';
+import { ApiError, notFound } from '../graphql/errors.js';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
+import { logWhere } from './logs.service.js';
+import { NotificationLog } from './notification-log.entity.js';
+
+@InputType()
+export class NotificationLogFilter {
+  @Field(() => [NotificationTypeEnum], { nullable: true })
+  types?: NotificationKind[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  test?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only answers with this VK error code.' })
+  errorCode?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: successes only; false: errors only.' })
+  ok?: boolean | null;
+
+  @Field(() => Int, { nullable: true })
+  vkUserId?: number | null;
+
+  @Field(() => String, { nullable: true })
+  orderId?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  from?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  to?: Date | null;
+}
+
+@ObjectType()
+export class NotificationLogConnection extends Connection('NotificationLog', NotificationLog) {}
+
+@Authorized()
+@Resolver(() => NotificationLog)
+export class LogsResolver {
+  @Query(() => NotificationLogConnection, { description: 'Requests VK sent to the endpoint and our answers, newest first.' })
+  async notificationLogs(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('filter', () => NotificationLogFilter, { nullable: true }) filter: NotificationLogFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() { em }: Context,
+  ): Promise<ConnectionShape<NotificationLog>> {
+    const app = await getApp(em, vkAppId);
+    return paginate(em, NotificationLog, logWhere(app.id, filter ?? {}), page);
+  }
+
+  @Query(() => NotificationLog)
+  async notificationLog(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<NotificationLog> {
+    if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', 'id: not a notification log id', { field: 'id' });
+    const row = await em.findOne(NotificationLog, { id: Number(id) });
+    if (!row) throw notFound(`notification log ${id}`);
+    return row;
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() row: NotificationLog): string {
+    return String(row.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when we answered with a response, not an error.' })
+  ok(@Root() row: NotificationLog): boolean {
+    return row.errorCode === null;
+  }
+
+  @FieldResolver(() => JSONScalar, { description: 'Our answer exactly as sent, parsed.' })
+  response(@Root() row: NotificationLog): unknown {
+    return JSON.parse(row.response);
+  }
+}

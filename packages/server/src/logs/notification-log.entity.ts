@@ -1,0 +1,84 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { NotificationTypeEnum } from '../graphql/enums.js';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import type { NotificationKind } from '@vk-payments/shared';
+import { App } from '../apps/app.entity.js';
+
+/**
+ * One request VK (or anyone) posted to the endpoint, with our answer — written for every request,
+ * including unknown apps, bad signatures and unparsable bodies (DESIGN.md §4). Never holds the secret.
+ */
+@ObjectType('NotificationLog', { description: 'One request to the notification endpoint and our answer.' })
+@Entity({ tableName: 'notification_logs' })
+@Index({ name: 'notification_logs_app_received_idx', properties: ['app', 'receivedAt'] })
+@Index({ name: 'notification_logs_app_type_idx', properties: ['app', 'notificationType'] })
+@Index({ name: 'notification_logs_app_error_idx', properties: ['app', 'errorCode'] })
+@Index({ name: 'notification_logs_app_user_idx', properties: ['app', 'vkUserId'] })
+@Index({ name: 'notification_logs_app_order_idx', properties: ['app', 'orderId'] })
+export class NotificationLog {
+  [OptionalProps]?: 'app' | 'vkAppId' | 'rawType' | 'notificationType' | 'test' | 'vkUserId' | 'orderId' | 'subscriptionId' | 'errorCode' | 'signatureValid';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Null when `app_id` named no app of ours. */
+  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade' })
+  app: Rel<App> | null = null;
+
+  /** `app_id` as sent, when it was a number. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  vkAppId: number | null = null;
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  receivedAt!: Date;
+
+  /** `notification_type` as sent, even when it is not one VK defines. */
+  @Field(() => String, { nullable: true, description: 'notification_type exactly as sent.' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  rawType: string | null = null;
+
+  @Field(() => NotificationTypeEnum, { nullable: true })
+  @Property({ type: 'string', length: 32, nullable: true })
+  notificationType: NotificationKind | null = null;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  test: boolean = false;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: new BigIntType('number'), nullable: true })
+  vkUserId: number | null = null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 32, nullable: true })
+  orderId: string | null = null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 64, nullable: true })
+  subscriptionId: string | null = null;
+
+  /** The decoded request fields, `sig` included; or `{ _raw }` when the body could not be read as a form. */
+  @Field(() => JSONScalar, { description: 'The decoded request fields, sig included.' })
+  @Property({ type: 'json' })
+  request!: Record<string, unknown>;
+
+  /** Our answer exactly as sent (JSON text: VK's ids may exceed 2^53). */
+  @Property({ type: 'text' })
+  response!: string;
+
+  /** VK error code of our answer; null when it was a success. */
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  errorCode: number | null = null;
+
+  /** Null when the signature was never checked (unreadable body, unknown app). */
+  @Field(() => Boolean, { nullable: true })
+  @Property({ type: 'boolean', nullable: true })
+  signatureValid: boolean | null = null;
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  durationMs!: number;
+}

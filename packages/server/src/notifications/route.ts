@@ -1,0 +1,73 @@
+/**
+ * `POST /vk/payments`: a thin adapter from HTTP to the pure core. It reads the body as text (any
+ * content type: VK sends form-encoded, PROTOCOL.md §1), runs the core, writes the log row, and only
+ * then answers — HTTP 200 and compact JSON always, even for bodies it cannot read.
+ */
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { handleNotification, type HandledNotification } from './handle.js';
+import type { OrmNotificationStore } from './orm-store.js';
+import { stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
+
+export const NOTIFICATION_PATH = '/vk/payments';
+/** VK's bodies are a few hundred bytes; anything near this is not VK. */
+export const NOTIFICATION_BODY_LIMIT = 64 * 1024;
+
+export interface NotificationRouteOptions {
+  store: OrmNotificationStore;
+}
+
+async function logAndAnswer(
+  store: OrmNotificationStore,
+  logger: FastifyBaseLogger,
+  handled: HandledNotification,
+  receivedAt: Date,
+  started: number,
+): Promise<string> {
+  if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
+  try {
+    await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs: performance.now() - started });
+  } catch (err) {
+    // The answer stands (the payment is already committed); the operator must hear that its log row is missing.
+    logger.error({ err }, 'could not write the notification log row');
+  }
+  return handled.body;
+}
+
+export async function notificationRoute(app: FastifyInstance, { store }: NotificationRouteOptions): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: NOTIFICATION_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.post(NOTIFICATION_PATH, async (req, reply) => {
+    const started = performance.now();
+    const receivedAt = new Date();
+    const handled = await handleNotification(typeof req.body === 'string' ? req.body : '', { store, now: () => receivedAt });
+    const body = await logAndAnswer(store, req.log, handled, receivedAt, started);
+    return reply.code(200).type('application/json; charset=utf-8').send(body);
+  });
+
+  // Bodies Fastify refuses before the handler (too large, unreadable) still get VK JSON and a log row.
+  app.setErrorHandler(async (err, req, reply) => {
+    const started = performance.now();
+    const message = (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body is larger than ${NOTIFICATION_BODY_LIMIT} bytes` : 'body could not be read';
+    const answer = toVkErrorAnswer(new VkError('BAD_REQUEST', message));
+    const handled: HandledNotification = {
+      answer,
+      body: stringifyAnswer(answer),
+      log: {
+        appId: null,
+        vkAppId: null,
+        rawType: null,
+        notificationType: null,
+        test: false,
+        vkUserId: null,
+        orderId: null,
+        subscriptionId: null,
+        request: { _unreadable: message, contentLength: req.headers['content-length'] ?? null },
+        errorCode: answer.error.error_code,
+        signatureValid: null,
+      },
+    };
+    const body = await logAndAnswer(store, req.log, handled, new Date(), started);
+    return reply.code(200).type('application/json; charset=utf-8').send(body);
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * What the notification core needs from storage. The core is pure over this interface; the real
+ * implementation (`orm-store.ts`) writes through MikroORM, and tests use that same implementation.
+ */
+import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
+
+export interface AppRecord {
+  id: number;
+  vkAppId: number;
+  secretKey: string;
+  apiVersion: string;
+}
+
+export interface ItemRecord {
+  itemId: string;
+  title: string;
+  price: number;
+  photoUrl: string | null;
+  /** Items only: plans have no discount. */
+  discount?: number | null;
+  expiration: number | null;
+  active: boolean;
+}
+
+export interface PlanRecord extends ItemRecord {
+  period: number;
+  trialDuration: number | null;
+}
+
+export interface OrderDraft {
+  appId: number;
+  test: boolean;
+  orderId: string;
+  vkUserId: number;
+  receiverId: number | null;
+  itemId: string;
+  title: string;
+  price: number;
+  discount: number | null;
+  vkDate: Date | null;
+}
+
+export interface SubscriptionState {
+  appId: number;
+  test: boolean;
+  subscriptionId: string;
+  vkUserId: number;
+  itemId: string;
+  price: number | null;
+  status: SubscriptionStatus;
+  nextBillTime: Date | null;
+  cancelReason: CancelReason | null;
+  pendingCancel: boolean;
+}
+
+export interface ChargeDraft extends SubscriptionState {
+  /** One charge per billing period: the `next_bill_time` as sent ('' when absent). */
+  billingKey: string;
+  title: string;
+  price: number;
+}
+
+/** Our side of a recorded payment. */
+export interface Recorded {
+  appOrderId: number;
+}
+
+export interface NotificationStore {
+  findApp(vkAppId: number): Promise<AppRecord | null>;
+  findCatalogItem(appId: number, itemId: string): Promise<ItemRecord | null>;
+  findSubscriptionPlan(appId: number, itemId: string): Promise<PlanRecord | null>;
+  findOrder(appId: number, test: boolean, orderId: string): Promise<Recorded | null>;
+  /** Records the order once; a repeat (even a concurrent one) returns the first record. */
+  recordOrder(draft: OrderDraft): Promise<Recorded>;
+  /** Marks the order refunded (once); null when there is no such order. */
+  refundOrder(appId: number, test: boolean, orderId: string, at: Date): Promise<Recorded | null>;
+  findSubscriptionCharge(appId: number, test: boolean, subscriptionId: string, billingKey: string): Promise<Recorded | null>;
+  /** Stores the subscription's state and its charge in one transaction, once per billing key. */
+  recordSubscriptionCharge(draft: ChargeDraft): Promise<Recorded>;
+  updateSubscription(state: SubscriptionState): Promise<void>;
+}

@@ -1,0 +1,64 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { SubscriptionStatusEnum } from '../graphql/enums.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
+import { App } from '../apps/app.entity.js';
+
+/** A user's subscription as VK last reported it; its charges are Transactions (PROTOCOL.md §3). */
+@ObjectType('Subscription', { description: "A user's subscription as VK last reported it." })
+@Entity({ tableName: 'subscriptions' })
+@Unique({ properties: ['app', 'test', 'subscriptionId'] })
+export class Subscription {
+  [OptionalProps]?: 'nextBillTime' | 'cancelReason' | 'pendingCancel' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  app!: Rel<App>;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 64 })
+  subscriptionId!: string;
+
+  @Field(() => Int)
+  @Property({ type: new BigIntType('number') })
+  vkUserId!: number;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 64 })
+  itemId!: string;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  price!: number;
+
+  @Field(() => SubscriptionStatusEnum)
+  @Property({ type: 'string', length: 16 })
+  status!: SubscriptionStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  nextBillTime: Date | null = null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 32, nullable: true })
+  cancelReason: CancelReason | null = null;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  pendingCancel: boolean = false;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  test!: boolean;
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  updatedAt: Date = new Date();
+}

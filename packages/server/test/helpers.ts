@@ -1,0 +1,122 @@
+/**
+ * Test fixtures over real storage: a fresh SQLite file or a fresh PostgreSQL database per call, and a
+ * real HTTP server on a free port. PostgreSQL is required (CI starts it); set VKP_TEST_SKIP_POSTGRES=1
+ * only to run the SQLite half on a machine without it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config, type Database } from '../src/config.js';
+import { migrate, openOrm, type Orm } from '../src/db/orm.js';
+import { createServer, type VkPaymentsServer } from '../src/http/server.js';
+import { signParams } from '../src/notifications/signature.js';
+
+export type Dialect = Database['dialect'];
+
+export const PG_ADMIN_URL = process.env.VKP_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DIALECTS: Dialect[] = process.env.VKP_TEST_SKIP_POSTGRES === '1' ? ['sqlite'] : ['sqlite', 'postgresql'];
+
+export interface TestDatabase {
+  database: Database;
+  drop(): Promise<void>;
+}
+
+let admin: Promise<Orm> | undefined;
+
+/** A new, empty database of the dialect; `drop()` removes it. */
+export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    return { database: { dialect, path: join(mkdtempSync(join(tmpdir(), 'vkp-test-')), 'db.sqlite') }, drop: async () => {} };
+  }
+  admin ??= openOrm({ dialect: 'postgresql', url: PG_ADMIN_URL });
+  const conn = (await admin).em.getConnection();
+  const name = `vkp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await conn.execute(`create database ${name}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    database: { dialect, url: url.toString() },
+    drop: async () => {
+      await conn.execute(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/** A migrated ORM on a fresh database. */
+export async function migratedOrm(dialect: Dialect): Promise<{ orm: Orm; close(): Promise<void> }> {
+  const db = await freshDatabase(dialect);
+  const orm = await openOrm(db.database);
+  await migrate(orm);
+  return {
+    orm,
+    close: async () => {
+      await orm.close();
+      await db.drop();
+    },
+  };
+}
+
+export const ROOT_TOKEN = 'test-root-token-0123456789abcdef';
+
+export function testConfig(database: Database, env: Record<string, string> = {}): Config {
+  return { ...loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_DEMO: '0', ...env }), database };
+}
+
+export interface TestServer {
+  url: string;
+  server: VkPaymentsServer;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  /** Posts a form body to the notification endpoint; returns the raw text and the parsed JSON. */
+  notify(body: string | Record<string, string>, contentType?: string): Promise<{ status: number; text: string; json: unknown; contentType: string | null }>;
+  close(): Promise<void>;
+}
+
+export interface GqlResult<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await freshDatabase(dialect);
+  const server = await createServer(testConfig(db.database, env));
+  const url = await server.listen();
+  return {
+    url,
+    server,
+    async gql(query, variables = {}, token = ROOT_TOKEN) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as GqlResult<never>;
+    },
+    async notify(body, contentType = 'application/x-www-form-urlencoded') {
+      const res = await fetch(`${url}/vk/payments`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, text, json, contentType: res.headers.get('content-type') };
+    },
+    async close() {
+      await server.close();
+      await db.drop();
+    },
+  };
+}
+
+export const SECRET = 'AbCdEf0123456789XyZw';
+
+/** A correctly signed notification body for `app_id`, with the fields given. */
+export function signed(fields: Record<string, string | number>, secret = SECRET): Record<string, string> {
+  return signParams(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), secret);
+}

@@ -1,0 +1,12 @@
+/**
+ * `extensions.code` values of GraphQL errors (DESIGN.md §6). Clients switch on these, never on messages.
+ */
+export const API_ERROR_CODES = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ApiErrorCode = keyof typeof API_ERROR_CODES;

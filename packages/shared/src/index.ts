@@ -1,0 +1,4 @@
+export * from './protocol.js';
+export * from './vk-errors.js';
+export * from './api-errors.js';
+export * from './roles.js';
