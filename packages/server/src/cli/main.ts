@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/** The `vk-payments` command (DESIGN.md §9). */
+import { Command, InvalidArgumentError } from 'commander';
+import { listApps, createApp } from '../apps/apps.service.js';
+import { resetRootToken } from '../auth/tokens.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { migrate } from '../db/orm.js';
+import { localAppSecret, withOrm } from './local.js';
+import { serve } from './serve.js';
+import { sign } from './sign.js';
+import { simulate, SimulateError } from './simulate.js';
+
+const print = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer');
+  return Number(value);
+}
+
+let cached: Config | undefined;
+const config = (): Config => (cached ??= loadConfig(process.env));
+
+const program = new Command('vk-payments').description('VK Mini Apps votes-payments server').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('migrate the database and serve the endpoint, GraphQL and health probes')
+  .action(() => serve(config(), print));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() =>
+    withOrm(config(), async (orm) => {
+      const applied = await migrate(orm);
+      print(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+    }),
+  );
+
+const app = program.command('app').description('manage apps');
+app
+  .command('create')
+  .description('register an app')
+  .requiredOption('--vk-app-id <id>', "VK's app id", positiveInt)
+  .requiredOption('--name <name>', 'a name for people')
+  .requiredOption('--secret <key>', "the protected key from VK's panel")
+  .action((o: { vkAppId: number; name: string; secret: string }) =>
+    withOrm(config(), async (orm) => {
+      await migrate(orm);
+      const created = await createApp(orm.em.fork(), { vkAppId: o.vkAppId, name: o.name, secretKey: o.secret });
+      print(`created app ${created.vkAppId} "${created.name}"`);
+    }),
+  );
+app
+  .command('list')
+  .description('list apps')
+  .action(() =>
+    withOrm(config(), async (orm) => {
+      for (const a of await listApps(orm.em.fork())) print(`${a.vkAppId}\t${a.name}\t${a.notificationUrl ?? '(no notification URL)'}`);
+    }),
+  );
+
+program
+  .command('token')
+  .description('root token')
+  .command('reset')
+  .description('revoke stored root tokens and print a new one')
+  .action(() =>
+    withOrm(config(), async (orm) => {
+      await migrate(orm);
+      print(`new root token (shown once): ${await resetRootToken(orm.em.fork())}`);
+    }),
+  );
+
+async function secretFor(o: { secret?: string; app?: number }): Promise<string> {
+  if (o.secret) return o.secret;
+  if (o.app === undefined) throw new SimulateError('pass --secret, or --app to read the secret from the local database');
+  return localAppSecret(config(), o.app);
+}
+
+program
+  .command('sign')
+  .description('print the canonical string (secret masked) and the signature of a notification')
+  .argument('[fields...]', 'name=value pairs')
+  .option('--body <form>', 'a whole form body, e.g. "app_id=1&item=x&sig=…"')
+  .option('--secret <key>', 'the protected key')
+  .option('--app <id>', 'read the protected key of this app from the local database', positiveInt)
+  .action(async (fields: string[], o: { body?: string; secret?: string; app?: number }) => {
+    process.exitCode = sign(o.body, fields, await secretFor(o), print);
+  });
+
+program
+  .command('simulate')
+  .description('sign a notification exactly as VK does, post it, and judge the answer')
+  .argument('<type>', 'get_item, order_status_change, get_subscription, subscription_status_change, or their _test twins')
+  .requiredOption('--app <id>', 'app_id', positiveInt)
+  .option('--item <item>', 'item (get_item, order_status_change) or item_id (subscriptions)')
+  .option('--user <id>', 'user_id', positiveInt, 1)
+  .option('--order <id>', 'order_id (default: random)')
+  .option('--status <status>', 'chargeable, refunded; or active, cancelled for subscriptions')
+  .option('--price <votes>', 'item_price (default: asked from get_item / get_subscription first)', positiveInt)
+  .option('--subscription <id>', 'subscription_id (default: random)')
+  .option('--next-bill-time <unix>', 'next_bill_time (default: now + the period)')
+  .option('--api-version <v>', 'version field; "" for the old format without it', '5.132')
+  .option('--url <url>', 'where to post (default: this server)')
+  .option('--secret <key>', 'the protected key (default: read from the local database)')
+  .action(async (type: string, o: Record<string, string | number | undefined>) => {
+    const c = config();
+    process.exitCode = await simulate(
+      {
+        type,
+        url: (o.url as string | undefined) ?? `${c.publicUrl ?? `http://${c.host}:${c.port}`}/vk/payments`,
+        secret: await secretFor({ secret: o.secret as string | undefined, app: o.app as number }),
+        app: o.app as number,
+        user: o.user as number,
+        item: o.item as string | undefined,
+        order: o.order as string | undefined,
+        status: o.status as string | undefined,
+        price: o.price as number | undefined,
+        subscription: o.subscription as string | undefined,
+        nextBillTime: o.nextBillTime as string | undefined,
+        version: o.apiVersion as string,
+      },
+      print,
+    );
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof SimulateError) {
+    process.stderr.write(`vk-payments: ${err.message}\n`);
+    process.exit(2);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { extensions?: { code?: string } }).extensions?.code;
+  process.stderr.write(`vk-payments: ${code ? `${code}: ` : ''}${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/**
+ * `vk-payments serve` (what `pnpm start` runs): migrate, create the root token and the demo app when
+ * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM.
+ */
+import { DEMO_ITEM, DEMO_PLAN, ensureDemoApp } from '../apps/demo.js';
+import { ensureRootToken } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { createServer } from '../http/server.js';
+import { describeDatabase } from './local.js';
+import type { Print } from './simulate.js';
+
+export async function serve(config: Config, print: Print): Promise<void> {
+  const server = await createServer(config, { logger: { level: 'warn' } });
+  const em = server.orm.em.fork();
+  const rootToken = await ensureRootToken(em, config.adminToken);
+  const demo = config.demo ? await ensureDemoApp(em) : null;
+  const url = await server.listen();
+
+  print(`vk-payments is listening on ${url}`);
+  print(`  database:           ${config.database.dialect} (${describeDatabase(config)})`);
+  print(`  VK notification URL: ${config.publicUrl ?? url}/vk/payments`);
+  print(`  GraphQL:            ${url}/graphql`);
+  if (rootToken) {
+    print('');
+    print(`  Root token (shown once; store it now, or set VKP_ADMIN_TOKEN): ${rootToken}`);
+  } else if (!config.adminToken) {
+    print('  Root token: printed at first start (lost it? `pnpm vk-payments token reset`)');
+  }
+  if (demo) {
+    print('');
+    print(`  Demo app ${demo.vkAppId} created with item "${DEMO_ITEM}" and subscription "${DEMO_PLAN}".`);
+    print('  Send it a test purchase from another shell:');
+    print(`    pnpm vk-payments simulate order_status_change_test --app ${demo.vkAppId} --item ${DEMO_ITEM} --user 1`);
+    print('  and see it in the transactions:');
+    print(`    curl -s ${url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer <root token>' \\`);
+    print(`      -d '{"query":"{ transactions(vkAppId: ${demo.vkAppId}) { totalCount edges { node { orderId appOrderId itemId price status test } } } }"}'`);
+  }
+
+  const stop = async (signal: string): Promise<void> => {
+    print(`${signal}: finishing requests in flight, then closing the database`);
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,153 @@
+/**
+ * `vk-payments simulate <type>`: builds and signs a notification exactly as VK does (PROTOCOL.md §2–§3),
+ * posts it to our server or any URL, and prints the request, the answer and a verdict. For a purchase
+ * it first asks get_item for the price and title, as VK does before showing the order box (§7).
+ */
+import { randomInt } from 'node:crypto';
+import { NOTIFICATION_TYPES, parseNotificationType, type RawNotificationType } from '@vk-payments/shared';
+import { signParams } from '../notifications/signature.js';
+import { judgeAnswer, type Verdict } from '../notifications/verdict.js';
+
+export interface SimulateOptions {
+  type: string;
+  url: string;
+  secret: string;
+  app: number;
+  user: number;
+  item?: string | undefined;
+  order?: string | undefined;
+  status?: string | undefined;
+  price?: number | undefined;
+  subscription?: string | undefined;
+  nextBillTime?: string | undefined;
+  version?: string | undefined;
+}
+
+export interface Exchange {
+  request: Record<string, string>;
+  status: number;
+  text: string;
+  ms: number;
+  verdict: Verdict;
+}
+
+export type Print = (line: string) => void;
+
+export class SimulateError extends Error {
+  override name = 'SimulateError';
+}
+
+export async function send(url: string, fields: Record<string, string>, secret: string): Promise<Exchange> {
+  const request = signParams(fields, secret);
+  const started = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(request).toString(),
+    signal: AbortSignal.timeout(10_000), // VK's own deadline (PROTOCOL.md §1)
+  });
+  const text = await res.text();
+  return { request, status: res.status, text, ms: performance.now() - started, verdict: judgeAnswer(request, text) };
+}
+
+export function printExchange(print: Print, url: string, x: Exchange): void {
+  print(`→ POST ${url}`);
+  for (const [k, v] of Object.entries(x.request)) print(`    ${k}=${v}`);
+  print(`← HTTP ${x.status} in ${x.ms.toFixed(1)} ms`);
+  print(`    ${x.text}`);
+  const v = x.verdict;
+  if (v.kind === 'success') print('✓ a valid success answer');
+  else if (v.kind === 'error') print(`✗ VK error ${v.code} (${v.critical ? 'critical: VK cancels the order' : 'not critical: VK retries'}): ${v.message}`);
+  else for (const p of v.problems) print(`✗ invalid answer: ${p}`);
+}
+
+const unixNow = (): number => Math.floor(Date.now() / 1000);
+const newId = (): string => String(randomInt(1_000_000, 2 ** 47));
+
+function itemFromAnswer(text: string): Record<string, unknown> {
+  return (JSON.parse(text) as { response: Record<string, unknown> }).response;
+}
+
+/** Runs the simulation; returns the process exit code (0 valid success, 1 error answer, 2 invalid answer). */
+export async function simulate(o: SimulateOptions, print: Print): Promise<number> {
+  if (!(NOTIFICATION_TYPES as readonly string[]).includes(o.type)) {
+    throw new SimulateError(`unknown type "${o.type}": one of ${NOTIFICATION_TYPES.join(', ')}`);
+  }
+  const type = o.type as RawNotificationType;
+  const { kind, test } = parseNotificationType(type)!;
+  const suffix = test ? '_test' : '';
+  const common = { app_id: String(o.app), user_id: String(o.user), version: o.version ?? '5.132' };
+  const exchanges: Exchange[] = [];
+  const step = async (fields: Record<string, string>): Promise<Exchange> => {
+    if (o.version === '') delete fields.version; // the old format has no version (PROTOCOL.md §6)
+    const x = await send(o.url, fields, o.secret);
+    printExchange(print, o.url, x);
+    exchanges.push(x);
+    return x;
+  };
+  const item = (): string => {
+    if (!o.item) throw new SimulateError(`--item is required for ${type}`);
+    return o.item;
+  };
+  const orderId = o.order ?? newId();
+
+  const lookup = async (lookupKind: 'get_item' | 'get_subscription'): Promise<Record<string, unknown> | null> => {
+    const x = await step({ ...common, notification_type: `${lookupKind}${suffix}`, item: item(), lang: 'ru_RU', order_id: orderId, receiver_id: String(o.user) });
+    return x.verdict.kind === 'success' ? itemFromAnswer(x.text) : null;
+  };
+
+  switch (kind) {
+    case 'get_item':
+    case 'get_subscription':
+      await lookup(kind);
+      break;
+    case 'order_status_change': {
+      const status = o.status ?? 'chargeable';
+      let details: Record<string, unknown> | null = { title: item(), price: o.price };
+      if (status === 'chargeable' && o.price === undefined) {
+        details = await lookup('get_item');
+        if (!details) break;
+        print('');
+      }
+      await step({
+        ...common,
+        notification_type: type,
+        date: String(unixNow()),
+        item: item(),
+        item_id: String(details.item_id ?? item()),
+        item_title: String(details.title ?? item()),
+        item_price: String(details.price ?? o.price ?? 0),
+        ...(details.discount !== undefined && { item_discount: String(details.discount) }),
+        ...(typeof details.photo_url === 'string' && { item_photo_url: details.photo_url }),
+        order_id: orderId,
+        receiver_id: String(o.user),
+        status,
+      });
+      break;
+    }
+    case 'subscription_status_change': {
+      const status = o.status ?? 'chargeable';
+      let details: Record<string, unknown> | null = { price: o.price, period: 30 };
+      if (status === 'chargeable' && o.price === undefined) {
+        details = await lookup('get_subscription');
+        if (!details) break;
+        print('');
+      }
+      const periodDays = typeof details.period === 'number' ? details.period : 30;
+      await step({
+        ...common,
+        notification_type: type,
+        item_id: item(),
+        ...(details.price !== undefined && { item_price: String(details.price) }),
+        subscription_id: o.subscription ?? newId(),
+        status,
+        next_bill_time: o.nextBillTime ?? String(unixNow() + periodDays * 86_400),
+        ...(status === 'cancelled' && { cancel_reason: 'user_decision', pending_cancel: '1' }),
+      });
+      break;
+    }
+  }
+  const verdicts = exchanges.map((x) => x.verdict.kind);
+  if (verdicts.includes('invalid')) return 2;
+  return verdicts.every((v) => v === 'success') ? 0 : 1;
+}

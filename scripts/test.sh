@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `pnpm test`: every test of every package, against the real things — a SQLite file, the local
+# PostgreSQL, a real HTTP server, and Debian's Chromium for the widget (installed here when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's Chromium for the widget's browser tests…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The widget's tests need Chromium at /usr/bin/chromium: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
+if [ "${VKP_TEST_SKIP_POSTGRES:-0}" != 1 ]; then
+  bash scripts/ensure-postgres.sh
+fi
+
+pnpm -r build
+pnpm -r typecheck
+pnpm -r --workspace-concurrency=1 test
