@@ -1,12 +1,8 @@
 #!/usr/bin/env node
 /** The `vk-payments` command (DESIGN.md §9). */
 import { Command, InvalidArgumentError } from 'commander';
-import { listApps, createApp } from '../apps/apps.service.js';
-import { resetRootToken } from '../auth/tokens.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { migrate } from '../db/orm.js';
-import { localAppSecret, withOrm } from './local.js';
-import { serve } from './serve.js';
+import type { Orm } from '../db/orm.js';
 import { sign } from './sign.js';
 import { simulate, SimulateError } from './simulate.js';
 
@@ -20,18 +16,25 @@ function positiveInt(value: string): number {
 let cached: Config | undefined;
 const config = (): Config => (cached ??= loadConfig(process.env));
 
+/** The database stack loads on demand, so `sign` and `simulate` start fast. */
+async function withOrm<T>(fn: (orm: Orm, lib: typeof import('./db-commands.js')) => Promise<T>): Promise<T> {
+  const lib = await import('./db-commands.js');
+  return lib.withOrm(config(), (orm) => fn(orm, lib));
+}
+
 const program = new Command('vk-payments').description('VK Mini Apps votes-payments server').showHelpAfterError();
 
 program
   .command('serve')
   .description('migrate the database and serve the endpoint, GraphQL and health probes')
-  .action(() => serve(config(), print));
+  // Loaded on demand: the HTTP and GraphQL stack is heavy, and the other commands do not need it.
+  .action(async () => (await import('./serve.js')).serve(config(), print));
 
 program
   .command('migrate')
   .description('apply pending database migrations')
   .action(() =>
-    withOrm(config(), async (orm) => {
+    withOrm(async (orm, { migrate }) => {
       const applied = await migrate(orm);
       print(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
     }),
@@ -45,7 +48,7 @@ app
   .requiredOption('--name <name>', 'a name for people')
   .requiredOption('--secret <key>', "the protected key from VK's panel")
   .action((o: { vkAppId: number; name: string; secret: string }) =>
-    withOrm(config(), async (orm) => {
+    withOrm(async (orm, { migrate, createApp }) => {
       await migrate(orm);
       const created = await createApp(orm.em.fork(), { vkAppId: o.vkAppId, name: o.name, secretKey: o.secret });
       print(`created app ${created.vkAppId} "${created.name}"`);
@@ -55,7 +58,8 @@ app
   .command('list')
   .description('list apps')
   .action(() =>
-    withOrm(config(), async (orm) => {
+    withOrm(async (orm, { listApps, migrate }) => {
+      await migrate(orm);
       for (const a of await listApps(orm.em.fork())) print(`${a.vkAppId}\t${a.name}\t${a.notificationUrl ?? '(no notification URL)'}`);
     }),
   );
@@ -66,7 +70,7 @@ program
   .command('reset')
   .description('revoke stored root tokens and print a new one')
   .action(() =>
-    withOrm(config(), async (orm) => {
+    withOrm(async (orm, { migrate, resetRootToken }) => {
       await migrate(orm);
       print(`new root token (shown once): ${await resetRootToken(orm.em.fork())}`);
     }),
@@ -75,7 +79,7 @@ program
 async function secretFor(o: { secret?: string; app?: number }): Promise<string> {
   if (o.secret) return o.secret;
   if (o.app === undefined) throw new SimulateError('pass --secret, or --app to read the secret from the local database');
-  return localAppSecret(config(), o.app);
+  return (await import('./db-commands.js')).localAppSecret(config(), o.app);
 }
 
 program
