@@ -1,10 +1,11 @@
 import { App } from '../apps/app.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
+import { Sellable } from '../catalog/sellable.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 
 /** Listed as classes: folder discovery does not work in ESM (STACK.md gotcha 5). */
-export const ENTITIES = [App, ApiKey, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog];
+export const ENTITIES = [App, ApiKey, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog];

@@ -38,7 +38,7 @@ export interface ConnectionShape<T> {
   totalCount: number;
 }
 
-/** Declares `<Name>Edge` and `<Name>Connection` object types for a node type. */
+/** Declares the `<Name>Edge` and `<Name>Connection` object types for a node type; call once per name. */
 export function Connection<T extends object>(name: string, node: ClassType<T>): ClassType<ConnectionShape<T>> {
   @ObjectType(`${name}Edge`)
   class EdgeType {

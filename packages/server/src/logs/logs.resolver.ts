@@ -1,5 +1,5 @@
 import type { NotificationKind } from '@vk-payments/shared';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
@@ -36,8 +36,7 @@ export class NotificationLogFilter {
   to?: Date | null;
 }
 
-@ObjectType()
-export class NotificationLogConnection extends Connection('NotificationLog', NotificationLog) {}
+export const NotificationLogConnection = Connection('NotificationLog', NotificationLog);
 
 @Authorized()
 @Resolver(() => NotificationLog)

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
@@ -28,8 +28,7 @@ export class TransactionFilter {
   to?: Date | null;
 }
 
-@ObjectType()
-export class TransactionConnection extends Connection('Transaction', Transaction) {}
+export const TransactionConnection = Connection('Transaction', Transaction);
 
 @Authorized()
 @Resolver(() => Transaction)

@@ -1,5 +1,5 @@
 import type { SubscriptionStatus } from '@vk-payments/shared';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
@@ -22,8 +22,7 @@ export class SubscriptionFilter {
   itemId?: string | null;
 }
 
-@ObjectType()
-export class SubscriptionConnection extends Connection('Subscription', Subscription) {}
+export const SubscriptionConnection = Connection('Subscription', Subscription);
 
 @Authorized()
 @Resolver(() => Subscription)
