@@ -7,12 +7,18 @@ import { ITEM_LIMITS, ORDER_STATUSES, SUBSCRIPTION_STATUSES, type NotificationKi
 import { z } from 'zod';
 
 const DIGITS = /^\d{1,20}$/;
+/** Votes are stored as 32-bit integers; a larger amount is not something VK charges. */
+const MAX_VOTES = 2_147_483_647;
+/** 9999-12-31: any later unix time is not a date VK means (and not one every database stores). */
+const MAX_UNIX_TIME = 253_402_300_799;
 
 /** A decimal id kept as text (may exceed 2^53). */
 const bigId = z.string().regex(DIGITS, 'must be a decimal integer');
-/** A decimal integer that fits a JS number exactly. */
+/** A decimal integer that fits a JS number exactly (user and app ids). */
 const int = bigId.transform(Number).refine(Number.isSafeInteger, 'is too large');
-const unixTime = int.transform((s) => new Date(s * 1000));
+const votes = int.refine((n) => n <= MAX_VOTES, `must be at most ${MAX_VOTES} votes`);
+/** Unix seconds, kept as text so a repeat is recognised by exactly what VK sent. */
+const unixTime = bigId.refine((s) => Number(s) <= MAX_UNIX_TIME, 'is not a plausible unix time');
 const item = z.string().min(1, 'is empty').max(ITEM_LIMITS.itemMaxLength, `is longer than ${ITEM_LIMITS.itemMaxLength} characters`);
 
 const common = {
@@ -39,8 +45,8 @@ const orderStatusChange = z.object({
   status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` }),
   item_id: z.string().optional(),
   item_title: z.string().optional(),
-  item_price: int.optional(),
-  item_discount: int.optional(),
+  item_price: votes.optional(),
+  item_discount: votes.optional(),
   item_photo_url: z.string().optional(),
   date: unixTime.optional(),
 });
@@ -50,8 +56,8 @@ const subscriptionStatusChange = z.object({
   subscription_id: bigId,
   item_id: z.string().min(1, 'is empty').max(ITEM_LIMITS.itemMaxLength),
   status: z.enum(SUBSCRIPTION_STATUSES, { error: `must be one of ${SUBSCRIPTION_STATUSES.join(', ')}` }),
-  item_price: int.optional(),
-  next_bill_time: z.string().regex(DIGITS, 'must be a decimal integer').optional(),
+  item_price: votes.optional(),
+  next_bill_time: unixTime.optional(),
   cancel_reason: z.string().max(32).optional(),
   pending_cancel: z.enum(['0', '1']).optional(),
 });

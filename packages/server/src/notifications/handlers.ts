@@ -14,6 +14,11 @@ export interface HandlerContext {
   now: Date;
 }
 
+/** Transaction titles are stored up to this length. */
+const TITLE_MAX_STORED = 255;
+
+const fromUnix = (seconds: string | undefined): Date | null => (seconds ? new Date(Number(seconds) * 1000) : null);
+
 export type VkResponse = Record<string, string | number | bigint | undefined>;
 
 function available<T extends ItemRecord>(record: T | null, what: string, id: string): T {
@@ -70,10 +75,11 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
     vkUserId: f.user_id,
     receiverId: f.receiver_id ?? null,
     itemId: item.itemId,
-    title: f.item_title || item.title,
+    // VK's title is what the buyer saw; one that is absent or longer than a title can be falls back to ours.
+    title: f.item_title && f.item_title.length <= TITLE_MAX_STORED ? f.item_title : item.title,
     price: f.item_price,
     discount: f.item_discount ?? null,
-    vkDate: f.date ?? null,
+    vkDate: fromUnix(f.date),
   });
   return answer(recorded.appOrderId);
 }
@@ -93,7 +99,7 @@ export async function subscriptionStatusChange(f: SubscriptionStatusChangeFields
     itemId: f.item_id,
     price: f.item_price ?? null,
     status: f.status,
-    nextBillTime: f.next_bill_time ? new Date(Number(f.next_bill_time) * 1000) : null,
+    nextBillTime: fromUnix(f.next_bill_time),
     cancelReason: cancelReason(f.cancel_reason),
     pendingCancel: f.pending_cancel === '1',
   };

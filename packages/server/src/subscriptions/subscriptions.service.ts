@@ -34,8 +34,13 @@ async function upsertState(em: EntityManager, s: SubscriptionState): Promise<voi
     },
     {
       onConflictFields: ['app', 'test', 'subscriptionId'],
-      // Keep the creation time, and the last known price when this notification carries none.
-      onConflictExcludeFields: ['createdAt', ...(s.price === null ? (['price'] as const) : [])],
+      // Keep the creation time, and the last known price and period end when this notification carries none
+      // (a cancellation with pending_cancel=1 stays paid up to that end; PROTOCOL.md §3).
+      onConflictExcludeFields: [
+        'createdAt',
+        ...(s.price === null ? (['price'] as const) : []),
+        ...(s.nextBillTime === null ? (['nextBillTime'] as const) : []),
+      ],
     },
   );
 }

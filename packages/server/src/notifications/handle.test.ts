@@ -1,0 +1,484 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, migratedOrm, SECRET, signed, type Dialect } from '../../test/helpers.js';
+import { App } from '../apps/app.entity.js';
+import { CatalogItem } from '../catalog/catalog-item.entity.js';
+import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
+import { isPostgres, type Orm } from '../db/orm.js';
+import { Transaction } from '../orders/transaction.entity.js';
+import { Subscription } from '../subscriptions/subscription.entity.js';
+import { handleNotification, type HandledNotification } from './handle.js';
+import { createOrmStore } from './orm-store.js';
+
+const VK_APP_ID = 1524456;
+/** A second app of this server, with its own secret (for "signed with the wrong app's secret"). */
+const OTHER_VK_APP_ID = 7654321;
+const NOW = new Date('2026-05-01T12:00:00.000Z');
+const PHOTO = 'https://cdn.example.com/gems.png';
+
+type Fields = Record<string, string | number>;
+
+async function seed(orm: Orm): Promise<void> {
+  const em = orm.em.fork();
+  const app = em.create(App, { vkAppId: VK_APP_ID, name: 'Test', secretKey: SECRET });
+  em.create(App, { vkAppId: OTHER_VK_APP_ID, name: 'Other', secretKey: 'OtherSecret-0000' });
+  em.create(CatalogItem, { app, itemId: 'gem_pack', title: 'Gem pack', price: 24, discount: 3, photoUrl: PHOTO });
+  em.create(CatalogItem, { app, itemId: 'old_sword', title: 'Old sword', price: 10, active: false });
+  em.create(SubscriptionPlan, { app, itemId: 'vip', title: 'VIP', price: 30, period: 30 });
+  await em.flush();
+}
+
+/** A correctly signed form body, as VK would post it. */
+function body(fields: Fields, secret = SECRET): string {
+  return new URLSearchParams(signed({ app_id: VK_APP_ID, user_id: 501, version: '5.132', ...fields }, secret)).toString();
+}
+
+let nextId = 3_000_000;
+/** A fresh VK id, so tests never see each other's rows. */
+const freshId = (): string => String(nextId++);
+
+function errorOf(result: HandledNotification): { error_code: number; error_msg: string; critical: boolean } {
+  expect(result.answer).toHaveProperty('error');
+  return (result.answer as { error: { error_code: number; error_msg: string; critical: boolean } }).error;
+}
+
+function expectError(result: HandledNotification, code: number, critical = true): void {
+  expect(errorOf(result)).toMatchObject({ error_code: code, critical });
+  expect(result.log.errorCode).toBe(code);
+}
+
+describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect: Dialect) => {
+  let db: Awaited<ReturnType<typeof migratedOrm>>;
+  let orm: Orm;
+
+  beforeAll(async () => {
+    db = await migratedOrm(dialect);
+    orm = db.orm;
+    await seed(orm);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  const handleRaw = (raw: string, on: Orm = orm): Promise<HandledNotification> =>
+    handleNotification(raw, { store: createOrmStore(on), now: () => NOW });
+  const notify = (fields: Fields, secret?: string): Promise<HandledNotification> => handleRaw(body(fields, secret));
+
+  const getItem = (item: string, overrides: Fields = {}) =>
+    notify({ notification_type: 'get_item', item, lang: 'ru_RU', order_id: freshId(), receiver_id: 501, ...overrides });
+
+  const purchase = (orderId: string, overrides: Fields = {}): Fields => ({
+    notification_type: 'order_status_change',
+    status: 'chargeable',
+    order_id: orderId,
+    item: 'gem_pack',
+    item_id: 'gem_pack',
+    item_title: 'Gem pack',
+    item_price: 24,
+    item_discount: 3,
+    item_photo_url: PHOTO,
+    receiver_id: 501,
+    date: 1777636800,
+    ...overrides,
+  });
+  const buy = (orderId: string, overrides: Fields = {}) => notify(purchase(orderId, overrides));
+  const refund = (orderId: string, overrides: Fields = {}) => buy(orderId, { status: 'refunded', ...overrides });
+
+  const subscriptionChange = (subscriptionId: string, overrides: Fields = {}): Fields => ({
+    notification_type: 'subscription_status_change',
+    status: 'chargeable',
+    subscription_id: subscriptionId,
+    item_id: 'vip',
+    item_price: 30,
+    next_bill_time: 1780000000,
+    ...overrides,
+  });
+  const charge = (subscriptionId: string, overrides: Fields = {}) => notify(subscriptionChange(subscriptionId, overrides));
+
+  const ordersWithId = (orderId: string, on: Orm = orm) => on.em.fork().find(Transaction, { orderId }, { orderBy: { id: 'asc' } });
+  const chargesOf = (subscriptionId: string, on: Orm = orm) =>
+    on.em.fork().find(Transaction, { subscriptionId }, { orderBy: { id: 'asc' } });
+  const subscriptionRow = (subscriptionId: string, on: Orm = orm) => on.em.fork().findOne(Subscription, { subscriptionId });
+
+  const orderAnswer = (orderId: string, appOrderId: number) => `{"response":{"order_id":${orderId},"app_order_id":${appOrderId}}}`;
+  const chargeAnswer = (subscriptionId: string, appOrderId: number) =>
+    `{"response":{"subscription_id":${subscriptionId},"app_order_id":${appOrderId}}}`;
+
+  describe('get_item', () => {
+    it('answers title, price, item_id, photo_url and discount from the catalog', async () => {
+      const result = await getItem('gem_pack');
+      expect(result.body).toBe(`{"response":{"title":"Gem pack","price":24,"item_id":"gem_pack","photo_url":"${PHOTO}","discount":3}}`);
+      expect(result.log).toMatchObject({ notificationType: 'get_item', rawType: 'get_item', test: false, signatureValid: true, errorCode: null });
+    });
+
+    it('answers get_item_test from the same catalog, logged as test', async () => {
+      const result = await getItem('gem_pack', { notification_type: 'get_item_test' });
+      expect(result.answer).toEqual({ response: { title: 'Gem pack', price: 24, item_id: 'gem_pack', photo_url: PHOTO, discount: 3 } });
+      expect(result.log).toMatchObject({ notificationType: 'get_item', rawType: 'get_item_test', test: true });
+    });
+
+    it('answers error 20 (critical) for an item not in the catalog', async () => {
+      expectError(await getItem('no_such_item'), 20, true);
+    });
+
+    it('answers error 21 for an inactive item', async () => {
+      expectError(await getItem('old_sword'), 21, true);
+    });
+
+    it('answers error 11 "missing field item" when item is absent', async () => {
+      const result = await notify({ notification_type: 'get_item', lang: 'ru_RU', order_id: freshId() });
+      expectError(result, 11);
+      expect(errorOf(result).error_msg).toBe('missing field item');
+    });
+
+    it('accepts the old API format without version', async () => {
+      const raw = new URLSearchParams(signed({ app_id: VK_APP_ID, user_id: 501, notification_type: 'get_item', item: 'gem_pack' })).toString();
+      expect(raw).not.toContain('version');
+      const result = await handleRaw(raw);
+      expect(result.answer).toHaveProperty('response.price', 24);
+    });
+  });
+
+  describe('order_status_change chargeable', () => {
+    it('records one transaction with the order fields and answers order_id and app_order_id', async () => {
+      const orderId = freshId();
+      const result = await buy(orderId);
+      const rows = await ordersWithId(orderId);
+      expect(rows).toHaveLength(1);
+      const row = rows[0]!;
+      expect(row).toMatchObject({
+        orderId,
+        subscriptionId: null,
+        vkUserId: 501,
+        receiverId: 501,
+        itemId: 'gem_pack',
+        title: 'Gem pack',
+        price: 24,
+        discount: 3,
+        status: 'chargeable',
+        test: false,
+        refundedAt: null,
+      });
+      expect(Number.isInteger(row.price)).toBe(true);
+      expect(row.vkDate?.toISOString()).toBe('2026-05-01T12:00:00.000Z');
+      expect(result.body).toBe(orderAnswer(orderId, row.id));
+      expect(result.log).toMatchObject({ notificationType: 'order_status_change', orderId, vkUserId: 501, appId: expect.any(Number), errorCode: null });
+    });
+
+    it('repeated chargeable order returns the same body and stores nothing new', async () => {
+      const orderId = freshId();
+      const first = await buy(orderId);
+      const again = await buy(orderId);
+      expect(again.body).toBe(first.body);
+      expect(await ordersWithId(orderId)).toHaveLength(1);
+    });
+
+    it('20 concurrent identical chargeables record one transaction and answer byte-identical bodies', async () => {
+      const orderId = freshId();
+      const raw = body(purchase(orderId));
+      const results = await Promise.all(Array.from({ length: 20 }, () => handleRaw(raw)));
+      const rows = await ordersWithId(orderId);
+      expect(rows).toHaveLength(1);
+      expect(new Set(results.map((r) => r.body))).toEqual(new Set([orderAnswer(orderId, rows[0]!.id)]));
+    });
+
+    it('a _test order with the same order_id as a production one is a separate test transaction', async () => {
+      const orderId = freshId();
+      const real = await buy(orderId);
+      const test = await buy(orderId, { notification_type: 'order_status_change_test' });
+      const rows = await ordersWithId(orderId);
+      expect(rows.map((r) => r.test)).toEqual([false, true]);
+      expect(real.body).toBe(orderAnswer(orderId, rows[0]!.id));
+      expect(test.body).toBe(orderAnswer(orderId, rows[1]!.id));
+      expect(rows[0]!.id).not.toBe(rows[1]!.id);
+      expect(test.log.test).toBe(true);
+    });
+
+    it('echoes an order_id beyond 2^53 exactly in the body text', async () => {
+      const orderId = '98765432109876543210';
+      const result = await buy(orderId);
+      expect(result.body).toMatch(/^\{"response":\{"order_id":98765432109876543210,"app_order_id":\d+\}\}$/);
+      expect((await ordersWithId(orderId))[0]?.orderId).toBe(orderId);
+      expect(result.log.orderId).toBe(orderId);
+    });
+
+    it('answers error 100 and stores nothing when the price differs from the catalog', async () => {
+      const orderId = freshId();
+      const result = await buy(orderId, { item_price: 1 });
+      expectError(result, 100, true);
+      expect(errorOf(result).error_msg).toContain('24');
+      expect(await ordersWithId(orderId)).toHaveLength(0);
+    });
+
+    it('answers error 20 and stores nothing for an item not in the catalog', async () => {
+      const orderId = freshId();
+      expectError(await buy(orderId, { item: 'no_such_item', item_id: 'no_such_item' }), 20);
+      expect(await ordersWithId(orderId)).toHaveLength(0);
+    });
+
+    it('answers error 11 for a status other than chargeable or refunded', async () => {
+      const orderId = freshId();
+      const result = await buy(orderId, { status: 'pending' });
+      expectError(result, 11);
+      expect(errorOf(result).error_msg).toContain('status');
+      expect(await ordersWithId(orderId)).toHaveLength(0);
+    });
+  });
+
+  describe('order_status_change refunded', () => {
+    it('marks the transaction refunded at now and answers the same order_id and app_order_id', async () => {
+      const orderId = freshId();
+      const paid = await buy(orderId);
+      const refunded = await refund(orderId);
+      expect(refunded.body).toBe(paid.body);
+      const [row] = await ordersWithId(orderId);
+      expect(row?.status).toBe('refunded');
+      expect(row?.refundedAt?.toISOString()).toBe(NOW.toISOString());
+    });
+
+    it('a repeated refund gets the identical answer', async () => {
+      const orderId = freshId();
+      await buy(orderId);
+      const first = await refund(orderId);
+      const again = await refund(orderId);
+      expect(again.body).toBe(first.body);
+      expect(await ordersWithId(orderId)).toHaveLength(1);
+    });
+
+    it('answers error 11 for a refund of an order never recorded', async () => {
+      const orderId = freshId();
+      expectError(await refund(orderId), 11);
+      expect(await ordersWithId(orderId)).toHaveLength(0);
+    });
+
+    it('a repeated chargeable after the refund returns the original app_order_id and keeps it refunded', async () => {
+      const orderId = freshId();
+      const paid = await buy(orderId);
+      await refund(orderId);
+      const late = await buy(orderId);
+      expect(late.body).toBe(paid.body);
+      const rows = await ordersWithId(orderId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: 'refunded' });
+      expect(rows[0]!.refundedAt?.toISOString()).toBe(NOW.toISOString());
+    });
+  });
+
+  describe('get_subscription', () => {
+    it('answers title, price, period and item_id of the plan', async () => {
+      const result = await notify({ notification_type: 'get_subscription', item: 'vip', lang: 'en_US' });
+      expect(result.body).toBe('{"response":{"title":"VIP","price":30,"item_id":"vip","period":30}}');
+    });
+
+    it('answers error 20 for a plan that does not exist', async () => {
+      expectError(await notify({ notification_type: 'get_subscription', item: 'platinum' }), 20);
+    });
+  });
+
+  describe('subscription_status_change', () => {
+    it('chargeable creates the subscription and one charge, answering subscription_id and app_order_id', async () => {
+      const subscriptionId = freshId();
+      const result = await charge(subscriptionId);
+      const charges = await chargesOf(subscriptionId);
+      expect(charges).toHaveLength(1);
+      expect(charges[0]).toMatchObject({ orderId: null, subscriptionId, itemId: 'vip', title: 'VIP', price: 30, vkUserId: 501, test: false, status: 'chargeable' });
+      expect(result.body).toBe(chargeAnswer(subscriptionId, charges[0]!.id));
+      const sub = await subscriptionRow(subscriptionId);
+      expect(sub).toMatchObject({ status: 'chargeable', itemId: 'vip', price: 30, vkUserId: 501, test: false, pendingCancel: false, cancelReason: null });
+      expect(sub?.nextBillTime?.toISOString()).toBe(new Date(1780000000 * 1000).toISOString());
+      expect(result.log).toMatchObject({ notificationType: 'subscription_status_change', subscriptionId });
+    });
+
+    it('the same chargeable again (same next_bill_time) gets the identical body and no new charge', async () => {
+      const subscriptionId = freshId();
+      const first = await charge(subscriptionId);
+      const again = await charge(subscriptionId);
+      expect(again.body).toBe(first.body);
+      expect(await chargesOf(subscriptionId)).toHaveLength(1);
+    });
+
+    it('a renewal with a new next_bill_time is a second charge with a new app_order_id', async () => {
+      const subscriptionId = freshId();
+      await charge(subscriptionId, { next_bill_time: 1780000000 });
+      const renewal = await charge(subscriptionId, { next_bill_time: 1782592000 });
+      const charges = await chargesOf(subscriptionId);
+      expect(charges).toHaveLength(2);
+      expect(charges[0]!.id).not.toBe(charges[1]!.id);
+      expect(renewal.body).toBe(chargeAnswer(subscriptionId, charges[1]!.id));
+      expect((await subscriptionRow(subscriptionId))?.nextBillTime?.toISOString()).toBe(new Date(1782592000 * 1000).toISOString());
+    });
+
+    it('20 concurrent identical chargeables make one charge and byte-identical bodies', async () => {
+      const subscriptionId = freshId();
+      const raw = body(subscriptionChange(subscriptionId));
+      const results = await Promise.all(Array.from({ length: 20 }, () => handleRaw(raw)));
+      const charges = await chargesOf(subscriptionId);
+      expect(charges).toHaveLength(1);
+      expect(new Set(results.map((r) => r.body))).toEqual(new Set([chargeAnswer(subscriptionId, charges[0]!.id)]));
+    });
+
+    it('cancelled with user_decision and pending_cancel=1 updates the subscription and answers subscription_id', async () => {
+      const subscriptionId = freshId();
+      await charge(subscriptionId);
+      const result = await charge(subscriptionId, { status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: 1 });
+      expect(result.body).toBe(`{"response":{"subscription_id":${subscriptionId}}}`);
+      expect(await subscriptionRow(subscriptionId)).toMatchObject({ status: 'cancelled', cancelReason: 'user_decision', pendingCancel: true });
+      expect(await chargesOf(subscriptionId)).toHaveLength(1);
+    });
+
+    it('a cancellation without next_bill_time keeps the paid-up period end and the price', async () => {
+      const subscriptionId = freshId();
+      await charge(subscriptionId, { next_bill_time: 1780000000, item_price: 30 });
+      const { next_bill_time: _omitted, item_price: _alsoOmitted, ...cancel } = subscriptionChange(subscriptionId, { status: 'cancelled', pending_cancel: 1 });
+      expect((await notify(cancel)).log.errorCode).toBeNull();
+      expect(await subscriptionRow(subscriptionId)).toMatchObject({
+        status: 'cancelled',
+        pendingCancel: true,
+        price: 30,
+        nextBillTime: new Date(1780000000 * 1000),
+      });
+    });
+
+    it('active updates the subscription and answers subscription_id', async () => {
+      const subscriptionId = freshId();
+      await charge(subscriptionId, { status: 'cancelled', cancel_reason: 'payment_fail', pending_cancel: 0 });
+      const result = await charge(subscriptionId, { status: 'active' });
+      expect(result.body).toBe(`{"response":{"subscription_id":${subscriptionId}}}`);
+      expect(await subscriptionRow(subscriptionId)).toMatchObject({ status: 'active', cancelReason: null, pendingCancel: false });
+      expect(await chargesOf(subscriptionId)).toHaveLength(0);
+    });
+  });
+
+  describe('signature and request errors', () => {
+    it('answers error 10 for a bad signature, logs signatureValid false and stores nothing', async () => {
+      const orderId = freshId();
+      const raw = new URLSearchParams({ ...signed({ app_id: VK_APP_ID, user_id: 501, ...purchase(orderId) }), item_price: '1' }).toString();
+      const result = await handleRaw(raw);
+      expectError(result, 10);
+      expect(result.log.signatureValid).toBe(false);
+      expect(result.log.appId).toEqual(expect.any(Number));
+      expect(await ordersWithId(orderId)).toHaveLength(0);
+    });
+
+    it('answers error 11 for an unknown app_id, logged without an app', async () => {
+      const result = await handleRaw(body({ app_id: 999, notification_type: 'get_item', item: 'gem_pack' }));
+      expectError(result, 11);
+      expect(result.log.appId).toBeNull();
+      expect(result.log.vkAppId).toBe(999);
+      expect(result.log.signatureValid).toBeNull();
+    });
+
+    it('answers error 11 for a duplicate field', async () => {
+      const result = await handleRaw(`${body({ notification_type: 'get_item', item: 'gem_pack' })}&item=gem_pack`);
+      expectError(result, 11);
+      expect(errorOf(result).error_msg).toContain('item');
+    });
+
+    it('answers error 11 for a bracketed field name even when it is signed', async () => {
+      const result = await handleRaw(body({ notification_type: 'get_item', item: 'gem_pack', 'a[]': 1 }));
+      expectError(result, 11);
+      expect(errorOf(result).error_msg).toContain('a[]');
+    });
+
+    it('answers error 1 for a correctly signed unknown notification_type', async () => {
+      const result = await notify({ notification_type: 'order_status_changed', item: 'gem_pack' });
+      expectError(result, 1);
+      expect(result.log).toMatchObject({ rawType: 'order_status_changed', notificationType: null, signatureValid: true });
+    });
+
+    it("answers error 10 for another app's app_id signed with this app's secret", async () => {
+      const result = await handleRaw(body({ app_id: OTHER_VK_APP_ID, notification_type: 'get_item', item: 'gem_pack' }));
+      expectError(result, 10);
+      expect(result.log.signatureValid).toBe(false);
+    });
+
+    it('answers error 11 for a body that is not a form (JSON text)', async () => {
+      const result = await handleRaw(JSON.stringify({ app_id: VK_APP_ID, notification_type: 'get_item', item: 'gem_pack' }));
+      expectError(result, 11);
+      expect(result.log.appId).toBeNull();
+    });
+  });
+
+  describe('values out of range', () => {
+    // Shape-valid but impossible values must be refused as the request's fault (error 11, critical), not
+    // reach the database and come back as error 2 (critical false), which VK would retry forever (PROTOCOL.md §4).
+    it.each([
+      ['an order date beyond any JS date', 'date', () => purchase(freshId(), { date: 99999999999999 })],
+      ['an order item_discount beyond a 32-bit integer', 'item_discount', () => purchase(freshId(), { item_discount: 99999999999 })],
+      ['a subscription next_bill_time beyond any JS date', 'next_bill_time', () => subscriptionChange(freshId(), { next_bill_time: 99999999999999 })],
+      ['a subscription item_price beyond a 32-bit integer', 'item_price', () => subscriptionChange(freshId(), { item_price: 99999999999 })],
+    ])('refuses %s as error 11 naming the field, not as a temporary error', async (_what, field, fields) => {
+      const result = await notify(fields());
+      expectError(result, 11, true);
+      expect(errorOf(result).error_msg).toContain(field);
+      expect(result.fault).toBeUndefined();
+    });
+
+    it('an item_title longer than a title can be is recorded with the catalog title instead', async () => {
+      const orderId = freshId();
+      const result = await buy(orderId, { item_title: 'x'.repeat(300) });
+      expect(result.log.errorCode).toBeNull();
+      expect((await ordersWithId(orderId)).map((t) => t.title)).toEqual(['Gem pack']);
+    });
+  });
+
+  describe('storage failure', () => {
+    // A database of its own, so the failing trigger never touches the other tests.
+    let broken: Awaited<ReturnType<typeof migratedOrm>>;
+
+    beforeAll(async () => {
+      broken = await migratedOrm(dialect);
+      await seed(broken.orm);
+      const conn = broken.orm.em.getConnection();
+      if (isPostgres(broken.orm)) {
+        await conn.execute(`create function fail_tx() returns trigger language plpgsql as $$ begin raise exception 'disk on fire'; end $$`);
+        await conn.execute('create trigger fail_tx before insert on transactions for each row execute function fail_tx()');
+      } else {
+        await conn.execute(`create trigger fail_tx before insert on transactions begin select raise(abort, 'disk on fire'); end`);
+      }
+    });
+    afterAll(async () => {
+      await broken?.close();
+    });
+
+    const handleBroken = (fields: Fields) => handleRaw(body(fields), broken.orm);
+
+    it('a failing insert of an order answers error 2, not critical, with the fault kept for the operator', async () => {
+      const orderId = freshId();
+      const result = await handleBroken(purchase(orderId));
+      expectError(result, 2, false);
+      expect(errorOf(result).error_msg).not.toContain('disk on fire');
+      expect(String(result.fault)).toContain('disk on fire');
+      expect(await ordersWithId(orderId, broken.orm)).toHaveLength(0);
+    });
+
+    it('a failing subscription charge answers error 2 and leaves no half-written subscription', async () => {
+      const subscriptionId = freshId();
+      const result = await handleBroken(subscriptionChange(subscriptionId));
+      expectError(result, 2, false);
+      expect(result.fault).toBeDefined();
+      expect(await subscriptionRow(subscriptionId, broken.orm)).toBeNull();
+      expect(await chargesOf(subscriptionId, broken.orm)).toHaveLength(0);
+    });
+  });
+
+  describe('the secret', () => {
+    it('never appears in an answer or in the logged request', async () => {
+      const orderId = freshId();
+      const attempts = [
+        () => getItem('gem_pack'),
+        () => buy(orderId),
+        () => refund(orderId),
+        () => charge(freshId()),
+        () => handleRaw(`${body({ notification_type: 'get_item', item: 'gem_pack' })}&sig=0`),
+        () => notify({ notification_type: 'get_item', item: 'gem_pack' }, 'wrong-secret-123'),
+        () => notify({ notification_type: 'nonsense' }),
+      ];
+      const results: HandledNotification[] = [];
+      for (const attempt of attempts) results.push(await attempt());
+      for (const result of results) {
+        expect(result.body).not.toContain(SECRET);
+        expect(JSON.stringify(result.log.request)).not.toContain(SECRET);
+      }
+    });
+  });
+});
