@@ -1,0 +1,64 @@
+import { createServer } from 'node:net';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+/** A port the OS just called free. Another process could take it before the server binds; on a test box that is rare enough. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/*
+ * Why a proxy, and a port chosen here: the test page is served by vitest on its own origin and the
+ * real server has no CORS (and the widget's tests must not change the server). So vite proxies
+ * `/graphql` to the server and the element uses the same-origin endpoint `/graphql`. The proxy target
+ * must be known when vite starts, before globalSetup runs, so the port is picked now and handed to
+ * globalSetup (same Node process) through the environment. `??=` keeps one port if this file is
+ * evaluated twice.
+ */
+process.env.VKP_WIDGET_TEST_PORT ??= String(await freePort());
+const serverUrl = `http://127.0.0.1:${process.env.VKP_WIDGET_TEST_PORT}`;
+
+export default defineConfig({
+  server: { proxy: { '/graphql': serverUrl } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    browser: {
+      enabled: true,
+      headless: true,
+      // The narrowest screen the widget must stay readable on (a phone in VK's mobile web).
+      viewport: { width: 360, height: 720 },
+      provider: playwright({
+        launchOptions: {
+          // Debian's Chromium, not a downloaded one (STACK.md gotcha 8): this machine cannot fetch browsers.
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox', // runs as root
+            '--headless',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            // Without these Chromium keeps retrying a network it cannot reach.
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
+        },
+      }),
+      instances: [
+        {
+          browser: 'chromium',
+          // Here and not at the top level: vitest 4.1.12 runs a top-level globalSetup twice, once for the
+          // root project and once for this instance, and the second server cannot bind the same port.
+          globalSetup: ['test/global-setup.ts'],
+        },
+      ],
+    },
+  },
+});
