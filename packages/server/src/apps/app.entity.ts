@@ -7,7 +7,7 @@ import { DEFAULT_API_VERSION } from '@vk-payments/shared';
 @ObjectType('App', { description: 'A VK Mini App selling for votes. Its secret key is never readable; see settings.secretKeyHint.' })
 @Entity({ tableName: 'apps' })
 export class App {
-  [OptionalProps]?: 'notificationUrl' | 'apiVersion' | 'published' | 'votesPaymentsEnabled' | 'createdAt';
+  [OptionalProps]?: 'notificationUrl' | 'apiVersion' | 'published' | 'votesPaymentsEnabled' | 'createdAt' | 'vkRegisteredAt' | 'previousSecretKey' | 'previousSecretExpiresAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -24,6 +24,22 @@ export class App {
   /** VK's protected key ("Защищённый ключ"). Never leaves the server: hidden from serialisation. */
   @Property({ type: 'string', length: 255, hidden: true })
   secretKey!: string;
+
+  /**
+   * The previous protected key during a rotation's overlap: notifications signed with either verify
+   * until `previousSecretExpiresAt`, so VK's panel and this server need not change in the same second.
+   */
+  @Property({ type: 'string', length: 255, nullable: true, hidden: true })
+  previousSecretKey: string | null = null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Until when the previous secret key still verifies, after a rotation.' })
+  @Property({ type: 'datetime', nullable: true })
+  previousSecretExpiresAt: Date | null = null;
+
+  /** When the app was registered on VK: apps registered from January 2024 use API 5.132 only (seed page). */
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the app was registered on VK, if told; from 2024 the API version is fixed to 5.132.' })
+  @Property({ type: 'datetime', nullable: true })
+  vkRegisteredAt: Date | null = null;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 2048, nullable: true })

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { NOTIFICATION_PATH } from '../notifications/route.js';
 import { App, secretKeyHint } from './app.entity.js';
@@ -31,19 +32,21 @@ export class AppSettings {
   endpointUrl!: string;
 }
 
-@Authorized()
 @Resolver(() => App)
 export class AppsResolver {
+  @Authorized('APP_READ')
   @Query(() => [App], { description: 'The apps this token may see.' })
-  apps(@Ctx() { em }: Context): Promise<App[]> {
-    return listApps(em);
+  apps(@Ctx() ctx: Context): Promise<App[]> {
+    return listApps(ctx.em, authorize(ctx, 'APP_READ', null));
   }
 
+  @Authorized('APP_READ')
   @Query(() => App)
   app(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<App> {
     return getApp(em, vkAppId);
   }
 
+  @Authorized('ROOT')
   @Mutation(() => App, { description: 'Registers an app (root only).' })
   createApp(@Arg('input', () => CreateAppInput) input: CreateAppInput, @Ctx() { em }: Context): Promise<App> {
     return createApp(em, input);

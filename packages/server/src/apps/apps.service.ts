@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
 import type { AppRecord } from '../notifications/store.js';
+import type { Principal } from '../auth/permissions.js';
 import { App } from './app.entity.js';
 
 /** VK's protected key: a whitespace around it is the classic copy-paste mistake that breaks every signature. */
@@ -36,8 +37,10 @@ export async function getApp(em: EntityManager, vkAppId: number): Promise<App> {
   return app;
 }
 
-export async function listApps(em: EntityManager): Promise<App[]> {
-  return em.find(App, {}, { orderBy: { id: 'asc' } });
+/** Root and platform-wide keys see every app; an app's key or session sees its own. */
+export async function listApps(em: EntityManager, principal?: Principal): Promise<App[]> {
+  const own = principal && principal.kind !== 'root' ? principal.vkAppId : null;
+  return em.find(App, own === null ? {} : { vkAppId: own }, { orderBy: { id: 'asc' } });
 }
 
 export async function findAppRecord(em: EntityManager, vkAppId: number): Promise<AppRecord | null> {

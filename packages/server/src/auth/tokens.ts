@@ -1,20 +1,26 @@
 /**
  * Bearer tokens: long random strings, stored only as SHA-256 (a slow password hash buys nothing for
- * 256-bit random tokens). The root token is either given as VKP_ADMIN_TOKEN or generated at first start.
+ * 256-bit random tokens). A prefix says which table holds one: `vkp_root_`, `vkp_key_`, `vkp_ws_`.
+ * The root token is either given as VKP_ADMIN_TOKEN or generated at first start.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
+import type { Role } from '@vk-payments/shared';
+import type { Principal } from './permissions.js';
 import { ApiKey } from './api-key.entity.js';
+import { WidgetSession } from './widget-session.entity.js';
 
 export const ROOT_ROLE = 'ROOT';
+export const TOKEN_PREFIX = { root: 'vkp_root', key: 'vkp_key', session: 'vkp_ws' } as const;
 
-export type Principal = { kind: 'root'; keyId: number | null };
+/** `lastUsedAt` is written at most this often per key, so reads do not turn into writes. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-export function generateToken(prefix = 'vkp'): string {
+export function generateToken(prefix: string): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
@@ -39,19 +45,47 @@ export async function resetRootToken(em: EntityManager): Promise<string> {
 }
 
 async function issueRootToken(em: EntityManager, label: string): Promise<string> {
-  const token = generateToken('vkp_root');
+  const token = generateToken(TOKEN_PREFIX.root);
   em.create(ApiKey, { role: ROOT_ROLE, label, tokenHash: hashToken(token) });
   await em.flush();
   return token;
 }
 
-/** Who holds this bearer token, or null when nobody does. */
-export async function authenticate(em: EntityManager, token: string | undefined, configuredRoot: string | undefined): Promise<Principal | null> {
-  if (!token) return null;
-  if (configuredRoot && sameToken(token, configuredRoot)) return { kind: 'root', keyId: null };
-  const key = await em.findOne(ApiKey, { tokenHash: hashToken(token), revokedAt: null });
-  if (!key || key.role !== ROOT_ROLE) return null;
-  return { kind: 'root', keyId: key.id };
+export type Authentication = { principal: Principal } | { principal: null; reason: string | null };
+
+/** Who holds this bearer token; `reason` says why a token that was sent is not accepted. */
+export async function authenticate(em: EntityManager, token: string | undefined, configuredRoot: string | undefined, now = new Date()): Promise<Authentication> {
+  if (!token) return { principal: null, reason: null };
+  if (configuredRoot && sameToken(token, configuredRoot)) return { principal: { kind: 'root', keyId: null } };
+  const rejected = { principal: null, reason: 'the bearer token is not valid or was revoked' } as const;
+
+  if (token.startsWith(`${TOKEN_PREFIX.session}_`)) {
+    const session = await em.findOne(WidgetSession, { tokenHash: hashToken(token), revokedAt: null }, { populate: ['app', 'apiKey'] });
+    if (!session || (session.apiKey && session.apiKey.revokedAt)) return rejected;
+    if (session.expiresAt <= now) return { principal: null, reason: 'the widget session has expired' };
+    return {
+      principal: {
+        kind: 'session',
+        sessionId: session.id,
+        keyId: session.apiKey?.id ?? null,
+        keyLabel: session.apiKey?.label ?? null,
+        role: session.role as Role,
+        appId: session.app.id,
+        vkAppId: session.app.vkAppId,
+        expiresAt: session.expiresAt,
+      },
+    };
+  }
+
+  const key = await em.findOne(ApiKey, { tokenHash: hashToken(token), revokedAt: null }, { populate: ['app'] });
+  if (!key) return rejected;
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
+  }
+  if (key.role === ROOT_ROLE) return { principal: { kind: 'root', keyId: key.id } };
+  return {
+    principal: { kind: 'key', keyId: key.id, label: key.label, role: key.role as Role, appId: key.app?.id ?? null, vkAppId: key.app?.vkAppId ?? null },
+  };
 }
 
 /** `Authorization: Bearer <token>` → the token. */

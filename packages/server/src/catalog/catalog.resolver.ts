@@ -56,14 +56,15 @@ export class SubscriptionPlanInput {
   active?: boolean | null;
 }
 
-@Authorized()
 @Resolver()
 export class CatalogResolver {
+  @Authorized('PAYMENTS')
   @Query(() => [CatalogItem], { description: 'Every item of the app, by itemId.' })
   async catalogItems(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<CatalogItem[]> {
     return em.find(CatalogItem, { app: await getApp(em, vkAppId) }, { orderBy: { itemId: 'asc' } });
   }
 
+  @Authorized('PAYMENTS')
   @Mutation(() => CatalogItem, { description: 'Creates the item, or replaces the one with the same itemId.' })
   async upsertCatalogItem(
     @Arg('vkAppId', () => Int) vkAppId: number,
@@ -73,16 +74,19 @@ export class CatalogResolver {
     return upsertItem(em, (await getApp(em, vkAppId)).id, input);
   }
 
+  @Authorized('PAYMENTS')
   @Mutation(() => Boolean, { description: 'True when an item was deleted. Its past transactions stay.' })
   async deleteCatalogItem(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('itemId', () => String) itemId: string, @Ctx() { em }: Context): Promise<boolean> {
     return deleteItem(em, (await getApp(em, vkAppId)).id, itemId);
   }
 
+  @Authorized('PAYMENTS')
   @Query(() => [SubscriptionPlan])
   async subscriptionPlans(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<SubscriptionPlan[]> {
     return em.find(SubscriptionPlan, { app: await getApp(em, vkAppId) }, { orderBy: { itemId: 'asc' } });
   }
 
+  @Authorized('PAYMENTS')
   @Mutation(() => SubscriptionPlan)
   async upsertSubscriptionPlan(
     @Arg('vkAppId', () => Int) vkAppId: number,

@@ -1,5 +1,9 @@
 import { App } from '../apps/app.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { WidgetSession } from '../auth/widget-session.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { ModerationRequest } from '../moderation/moderation-request.entity.js';
+import { PaymentTester } from '../settings/payment-tester.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { Sellable } from '../catalog/sellable.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
@@ -8,4 +12,4 @@ import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 
 /** Listed as classes: folder discovery does not work in ESM (STACK.md gotcha 5). */
-export const ENTITIES = [App, ApiKey, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog];
+export const ENTITIES = [App, ApiKey, WidgetSession, PaymentTester, ModerationRequest, AuditEvent, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog];

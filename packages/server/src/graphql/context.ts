@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Principal } from '../auth/tokens.js';
+import type { Principal } from '../auth/permissions.js';
 import type { Config } from '../config.js';
 
 /** Per-request GraphQL context: a forked EntityManager and who is calling. */

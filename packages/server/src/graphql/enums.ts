@@ -16,3 +16,16 @@ export const NotificationTypeEnum = {
   SUBSCRIPTION_STATUS_CHANGE: 'subscription_status_change',
 } as const;
 registerEnumType(NotificationTypeEnum, { name: 'NotificationType', description: 'The kind of notification; `test` says whether it was the _test twin.' });
+
+/** Roles of DESIGN.md §7; stored as these same words. */
+export const RoleEnum = { CREATOR: 'CREATOR', ADMIN: 'ADMIN', PAYMENTS_ADMIN: 'PAYMENTS_ADMIN', VIEWER: 'VIEWER', MODERATOR: 'MODERATOR' } as const;
+registerEnumType(RoleEnum, { name: 'Role' });
+
+export const PlatformEnum = { IOS: 'IOS', ANDROID: 'ANDROID', WEB: 'WEB', MOBILE_WEB: 'MOBILE_WEB' } as const;
+registerEnumType(PlatformEnum, { name: 'Platform' });
+
+export const ModerationStatusEnum = { PENDING: 'PENDING', APPROVED: 'APPROVED', REJECTED: 'REJECTED', WITHDRAWN: 'WITHDRAWN' } as const;
+registerEnumType(ModerationStatusEnum, { name: 'ModerationStatus' });
+
+export const ModerationDecisionEnum = { APPROVE: 'APPROVE', REJECT: 'REJECT' } as const;
+registerEnumType(ModerationDecisionEnum, { name: 'ModerationDecision' });

@@ -56,13 +56,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       context: async (req): Promise<Context> => {
         const em = orm.em.fork();
         const token = bearerToken(req.headers.authorization);
-        const principal = await authenticate(em, token, config.adminToken);
+        const auth = await authenticate(em, token, config.adminToken);
         return {
           em,
           config,
           baseUrl,
-          principal,
-          ...(token && !principal && { authError: 'the bearer token is not valid or was revoked' }),
+          principal: auth.principal,
+          ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
         };
       },
     });

@@ -2,6 +2,7 @@ import type { NotificationKind } from '@vk-payments/shared';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
+import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { NotificationTypeEnum } from '../graphql/enums.js';
 import { ApiError, notFound } from '../graphql/errors.js';
@@ -38,9 +39,9 @@ export class NotificationLogFilter {
 
 export const NotificationLogConnection = Connection('NotificationLog', NotificationLog);
 
-@Authorized()
 @Resolver(() => NotificationLog)
 export class LogsResolver {
+  @Authorized('PAYMENTS')
   @Query(() => NotificationLogConnection, { description: 'Requests VK sent to the endpoint and our answers, newest first.' })
   async notificationLogs(
     @Arg('vkAppId', () => Int) vkAppId: number,
@@ -52,11 +53,14 @@ export class LogsResolver {
     return paginate(em, NotificationLog, logWhere(app.id, filter ?? {}), page);
   }
 
+  @Authorized('PAYMENTS')
   @Query(() => NotificationLog)
-  async notificationLog(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<NotificationLog> {
+  async notificationLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NotificationLog> {
     if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', 'id: not a notification log id', { field: 'id' });
-    const row = await em.findOne(NotificationLog, { id: Number(id) });
+    const row = await ctx.em.findOne(NotificationLog, { id: Number(id) }, { populate: ['app'] });
     if (!row) throw notFound(`notification log ${id}`);
+    // Rows of unknown apps belong to no app: only root reads them.
+    authorize(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null);
     return row;
   }
 

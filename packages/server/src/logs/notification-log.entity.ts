@@ -17,7 +17,7 @@ import { App } from '../apps/app.entity.js';
 @Index({ name: 'notification_logs_app_user_idx', properties: ['app', 'vkUserId'] })
 @Index({ name: 'notification_logs_app_order_idx', properties: ['app', 'orderId'] })
 export class NotificationLog {
-  [OptionalProps]?: 'app' | 'vkAppId' | 'rawType' | 'notificationType' | 'test' | 'vkUserId' | 'orderId' | 'subscriptionId' | 'errorCode' | 'signatureValid';
+  [OptionalProps]?: 'app' | 'vkAppId' | 'rawType' | 'notificationType' | 'test' | 'vkUserId' | 'orderId' | 'subscriptionId' | 'errorCode' | 'signatureValid' | 'signedWith' | 'warning';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -81,4 +81,14 @@ export class NotificationLog {
   @Field(() => Float)
   @Property({ type: 'double' })
   durationMs!: number;
+
+  /** Which key verified the signature during a rotation's overlap: 'current' or 'previous'. */
+  @Field(() => String, { nullable: true, description: "Which secret key verified the signature: 'current', or 'previous' during a rotation's overlap." })
+  @Property({ type: 'string', length: 16, nullable: true })
+  signedWith: 'current' | 'previous' | null = null;
+
+  /** Something the operator should look at although the answer stood (e.g. a _test from a non-tester). */
+  @Field(() => String, { nullable: true, description: 'Something to look at although the request was answered, e.g. a _test notification from a user who is not a payment tester.' })
+  @Property({ type: 'string', length: 255, nullable: true })
+  warning: string | null = null;
 }

@@ -30,9 +30,9 @@ export class TransactionFilter {
 
 export const TransactionConnection = Connection('Transaction', Transaction);
 
-@Authorized()
 @Resolver(() => Transaction)
 export class OrdersResolver {
+  @Authorized('PAYMENTS')
   @Query(() => TransactionConnection, { description: 'Payments of the app, newest first.' })
   async transactions(
     @Arg('vkAppId', () => Int) vkAppId: number,

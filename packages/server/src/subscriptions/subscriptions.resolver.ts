@@ -24,9 +24,9 @@ export class SubscriptionFilter {
 
 export const SubscriptionConnection = Connection('Subscription', Subscription);
 
-@Authorized()
 @Resolver(() => Subscription)
 export class SubscriptionsResolver {
+  @Authorized('PAYMENTS')
   @Query(() => SubscriptionConnection, { description: 'Subscriptions of the app, newest first.' })
   async subscriptions(
     @Arg('vkAppId', () => Int) vkAppId: number,

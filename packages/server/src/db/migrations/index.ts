@@ -4,8 +4,13 @@
  * lists in step with the entities.
  */
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261127180855Initial as PgInitial } from './postgresql/Migration20261127180855Initial.js';
-import { Migration20261127180855Initial as SqliteInitial } from './sqlite/Migration20261127180855Initial.js';
+import * as postgresql from './postgresql/index.js';
+import * as sqlite from './sqlite/index.js';
 
-export const SQLITE_MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261127180855Initial', class: SqliteInitial }];
-export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261127180855Initial', class: PgInitial }];
+const list = (classes: Record<string, MigrationObject['class']>): MigrationObject[] =>
+  Object.entries(classes)
+    .map(([name, cls]) => ({ name, class: cls }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+
+export const SQLITE_MIGRATIONS = list(sqlite);
+export const POSTGRESQL_MIGRATIONS = list(postgresql);

@@ -1,0 +1,37 @@
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { App } from '../apps/app.entity.js';
+import { ApiKey } from './api-key.entity.js';
+
+/**
+ * A short-lived bearer token for the widget, minted by the host's backend with an API key
+ * (DESIGN.md §7): one app, a role no higher than the key's; revoked with its key.
+ */
+@Entity({ tableName: 'widget_sessions' })
+export class WidgetSession {
+  [OptionalProps]?: 'apiKey' | 'createdAt' | 'revokedAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  app!: Rel<App>;
+
+  /** The key that minted it; null when minted with the root token. */
+  @ManyToOne(() => ApiKey, { nullable: true, deleteRule: 'cascade' })
+  apiKey: Rel<ApiKey> | null = null;
+
+  @Property({ type: 'string', length: 32 })
+  role!: string;
+
+  @Property({ type: 'string', length: 64, unique: true, hidden: true })
+  tokenHash!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt: Date | null = null;
+}

@@ -1,0 +1,2 @@
+export { Migration20261127180855Initial } from './Migration20261127180855Initial.js';
+export { Migration20261127182449AccessSettingsModerationAudit } from './Migration20261127182449AccessSettingsModerationAudit.js';
