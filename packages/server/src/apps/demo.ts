@@ -21,8 +21,8 @@ export async function ensureDemoApp(em: EntityManager): Promise<App | null> {
     // A real VK app has its own protected key; this one only signs the CLI simulator's test notifications.
     secretKey: randomBytes(15).toString('base64url'),
   });
-  await upsertItem(em, app.id, { itemId: DEMO_ITEM, title: 'Gem pack ×100', price: 10, discount: 2, expiration: 600 });
-  await upsertItem(em, app.id, { itemId: 'golden_sword', title: 'Golden sword', price: 25 });
-  await upsertPlan(em, app.id, { itemId: DEMO_PLAN, title: 'VIP for a month', price: 30, period: 30 });
+  await upsertItem(em, null, app.id, { itemId: DEMO_ITEM, title: 'Gem pack ×100', price: 10, discount: 2, expiration: 600 });
+  await upsertItem(em, null, app.id, { itemId: 'golden_sword', title: 'Golden sword', price: 25 });
+  await upsertPlan(em, null, app.id, { itemId: DEMO_PLAN, title: 'VIP for a month', price: 30, period: 30 });
   return app;
 }

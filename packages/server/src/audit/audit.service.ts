@@ -14,12 +14,15 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
-/** Adds the event to the unit of work: it commits with the change it describes (the caller flushes). */
-export function audit(em: EntityManager, principal: Principal, e: AuditEntry): void {
+/**
+ * Adds the event to the unit of work: it commits with the change it describes (the caller flushes).
+ * `principal` null is the server itself (e.g. creating the demo app at first start).
+ */
+export function audit(em: EntityManager, principal: Principal | null, e: AuditEntry): void {
   em.create(AuditEvent, {
     app: e.appId,
     action: e.action,
-    actor: describeActor(principal),
+    actor: principal ? describeActor(principal) : 'system',
     target: e.target ?? null,
     before: e.before ?? null,
     after: e.after ?? null,

@@ -69,15 +69,15 @@ export class CatalogResolver {
   async upsertCatalogItem(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('input', () => CatalogItemInput) input: CatalogItemInput,
-    @Ctx() { em }: Context,
+    @Ctx() { em, principal }: Context,
   ): Promise<CatalogItem> {
-    return upsertItem(em, (await getApp(em, vkAppId)).id, input);
+    return upsertItem(em, principal, (await getApp(em, vkAppId)).id, input);
   }
 
   @Authorized('PAYMENTS')
   @Mutation(() => Boolean, { description: 'True when an item was deleted. Its past transactions stay.' })
-  async deleteCatalogItem(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('itemId', () => String) itemId: string, @Ctx() { em }: Context): Promise<boolean> {
-    return deleteItem(em, (await getApp(em, vkAppId)).id, itemId);
+  async deleteCatalogItem(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('itemId', () => String) itemId: string, @Ctx() { em, principal }: Context): Promise<boolean> {
+    return deleteItem(em, principal, (await getApp(em, vkAppId)).id, itemId);
   }
 
   @Authorized('PAYMENTS')
@@ -91,8 +91,8 @@ export class CatalogResolver {
   async upsertSubscriptionPlan(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('input', () => SubscriptionPlanInput) input: SubscriptionPlanInput,
-    @Ctx() { em }: Context,
+    @Ctx() { em, principal }: Context,
   ): Promise<SubscriptionPlan> {
-    return upsertPlan(em, (await getApp(em, vkAppId)).id, input);
+    return upsertPlan(em, principal, (await getApp(em, vkAppId)).id, input);
   }
 }

@@ -5,6 +5,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ITEM_LIMITS, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';
 import { z } from 'zod';
+import { audit, snapshot } from '../audit/audit.service.js';
+import type { Principal } from '../auth/permissions.js';
 import { parseInput } from '../graphql/errors.js';
 import type { ItemRecord, PlanRecord } from '../notifications/store.js';
 import { CatalogItem } from './catalog-item.entity.js';
@@ -62,9 +64,14 @@ export async function findPlan(em: EntityManager, appId: number, itemId: string)
   return em.findOne(SubscriptionPlan, { app: appId, itemId });
 }
 
-export async function upsertItem(em: EntityManager, appId: number, input: CatalogItemInputData): Promise<CatalogItem> {
+const ITEM_FIELDS = ['title', 'price', 'photoUrl', 'discount', 'expiration', 'active'] as const;
+const PLAN_FIELDS = ['title', 'price', 'period', 'photoUrl', 'trialDuration', 'expiration', 'active'] as const;
+
+export async function upsertItem(em: EntityManager, actor: Principal | null, appId: number, input: CatalogItemInputData): Promise<CatalogItem> {
   const data = parseInput(catalogItemInput, input);
-  const item = (await em.findOne(CatalogItem, { app: appId, itemId: data.itemId })) ?? em.create(CatalogItem, { app: appId, itemId: data.itemId, title: data.title, price: data.price });
+  const existing = await em.findOne(CatalogItem, { app: appId, itemId: data.itemId });
+  const before = snapshot(existing, ITEM_FIELDS);
+  const item = existing ?? em.create(CatalogItem, { app: appId, itemId: data.itemId, title: data.title, price: data.price });
   em.assign(item, {
     title: data.title,
     price: data.price,
@@ -73,19 +80,25 @@ export async function upsertItem(em: EntityManager, appId: number, input: Catalo
     expiration: data.expiration ?? null,
     active: data.active ?? true,
   });
+  audit(em, actor, { appId, action: 'catalog.upsert', target: data.itemId, before, after: snapshot(item, ITEM_FIELDS) });
   await em.flush();
   return item;
 }
 
-export async function deleteItem(em: EntityManager, appId: number, itemId: string): Promise<boolean> {
-  return (await em.nativeDelete(CatalogItem, { app: appId, itemId })) > 0;
+export async function deleteItem(em: EntityManager, actor: Principal | null, appId: number, itemId: string): Promise<boolean> {
+  const item = await em.findOne(CatalogItem, { app: appId, itemId });
+  if (!item) return false;
+  audit(em, actor, { appId, action: 'catalog.delete', target: itemId, before: snapshot(item, ITEM_FIELDS) });
+  em.remove(item);
+  await em.flush();
+  return true;
 }
 
-export async function upsertPlan(em: EntityManager, appId: number, input: SubscriptionPlanInputData): Promise<SubscriptionPlan> {
+export async function upsertPlan(em: EntityManager, actor: Principal | null, appId: number, input: SubscriptionPlanInputData): Promise<SubscriptionPlan> {
   const data = parseInput(subscriptionPlanInput, input);
-  const plan =
-    (await em.findOne(SubscriptionPlan, { app: appId, itemId: data.itemId })) ??
-    em.create(SubscriptionPlan, { app: appId, itemId: data.itemId, title: data.title, price: data.price, period: data.period });
+  const existing = await em.findOne(SubscriptionPlan, { app: appId, itemId: data.itemId });
+  const before = snapshot(existing, PLAN_FIELDS);
+  const plan = existing ?? em.create(SubscriptionPlan, { app: appId, itemId: data.itemId, title: data.title, price: data.price, period: data.period });
   em.assign(plan, {
     title: data.title,
     price: data.price,
@@ -95,6 +108,7 @@ export async function upsertPlan(em: EntityManager, appId: number, input: Subscr
     expiration: data.expiration ?? null,
     active: data.active ?? true,
   });
+  audit(em, actor, { appId, action: 'plan.upsert', target: data.itemId, before, after: snapshot(plan, PLAN_FIELDS) });
   await em.flush();
   return plan;
 }

@@ -9,10 +9,24 @@ import { AccessResolver } from '../auth/access.resolver.js';
 import { authChecker } from '../auth/authorize.js';
 import { CatalogResolver } from '../catalog/catalog.resolver.js';
 import { LogsResolver } from '../logs/logs.resolver.js';
+import { ModerationResolver } from '../moderation/moderation.resolver.js';
 import { OrdersResolver } from '../orders/orders.resolver.js';
+import { SettingsResolver } from '../settings/settings.resolver.js';
+import { StatsResolver } from '../stats/stats.resolver.js';
 import { SubscriptionsResolver } from '../subscriptions/subscriptions.resolver.js';
 
-export const RESOLVERS = [AppsResolver, AccessResolver, AuditResolver, CatalogResolver, OrdersResolver, SubscriptionsResolver, LogsResolver] as const;
+export const RESOLVERS = [
+  AppsResolver,
+  AccessResolver,
+  AuditResolver,
+  SettingsResolver,
+  CatalogResolver,
+  OrdersResolver,
+  SubscriptionsResolver,
+  StatsResolver,
+  LogsResolver,
+  ModerationResolver,
+] as const;
 
 export function buildGraphqlSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
   return buildSchema({

@@ -13,6 +13,7 @@ import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
 import { createOrmStore } from '../notifications/orm-store.js';
 import { notificationRoute } from '../notifications/route.js';
+import { exportRoutes } from '../export/export.route.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -35,6 +36,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
     await http.register(notificationRoute, { store: createOrmStore(orm) });
+    await http.register(exportRoutes, { orm, config });
 
     http.get('/healthz', async () => ({ status: 'ok' }));
     http.get('/readyz', async (_req, reply) => {
