@@ -1,6 +1,7 @@
 /**
  * Relay-style cursor connections (DESIGN.md §6): newest first by id, `first`/`after`, `totalCount`.
  * The cursor is opaque to clients (an encoded id), so the ordering can change without breaking them.
+ * A list that is worked through in arrival order (the moderation queue) asks for `order: 'asc'`.
  */
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
@@ -71,19 +72,26 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
+export interface PageOrder {
+  /** By id: 'desc' (default) is newest first, 'asc' oldest first. */
+  order?: 'asc' | 'desc';
+}
+
 export async function paginate<T extends { id: number }>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
   { first, after }: PageArgs,
+  { order = 'desc' }: PageOrder = {},
 ): Promise<ConnectionShape<T>> {
   const size = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new ApiError('BAD_USER_INPUT', `first: must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
   }
-  const page = after ? ({ $and: [where, { id: { $lt: decodeCursor(after) } }] } as FilterQuery<T>) : where;
+  const beyond = order === 'desc' ? '$lt' : '$gt';
+  const page = after ? ({ $and: [where, { id: { [beyond]: decodeCursor(after) } }] } as FilterQuery<T>) : where;
   const [rows, totalCount] = await Promise.all([
-    em.find(entity, page, { orderBy: { id: 'desc' } as never, limit: size + 1 }),
+    em.find(entity, page, { orderBy: { id: order } as never, limit: size + 1 }),
     em.count(entity, where),
   ]);
   const nodes = rows.slice(0, size);

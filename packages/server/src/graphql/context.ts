@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { PubSub } from 'type-graphql';
 import type { Principal } from '../auth/permissions.js';
 import type { Config } from '../config.js';
 
@@ -11,4 +12,6 @@ export interface Context {
   config: Config;
   /** Where this server is reached: VKP_PUBLIC_URL, or the address it listens on. */
   baseUrl: string;
+  /** This server's live events (the notification log tail). */
+  pubSub: PubSub;
 }

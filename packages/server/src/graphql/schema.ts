@@ -2,7 +2,7 @@
  * Schema assembly: every module's resolver, and the one authChecker (auth/authorize.ts).
  */
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { AppsResolver } from '../apps/apps.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AccessResolver } from '../auth/access.resolver.js';
@@ -28,10 +28,11 @@ export const RESOLVERS = [
   ModerationResolver,
 ] as const;
 
-export function buildGraphqlSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
+export function buildGraphqlSchema(pubSub: PubSub, emitSchemaFile?: string): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     authChecker,
+    pubSub,
     validate: false,
     ...(emitSchemaFile && { emitSchemaFile }),
   });

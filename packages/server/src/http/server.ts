@@ -1,19 +1,24 @@
 /**
- * Fastify assembly: the notification endpoint, GraphQL, health probes. Opening the database and
- * migrating happen here too, so a server is never up on an unmigrated schema.
+ * Fastify assembly: the notification endpoint, GraphQL over HTTP and WebSocket, CSV export, health
+ * probes. Opening the database and migrating happen here too, so a server is never up on an
+ * unmigrated schema.
  */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authenticate, bearerToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Orm } from '../db/orm.js';
+import { exportRoutes } from '../export/export.route.js';
 import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
+import { attachGraphqlWebSocket } from '../graphql/websocket.js';
+import { createPubSub, publishingLogs } from '../logs/live.js';
 import { createOrmStore } from '../notifications/orm-store.js';
 import { notificationRoute } from '../notifications/route.js';
-import { exportRoutes } from '../export/export.route.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -28,14 +33,38 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Limits on what one GraphQL document may ask for, so a single request cannot make the server walk
+ * the whole database: our deepest real query (a connection's node with its fields) is depth 4–5.
+ */
+const armor = new ApolloArmor({
+  maxDepth: { n: 8 },
+  maxAliases: { n: 20 },
+  costLimit: { maxCost: 10_000 },
+  maxTokens: { n: 2_000 },
+  // Field suggestions ("did you mean…") help people writing scripts; the schema is public anyway.
+  blockFieldSuggestion: { enabled: false },
+});
+
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
   const orm = await openOrm(config.database);
   try {
     await migrate(orm);
     const http = Fastify({ logger: options.logger ?? false });
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    const pubSub = createPubSub();
 
-    await http.register(notificationRoute, { store: createOrmStore(orm) });
+    // Browsers may call GraphQL and the export only from the embedding origins the operator listed.
+    await http.register(cors, {
+      origin: config.corsOrigins.length ? config.corsOrigins : false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight'],
+      exposedHeaders: ['content-disposition'],
+      maxAge: 600,
+    });
+    await http.register(notificationRoute, { store: publishingLogs(createOrmStore(orm), pubSub) });
     await http.register(exportRoutes, { orm, config });
 
     http.get('/healthz', async () => ({ status: 'ok' }));
@@ -48,26 +77,32 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       }
     });
 
+    const context = async (token: string | undefined): Promise<Context> => {
+      const em = orm.em.fork();
+      const auth = await authenticate(em, token, config.adminToken);
+      return {
+        em,
+        config,
+        baseUrl,
+        pubSub,
+        principal: auth.principal,
+        ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
+      };
+    };
+
+    const schema = await buildGraphqlSchema(pubSub);
+    const protection = armor.protect();
     const apollo = new ApolloServer<Context>({
-      schema: await buildGraphqlSchema(),
-      plugins: [fastifyApolloDrainPlugin(http)],
+      schema,
+      // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
+      plugins: [fastifyApolloDrainPlugin(http), ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
+      validationRules: protection.validationRules,
+      // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
       formatError: (formatted, error) => formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed')),
     });
     await apollo.start();
-    await http.register(fastifyApollo(apollo), {
-      context: async (req): Promise<Context> => {
-        const em = orm.em.fork();
-        const token = bearerToken(req.headers.authorization);
-        const auth = await authenticate(em, token, config.adminToken);
-        return {
-          em,
-          config,
-          baseUrl,
-          principal: auth.principal,
-          ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
-        };
-      },
-    });
+    await http.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, context: async (req) => context(bearerToken(req.headers.authorization)) });
+    const ws = attachGraphqlWebSocket({ server: http.server, path: GRAPHQL_PATH, schema, context, allowedOrigins: config.corsOrigins });
 
     return {
       http,
@@ -82,6 +117,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         return url;
       },
       async close() {
+        await ws.close();
         await http.close();
         await orm.close();
       },

@@ -1,5 +1,5 @@
 import type { NotificationKind } from '@vk-payments/shared';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import { authorize } from '../auth/authorize.js';
@@ -7,6 +7,7 @@ import type { Context } from '../graphql/context.js';
 import { NotificationTypeEnum } from '../graphql/enums.js';
 import { ApiError, notFound } from '../graphql/errors.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
+import { LOG_TOPIC } from './live.js';
 import { logWhere } from './logs.service.js';
 import { NotificationLog } from './notification-log.entity.js';
 
@@ -61,6 +62,18 @@ export class LogsResolver {
     if (!row) throw notFound(`notification log ${id}`);
     // Rows of unknown apps belong to no app: only root reads them.
     authorize(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null);
+    return row;
+  }
+
+  @Subscription(() => NotificationLog, {
+    description: 'Every request to the notification endpoint for this app, as it is logged (after our answer is committed).',
+    // Authorised once, when the subscription starts: the same rule as notificationLogs.
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { vkAppId: number }, Context>) => {
+      authorize(context, 'PAYMENTS', args.vkAppId);
+      return context.pubSub.subscribe(LOG_TOPIC, args.vkAppId);
+    },
+  })
+  notificationLogged(@Root() row: NotificationLog, @Arg('vkAppId', () => Int) _vkAppId: number): NotificationLog {
     return row;
   }
 

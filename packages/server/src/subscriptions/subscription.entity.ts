@@ -6,7 +6,7 @@ import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 import { App } from '../apps/app.entity.js';
 
 /** A user's subscription as VK last reported it; its charges are Transactions (PROTOCOL.md §3). */
-@ObjectType('Subscription', { description: "A user's subscription as VK last reported it." })
+@ObjectType('UserSubscription', { description: "A user's subscription as VK last reported it. (Named so as not to clash with GraphQL's root Subscription type.)" })
 @Entity({ tableName: 'subscriptions' })
 @Unique({ properties: ['app', 'test', 'subscriptionId'] })
 export class Subscription {

@@ -22,7 +22,7 @@ export class SubscriptionFilter {
   itemId?: string | null;
 }
 
-export const SubscriptionConnection = Connection('Subscription', Subscription);
+export const SubscriptionConnection = Connection('UserSubscription', Subscription);
 
 @Resolver(() => Subscription)
 export class SubscriptionsResolver {

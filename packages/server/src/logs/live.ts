@@ -1,0 +1,47 @@
+/**
+ * The live tail of the notification log (`notificationLogged`): every row written by the endpoint is
+ * published in this process after its commit. Several instances behind one database each publish their
+ * own rows; a subscriber sees the rows of the instance it is connected to (DESIGN.md §6).
+ */
+import { EventEmitter, on } from 'node:events';
+import type { PubSub } from 'type-graphql';
+import type { LogEntry } from './logs.service.js';
+import { NotificationLog } from './notification-log.entity.js';
+import type { OrmNotificationStore } from '../notifications/orm-store.js';
+
+export const LOG_TOPIC = 'NOTIFICATION_LOGGED';
+
+/** type-graphql's PubSub over an EventEmitter: `subscribe(topic, id)` listens to `topic:id`. */
+export function createPubSub(): PubSub & { listenerCount(topic: string, id: unknown): number } {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0); // one per open subscription
+  const key = (topic: string, id: unknown): string => (id === undefined ? topic : `${topic}:${String(id)}`);
+  return {
+    publish(routingKey: string, ...args: unknown[]): void {
+      const [id, payload] = args.length > 1 ? args : [undefined, args[0]];
+      emitter.emit(key(routingKey, id), payload);
+    },
+    async *subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown> {
+      // `on` yields argument arrays; returning the iterator (client unsubscribes) removes the listener.
+      for await (const [payload] of on(emitter, key(routingKey, dynamicId))) yield payload;
+    },
+    listenerCount: (topic, id) => emitter.listenerCount(key(topic, id)),
+  };
+}
+
+/** The log row as GraphQL shows it, built from what was written (no read back from the database). */
+function toRow(id: number, e: LogEntry): NotificationLog {
+  return Object.assign(new NotificationLog(), { ...e, id, app: null });
+}
+
+/** Wraps the store so every log row written is also published under its app's vkAppId. */
+export function publishingLogs(store: OrmNotificationStore, pubSub: PubSub): OrmNotificationStore {
+  return {
+    ...store,
+    async writeLog(entry) {
+      const id = await store.writeLog(entry);
+      if (entry.appId !== null && entry.vkAppId !== null) pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+      return id;
+    },
+  };
+}
