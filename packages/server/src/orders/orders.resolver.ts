@@ -1,10 +1,11 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import type { ObjectQuery } from '@mikro-orm/core';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
-import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
+import { Connection, PageArgs, paginate } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { TransactionStatusEnum } from '../graphql/enums.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
-import { transactionWhere } from './orders.service.js';
+import { summarizeTransactions, transactionWhere } from './orders.service.js';
 import { Transaction, type TransactionStatus } from './transaction.entity.js';
 
 @InputType()
@@ -28,7 +29,48 @@ export class TransactionFilter {
   to?: Date | null;
 }
 
-export const TransactionConnection = Connection('Transaction', Transaction);
+@ObjectType('MoneyTotal')
+export class MoneyTotal {
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => Int, { description: 'Sum of prices, in votes.' })
+  votes!: number;
+}
+
+@ObjectType('TransactionSummary', { description: "Totals of every transaction the filter matches (all pages), as the seed's Transactions tabs show them." })
+export class TransactionSummary {
+  @Field(() => Int, { description: 'Transactions matched (the same as totalCount).' })
+  count!: number;
+
+  @Field(() => Int, { description: 'Votes of every matched transaction, refunded or not.' })
+  votes!: number;
+
+  @Field(() => MoneyTotal, { description: 'Credits: every matched payment (votes in).' })
+  credits!: MoneyTotal;
+
+  @Field(() => MoneyTotal, { description: 'Deductions: the matched payments that were refunded (votes out).' })
+  refunds!: MoneyTotal;
+
+  @Field(() => Int, { description: 'credits.votes − refunds.votes.' })
+  net!: number;
+}
+
+/**
+ * The `TransactionConnection` of Connection(), plus `summary`; it takes over the name (the base class is
+ * referenced by nothing, so only this type reaches the schema, and `TransactionEdge` keeps its name).
+ * It keeps the filter it was built from so the aggregate query runs only when a client asks for
+ * `summary` (scripts polling for new payments don't).
+ */
+@ObjectType('TransactionConnection')
+export class TransactionConnection extends Connection('Transaction', Transaction) {
+  filterWhere!: ObjectQuery<Transaction>;
+
+  @Field(() => TransactionSummary, { description: 'Totals over every page of the filtered set. Votes sums beyond 2^31−1 are refused (BAD_USER_INPUT).' })
+  summary(@Ctx() { em }: Context): Promise<TransactionSummary> {
+    return summarizeTransactions(em, this.filterWhere);
+  }
+}
 
 @Resolver(() => Transaction)
 export class OrdersResolver {
@@ -39,9 +81,9 @@ export class OrdersResolver {
     @Arg('filter', () => TransactionFilter, { nullable: true }) filter: TransactionFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
-  ): Promise<ConnectionShape<Transaction>> {
-    const app = await getApp(em, vkAppId);
-    return paginate(em, Transaction, transactionWhere(app.id, filter ?? {}), page);
+  ): Promise<TransactionConnection> {
+    const filterWhere = transactionWhere((await getApp(em, vkAppId)).id, filter ?? {});
+    return Object.assign(new TransactionConnection(), await paginate(em, Transaction, filterWhere, page), { filterWhere });
   }
 
   @FieldResolver(() => ID)
