@@ -20,7 +20,7 @@ const TRANSACTIONS = `query ($vkAppId: Int!, $first: Int, $after: String, $filte
 }`;
 const LOGS_FOR_ORDER = `query ($vkAppId: Int!, $orderId: String!) {
   notificationLogs(vkAppId: $vkAppId, filter: { orderId: $orderId }) {
-    totalCount edges { node { rawType notificationType ok errorCode signatureValid request response durationMs } }
+    totalCount edges { node { rawType notificationType ok errorCode signatureValid signedWith warning request response durationMs } }
   }
 }`;
 
@@ -133,6 +133,8 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
         ok: true,
         errorCode: null,
         signatureValid: true,
+        signedWith: 'current',
+        warning: null,
         request: { order_id: orderId, item: 'gem_pack', sig: expect.stringMatching(/^[0-9a-f]{32}$/) },
         response: res.json,
       });
@@ -148,7 +150,7 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
       expect(await transactionCount(orderId)).toBe(0);
       const logs = await logsForOrder(orderId);
       expect(logs).toHaveLength(1);
-      expect(logs[0]).toMatchObject({ ok: false, errorCode: 10, signatureValid: false, response: res.json });
+      expect(logs[0]).toMatchObject({ ok: false, errorCode: 10, signatureValid: false, signedWith: null, warning: null, response: res.json });
     });
 
     it('a 100 KB body is answered error 11 over HTTP 200 and still logged', async () => {
@@ -260,7 +262,7 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
     it('settings show only a hint of the secret, and no GraphQL answer ever contains the secret', async () => {
       const data = await gqlData<{ app: { settings: { secretKeyHint: string } } }>(
         `query ($vkAppId: Int!) {
-          app(vkAppId: $vkAppId) { vkAppId name apiVersion settings { secretKeyHint apiVersion notificationUrl endpointUrl } }
+          app(vkAppId: $vkAppId) { vkAppId name apiVersion settings { secretKeyHint previousSecretKeyHint apiVersion notificationUrl endpointUrl } }
           apps { vkAppId name settings { secretKeyHint } }
           notificationLogs(vkAppId: $vkAppId, first: 100) { edges { node { request response } } }
         }`,

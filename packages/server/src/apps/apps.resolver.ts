@@ -1,9 +1,12 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import { NOTIFICATION_PATH } from '../notifications/route.js';
-import { App, secretKeyHint } from './app.entity.js';
-import { createApp, getApp, listApps } from './apps.service.js';
+import { apiVersionLockReason, selectableApiVersions } from '../settings/api-version.js';
+import { keyHints } from '../settings/settings.service.js';
+import { App } from './app.entity.js';
+import { createApp, getApp, listApps, updateApp } from './apps.service.js';
 
 @InputType()
 export class CreateAppInput {
@@ -15,6 +18,18 @@ export class CreateAppInput {
 
   @Field(() => String, { description: 'The protected key from VK\'s panel. Write-only.' })
   secretKey!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When VK registered the app. Unknown counts as from 2024: the API version is then fixed to 5.132.' })
+  vkRegisteredAt?: Date | null;
+}
+
+@InputType({ description: 'Only the fields given change.' })
+export class UpdateAppInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When VK registered the app; null = unknown. From January 2024 on, the API version is fixed to 5.132.' })
+  vkRegisteredAt?: Date | null;
 }
 
 @ObjectType({ description: 'The "Payments → Connection" settings of an app.' })
@@ -30,6 +45,21 @@ export class AppSettings {
 
   @Field(() => String, { description: 'The URL to paste into VK\'s panel as the payment notification URL.' })
   endpointUrl!: string;
+
+  @Field(() => Boolean, { description: 'True when the app may not choose its API version (registered on VK from 2024, or date unknown).' })
+  apiVersionLocked!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the API version is fixed, when it is.' })
+  apiVersionLockReason!: string | null;
+
+  @Field(() => [String], { description: 'The API versions this app may choose.' })
+  supportedApiVersions!: string[];
+
+  @Field(() => String, { nullable: true, description: "The hint of the previous key while it still verifies after a rotation." })
+  previousSecretKeyHint!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Until when the previous key verifies; null when no rotation overlap is running.' })
+  previousSecretExpiresAt!: Date | null;
 }
 
 @Resolver(() => App)
@@ -52,13 +82,22 @@ export class AppsResolver {
     return createApp(em, input);
   }
 
+  @Authorized('MANAGE_ACCESS')
+  @Mutation(() => App, { description: "Renames the app or records when VK registered it (creator/admin)." })
+  updateApp(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('input', () => UpdateAppInput) input: UpdateAppInput, @Ctx() ctx: Context): Promise<App> {
+    return updateApp(ctx.em, authorize(ctx, 'MANAGE_ACCESS', vkAppId), vkAppId, input);
+  }
+
   @FieldResolver(() => AppSettings)
   settings(@Root() app: App, @Ctx() { baseUrl }: Context): AppSettings {
     return {
       notificationUrl: app.notificationUrl,
       apiVersion: app.apiVersion,
-      secretKeyHint: secretKeyHint(app.secretKey),
       endpointUrl: `${baseUrl}${NOTIFICATION_PATH}`,
+      apiVersionLocked: apiVersionLockReason(app.vkRegisteredAt) !== null,
+      apiVersionLockReason: apiVersionLockReason(app.vkRegisteredAt),
+      supportedApiVersions: selectableApiVersions(app.vkRegisteredAt),
+      ...keyHints(app),
     };
   }
 }

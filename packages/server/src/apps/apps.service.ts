@@ -3,9 +3,11 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
+import { audit } from '../audit/audit.service.js';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
 import type { AppRecord } from '../notifications/store.js';
 import type { Principal } from '../auth/permissions.js';
+import { FIXED_API_VERSION, isApiVersionLocked } from '../settings/api-version.js';
 import { App } from './app.entity.js';
 
 /** VK's protected key: a whitespace around it is the classic copy-paste mistake that breaks every signature. */
@@ -15,10 +17,21 @@ export const secretKeySchema = z
   .max(255, 'must be at most 255 characters')
   .regex(/^\S+$/, 'must not contain spaces or line breaks (copy it again from VK\'s panel)');
 
+const appName = z.string().trim().min(1, 'must not be empty').max(255);
+/** When VK registered the app: decides whether its API version may be chosen (settings/api-version.ts). */
+const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), { error: 'must not be in the future' });
+
 export const createAppInput = z.object({
   vkAppId: z.number().int().min(1, 'must be a positive integer'),
-  name: z.string().trim().min(1, 'must not be empty').max(255),
+  name: appName,
   secretKey: secretKeySchema,
+  vkRegisteredAt: vkRegisteredAt.nullish(),
+});
+
+/** Absent fields stay (a null name too); `vkRegisteredAt: null` makes the date unknown again. */
+export const updateAppInput = z.object({
+  name: appName.nullish(),
+  vkRegisteredAt: vkRegisteredAt.nullable().optional(),
 });
 
 export async function createApp(em: EntityManager, input: z.input<typeof createAppInput>): Promise<App> {
@@ -26,7 +39,30 @@ export async function createApp(em: EntityManager, input: z.input<typeof createA
   if (await em.count(App, { vkAppId: data.vkAppId })) {
     throw new ApiError('CONFLICT', `an app with vkAppId ${data.vkAppId} already exists`);
   }
-  const app = em.create(App, data);
+  const app = em.create(App, { vkAppId: data.vkAppId, name: data.name, secretKey: data.secretKey, vkRegisteredAt: data.vkRegisteredAt ?? null });
+  await em.flush();
+  return app;
+}
+
+/**
+ * Renames the app or records when VK registered it. A date from 2024 on fixes the API version to 5.132
+ * (the seed's rule), so an app that had chosen another version is moved to 5.132 in the same change.
+ */
+export async function updateApp(em: EntityManager, principal: Principal, vkAppId: number, input: { name?: string | null; vkRegisteredAt?: Date | null }): Promise<App> {
+  const data = parseInput(updateAppInput, input);
+  const app = await getApp(em, vkAppId);
+  const changed: Partial<Pick<App, 'name' | 'vkRegisteredAt' | 'apiVersion'>> = {};
+  if (data.name != null && data.name !== app.name) changed.name = data.name;
+  if (data.vkRegisteredAt !== undefined && data.vkRegisteredAt?.getTime() !== app.vkRegisteredAt?.getTime()) {
+    changed.vkRegisteredAt = data.vkRegisteredAt;
+    if (isApiVersionLocked(data.vkRegisteredAt) && app.apiVersion !== FIXED_API_VERSION) changed.apiVersion = FIXED_API_VERSION;
+  }
+  const fields = Object.keys(changed) as (keyof typeof changed)[];
+  if (!fields.length) return app;
+  const json = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+  const before = Object.fromEntries(fields.map((f) => [f, json(app[f])]));
+  em.assign(app, changed);
+  audit(em, principal, { appId: app.id, action: 'app.update', before, after: Object.fromEntries(fields.map((f) => [f, json(app[f])])) });
   await em.flush();
   return app;
 }
@@ -44,5 +80,5 @@ export async function listApps(em: EntityManager, principal?: Principal): Promis
 }
 
 export async function findAppRecord(em: EntityManager, vkAppId: number): Promise<AppRecord | null> {
-  return em.findOne(App, { vkAppId }, { fields: ['id', 'vkAppId', 'secretKey', 'apiVersion'] });
+  return em.findOne(App, { vkAppId }, { fields: ['id', 'vkAppId', 'secretKey', 'previousSecretKey', 'previousSecretExpiresAt', 'apiVersion'] });
 }

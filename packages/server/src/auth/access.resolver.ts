@@ -68,21 +68,23 @@ export class AccessResolver {
 
   @Authorized('MANAGE_ACCESS')
   @Query(() => [ApiKey], { description: "The app's API keys, newest first; without vkAppId (root), the platform-wide ones." })
-  async apiKeys(@Arg('vkAppId', () => Int, { nullable: true }) vkAppId: number | null, @Ctx() ctx: Context): Promise<ApiKey[]> {
-    if (vkAppId === null) authorize(ctx, 'ROOT', null);
-    return listApiKeys(ctx.em, vkAppId === null ? null : await getApp(ctx.em, vkAppId));
+  async apiKeys(@Arg('vkAppId', () => Int, { nullable: true }) vkAppId: number | null | undefined, @Ctx() ctx: Context): Promise<ApiKey[]> {
+    // An argument left out arrives as undefined: both mean "the platform-wide keys".
+    if (vkAppId == null) authorize(ctx, 'ROOT', null);
+    return listApiKeys(ctx.em, vkAppId == null ? null : await getApp(ctx.em, vkAppId));
   }
 
   @Authorized('MANAGE_ACCESS')
   @Mutation(() => CreatedApiKey, { description: 'A key for the app with a role no higher than your own; without vkAppId (root only), a MODERATOR key.' })
   async createApiKey(
-    @Arg('vkAppId', () => Int, { nullable: true }) vkAppId: number | null,
+    @Arg('vkAppId', () => Int, { nullable: true }) vkAppId: number | null | undefined,
     @Arg('role', () => RoleEnum) role: Role,
     @Arg('label', () => String) label: string,
     @Ctx() ctx: Context,
   ): Promise<CreatedApiKey> {
-    const principal = authorize(ctx, vkAppId === null ? 'ROOT' : 'MANAGE_ACCESS', vkAppId);
-    return createApiKey(ctx.em, principal, vkAppId === null ? null : await getApp(ctx.em, vkAppId), role, label);
+    const platformWide = vkAppId == null;
+    const principal = authorize(ctx, platformWide ? 'ROOT' : 'MANAGE_ACCESS', vkAppId ?? null);
+    return createApiKey(ctx.em, principal, platformWide ? null : await getApp(ctx.em, vkAppId), role, label);
   }
 
   @Authorized('MANAGE_ACCESS')
@@ -107,10 +109,11 @@ export class AccessResolver {
   }
 
   @Authorized('MINT_SESSION')
-  @Mutation(() => Boolean, { description: 'Ends a widget session before it expires.' })
+  @Mutation(() => Boolean, { description: 'Ends a widget session before it expires: the key that minted it, or the app\'s creator/admin.' })
   async revokeWidgetSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const session = await findWidgetSession(ctx.em, idOf(id, 'a widget session'));
-    authorize(ctx, 'MINT_SESSION', session.app.vkAppId);
+    const mintedByCaller = ctx.principal?.kind === 'key' && ctx.principal.keyId === session.apiKey?.id;
+    authorize(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId);
     return revokeWidgetSession(ctx.em, session);
   }
 

@@ -92,7 +92,7 @@ export async function createWidgetSession(em: EntityManager, principal: Principa
 }
 
 export async function findWidgetSession(em: EntityManager, id: number): Promise<WidgetSession> {
-  const session = await em.findOne(WidgetSession, { id }, { populate: ['app'] });
+  const session = await em.findOne(WidgetSession, { id }, { populate: ['app', 'apiKey'] });
   if (!session) throw notFound(`widget session ${id}`);
   return session;
 }

@@ -5,8 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { NOTIFICATION_TYPES, parseNotificationType, type RawNotificationType } from '@vk-payments/shared';
-import { signParams } from '../notifications/signature.js';
-import { judgeAnswer, type Verdict } from '../notifications/verdict.js';
+import { send, type Exchange } from '../notifications/send.js';
 
 export interface SimulateOptions {
   type: string;
@@ -23,37 +22,16 @@ export interface SimulateOptions {
   version?: string | undefined;
 }
 
-export interface Exchange {
-  request: Record<string, string>;
-  status: number;
-  text: string;
-  ms: number;
-  verdict: Verdict;
-}
-
 export type Print = (line: string) => void;
 
 export class SimulateError extends Error {
   override name = 'SimulateError';
 }
 
-export async function send(url: string, fields: Record<string, string>, secret: string): Promise<Exchange> {
-  const request = signParams(fields, secret);
-  const started = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(request).toString(),
-    signal: AbortSignal.timeout(10_000), // VK's own deadline (PROTOCOL.md §1)
-  });
-  const text = await res.text();
-  return { request, status: res.status, text, ms: performance.now() - started, verdict: judgeAnswer(request, text) };
-}
-
 export function printExchange(print: Print, url: string, x: Exchange): void {
   print(`→ POST ${url}`);
   for (const [k, v] of Object.entries(x.request)) print(`    ${k}=${v}`);
-  print(`← HTTP ${x.status} in ${x.ms.toFixed(1)} ms`);
+  print(`← HTTP ${x.status} in ${x.ms.toFixed(1)} ms${x.location ? ` (redirect to ${x.location}, not followed: set the final URL)` : ''}`);
   print(`    ${x.text}`);
   const v = x.verdict;
   if (v.kind === 'success') print('✓ a valid success answer');

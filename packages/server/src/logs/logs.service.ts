@@ -27,6 +27,8 @@ export async function writeLog(em: EntityManager, e: LogEntry): Promise<number> 
     response: e.response,
     errorCode: e.errorCode,
     signatureValid: e.signatureValid,
+    signedWith: e.signedWith,
+    warning: e.warning,
     durationMs: e.durationMs,
   });
   return Number(id);

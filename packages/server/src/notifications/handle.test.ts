@@ -6,6 +6,7 @@ import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
 import { isPostgres, type Orm } from '../db/orm.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
+import { PaymentTester } from '../settings/payment-tester.entity.js';
 import { handleNotification, type HandledNotification } from './handle.js';
 import { createOrmStore } from './orm-store.js';
 
@@ -13,6 +14,12 @@ const VK_APP_ID = 1524456;
 /** A second app of this server, with its own secret (for "signed with the wrong app's secret"). */
 const OTHER_VK_APP_ID = 7654321;
 const NOW = new Date('2026-05-01T12:00:00.000Z');
+/** An app in a rotation's overlap: its previous key (SECRET) verifies until ROTATION_ENDS. */
+const ROTATED_VK_APP_ID = 2345678;
+const NEW_SECRET = 'NewSecret-after-rotation-42';
+const ROTATION_ENDS = new Date(NOW.getTime() + 3_600_000);
+/** A payment tester of VK_APP_ID; the default user 501 is not one. */
+const TESTER = 777;
 const PHOTO = 'https://cdn.example.com/gems.png';
 
 type Fields = Record<string, string | number>;
@@ -24,6 +31,15 @@ async function seed(orm: Orm): Promise<void> {
   em.create(CatalogItem, { app, itemId: 'gem_pack', title: 'Gem pack', price: 24, discount: 3, photoUrl: PHOTO });
   em.create(CatalogItem, { app, itemId: 'old_sword', title: 'Old sword', price: 10, active: false });
   em.create(SubscriptionPlan, { app, itemId: 'vip', title: 'VIP', price: 30, period: 30 });
+  em.create(PaymentTester, { app, vkUserId: TESTER, addedBy: 'test' });
+  const rotated = em.create(App, {
+    vkAppId: ROTATED_VK_APP_ID,
+    name: 'Rotated',
+    secretKey: NEW_SECRET,
+    previousSecretKey: SECRET,
+    previousSecretExpiresAt: ROTATION_ENDS,
+  });
+  em.create(CatalogItem, { app: rotated, itemId: 'gem_pack', title: 'Gem pack', price: 24 });
   await em.flush();
 }
 
@@ -421,6 +437,83 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     });
   });
 
+  describe('secret rotation overlap', () => {
+    const getItemOfRotated = (secret: string, at: Date = NOW) =>
+      handleNotification(
+        body({ app_id: ROTATED_VK_APP_ID, notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() }, secret),
+        { store: createOrmStore(orm), now: () => at },
+      );
+
+    it('a notification signed with the new key is answered and logged signedWith current', async () => {
+      const result = await getItemOfRotated(NEW_SECRET);
+      expect(result.answer).toHaveProperty('response.price', 24);
+      expect(result.log).toMatchObject({ signatureValid: true, signedWith: 'current' });
+    });
+
+    it('during the overlap a notification signed with the old key is answered and logged signedWith previous', async () => {
+      const result = await getItemOfRotated(SECRET);
+      expect(result.answer).toHaveProperty('response.price', 24);
+      expect(result.log).toMatchObject({ signatureValid: true, signedWith: 'previous' });
+    });
+
+    it('once the overlap has ended the old key is refused with error 10', async () => {
+      const result = await getItemOfRotated(SECRET, ROTATION_ENDS);
+      expectError(result, 10);
+      expect(result.log).toMatchObject({ signatureValid: false, signedWith: null });
+    });
+
+    it('a key that is neither is refused with error 10 during the overlap', async () => {
+      const result = await getItemOfRotated('neither-key-12345');
+      expectError(result, 10);
+      expect(result.log.signedWith).toBeNull();
+    });
+
+    it('an app without a rotation logs signedWith current', async () => {
+      expect((await getItem('gem_pack')).log.signedWith).toBe('current');
+    });
+  });
+
+  describe('payment testers', () => {
+    it('a _test notification from a user who is not a tester is answered as usual, with a warning in the log', async () => {
+      const result = await getItem('gem_pack', { notification_type: 'get_item_test', user_id: 501 });
+      expect(result.answer).toHaveProperty('response.price', 24);
+      expect(result.log.errorCode).toBeNull();
+      expect(result.log.warning).toBe('user 501 is not a payment tester of this app: VK sends _test notifications only for testers');
+    });
+
+    it('a _test purchase from a non-tester is still recorded as a test transaction', async () => {
+      const orderId = freshId();
+      const result = await buy(orderId, { notification_type: 'order_status_change_test' });
+      expect(result.answer).toHaveProperty('response.app_order_id');
+      expect(result.log.warning).toContain('user 501 is not a payment tester');
+      expect((await ordersWithId(orderId)).map((t) => t.test)).toEqual([true]);
+    });
+
+    it('a _test notification from a tester has no warning', async () => {
+      const result = await getItem('gem_pack', { notification_type: 'get_item_test', user_id: TESTER });
+      expect(result.answer).toHaveProperty('response');
+      expect(result.log.warning).toBeNull();
+    });
+
+    it('real notifications never look up the tester list', async () => {
+      const real = createOrmStore(orm);
+      let lookups = 0;
+      const store = { ...real, isPaymentTester: (appId: number, vkUserId: number) => (lookups++, real.isPaymentTester(appId, vkUserId)) };
+      const raw = body({ notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() });
+      const result = await handleNotification(raw, { store, now: () => NOW });
+      expect(result.log.warning).toBeNull();
+      expect(lookups).toBe(0);
+      await handleNotification(body({ notification_type: 'get_item_test', item: 'gem_pack' }), { store, now: () => NOW });
+      expect(lookups).toBe(1);
+    });
+
+    it('a _test notification with a bad signature gets no tester warning', async () => {
+      const result = await notify({ notification_type: 'get_item_test', item: 'gem_pack' }, 'wrong-secret-123');
+      expectError(result, 10);
+      expect(result.log.warning).toBeNull();
+    });
+  });
+
   describe('storage failure', () => {
     // A database of its own, so the failing trigger never touches the other tests.
     let broken: Awaited<ReturnType<typeof migratedOrm>>;
@@ -435,6 +528,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       } else {
         await conn.execute(`create trigger fail_tx before insert on transactions begin select raise(abort, 'disk on fire'); end`);
       }
+      await conn.execute(`drop table payment_testers${isPostgres(broken.orm) ? ' cascade' : ''}`);
     });
     afterAll(async () => {
       await broken?.close();
@@ -458,6 +552,13 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       expect(result.fault).toBeDefined();
       expect(await subscriptionRow(subscriptionId, broken.orm)).toBeNull();
       expect(await chargesOf(subscriptionId, broken.orm)).toHaveLength(0);
+    });
+
+    it('a failing tester lookup keeps the answer of a _test notification and only loses the warning', async () => {
+      const result = await handleBroken({ notification_type: 'get_item_test', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() });
+      expect(result.answer).toHaveProperty('response.price', 24);
+      expect(result.fault).toBeUndefined();
+      expect(result.log.warning).toBeNull();
     });
   });
 

@@ -9,7 +9,7 @@ import { parseForm } from './form.js';
 import * as handlers from './handlers.js';
 import type { HandlerContext, VkResponse } from './handlers.js';
 import { verifySig } from './signature.js';
-import type { NotificationStore } from './store.js';
+import type { AppRecord, NotificationStore } from './store.js';
 import { isVkError, stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 export interface CoreDeps {
@@ -30,7 +30,13 @@ export interface LogDraft {
   request: Record<string, unknown>;
   errorCode: number | null;
   signatureValid: boolean | null;
+  /** Which key verified the signature; null when none did or none was tried. */
+  signedWith: SignedWith | null;
+  /** Something the operator should look at although the answer stands. */
+  warning: string | null;
 }
+
+export type SignedWith = 'current' | 'previous';
 
 export interface HandledNotification {
   answer: VkAnswer<VkResponse>;
@@ -52,6 +58,31 @@ const safeInt = (v: unknown): number | null =>
   typeof v === 'string' && /^\d{1,16}$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : null;
 const text = (v: unknown, max: number): string | null => (typeof v === 'string' && v.length <= max ? v : null);
 
+/**
+ * Which of the app's keys signed `params`: the current one, or — during a rotation's overlap, until
+ * `previousSecretExpiresAt` — the previous one. Each comparison is constant-time (verifySig).
+ */
+export function verifyWithKeys(params: Readonly<Record<string, string>>, app: AppRecord, now: Date): SignedWith | null {
+  if (verifySig(params, app.secretKey)) return 'current';
+  const { previousSecretKey: previous, previousSecretExpiresAt: until } = app;
+  if (previous && until && now < until && verifySig(params, previous)) return 'previous';
+  return null;
+}
+
+/**
+ * VK sends `_test` notifications only for the app's payment testers (PROTOCOL.md §5), so one from
+ * anybody else is worth a look (a forged test, or a tester list out of step with VK's panel). The
+ * answer stands either way; a failing lookup only loses the warning, never the answer.
+ */
+async function testerWarning(store: NotificationStore, appId: number, vkUserId: number): Promise<string | null> {
+  try {
+    if (await store.isPaymentTester(appId, vkUserId)) return null;
+    return `user ${vkUserId} is not a payment tester of this app: VK sends _test notifications only for testers`;
+  } catch {
+    return null;
+  }
+}
+
 export async function handleNotification(rawBody: string, deps: CoreDeps): Promise<HandledNotification> {
   const now = deps.now?.() ?? new Date();
   const form = parseForm(rawBody);
@@ -69,6 +100,8 @@ export async function handleNotification(rawBody: string, deps: CoreDeps): Promi
     request: { ...p },
     errorCode: null,
     signatureValid: null,
+    signedWith: null,
+    warning: null,
   };
 
   let answer: VkAnswer<VkResponse>;
@@ -84,7 +117,8 @@ export async function handleNotification(rawBody: string, deps: CoreDeps): Promi
     log.appId = app.id;
 
     if (!params.sig) throw new VkError('BAD_SIGNATURE', 'missing field sig');
-    log.signatureValid = verifySig(params, app.secretKey);
+    log.signedWith = verifyWithKeys(params, app, now);
+    log.signatureValid = log.signedWith !== null;
     if (!log.signatureValid) throw new VkError('BAD_SIGNATURE', 'signature mismatch');
 
     if (params.notification_type === undefined) throw new VkError('BAD_REQUEST', 'missing field notification_type');
@@ -100,6 +134,10 @@ export async function handleNotification(rawBody: string, deps: CoreDeps): Promi
     const failure = toVkErrorAnswer(err);
     log.errorCode = failure.error.error_code;
     answer = failure;
+  }
+  // Only `_test` types pay for this lookup: real payments' hot path stays as it was.
+  if (log.signatureValid && log.test && log.appId !== null && log.vkUserId !== null) {
+    log.warning = await testerWarning(deps.store, log.appId, log.vkUserId);
   }
   return { answer, body: stringifyAnswer(answer), log, ...(fault !== undefined && { fault }) };
 }

@@ -7,6 +7,7 @@ import { findItem, findPlan } from '../catalog/catalog.service.js';
 import type { Orm } from '../db/orm.js';
 import { writeLog, type LogEntry } from '../logs/logs.service.js';
 import { findOrder, recordOrder, refundOrder } from '../orders/orders.service.js';
+import { isPaymentTester } from '../settings/testers.service.js';
 import { findCharge, recordCharge, updateSubscription } from '../subscriptions/subscriptions.service.js';
 import type { NotificationStore } from './store.js';
 
@@ -18,6 +19,7 @@ export function createOrmStore(orm: Orm): OrmNotificationStore {
   const em = () => orm.em.fork();
   return {
     findApp: (vkAppId) => findAppRecord(em(), vkAppId),
+    isPaymentTester: (appId, vkUserId) => isPaymentTester(em(), appId, vkUserId),
     findCatalogItem: (appId, itemId) => findItem(em(), appId, itemId),
     findSubscriptionPlan: (appId, itemId) => findPlan(em(), appId, itemId),
     findOrder: (appId, test, orderId) => findOrder(em(), appId, test, orderId),

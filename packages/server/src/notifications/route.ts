@@ -65,6 +65,8 @@ export async function notificationRoute(app: FastifyInstance, { store }: Notific
         request: { _unreadable: message, contentLength: req.headers['content-length'] ?? null },
         errorCode: answer.error.error_code,
         signatureValid: null,
+        signedWith: null,
+        warning: null,
       },
     };
     const body = await logAndAnswer(store, req.log, handled, new Date(), started);

@@ -8,6 +8,9 @@ export interface AppRecord {
   id: number;
   vkAppId: number;
   secretKey: string;
+  /** The key before the last rotation; it still verifies until `previousSecretExpiresAt`. */
+  previousSecretKey: string | null;
+  previousSecretExpiresAt: Date | null;
   apiVersion: string;
 }
 
@@ -67,6 +70,8 @@ export interface Recorded {
 
 export interface NotificationStore {
   findApp(vkAppId: number): Promise<AppRecord | null>;
+  /** Whether the user is on the app's payment-tester list. Asked for `_test` notifications only. */
+  isPaymentTester(appId: number, vkUserId: number): Promise<boolean>;
   findCatalogItem(appId: number, itemId: string): Promise<ItemRecord | null>;
   findSubscriptionPlan(appId: number, itemId: string): Promise<PlanRecord | null>;
   findOrder(appId: number, test: boolean, orderId: string): Promise<Recorded | null>;

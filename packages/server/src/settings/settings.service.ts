@@ -1,0 +1,163 @@
+/**
+ * The "Payments → Connection → Настройки" tab (seed page): the notification URL, the API version,
+ * rotating the protected key, and checking the URL the way VK would call it.
+ */
+import { randomInt } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { API_VERSIONS } from '@vk-payments/shared';
+import { z } from 'zod';
+import { App, secretKeyHint } from '../apps/app.entity.js';
+import { getApp, secretKeySchema } from '../apps/apps.service.js';
+import { audit } from '../audit/audit.service.js';
+import type { Principal } from '../auth/permissions.js';
+import { CatalogItem } from '../catalog/catalog-item.entity.js';
+import { ApiError, parseInput } from '../graphql/errors.js';
+import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from './api-version.js';
+import { probeNotificationUrl, type UrlCheck } from './check-url.js';
+import { firstTester } from './testers.service.js';
+
+export const NOTIFICATION_URL_MAX_LENGTH = 2048;
+/** A week: long enough to update VK's panel and every server, short enough that a leaked key dies soon. */
+export const MAX_OVERLAP_HOURS = 168;
+export const DEFAULT_OVERLAP_HOURS = 24;
+/** The item checkNotificationUrl asks about when the catalog has no active item. */
+export const PLACEHOLDER_ITEM = 'vkp_check';
+
+const URL_MESSAGE = 'must be an absolute http(s) URL';
+
+/** Where VK posts notifications: absolute http(s), as pasted into VK's panel (trimmed). */
+export const notificationUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty (send null to clear it)')
+  .max(NOTIFICATION_URL_MAX_LENGTH, `must be at most ${NOTIFICATION_URL_MAX_LENGTH} characters`)
+  .superRefine((value, ctx) => {
+    if (/\s/.test(value)) return void ctx.addIssue({ code: 'custom', message: 'must not contain spaces' });
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return void ctx.addIssue({ code: 'custom', message: URL_MESSAGE });
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      return void ctx.addIssue({ code: 'custom', message: URL_MESSAGE });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password: VK posts to it as it is, and it is shown in the panel' });
+    }
+  });
+
+export const paymentSettingsInput = z.object({
+  /** `null` clears the URL; absent leaves it. */
+  notificationUrl: notificationUrlSchema.nullable().optional(),
+  apiVersion: z.enum(API_VERSIONS, { error: `must be one of ${API_VERSIONS.join(', ')}` }).optional(),
+});
+
+export const rotateSecretInput = z.object({
+  secretKey: secretKeySchema,
+  overlapHours: z
+    .number()
+    .int('must be a whole number of hours')
+    .min(0, 'must not be negative')
+    .max(MAX_OVERLAP_HOURS, `must be at most ${MAX_OVERLAP_HOURS} (a week)`)
+    .nullish(),
+});
+
+type SettingsField = 'notificationUrl' | 'apiVersion';
+
+export async function updatePaymentSettings(
+  em: EntityManager,
+  principal: Principal,
+  vkAppId: number,
+  input: { notificationUrl?: string | null; apiVersion?: string | null },
+): Promise<App> {
+  const data = parseInput(paymentSettingsInput, input);
+  const app = await getApp(em, vkAppId);
+  const changed: Partial<Pick<App, SettingsField>> = {};
+  if (data.notificationUrl !== undefined && data.notificationUrl !== app.notificationUrl) changed.notificationUrl = data.notificationUrl;
+  if (data.apiVersion !== undefined && data.apiVersion !== app.apiVersion) {
+    const locked = apiVersionLockReason(app.vkRegisteredAt);
+    if (locked && data.apiVersion !== FIXED_API_VERSION) throw new ApiError('BAD_USER_INPUT', `apiVersion: ${locked}`, { field: 'apiVersion' });
+    changed.apiVersion = data.apiVersion;
+  }
+  const fields = Object.keys(changed) as SettingsField[];
+  if (!fields.length) return app; // nothing changed, nothing to record
+
+  const before = Object.fromEntries(fields.map((f) => [f, app[f]]));
+  em.assign(app, changed);
+  audit(em, principal, { appId: app.id, action: 'settings.update', before, after: { ...changed } });
+  await em.flush();
+  return app;
+}
+
+/** What may be shown of the keys: hints only, and the previous one only while it still verifies. */
+export function keyHints(app: Pick<App, 'secretKey' | 'previousSecretKey' | 'previousSecretExpiresAt'>, now: Date = new Date()) {
+  const overlap = app.previousSecretKey !== null && app.previousSecretExpiresAt !== null && now < app.previousSecretExpiresAt;
+  return {
+    secretKeyHint: secretKeyHint(app.secretKey),
+    previousSecretKeyHint: overlap ? secretKeyHint(app.previousSecretKey!) : null,
+    previousSecretExpiresAt: overlap ? app.previousSecretExpiresAt : null,
+  };
+}
+
+const hintsForAudit = (app: App, now: Date) => {
+  const h = keyHints(app, now);
+  return { ...h, previousSecretExpiresAt: h.previousSecretExpiresAt?.toISOString() ?? null };
+};
+
+/**
+ * Replaces the protected key. For `overlapHours` the old key keeps verifying (the notification core
+ * tries it after the current one), so VK's panel and this server need not change in the same second;
+ * 0 ends the old key at once. The audit records hints only, never a key.
+ */
+export async function rotateAppSecret(
+  em: EntityManager,
+  principal: Principal,
+  vkAppId: number,
+  input: z.input<typeof rotateSecretInput>,
+  now: Date = new Date(),
+): Promise<App> {
+  const data = parseInput(rotateSecretInput, input);
+  const { secretKey } = data;
+  const overlapHours = data.overlapHours ?? DEFAULT_OVERLAP_HOURS;
+  const app = await getApp(em, vkAppId);
+  if (secretKey === app.secretKey) {
+    throw new ApiError('BAD_USER_INPUT', "secretKey: this is the current key already; paste the new one from VK's panel", { field: 'secretKey' });
+  }
+  const before = hintsForAudit(app, now);
+  app.previousSecretKey = overlapHours > 0 ? app.secretKey : null;
+  app.previousSecretExpiresAt = overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000) : null;
+  app.secretKey = secretKey;
+  audit(em, principal, { appId: app.id, action: 'secret.rotate', before, after: { ...hintsForAudit(app, now), overlapHours } });
+  await em.flush();
+  return app;
+}
+
+/** The item to ask about: the first active one of the catalog, or a made-up one. */
+async function checkItem(em: EntityManager, appId: number): Promise<string | null> {
+  return (await em.findOne(CatalogItem, { app: appId, active: true }, { orderBy: { itemId: 'asc' } }))?.itemId ?? null;
+}
+
+/**
+ * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (PROTOCOL.md
+ * §3, §5), with the app's current key and in its API version's format, and reports what came back.
+ */
+export async function checkNotificationUrl(em: EntityManager, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
+  const app = await getApp(em, vkAppId);
+  if (!app.notificationUrl) {
+    throw new ApiError('BAD_USER_INPUT', 'notificationUrl: set the notification URL first (updatePaymentSettings)', { field: 'notificationUrl' });
+  }
+  const item = await checkItem(em, app.id);
+  const user = String((await firstTester(em, app.id)) ?? 1);
+  const fields: Record<string, string> = {
+    app_id: String(app.vkAppId),
+    item: item ?? PLACEHOLDER_ITEM,
+    lang: 'ru_RU',
+    notification_type: 'get_item_test',
+    order_id: String(randomInt(1_000_000, 2 ** 47)),
+    receiver_id: user,
+    user_id: user,
+    ...(sendsVersionField(app.apiVersion) && { version: app.apiVersion }),
+  };
+  return probeNotificationUrl(app.notificationUrl, fields, app.secretKey, { placeholderItem: item === null, ...options });
+}
