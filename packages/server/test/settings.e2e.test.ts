@@ -359,6 +359,12 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       });
       const [tester] = await logs(OLD_APP, { vkUserId: 501, test: true });
       expect(tester).toMatchObject({ rawType: 'get_item_test', ok: true, warning: null });
+      // The log filter finds exactly the flagged rows.
+      const flagged = await logs(OLD_APP, { warning: true });
+      expect(flagged.length).toBeGreaterThan(0);
+      expect(flagged.every((row) => row.warning !== null)).toBe(true);
+      expect(flagged.map((row) => row.vkUserId)).toContain(9001);
+      expect((await logs(OLD_APP, { warning: false })).every((row) => row.warning === null)).toBe(true);
     });
   });
 
@@ -490,6 +496,9 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
         }),
       ]);
       expect(of('app.update')).toEqual([expect.objectContaining({ before: { name: `App ${OLD_APP}` }, after: { name: 'Renamed' } })]);
+      expect(of('app.create')).toEqual([
+        expect.objectContaining({ actor: 'root (VKP_ADMIN_TOKEN)', target: String(OLD_APP), after: expect.objectContaining({ name: `App ${OLD_APP}`, secretKeyHint: '••••XyZw' }) }),
+      ]);
 
       const rotations = (await auditOf(ROTATE_APP)).filter((e) => e.action === 'secret.rotate');
       expect(rotations.map((e) => e.after?.secretKeyHint)).toEqual(['••••uvwx', '••••qrst']);

@@ -8,7 +8,7 @@ import { ApiError, notFound, parseInput } from '../graphql/errors.js';
 import type { AppRecord } from '../notifications/store.js';
 import type { Principal } from '../auth/permissions.js';
 import { FIXED_API_VERSION, isApiVersionLocked } from '../settings/api-version.js';
-import { App } from './app.entity.js';
+import { App, secretKeyHint } from './app.entity.js';
 
 /** VK's protected key: a whitespace around it is the classic copy-paste mistake that breaks every signature. */
 export const secretKeySchema = z
@@ -34,12 +34,16 @@ export const updateAppInput = z.object({
   vkRegisteredAt: vkRegisteredAt.nullable().optional(),
 });
 
-export async function createApp(em: EntityManager, input: z.input<typeof createAppInput>): Promise<App> {
+/** `actor` null is the server itself or its CLI, run by whoever holds the machine. */
+export async function createApp(em: EntityManager, actor: Principal | null, input: z.input<typeof createAppInput>): Promise<App> {
   const data = parseInput(createAppInput, input);
   if (await em.count(App, { vkAppId: data.vkAppId })) {
     throw new ApiError('CONFLICT', `an app with vkAppId ${data.vkAppId} already exists`);
   }
   const app = em.create(App, { vkAppId: data.vkAppId, name: data.name, secretKey: data.secretKey, vkRegisteredAt: data.vkRegisteredAt ?? null });
+  await em.flush();
+  // The secret is recorded only as its hint.
+  audit(em, actor, { appId: app.id, action: 'app.create', target: String(app.vkAppId), after: { name: app.name, vkRegisteredAt: app.vkRegisteredAt?.toISOString() ?? null, secretKeyHint: secretKeyHint(app.secretKey) } });
   await em.flush();
   return app;
 }

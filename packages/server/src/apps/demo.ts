@@ -15,7 +15,7 @@ export const DEMO_PLAN = 'vip_month';
 /** Creates the demo app when there are no apps at all; returns it, or null when nothing was done. */
 export async function ensureDemoApp(em: EntityManager): Promise<App | null> {
   if (await em.count(App, {})) return null;
-  const app = await createApp(em, {
+  const app = await createApp(em, null, {
     vkAppId: DEMO_VK_APP_ID,
     name: 'Demo app',
     // A real VK app has its own protected key; this one only signs the CLI simulator's test notifications.

@@ -50,7 +50,7 @@ app
   .action((o: { vkAppId: number; name: string; secret: string }) =>
     withOrm(async (orm, { migrate, createApp }) => {
       await migrate(orm);
-      const created = await createApp(orm.em.fork(), { vkAppId: o.vkAppId, name: o.name, secretKey: o.secret });
+      const created = await createApp(orm.em.fork(), null, { vkAppId: o.vkAppId, name: o.name, secretKey: o.secret });
       print(`created app ${created.vkAppId} "${created.name}"`);
     }),
   );

@@ -25,6 +25,9 @@ export class NotificationLogFilter {
   @Field(() => Boolean, { nullable: true, description: 'true: successes only; false: errors only.' })
   ok?: boolean | null;
 
+  @Field(() => Boolean, { nullable: true, description: 'true: only rows with a warning (e.g. a _test notification from a non-tester).' })
+  warning?: boolean | null;
+
   @Field(() => Int, { nullable: true })
   vkUserId?: number | null;
 

@@ -39,6 +39,7 @@ export interface LogFilter {
   test?: boolean | null;
   errorCode?: number | null;
   ok?: boolean | null;
+  warning?: boolean | null;
   vkUserId?: number | null;
   orderId?: string | null;
   from?: Date | null;
@@ -51,6 +52,7 @@ export function logWhere(appId: number, f: LogFilter = {}): FilterQuery<Notifica
   if (f.test != null) where.test = f.test;
   if (f.errorCode != null) where.errorCode = f.errorCode;
   else if (f.ok != null) where.errorCode = f.ok ? null : { $ne: null };
+  if (f.warning != null) where.warning = f.warning ? { $ne: null } : null;
   if (f.vkUserId != null) where.vkUserId = f.vkUserId;
   if (f.orderId != null) where.orderId = f.orderId;
   if (f.from != null || f.to != null) {

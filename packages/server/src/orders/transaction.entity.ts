@@ -18,6 +18,8 @@ export type TransactionStatus = 'chargeable' | 'refunded';
 @Unique({ name: 'transactions_subscription_charge_unique', properties: ['app', 'test', 'subscriptionId', 'billingKey'] })
 @Index({ name: 'transactions_app_created_idx', properties: ['app', 'createdAt'] })
 @Index({ name: 'transactions_app_user_idx', properties: ['app', 'vkUserId'] })
+// Stats find the refunds of a period by when they happened (stats/stats.service.ts).
+@Index({ name: 'transactions_app_refunded_idx', properties: ['app', 'refundedAt'] })
 export class Transaction {
   [OptionalProps]?: 'orderId' | 'subscriptionId' | 'billingKey' | 'receiverId' | 'discount' | 'vkDate' | 'status' | 'createdAt' | 'refundedAt';
 
