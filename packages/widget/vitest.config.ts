@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { playwright } from '@vitest/browser-playwright';
+import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+import { SEED } from './test/fixtures.js';
 
 /** A port the OS just called free. Another process could take it before the server binds; on a test box that is rare enough. */
 function freePort(): Promise<number> {
@@ -25,8 +27,32 @@ function freePort(): Promise<number> {
 process.env.VKP_WIDGET_TEST_PORT ??= String(await freePort());
 const serverUrl = `http://127.0.0.1:${process.env.VKP_WIDGET_TEST_PORT}`;
 
+/**
+ * Runs in Node when a browser test calls it (`commands.vkpNotify(fields)`): signs a notification
+ * exactly as VK does — MD5 with the app's secret, which the browser has no business holding — and
+ * posts it to the real server. Returns the answer's text.
+ */
+const vkpNotify: BrowserCommand<[fields: Record<string, string | number>]> = async (_ctx, fields) => {
+  const { signParams } = await import('@vk-payments/server');
+  const strings = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+  const res = await fetch(`${serverUrl}/vk/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(signParams(strings, SEED.secretKey)),
+  });
+  return res.text();
+};
+
 export default defineConfig({
-  server: { proxy: { '/graphql': serverUrl } },
+  // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
+  server: {
+    proxy: {
+      '/graphql': { target: serverUrl, ws: true },
+      '/export': serverUrl,
+      '/admin': serverUrl,
+      '/widget': serverUrl,
+    },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     browser: {
@@ -51,6 +77,7 @@ export default defineConfig({
           ],
         },
       }),
+      commands: { vkpNotify },
       instances: [
         {
           browser: 'chromium',

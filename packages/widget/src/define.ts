@@ -1,9 +1,9 @@
-import { VkPaymentsAdmin } from './admin/admin.component.js';
-
 /**
- * Registers the widget's tags. Does nothing for a tag that already exists: host pages load the same
- * script twice (two bundles, a hot reload), and a second `customElements.define` would throw.
+ * Registers every tag of the widget. Each registration does nothing when the tag already exists:
+ * host pages load the same script twice (two bundles, a hot reload).
  */
+import './admin/admin.js';
+
 export function define(): void {
-  if (!customElements.get('vk-payments-admin')) customElements.define('vk-payments-admin', VkPaymentsAdmin);
+  // Importing this module registered the tags; the function stays for hosts that call it explicitly.
 }

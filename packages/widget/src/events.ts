@@ -1,10 +1,34 @@
-/** Payloads of the widget's outward events (STYLE.md item 8): `vkp-*`, bubbling and composed. */
+/** The events the widget fires outward (DESIGN.md §8): all bubble and cross shadow roots (composed). */
 import type { GraphQLClientErrorCode } from './client/graphql-client.js';
 
 export interface VkpErrorDetail {
-  /** `extensions.code` of the failed request (switch on this), or NETWORK_ERROR / BAD_RESPONSE. */
   code: GraphQLClientErrorCode;
   message: string;
 }
 
+export interface VkpSavedDetail {
+  /** What was saved: `settings`, `tester`, `secret`, `moderation`… */
+  what: string;
+}
+
+export interface VkpViewChangeDetail {
+  view: string;
+}
+
+export interface VkpEvents {
+  'vkp-error': VkpErrorDetail;
+  'vkp-saved': VkpSavedDetail;
+  'vkp-view-change': VkpViewChangeDetail;
+}
+
 export type VkpErrorEvent = CustomEvent<VkpErrorDetail>;
+export type VkpSavedEvent = CustomEvent<VkpSavedDetail>;
+export type VkpViewChangeEvent = CustomEvent<VkpViewChangeDetail>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'vkp-error': VkpErrorEvent;
+    'vkp-saved': VkpSavedEvent;
+    'vkp-view-change': VkpViewChangeEvent;
+  }
+}

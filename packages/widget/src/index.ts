@@ -1,9 +1,15 @@
 /**
- * `@vk-payments/widget`: import the class and call `define()` when you want to control registration,
- * or import `@vk-payments/widget/admin` to register on load. This module itself registers nothing.
+ * @vk-payments/widget: the admin elements. Importing this module registers nothing; import
+ * `@vk-payments/widget/define` (or call `define()` from it), or one view's module, to register tags.
  */
-export { VkPaymentsAdmin } from './admin/admin.component.js';
-export { define } from './define.js';
-export { GraphQLClient, GraphQLClientError, type GraphQLClientErrorCode, type GraphQLClientOptions } from './client/graphql-client.js';
-export type { VkpErrorDetail, VkpErrorEvent } from './events.js';
-export { LOCALES, type Locale } from './strings.js';
+export { VkPaymentsAdmin, VIEWS, type View } from './admin/admin.component.js';
+export { VkPaymentsSettings } from './views/settings/settings.component.js';
+export { VkPaymentsLogs } from './views/logs/logs.component.js';
+export { VkPaymentsTransactions } from './views/transactions/transactions.component.js';
+export { VkPaymentsStats } from './views/stats/stats.component.js';
+export { VkPaymentsModeration } from './views/moderation/moderation.component.js';
+export { VkpElement, defineElement } from './base/vkp-element.js';
+export { GraphQLClient, GraphQLClientError, type GraphQLClientErrorCode, type GraphQLClientOptions, type Me, type TokenSource } from './client/graphql-client.js';
+export type { Session } from './client/session.js';
+export type { VkpErrorDetail, VkpErrorEvent, VkpSavedDetail, VkpSavedEvent, VkpViewChangeDetail, VkpViewChangeEvent } from './events.js';
+export type { Locale } from './i18n.js';

@@ -1,90 +1,93 @@
 /**
- * `<vk-payments-admin>` in real Chromium against the real server that global-setup.ts started and
- * seeded. Locators pierce the open shadow root, so the tests look for what a person would see.
+ * The `<vk-payments-admin>` shell in real Chromium against the real server global-setup.ts started:
+ * tabs, roles, auth states, language and theme. Each view has its own test file in test/views/.
  */
-import { afterEach, expect, inject, test } from 'vitest';
-import { page, type Locator } from 'vitest/browser';
+import { afterEach, expect, test } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
 import '../src/admin/admin.js';
-import type { VkpErrorEvent } from '../src/events.js';
-import type { VkPaymentsAdmin } from '../src/index.js';
+import type { VkpErrorEvent, VkpViewChangeEvent } from '../src/events.js';
 import { SEED } from './fixtures.js';
-
-let mounted = 0;
-
-function mount(attributes: Record<string, string> = {}): { el: VkPaymentsAdmin; view: Locator } {
-  const el = document.createElement('vk-payments-admin');
-  // A test id of its own, so locators keep two elements on one page apart.
-  el.dataset.testid = `admin-${++mounted}`;
-  el.setAttribute('endpoint', inject('vkpEndpoint'));
-  el.setAttribute('app-id', String(inject('vkpAppId')));
-  el.setAttribute('token', inject('vkpToken'));
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-  document.body.append(el);
-  return { el, view: page.getByTestId(el.dataset.testid) };
-}
-
-function partStyle(el: VkPaymentsAdmin, part: string): CSSStyleDeclaration {
-  const node = el.shadowRoot?.querySelector(`[part~="${part}"]`);
-  if (!node) throw new Error(`no part ${part}`);
-  return getComputedStyle(node);
-}
+import { keyFor, mount, screenshot } from './mount.js';
 
 afterEach(() => {
   document.body.replaceChildren();
 });
 
-test('shows the app name and the purchase made through VK', async () => {
-  const { el, view } = mount();
-
+test('shows the app with one tab per section of VK\'s Payments panel, settings open first', async () => {
+  const { view } = mount('vk-payments-admin');
   await expect.element(view.getByRole('heading', { name: SEED.appName })).toBeVisible();
-  const purchase = view.getByRole('row').filter({ hasText: SEED.itemTitle });
-  await expect.element(purchase).toHaveTextContent(`id${SEED.vkUserId}`);
-  await expect.element(purchase).toHaveTextContent('10');
-  await expect.element(purchase).toHaveTextContent('Оплачен');
-  await expect.element(purchase.getByTitle('Тестовый платёж', { exact: false })).toHaveTextContent('тест');
-  // The address to paste into VK's panel points at this server's notification route.
-  await expect.element(view.getByText('/vk/payments', { exact: false })).toBeVisible();
-
-  await page.screenshot({ element: el, path: '__screenshots__/admin-ru-light.png' });
+  const tabs = view.getByRole('tab');
+  await expect.element(tabs.first()).toHaveAttribute('aria-selected', 'true');
+  expect(tabs.elements().map((t) => t.textContent?.trim())).toEqual(['Настройки', 'Логи', 'Транзакции', 'Статистика', 'Оплата голосами']);
 });
 
-test('explains a missing or expired token instead of a blank view', async () => {
-  const events: VkpErrorEvent[] = [];
-  const listener = (event: VkpErrorEvent): void => void events.push(event);
-  // Listening on document proves the event bubbles out of the shadow root (composed).
-  document.addEventListener('vkp-error', listener);
-  try {
-    const { view } = mount({ token: 'a-token-the-server-never-issued' });
-
-    await expect.element(view.getByRole('alert')).toHaveTextContent('Токен отсутствует или истёк');
-    expect(events.map((e) => e.detail.code)).toEqual(['UNAUTHENTICATED']);
-    expect(events[0]?.detail.message).toBeTypeOf('string');
-  } finally {
-    document.removeEventListener('vkp-error', listener);
-  }
+test('switching tabs opens the view and fires vkp-view-change, with the mouse and with arrow keys', async () => {
+  const { el, view } = mount('vk-payments-admin');
+  const changes: string[] = [];
+  el.addEventListener('vkp-view-change', (e: VkpViewChangeEvent) => changes.push(e.detail.view));
+  await view.getByRole('tab', { name: 'Логи' }).click();
+  await expect.element(view.getByRole('tab', { name: 'Логи' })).toHaveAttribute('aria-selected', 'true');
+  expect(el.shadowRoot?.querySelector('vk-payments-logs')).not.toBeNull();
+  await userEvent.keyboard('{ArrowRight}');
+  await expect.element(view.getByRole('tab', { name: 'Транзакции' })).toHaveAttribute('aria-selected', 'true');
+  expect(changes).toEqual(['logs', 'transactions']);
 });
 
-test('speaks English when locale is en', async () => {
-  const { el, view } = mount({ locale: 'en' });
-
-  await expect.element(view.getByRole('heading', { name: 'Latest payments' })).toBeVisible();
-  await expect.element(view.getByRole('columnheader', { name: 'Votes' })).toBeVisible();
-  await expect.element(view.getByRole('row').filter({ hasText: SEED.itemTitle })).toHaveTextContent('Paid');
-  expect(el.shadowRoot?.querySelector('[part="base"]')?.getAttribute('lang')).toBe('en');
-
-  await page.screenshot({ element: el, path: '__screenshots__/admin-en-light.png' });
+test('opens the tab named by the view attribute', async () => {
+  const { view } = mount('vk-payments-admin', { view: 'stats' });
+  await expect.element(view.getByRole('tab', { name: 'Статистика' })).toHaveAttribute('aria-selected', 'true');
 });
 
-test('uses the dark palette with theme=dark', async () => {
-  const light = mount({ theme: 'light' });
-  const dark = mount({ theme: 'dark' });
-  await expect.element(light.view.getByRole('heading', { name: SEED.appName })).toBeVisible();
+test('explains a missing or expired token instead of a blank view, and fires vkp-error', async () => {
+  const { el, view } = mount('vk-payments-admin', { token: 'vkp_ws_expired-or-made-up' });
+  const errors: string[] = [];
+  el.addEventListener('vkp-error', (e: VkpErrorEvent) => errors.push(e.detail.code));
+  await expect.element(view.getByRole('alert')).toHaveTextContent('Токен отсутствует или истёк');
+  expect(errors).toEqual(['UNAUTHENTICATED']);
+});
+
+test('asks fetchToken for a token, and again when the server says it expired', async () => {
+  const el = document.createElement('vk-payments-admin');
+  el.dataset.testid = 'fetch-token';
+  el.setAttribute('endpoint', '/graphql');
+  el.setAttribute('app-id', String(SEED.vkAppId));
+  const good = await keyFor('PAYMENTS_ADMIN');
+  const handed: string[] = [];
+  // First a token the server refuses (as an expired session would be), then a good one.
+  const tokens = ['vkp_ws_expired', good];
+  el.fetchToken = async () => {
+    const next = tokens.shift() ?? good;
+    handed.push(next);
+    return next;
+  };
+  document.body.append(el);
+  await expect.element(page.getByTestId('fetch-token').getByRole('heading', { name: SEED.appName })).toBeVisible();
+  expect(handed).toEqual(['vkp_ws_expired', good]);
+});
+
+test('a moderator sees only the votes-payments application; a viewer is told why there is nothing', async () => {
+  const moderator = mount('vk-payments-admin', { token: await keyFor('MODERATOR') });
+  await expect.element(moderator.view.getByRole('tab', { name: 'Оплата голосами' })).toBeVisible();
+  expect(moderator.view.getByRole('tab').elements()).toHaveLength(1);
+
+  const viewer = mount('vk-payments-admin', { token: await keyFor('VIEWER') });
+  await expect.element(viewer.view.getByRole('alert')).toHaveTextContent('Нет доступа');
+});
+
+test('speaks English with locale="en"', async () => {
+  const { view } = mount('vk-payments-admin', { locale: 'en' });
+  await expect.element(view.getByRole('tab', { name: 'Transactions' })).toBeVisible();
+  await expect.element(view.getByText(`VK app ${SEED.vkAppId}`)).toBeVisible();
+});
+
+test('uses the dark palette with theme="dark", and passes it to the open view', async () => {
+  const light = mount('vk-payments-admin', { theme: 'light' });
+  const dark = mount('vk-payments-admin', { theme: 'dark' });
   await expect.element(dark.view.getByRole('heading', { name: SEED.appName })).toBeVisible();
-
-  const [lightBase, darkBase] = [partStyle(light.el, 'base'), partStyle(dark.el, 'base')];
-  expect(darkBase.backgroundColor).not.toBe(lightBase.backgroundColor);
-  expect(darkBase.color).not.toBe(lightBase.color);
-  expect(partStyle(dark.el, 'badge').backgroundColor).not.toBe(partStyle(light.el, 'badge').backgroundColor);
-
-  await page.screenshot({ element: dark.el, path: '__screenshots__/admin-ru-dark.png' });
+  await expect.element(light.view.getByRole('heading', { name: SEED.appName })).toBeVisible();
+  const bg = (el: HTMLElement): string => getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).backgroundColor;
+  expect(bg(dark.el)).not.toBe(bg(light.el));
+  expect(dark.el.shadowRoot?.querySelector('vk-payments-settings')?.getAttribute('theme')).toBe('dark');
+  await screenshot(light.view, 'admin-light');
+  await screenshot(dark.view, 'admin-dark');
 });

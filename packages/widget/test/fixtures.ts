@@ -8,3 +8,10 @@ export const SEED = {
   itemTitle: 'Gem pack',
   vkUserId: 55,
 } as const;
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    /** Signs `fields` with the seeded app's secret, as VK does, and posts them to the server; the answer's text. */
+    vkpNotify(fields: Record<string, string | number>): Promise<string>;
+  }
+}

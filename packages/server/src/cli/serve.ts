@@ -20,9 +20,11 @@ export async function serve(config: Config, print: Print): Promise<void> {
   print(`  database:           ${config.database.dialect} (${describeDatabase(config)})`);
   print(`  VK notification URL: ${config.publicUrl ?? url}/vk/payments`);
   print(`  GraphQL:            ${url}/graphql`);
+  print(`  Admin page:         ${url}/admin`);
   if (rootToken) {
     print('');
     print(`  Root token (shown once; store it now, or set VKP_ADMIN_TOKEN): ${rootToken}`);
+    if (demo) print(`  Open the demo app:  ${url}/admin#token=${rootToken}&app=${demo.vkAppId}`);
   } else if (!config.adminToken) {
     print('  Root token: printed at first start (lost it? `pnpm vk-payments token reset`)');
   }

@@ -16,6 +16,7 @@ import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
 import { attachGraphqlWebSocket } from '../graphql/websocket.js';
+import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { createOrmStore } from '../notifications/orm-store.js';
 import { notificationRoute } from '../notifications/route.js';
@@ -66,6 +67,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     await http.register(notificationRoute, { store: publishingLogs(createOrmStore(orm), pubSub) });
     await http.register(exportRoutes, { orm, config });
+    await http.register(widgetRoutes);
 
     http.get('/healthz', async () => ({ status: 'ok' }));
     http.get('/readyz', async (_req, reply) => {

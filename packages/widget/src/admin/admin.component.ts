@@ -1,172 +1,154 @@
-import { initialState, Task } from '@lit/task';
-import { API_ERROR_CODES } from '@vk-payments/shared';
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
-import { GraphQLClient, GraphQLClientError } from '../client/graphql-client.js';
-import type { VkpErrorDetail, VkpErrorEvent } from '../events.js';
-import { stringsFor, toLocale, type Locale, type Strings } from '../strings.js';
-import { ADMIN_QUERY, LATEST_PAYMENTS, type AdminData, type TransactionRow } from './admin.query.js';
+import { provide } from '@lit/context';
+import { Task } from '@lit/task';
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { VkpElement } from '../base/vkp-element.js';
+import type { Me } from '../client/graphql-client.js';
+import { sessionContext, type Session } from '../client/session.js';
+import { pick, toLocale, type Locale } from '../i18n.js';
+import { strings } from './admin.strings.js';
 import { adminStyles } from './admin.styles.js';
+import '../views/logs/logs.js';
+import '../views/moderation/moderation.js';
+import '../views/settings/settings.js';
+import '../views/stats/stats.js';
+import '../views/transactions/transactions.js';
 
-/** Lets a long URL wrap after its slashes rather than in the middle of a word. */
-const breakable = (url: string): Array<string | TemplateResult> =>
-  url.split(/(?<=[^/]\/)/).map((piece, i) => (i === 0 ? piece : html`<wbr />${piece}`));
+export const VIEWS = ['settings', 'logs', 'transactions', 'stats', 'moderation'] as const;
+export type View = (typeof VIEWS)[number];
+
+/** Which views a role may open (DESIGN.md §7): a moderator only reviews applications. */
+function viewsFor(me: Me | undefined): readonly View[] {
+  if (!me || me.kind === 'root') return VIEWS;
+  if (me.role === 'MODERATOR') return ['moderation'];
+  if (me.role === 'VIEWER') return [];
+  return VIEWS;
+}
 
 /**
- * The admin shell for one VK Mini App: its payment settings and latest payments, loaded from the
- * vk-payments GraphQL API. Registering the tag is `admin.ts`'s job; this module has no side effects.
+ * `<vk-payments-admin>`: VK's "Payments" section for one app — settings, logs, transactions, stats
+ * and the votes-payments application — as tabs over one shared GraphQL client. Each tab is also an
+ * element of its own (`<vk-payments-settings>`…).
  *
- * @fires vkp-error - A request failed. `detail: { code, message }`; `code` is the server's
- *   `extensions.code` (e.g. `UNAUTHENTICATED`) or `NETWORK_ERROR` / `BAD_RESPONSE`. Bubbles, composed.
+ * @fires vkp-view-change - The open tab changed. `detail: { view }`.
+ * @fires vkp-error - A request failed. `detail: { code, message }` (`code` as the server's `extensions.code`).
+ * @fires vkp-saved - A change was saved. `detail: { what }`.
  *
- * @csspart base - The framed box around everything.
- * @csspart header - The app's name and settings.
- * @csspart title - The app's name.
- * @csspart settings - The list of the app's payment settings.
- * @csspart table - The table of latest payments.
- * @csspart status - A payment's status; also carries `status-chargeable` or `status-refunded`.
- * @csspart badge - The "test" mark of a test payment.
- * @csspart message - A quiet line: loading, nothing yet, attributes missing.
- * @csspart error - Why nothing could be loaded.
- *
- * @cssproperty --vkp-font-family - Text font.
- * @cssproperty --vkp-font-size - Base text size (14px).
- * @cssproperty --vkp-space - Padding of the box and between its sections (16px).
- * @cssproperty --vkp-radius - Corner radius of the box (12px).
- * @cssproperty --vkp-color-bg - Background of the box.
- * @cssproperty --vkp-color-surface - Background of table headings and the error box.
- * @cssproperty --vkp-color-text - Main text.
- * @cssproperty --vkp-color-muted - Labels and secondary text.
- * @cssproperty --vkp-color-border - Frame and row lines.
- * @cssproperty --vkp-color-accent - Links.
- * @cssproperty --vkp-color-success - The "paid" status.
- * @cssproperty --vkp-color-danger - The "refunded" status and errors.
- * @cssproperty --vkp-color-badge-bg - Background of the "test" badge.
- * @cssproperty --vkp-color-badge-text - Text of the "test" badge.
+ * @csspart base - The frame around everything.
+ * @csspart header - The app's name.
+ * @csspart tabs - The row of tabs.
+ * @csspart tab - One tab; the open one also has `tab-selected`.
+ * @csspart panel - The open view.
+ * @csspart message - A quiet line (loading, not configured).
+ * @csspart error - Why nothing could be shown.
  */
-export class VkPaymentsAdmin extends LitElement {
-  static override styles = adminStyles;
+export class VkPaymentsAdmin extends VkpElement {
+  static override styles = [...VkpElement.styles, adminStyles];
 
-  /** The GraphQL URL, e.g. `https://pay.example.com/graphql`. */
-  @property() endpoint = '';
+  /** The open tab: settings (default), logs, transactions, stats or moderation. */
+  @property({ reflect: true }) view: View = 'settings';
 
-  /** VK's id of the app to show. */
-  @property({ attribute: 'app-id', type: Number }) appId: number | null = null;
+  @provide({ context: sessionContext })
+  @state()
+  protected provided: Session | undefined;
 
-  /** A bearer token of the vk-payments API. */
-  @property() token = '';
-
-  /** `ru` (default) or `en`; anything else reads as `ru`. */
-  @property() locale: Locale = 'ru';
-
-  /** Forces a palette; unset follows the system's `prefers-color-scheme`. Reflected for the styles. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
-
-  readonly #data = new Task(this, {
-    args: () => [this.endpoint, this.appId, this.token] as const,
-    task: async ([endpoint, vkAppId, token], { signal }) => {
-      if (!endpoint || vkAppId === null || !Number.isInteger(vkAppId)) return initialState;
-      const client = new GraphQLClient({ endpoint, token });
-      try {
-        return await client.request<AdminData>(ADMIN_QUERY, { vkAppId, first: LATEST_PAYMENTS }, signal);
-      } catch (err) {
-        // A superseded request was aborted on purpose: nobody needs to hear about it.
-        if (err instanceof GraphQLClientError && !signal.aborted) this.#emitError({ code: err.code, message: err.message });
-        throw err;
-      }
+  readonly #me = new Task(this, {
+    args: () => [this.session] as const,
+    task: async ([session]) => {
+      if (!session) return undefined;
+      const [{ app }, me] = await Promise.all([
+        session.client.request<{ app: { name: string; vkAppId: number } }>('query($id: Int!) { app(vkAppId: $id) { name vkAppId } }', { id: session.vkAppId }),
+        session.client.me(),
+      ]);
+      return { app, me };
     },
   });
 
+  /** The shell always works from its own attributes; it is the one that provides the session. */
+  protected override get session(): Session | undefined {
+    return this.ownSession();
+  }
+
+  override get activeLocale(): Locale {
+    return toLocale(this.locale);
+  }
+
+  override willUpdate(): void {
+    // The shell hands its own session to the views; views never build a second client.
+    const session = this.session;
+    if (session !== this.provided) this.provided = session;
+  }
+
   override render(): TemplateResult {
-    // Normalised here, not by an attribute converter, so a bad value set as a property is caught too.
-    const locale = toLocale(this.locale);
-    const t = stringsFor(locale);
-    return html`<div part="base" lang=${locale}>
-      ${this.#data.render({
-        initial: () => html`<p part="message">${t.needConfig}</p>`,
-        pending: () => html`<p part="message" role="status">${t.loading}</p>`,
-        complete: (data) => [this.#renderHeader(data.app, t), this.#renderPayments(data.transactions, t, locale)],
-        error: (err) => this.#renderError(err, t),
-      })}
+    const t = pick(strings, this.activeLocale);
+    return html`<div part="base" lang=${this.activeLocale}>
+      ${this.session
+        ? this.#me.render({
+            pending: () => this.renderPending(),
+            complete: (loaded) => (loaded ? this.#renderLoaded(loaded.app, loaded.me, t) : this.renderNeedConfig()),
+            error: (err) => this.renderError(this.report(err), () => void this.#me.run()),
+          })
+        : this.renderNeedConfig()}
     </div>`;
   }
 
-  #renderHeader({ vkAppId, name, settings }: AdminData['app'], t: Strings): TemplateResult {
+  #renderLoaded(app: { name: string; vkAppId: number }, me: Me, t: (typeof strings)['ru']): TemplateResult {
+    const views = viewsFor(me);
+    const open = views.includes(this.view) ? this.view : views[0];
     return html`<header part="header">
-      <h2 part="title">${name}</h2>
-      <span class="muted">${t.vkApp} ${vkAppId}</span>
-      <dl part="settings">
-        <dt>${t.endpointUrl}</dt>
-        <dd><code>${breakable(settings.endpointUrl)}</code></dd>
-        <dt>${t.notificationUrl}</dt>
-        <dd>${settings.notificationUrl ? html`<code>${breakable(settings.notificationUrl)}</code>` : html`<span class="muted">${t.notSet}</span>`}</dd>
-        <dt>${t.secretKey}</dt>
-        <dd><code>${settings.secretKeyHint}</code></dd>
-        <dt>${t.apiVersion}</dt>
-        <dd>${settings.apiVersion}</dd>
-      </dl>
-    </header>`;
+        <h2>${app.name}</h2>
+        <span class="muted">${t.vkApp} ${app.vkAppId}</span>
+      </header>
+      ${open === undefined
+        ? html`<div class="notice error" part="error" role="alert"><strong>${this.common.forbiddenTitle}</strong><p>${t.viewerRole}</p></div>`
+        : html`<nav class="tabs" part="tabs" role="tablist" aria-label=${t.sections} @keydown=${(e: KeyboardEvent) => this.#onTabKey(e, views)}>
+              ${views.map(
+                (v) => html`<button
+                  role="tab"
+                  id="tab-${v}"
+                  part="tab ${v === open ? 'tab-selected' : ''}"
+                  aria-selected=${v === open}
+                  aria-controls="panel"
+                  tabindex=${v === open ? 0 : -1}
+                  @click=${() => this.#open(v)}
+                >
+                  ${t.views[v]}
+                </button>`,
+              )}
+            </nav>
+            <section id="panel" part="panel" role="tabpanel" aria-labelledby="tab-${open}">${this.#renderView(open)}</section>`}`;
   }
 
-  #renderPayments({ totalCount, edges }: AdminData['transactions'], t: Strings, locale: Locale): TemplateResult {
-    const time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
-    const row = (p: TransactionRow): TemplateResult => html`<tr>
-      <td class="time"><time datetime=${p.createdAt}>${time.format(new Date(p.createdAt))}</time></td>
-      <td class="user"><a href="https://vk.com/id${p.vkUserId}" target="_blank" rel="noopener noreferrer">id${p.vkUserId}</a></td>
-      <td class="item" title=${p.itemId}>${p.title}</td>
-      <td class="votes num">${p.price}<span class="unit"> ${t.votesUnit(p.price)}</span></td>
-      <td class="status">
-        <span part="status status-${p.status.toLowerCase()}">${t[p.status]}</span>${p.test
-          ? html`<span part="badge" title=${t.testTitle}>${t.test}</span>`
-          : nothing}
-      </td>
-    </tr>`;
-
-    return html`<section>
-      <h3>${t.transactions}${edges.length ? html`<span class="muted">${t.shownOf(edges.length, totalCount)}</span>` : nothing}</h3>
-      ${edges.length === 0
-        ? html`<p part="message">${t.empty}</p>`
-        : html`<div class="scroll">
-            <table part="table">
-              <thead>
-                <tr>
-                  <th scope="col">${t.time}</th>
-                  <th scope="col">${t.user}</th>
-                  <th scope="col">${t.item}</th>
-                  <th scope="col" class="num">${t.votes}</th>
-                  <th scope="col">${t.status}</th>
-                </tr>
-              </thead>
-              <tbody>${edges.map(({ node }) => row(node))}</tbody>
-            </table>
-          </div>`}
-    </section>`;
-  }
-
-  #renderError(err: unknown, t: Strings): TemplateResult {
-    if (err instanceof GraphQLClientError && err.code === API_ERROR_CODES.UNAUTHENTICATED) {
-      return html`<div part="error" role="alert">
-        <strong>${t.unauthenticatedTitle}</strong>
-        <p>${t.unauthenticatedHint}</p>
-      </div>`;
+  #renderView(view: View): TemplateResult | typeof nothing {
+    const theme = this.theme ?? nothing;
+    switch (view) {
+      case 'settings':
+        return html`<vk-payments-settings theme=${theme}></vk-payments-settings>`;
+      case 'logs':
+        return html`<vk-payments-logs theme=${theme}></vk-payments-logs>`;
+      case 'transactions':
+        return html`<vk-payments-transactions theme=${theme}></vk-payments-transactions>`;
+      case 'stats':
+        return html`<vk-payments-stats theme=${theme}></vk-payments-stats>`;
+      case 'moderation':
+        return html`<vk-payments-moderation theme=${theme}></vk-payments-moderation>`;
     }
-    return html`<div part="error" role="alert">
-      <strong>${t.errorTitle}</strong>
-      <p>${err instanceof Error ? err.message : String(err)}</p>
-    </div>`;
   }
 
-  #emitError(detail: VkpErrorDetail): void {
-    this.dispatchEvent(new CustomEvent('vkp-error', { detail, bubbles: true, composed: true }));
+  #open(view: View): void {
+    if (view === this.view) return;
+    this.view = view;
+    this.emit('vkp-view-change', { view });
   }
-}
 
-declare global {
-  interface HTMLElementTagNameMap {
-    'vk-payments-admin': VkPaymentsAdmin;
-  }
-  // Declared beside the element that fires it, so its .d.ts carries the typing to every entry point.
-  interface GlobalEventHandlersEventMap {
-    'vkp-error': VkpErrorEvent;
+  /** Arrow keys, Home and End move between tabs (the WAI-ARIA tabs pattern). */
+  #onTabKey(e: KeyboardEvent, views: readonly View[]): void {
+    const at = views.indexOf(this.view);
+    const next =
+      e.key === 'ArrowRight' ? views[(at + 1) % views.length] : e.key === 'ArrowLeft' ? views[(at - 1 + views.length) % views.length] : e.key === 'Home' ? views[0] : e.key === 'End' ? views.at(-1) : undefined;
+    if (!next) return;
+    e.preventDefault();
+    this.#open(next);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus());
   }
 }

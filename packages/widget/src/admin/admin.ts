@@ -1,6 +1,11 @@
-/** Side-effect entry: importing it registers `<vk-payments-admin>` (and, later, the views it shows). */
-import { define } from '../define.js';
+/** Registers <vk-payments-admin> and its views (guarded: host pages load scripts twice). */
+import { defineElement } from '../base/vkp-element.js';
+import { VkPaymentsAdmin } from './admin.component.js';
 
-export { VkPaymentsAdmin } from './admin.component.js';
+defineElement('vk-payments-admin', VkPaymentsAdmin);
 
-define();
+declare global {
+  interface HTMLElementTagNameMap {
+    'vk-payments-admin': VkPaymentsAdmin;
+  }
+}

@@ -24,12 +24,28 @@ export class GraphQLClientError extends Error {
   }
 }
 
+/** An async source of bearer tokens (the host's backend minting widget sessions), asked again on expiry. */
+export type TokenSource = () => Promise<string>;
+
 export interface GraphQLClientOptions {
   endpoint: string;
   /** Sent as `Authorization: Bearer …`; omitted when empty so the server answers UNAUTHENTICATED. */
   token?: string | undefined;
+  /**
+   * Asked for a token when there is none, and once more when the server answers UNAUTHENTICATED
+   * (an expired widget session); the request is then retried with the new token.
+   */
+  fetchToken?: TokenSource | undefined;
   /** Injected by tests or hosts that wrap fetch; defaults to the global one. */
   fetch?: typeof fetch;
+}
+
+/** Who the token belongs to (`me`), for role-aware views. */
+export interface Me {
+  kind: 'root' | 'key' | 'session';
+  role: 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'MODERATOR' | null;
+  vkAppId: number | null;
+  expiresAt: string | null;
 }
 
 interface GraphQLResponse<T> {
@@ -38,24 +54,69 @@ interface GraphQLResponse<T> {
 }
 
 export class GraphQLClient {
-  readonly #endpoint: string;
-  readonly #token: string | undefined;
+  readonly endpoint: string;
+  #token: string | undefined;
+  readonly #fetchToken: TokenSource | undefined;
   readonly #fetch: typeof fetch;
+  #me: Promise<Me> | undefined;
+  #pending: Promise<string> | undefined;
 
-  constructor({ endpoint, token, fetch: fetchImpl }: GraphQLClientOptions) {
-    this.#endpoint = endpoint;
+  constructor({ endpoint, token, fetchToken, fetch: fetchImpl }: GraphQLClientOptions) {
+    this.endpoint = endpoint;
     this.#token = token || undefined;
+    this.#fetchToken = fetchToken;
     // Bound: calling a detached `window.fetch` throws "Illegal invocation".
     this.#fetch = fetchImpl ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** The bearer token now in use (for the live log's WebSocket and CSV downloads). */
+  async token(): Promise<string | undefined> {
+    if (this.#token || !this.#fetchToken) return this.#token;
+    return this.#refresh(undefined);
+  }
+
+  /**
+   * Asks the host for a new token, once however many requests need it at the same moment: requests
+   * that failed with `stale` wait for the same answer, and one that failed with an older token than
+   * the current one just uses the current one.
+   */
+  #refresh(stale: string | undefined): Promise<string> {
+    if (this.#token !== stale && this.#token) return Promise.resolve(this.#token);
+    this.#pending ??= this.#fetchToken!()
+      .then((token) => {
+        this.#token = token;
+        this.#me = undefined;
+        return token;
+      })
+      .finally(() => (this.#pending = undefined));
+    return this.#pending;
+  }
+
+  /** Who the token belongs to; asked once per client. */
+  me(): Promise<Me> {
+    this.#me ??= this.request<{ me: Me }>('{ me { kind role vkAppId expiresAt } }').then((d) => d.me);
+    this.#me.catch(() => (this.#me = undefined)); // a failure is not remembered
+    return this.#me;
+  }
+
   async request<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+    const token = await this.token();
+    try {
+      return await this.#send<T>(query, variables, signal, token);
+    } catch (err) {
+      // An expired session: ask the host for a new token (once), then try again.
+      if (!(err instanceof GraphQLClientError && err.code === 'UNAUTHENTICATED' && this.#fetchToken)) throw err;
+      return this.#send<T>(query, variables, signal, await this.#refresh(token));
+    }
+  }
+
+  async #send<T>(query: string, variables: Record<string, unknown>, signal: AbortSignal | undefined, token: string | undefined): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (token) headers.authorization = `Bearer ${token}`;
 
     let response: Response;
     try {
-      response = await this.#fetch(this.#endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal });
+      response = await this.#fetch(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal });
     } catch (err) {
       // An abort is the caller's own decision, not a failure to report.
       if (signal?.aborted) throw err;

@@ -1,0 +1,14 @@
+import { html, type TemplateResult } from 'lit';
+import { VkpElement } from '../../base/vkp-element.js';
+import { pick } from '../../i18n.js';
+import { strings } from './transactions.strings.js';
+
+/**
+ * <vk-payments-transactions>: (being built).
+ */
+export class VkPaymentsTransactions extends VkpElement {
+  override render(): TemplateResult {
+    const t = pick(strings, this.activeLocale);
+    return html`<h2>${t.title}</h2>`;
+  }
+}
