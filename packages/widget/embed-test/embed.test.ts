@@ -1,0 +1,96 @@
+/**
+ * The issue's "done when", as a test: a plain HTML page on another origin (another port) embeds the
+ * self-contained module with a widget session minted by the tiny backend of examples/embed, and every
+ * view works there. Real server, real host backend process, real Chromium (Debian's).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer, loadConfig, signParams, type VkPaymentsServer } from '@vk-payments/server';
+import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const ROOT = 'embed-test-root-token-0123456789';
+const SECRET = 'AbCdEf0123456789XyZw';
+const APP = 5151;
+const EXAMPLE = fileURLToPath(new URL('../../../examples/embed/backend.mjs', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../../../docs/widget-embedded.png', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function gql<T>(url: string, token: string, query: string): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data: T; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+let server: VkPaymentsServer;
+let host: ChildProcess;
+let hostUrl: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const hostPort = await freePort();
+  hostUrl = `http://127.0.0.1:${hostPort}`;
+  const config = loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT, VKP_DEMO: '0', VKP_CORS_ORIGINS: hostUrl });
+  server = await createServer({ ...config, database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-embed-')), 'db.sqlite') } });
+  const vkpUrl = await server.listen();
+
+  await gql(vkpUrl, ROOT, `mutation { createApp(input: {vkAppId: ${APP}, name: "Embedded app", secretKey: "${SECRET}"}) { vkAppId } }`);
+  await gql(vkpUrl, ROOT, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
+  const { createApiKey } = await gql<{ createApiKey: { token: string } }>(vkpUrl, ROOT, `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "host backend") { token } }`);
+  const purchase = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: '700001', status: 'chargeable', user_id: '321', version: '5.132' };
+  await fetch(`${vkpUrl}/vk/payments`, { method: 'POST', body: new URLSearchParams(signParams(purchase, SECRET)) });
+
+  host = spawn(process.execPath, [EXAMPLE], { env: { ...process.env, VKP_URL: vkpUrl, VKP_KEY: createApiKey.token, VKP_APP: String(APP), PORT: String(hostPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    host.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('host page on') && resolve());
+    host.once('exit', (code) => reject(new Error(`the host backend exited with ${code}`)));
+  });
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  host?.kill();
+  await server?.close();
+});
+
+it('works on another origin with a session minted by the host backend: every view, no error', async () => {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+  await page.goto(hostUrl);
+
+  const admin = page.locator('vk-payments-admin');
+  await expect.poll(() => admin.getByRole('heading', { name: 'Embedded app' }).isVisible()).toBe(true);
+  for (const tab of ['Настройки', 'Логи', 'Транзакции', 'Статистика', 'Оплата голосами']) {
+    await admin.getByRole('tab', { name: tab }).click();
+    await expect.poll(() => admin.getByRole('tab', { name: tab }).getAttribute('aria-selected')).toBe('true');
+    const panel = admin.getByRole('tabpanel');
+    // Each view has loaded something of its own and shows no error.
+    await expect.poll(async () => (await panel.innerText()).trim().length > 40 && !(await panel.getByRole('alert').count())).toBe(true);
+  }
+  await admin.getByRole('tab', { name: 'Транзакции' }).click();
+  await expect.poll(() => admin.getByRole('tabpanel').getByText('Gem pack').first().isVisible()).toBe(true);
+  await page.screenshot({ path: SCREENSHOT });
+  expect(problems).toEqual([]);
+});

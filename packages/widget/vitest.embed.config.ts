@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The embedding check, in Node: a real vk-payments server, the README's tiny host backend on another
+ * origin, and Chromium driven by Playwright loading the host's plain HTML page.
+ */
+export default defineConfig({
+  test: {
+    include: ['embed-test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
