@@ -31,7 +31,13 @@ function options(database: Database): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: database.url,
-      pool: { min: 0, max: 10 },
+      // VK waits 10 s (PROTOCOL.md §1): a database that does not answer must turn into error 2
+      // (critical: false, VK retries) well within that, not hang the request.
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 },
+      driverOptions: {
+        acquireConnectionTimeout: 3_000,
+        connection: { connectionTimeoutMillis: 2_000, statement_timeout: 5_000, query_timeout: 6_000, keepAlive: true },
+      },
       migrations: { migrationsList: POSTGRESQL_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     };
   }
@@ -64,10 +70,29 @@ export async function openOrm(database: Database): Promise<Orm> {
   return orm;
 }
 
-/** Applies every pending migration; returns the names applied. */
+/** An arbitrary constant naming this project's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK = 0x766b70; // "vkp"
+
+/**
+ * Applies every pending migration; returns the names applied. Several instances may start at once on
+ * one database: on PostgreSQL they take turns on an advisory lock; on SQLite the file's write lock
+ * makes a second migrator fail on what the first created, so it checks that nothing is left pending.
+ */
 export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  const migrator = orm.getMigrator();
+  if (isPostgres(orm)) {
+    const conn = orm.em.getConnection();
+    return conn.transactional(async (tx) => {
+      await conn.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK], 'all', tx);
+      return (await migrator.up()).map((m) => m.name);
+    });
+  }
+  try {
+    return (await migrator.up()).map((m) => m.name);
+  } catch (err) {
+    if ((await migrator.getPendingMigrations()).length) throw err;
+    return [];
+  }
 }
 
 export function isPostgres(orm: Orm): boolean {
