@@ -18,6 +18,7 @@ import { buildGraphqlSchema } from '../graphql/schema.js';
 import { attachGraphqlWebSocket } from '../graphql/websocket.js';
 import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
+import { scheduleRetention } from '../logs/retention.js';
 import { createOrmStore } from '../notifications/orm-store.js';
 import { notificationRoute } from '../notifications/route.js';
 
@@ -104,6 +105,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     await apollo.start();
     await http.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, context: async (req) => context(bearerToken(req.headers.authorization)) });
+    const retention = scheduleRetention(orm, config.logRetentionDays, (err) => http.log.error({ err }, 'log retention failed'));
     const ws = attachGraphqlWebSocket({ server: http.server, path: GRAPHQL_PATH, schema, context, allowedOrigins: config.corsOrigins });
 
     return {
@@ -119,6 +121,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         return url;
       },
       async close() {
+        retention.stop();
         await ws.close();
         await http.close();
         await orm.close();
