@@ -18,6 +18,8 @@ export interface Config {
   publicUrl: string | undefined;
   corsOrigins: string[];
   logRetentionDays: number;
+  /** GraphQL and export requests per minute per token (or per address without one); 0 = no limit. */
+  rateLimitPerMinute: number;
   demo: boolean;
 }
 
@@ -38,6 +40,7 @@ const env = z.object({
   VKP_PUBLIC_URL: url.optional(),
   VKP_CORS_ORIGINS: z.string().optional(),
   VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  VKP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   VKP_DEMO: z.enum(['0', '1']).default('1'),
 });
 
@@ -68,6 +71,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicUrl: e.VKP_PUBLIC_URL?.replace(/\/+$/, ''),
     corsOrigins: (e.VKP_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
+    rateLimitPerMinute: e.VKP_RATE_LIMIT,
     demo: e.VKP_DEMO === '1',
   };
 }

@@ -10,7 +10,8 @@ import { describeDatabase } from './local.js';
 import type { Print } from './simulate.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
-  const server = await createServer(config, { logger: { level: 'warn' } });
+  // Structured JSON logs (pino); tokens in headers are never written.
+  const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
   const em = server.orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
   const demo = config.demo ? await ensureDemoApp(em) : null;

@@ -6,8 +6,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authenticate, bearerToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Orm } from '../db/orm.js';
@@ -21,6 +22,8 @@ import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
 import { createOrmStore } from '../notifications/orm-store.js';
 import { notificationRoute } from '../notifications/route.js';
+import { createMetrics } from '../observability/metrics.js';
+import { hashToken } from '../auth/tokens.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -54,7 +57,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const orm = await openOrm(config.database);
   try {
     await migrate(orm);
-    const http = Fastify({ logger: options.logger ?? false });
+    const http = Fastify({
+      logger: options.logger ?? false,
+      // One structured line per notification (route.ts) says more than two generic lines per request.
+      logController: new LogController({ disableRequestLogging: true }),
+    });
+    const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
 
@@ -66,7 +74,20 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       exposedHeaders: ['content-disposition'],
       maxAge: 600,
     });
-    await http.register(notificationRoute, { store: publishingLogs(createOrmStore(orm), pubSub) });
+    // Per token, on the API only: VK's notifications are never throttled (a refusal would cost a sale).
+    if (config.rateLimitPerMinute > 0) {
+      await http.register(rateLimit, {
+        max: config.rateLimitPerMinute,
+        timeWindow: 60_000,
+        allowList: (req) => !/^\/(graphql|export)\b/.test(req.url),
+        keyGenerator: (req) => {
+          const token = bearerToken(req.headers.authorization);
+          return token ? `token:${hashToken(token)}` : `ip:${req.ip}`;
+        },
+      });
+    }
+    await http.register(notificationRoute, { store: publishingLogs(createOrmStore(orm), pubSub), observe: metrics.observeNotification });
+    metrics.route(http);
     await http.register(exportRoutes, { orm, config });
     await http.register(widgetRoutes);
 
@@ -98,7 +119,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const apollo = new ApolloServer<Context>({
       schema,
       // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
-      plugins: [fastifyApolloDrainPlugin(http), ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
+      plugins: [fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
       validationRules: protection.validationRules,
       // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
       formatError: (formatted, error) => formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed')),

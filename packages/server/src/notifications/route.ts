@@ -14,26 +14,27 @@ export const NOTIFICATION_BODY_LIMIT = 64 * 1024;
 
 export interface NotificationRouteOptions {
   store: OrmNotificationStore;
+  /** Told of every answer with its duration in seconds (metrics). */
+  observe?: (handled: HandledNotification, seconds: number) => void;
 }
 
-async function logAndAnswer(
-  store: OrmNotificationStore,
-  logger: FastifyBaseLogger,
-  handled: HandledNotification,
-  receivedAt: Date,
-  started: number,
-): Promise<string> {
-  if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
-  try {
-    await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs: performance.now() - started });
-  } catch (err) {
-    // The answer stands (the payment is already committed); the operator must hear that its log row is missing.
-    logger.error({ err }, 'could not write the notification log row');
+export async function notificationRoute(app: FastifyInstance, { store, observe }: NotificationRouteOptions): Promise<void> {
+  async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number): Promise<string> {
+    if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
+    const durationMs = performance.now() - started;
+    try {
+      await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs });
+    } catch (err) {
+      // The answer stands (the payment is already committed); the operator must hear that its log row is missing.
+      logger.error({ err }, 'could not write the notification log row');
+    }
+    const { vkAppId, rawType, errorCode, orderId } = handled.log;
+    // One structured line per notification: never the body, the signature or a secret.
+    logger.info({ vkAppId, type: rawType, orderId, errorCode, durationMs: Math.round(durationMs * 100) / 100 }, 'notification');
+    observe?.(handled, (performance.now() - started) / 1000);
+    return handled.body;
   }
-  return handled.body;
-}
 
-export async function notificationRoute(app: FastifyInstance, { store }: NotificationRouteOptions): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: NOTIFICATION_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
@@ -41,7 +42,7 @@ export async function notificationRoute(app: FastifyInstance, { store }: Notific
     const started = performance.now();
     const receivedAt = new Date();
     const handled = await handleNotification(typeof req.body === 'string' ? req.body : '', { store, now: () => receivedAt });
-    const body = await logAndAnswer(store, req.log, handled, receivedAt, started);
+    const body = await logAndAnswer(req.log, handled, receivedAt, started);
     return reply.code(200).type('application/json; charset=utf-8').send(body);
   });
 
@@ -69,7 +70,7 @@ export async function notificationRoute(app: FastifyInstance, { store }: Notific
         warning: null,
       },
     };
-    const body = await logAndAnswer(store, req.log, handled, new Date(), started);
+    const body = await logAndAnswer(req.log, handled, new Date(), started);
     return reply.code(200).type('application/json; charset=utf-8').send(body);
   });
 }

@@ -1,0 +1,93 @@
+/**
+ * Prometheus metrics at GET /metrics (DESIGN.md §3): notifications by type and result, their latency,
+ * answers slower than a tenth of VK's deadline, GraphQL operations and errors, the database pool.
+ * One registry per server, so several servers in one process (tests) do not collide.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Orm } from '../db/orm.js';
+import type { HandledNotification } from '../notifications/handle.js';
+
+/** A tenth of VK's 10 s deadline (PROTOCOL.md §1): an answer slower than this is worth an alert. */
+export const SLOW_ANSWER_SECONDS = 1;
+
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+export interface Metrics {
+  registry: Registry;
+  observeNotification(handled: HandledNotification, seconds: number): void;
+  apolloPlugin: ApolloServerPlugin;
+  route(app: FastifyInstance): void;
+}
+
+export function createMetrics(orm: Orm): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vkp_' });
+  const registers = [registry];
+
+  const notifications = new Counter({
+    name: 'vkp_notifications_total',
+    help: 'Notifications answered, by kind, test flag and result (ok, or the VK error code).',
+    labelNames: ['type', 'test', 'result'] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'vkp_notification_duration_seconds',
+    help: 'Time from reading a notification to its committed answer.',
+    labelNames: ['type'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const slow = new Counter({ name: 'vkp_notifications_slow_total', help: `Answers slower than ${SLOW_ANSWER_SECONDS} s (a tenth of VK's deadline).`, registers });
+  const operations = new Counter({
+    name: 'vkp_graphql_operations_total',
+    help: 'GraphQL operations, by operation name, type and result (ok, or the first error code).',
+    labelNames: ['operation', 'type', 'result'] as const,
+    registers,
+  });
+  new Gauge({
+    name: 'vkp_db_pool_connections',
+    help: 'Database pool connections by state (used, free, pending acquires).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
+      if (!pool) return;
+      this.set({ state: 'used' }, pool.numUsed());
+      this.set({ state: 'free' }, pool.numFree());
+      this.set({ state: 'pending' }, pool.numPendingAcquires());
+    },
+  });
+
+  return {
+    registry,
+    observeNotification(handled, seconds) {
+      const type = handled.log.notificationType ?? 'unknown';
+      notifications.inc({ type, test: String(handled.log.test), result: handled.log.errorCode === null ? 'ok' : String(handled.log.errorCode) });
+      latency.observe({ type }, seconds);
+      if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
+    },
+    apolloPlugin: {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ operationName, operation, errors }) {
+            const code = errors?.[0]?.extensions?.code;
+            operations.inc({
+              operation: operationName ?? 'anonymous',
+              type: operation?.operation ?? 'unknown',
+              result: errors?.length ? String(code ?? 'ERROR') : 'ok',
+            });
+          },
+        };
+      },
+    },
+    route(app) {
+      app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    },
+  };
+}
