@@ -1,10 +1,9 @@
-import { provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { VkpElement } from '../base/vkp-element.js';
 import type { Me } from '../client/graphql-client.js';
-import { sessionContext, type Session } from '../client/session.js';
+import type { Session } from '../client/session.js';
 import { pick, toLocale, type Locale } from '../i18n.js';
 import { strings } from './admin.strings.js';
 import { adminStyles } from './admin.styles.js';
@@ -48,10 +47,6 @@ export class VkPaymentsAdmin extends VkpElement {
   /** The open tab: settings (default), logs, transactions, stats or moderation. */
   @property({ reflect: true }) view: View = 'settings';
 
-  @provide({ context: sessionContext })
-  @state()
-  protected provided: Session | undefined;
-
   readonly #me = new Task(this, {
     args: () => [this.session] as const,
     task: async ([session]) => {
@@ -71,12 +66,6 @@ export class VkPaymentsAdmin extends VkpElement {
 
   override get activeLocale(): Locale {
     return toLocale(this.locale);
-  }
-
-  override willUpdate(): void {
-    // The shell hands its own session to the views; views never build a second client.
-    const session = this.session;
-    if (session !== this.provided) this.provided = session;
   }
 
   override render(): TemplateResult {
@@ -121,17 +110,19 @@ export class VkPaymentsAdmin extends VkpElement {
 
   #renderView(view: View): TemplateResult | typeof nothing {
     const theme = this.theme ?? nothing;
+    // The views share the shell's session (one client, one token); they never build a second one.
+    const session = this.session;
     switch (view) {
       case 'settings':
-        return html`<vk-payments-settings theme=${theme}></vk-payments-settings>`;
+        return html`<vk-payments-settings theme=${theme} .sharedSession=${session}></vk-payments-settings>`;
       case 'logs':
-        return html`<vk-payments-logs theme=${theme}></vk-payments-logs>`;
+        return html`<vk-payments-logs theme=${theme} .sharedSession=${session}></vk-payments-logs>`;
       case 'transactions':
-        return html`<vk-payments-transactions theme=${theme}></vk-payments-transactions>`;
+        return html`<vk-payments-transactions theme=${theme} .sharedSession=${session}></vk-payments-transactions>`;
       case 'stats':
-        return html`<vk-payments-stats theme=${theme}></vk-payments-stats>`;
+        return html`<vk-payments-stats theme=${theme} .sharedSession=${session}></vk-payments-stats>`;
       case 'moderation':
-        return html`<vk-payments-moderation theme=${theme}></vk-payments-moderation>`;
+        return html`<vk-payments-moderation theme=${theme} .sharedSession=${session}></vk-payments-moderation>`;
     }
   }
 

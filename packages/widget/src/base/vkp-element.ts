@@ -4,12 +4,11 @@
  * its own when the element stands alone), a typed `emit()` for the `vkp-*` events, and the states
  * every view shows alike: not configured, loading, no access, failed.
  */
-import { consume } from '@lit/context';
 import { API_ERROR_CODES } from '@vk-payments/shared';
 import { html, LitElement, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { GraphQLClient, GraphQLClientError, type TokenSource } from '../client/graphql-client.js';
-import { sessionContext, type Session } from '../client/session.js';
+import type { Session } from '../client/session.js';
 import type { VkpEvents } from '../events.js';
 import { COMMON, pick, toLocale, type CommonStrings, type Locale } from '../i18n.js';
 import { base, palette } from '../styles/theme.js';
@@ -35,10 +34,8 @@ export class VkpElement extends LitElement {
   /** `light` or `dark`; unset follows the system. Reflected for the styles. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
-  /** The shell's session when inside `<vk-payments-admin>`. */
-  @consume({ context: sessionContext, subscribe: true })
-  @state()
-  protected inherited: Session | undefined;
+  /** The shell's session, set by `<vk-payments-admin>` on the views it shows; wins over the attributes. */
+  @property({ attribute: false }) sharedSession: Session | undefined;
 
   #client: { key: string; fetchToken: TokenSource | undefined; client: GraphQLClient } | undefined;
   #own: Session | undefined;
@@ -48,7 +45,7 @@ export class VkpElement extends LitElement {
    * comes back while nothing it depends on changes, so it can be a Task argument.
    */
   protected get session(): Session | undefined {
-    return this.inherited ?? this.ownSession();
+    return this.sharedSession ?? this.ownSession();
   }
 
   /** A session from this element's own attributes (what a standalone element, or the shell, uses). */
@@ -70,7 +67,7 @@ export class VkpElement extends LitElement {
 
   /** The locale in effect (the shell's when inside it). */
   get activeLocale(): Locale {
-    return this.inherited?.locale ?? toLocale(this.locale);
+    return this.sharedSession?.locale ?? toLocale(this.locale);
   }
 
   protected get common(): CommonStrings {

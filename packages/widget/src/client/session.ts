@@ -1,9 +1,11 @@
 /**
- * What every view needs to talk to the server, handed down by `<vk-payments-admin>` through
- * @lit/context so all views share one client (one token, one refresh). A view used on its own builds
- * the same from its own attributes.
+ * What every view needs to talk to the server. `<vk-payments-admin>` hands its one session to each
+ * view it shows (the `sharedSession` property), so all views share one client — one token, one
+ * refresh. A view used on its own builds the same from its own attributes.
+ *
+ * (A plain property rather than @lit/context: the shell renders its views itself, and the embed's
+ * size budget is better spent on the views.)
  */
-import { createContext } from '@lit/context';
 import type { Locale } from '../i18n.js';
 import type { GraphQLClient } from './graphql-client.js';
 
@@ -12,5 +14,3 @@ export interface Session {
   vkAppId: number;
   locale: Locale;
 }
-
-export const sessionContext = createContext<Session | undefined>(Symbol('vkp-session'));

@@ -1,11 +1,64 @@
-/** Texts of <vk-payments-stats>, Russian first. */
+/** Texts of <vk-payments-stats>, Russian first. Figures are joined by the caller, so no plural forms here except votes (COMMON). */
 const ru = {
-  title: 'Статистика',
+  title: 'Статистика платежей',
+  period: 'Период',
+  presets: { d7: '7 дней', d30: '30 дней', d90: '90 дней', month: 'Этот месяц', prevMonth: 'Прошлый месяц', custom: 'Свои даты' },
+  groupBy: 'Группировка',
+  granularity: { DAY: 'Дни', WEEK: 'Недели', MONTH: 'Месяцы' },
+  weekHint: 'Период длиннее 62 дней — показываем по неделям.',
+  needDate: 'Укажите дату',
+  toBeforeFrom: 'Раньше даты «С»',
+  note: (tz: string): string => `Без тестовых платежей · доход за вычетом возвратов · часовой пояс ${tz}`,
+  revenue: 'Доход',
+  items: 'Товары',
+  subscriptions: 'Подписки',
+  orders: 'Платежи',
+  refunds: 'Возвраты',
+  payingUsers: 'Платящие пользователи',
+  payingShort: 'Платящие',
+  arppu: 'ARPPU',
+  arppuHint: 'доход на платящего',
+  /** The Russian plural of a fractional number is the genitive singular: «12,5 голоса». */
+  fractionVotes: 'голоса',
+  chart: 'График',
+  table: 'Таблица',
+  chartLabel: 'Доход и платящие пользователи по периодам; стрелки переключают период',
+  empty: 'Нет платежей за этот период',
+  total: 'Итого',
+  downloading: 'Скачивание…',
+  csvFailed: 'Не удалось скачать CSV',
 };
 
-export const strings: { ru: typeof ru; en: typeof ru } = {
+export type StatsStrings = typeof ru;
+
+export const strings: { ru: StatsStrings; en: StatsStrings } = {
   ru,
   en: {
-    title: 'Statistics',
+    title: 'Payment statistics',
+    period: 'Period',
+    presets: { d7: '7 days', d30: '30 days', d90: '90 days', month: 'This month', prevMonth: 'Last month', custom: 'Custom dates' },
+    groupBy: 'Group by',
+    granularity: { DAY: 'Days', WEEK: 'Weeks', MONTH: 'Months' },
+    weekHint: 'The period is longer than 62 days, so it is shown by weeks.',
+    needDate: 'Enter a date',
+    toBeforeFrom: 'Before the start date',
+    note: (tz: string): string => `Test payments excluded · revenue net of refunds · time zone ${tz}`,
+    revenue: 'Revenue',
+    items: 'Items',
+    subscriptions: 'Subscriptions',
+    orders: 'Payments',
+    refunds: 'Refunds',
+    payingUsers: 'Paying users',
+    payingShort: 'Paying',
+    arppu: 'ARPPU',
+    arppuHint: 'revenue per paying user',
+    fractionVotes: 'votes',
+    chart: 'Chart',
+    table: 'Table',
+    chartLabel: 'Revenue and paying users by period; arrow keys move between periods',
+    empty: 'No payments in this period',
+    total: 'Total',
+    downloading: 'Downloading…',
+    csvFailed: 'Could not download the CSV',
   },
 };

@@ -1,11 +1,69 @@
 /** Texts of <vk-payments-transactions>, Russian first. */
+const ruPlural = new Intl.PluralRules('ru');
+const ruWord = (n: number, one: string, few: string, many: string): string => {
+  const form = ruPlural.select(n);
+  return form === 'one' ? one : form === 'few' ? few : many;
+};
+const ruForm = (n: number, one: string, few: string, many: string): string => `${n.toLocaleString('ru')} ${ruWord(n, one, few, many)}`;
+
 const ru = {
   title: 'Транзакции',
+  intro: 'Зачисления голосов за покупки и списания при возвратах.',
+  tabs: 'Вид транзакций',
+  credits: 'Зачисления',
+  refunds: 'Списания',
+  totals: 'Итоги',
+  credited: 'Зачислено',
+  refunded: 'Списано',
+  net: 'Итого',
+  payments: (n: number): string => ruForm(n, 'платёж', 'платежа', 'платежей'),
+  includeTest: 'Показывать тестовые',
+  time: 'Дата',
+  item: 'Товар',
+  votes: 'Голоса',
+  /** The unit after a row's votes where the column heading is hidden (a phone). */
+  votesWord: (n: number): string => ruWord(n, 'голос', 'голоса', 'голосов'),
+  status: 'Статус',
+  appOrder: 'Наш заказ',
+  vkOrder: 'Заказ VK',
+  paid: 'Оплачено',
+  refundedState: 'Возвращено',
+  subscription: 'подписка',
+  noneCredits: 'Платежей пока нет.',
+  noneRefunds: 'Возвратов нет.',
+  noneFiltered: 'Нет платежей с такими условиями.',
+  downloading: 'Скачивание…',
+  csvFailed: 'Не удалось скачать CSV',
 };
 
 export const strings: { ru: typeof ru; en: typeof ru } = {
   ru,
   en: {
     title: 'Transactions',
+    intro: 'Votes credited for purchases and deducted for refunds.',
+    tabs: 'Kind of transactions',
+    credits: 'Credits',
+    refunds: 'Deductions',
+    totals: 'Totals',
+    credited: 'Credited',
+    refunded: 'Deducted',
+    net: 'Net',
+    payments: (n) => `${n.toLocaleString('en')} ${n === 1 ? 'payment' : 'payments'}`,
+    includeTest: 'Include test payments',
+    time: 'Date',
+    item: 'Item',
+    votes: 'Votes',
+    votesWord: (n) => (n === 1 ? 'vote' : 'votes'),
+    status: 'Status',
+    appOrder: 'Our order',
+    vkOrder: 'VK order',
+    paid: 'Paid',
+    refundedState: 'Refunded',
+    subscription: 'subscription',
+    noneCredits: 'No payments yet.',
+    noneRefunds: 'No refunds.',
+    noneFiltered: 'No payments match these filters.',
+    downloading: 'Downloading…',
+    csvFailed: 'Could not download the CSV',
   },
 };

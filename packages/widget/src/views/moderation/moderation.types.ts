@@ -1,0 +1,52 @@
+/** What <vk-payments-moderation> reads and writes, named as in the server's SDL. */
+import type { Session } from '../../client/session.js';
+
+export const PLATFORMS = ['IOS', 'ANDROID', 'WEB', 'MOBILE_WEB'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export type ModerationStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+
+/** The server's limits (ModerationRequestInput), checked here too so the form answers at once. */
+export const LIMITS = { appDescription: [10, 1000], paidFeatures: [10, 2000] } as const;
+export type TextField = keyof typeof LIMITS;
+
+export interface PreflightCheck {
+  key: string;
+  ok: boolean;
+  required: boolean;
+  message: string;
+}
+
+export interface ModerationRequest {
+  id: string;
+  status: ModerationStatus;
+  platforms: Platform[];
+  appDescription: string;
+  paidFeatures: string;
+  moderatorComment: string | null;
+  submittedBy: string;
+  submittedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+export interface Loaded {
+  session: Session;
+  enabled: boolean;
+  ready: boolean;
+  checks: PreflightCheck[];
+  /** Newest first: the first is the current (or last) application. */
+  requests: ModerationRequest[];
+  /** Applying and withdrawing: the Payments roles and root (DESIGN.md §7). */
+  canApply: boolean;
+  /** Approving and rejecting: platform moderators and root. */
+  canDecide: boolean;
+}
+
+export const LOAD = `query($id: Int!) {
+  app(vkAppId: $id) { votesPaymentsEnabled }
+  votesPaymentsPreflight(vkAppId: $id) { ready checks { key ok required message } }
+  moderationRequests(vkAppId: $id) { id status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt }
+}`;
+export const SUBMIT = 'mutation($id: Int!, $input: ModerationRequestInput!) { submitModerationRequest(vkAppId: $id, input: $input) { id } }';
+export const WITHDRAW = 'mutation($rid: ID!) { withdrawModerationRequest(id: $rid) { id } }';
+export const DECIDE = 'mutation($rid: ID!, $decision: ModerationDecision!, $comment: String) { decideModerationRequest(id: $rid, decision: $decision, comment: $comment) { id } }';

@@ -1,0 +1,91 @@
+import { css } from 'lit';
+
+/** What <vk-payments-settings> adds to the shared look: wide inputs, the check's result, the testers' list. */
+export const settingsStyles = css`
+  select:disabled {
+    opacity: 0.65;
+  }
+  .grow {
+    flex: 1 1 14em;
+  }
+  .grow input {
+    width: 100%;
+    box-sizing: border-box;
+  }
+  .hours {
+    width: 6em;
+  }
+  .saved {
+    align-self: center;
+  }
+  .hint {
+    letter-spacing: 0.05em;
+  }
+  .notice {
+    margin-top: calc(var(--_space) / 2);
+  }
+  .check {
+    margin-top: calc(var(--_space) * 0.75);
+    padding: calc(var(--_space) * 0.75);
+    border: 1px solid var(--_border);
+    border-inline-start: 3px solid var(--_tone);
+    border-radius: var(--_radius);
+  }
+  /* The tone colours the stripe and the verdict only; the rest stays in the text colour. */
+  .tone-ok {
+    --_tone: var(--_success);
+  }
+  .tone-warn {
+    --_tone: var(--_warning);
+  }
+  .tone-bad {
+    --_tone: var(--_danger);
+  }
+  .verdict {
+    color: var(--_tone);
+  }
+  .check-head {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 12px;
+    align-items: baseline;
+  }
+  .summary {
+    overflow-wrap: anywhere;
+  }
+  .problems {
+    margin: 0 0 calc(var(--_space) / 2);
+    padding-inline-start: 1.2em;
+  }
+  details {
+    margin-top: calc(var(--_space) / 2);
+  }
+  details pre {
+    margin-top: 6px;
+    max-height: 16em;
+  }
+  code {
+    overflow-wrap: anywhere;
+  }
+  .testers {
+    list-style: none;
+    margin: calc(var(--_space) / 2) 0 0;
+    padding: 0;
+  }
+  .testers li {
+    display: flex;
+    gap: calc(var(--_space) / 2);
+    align-items: center;
+    justify-content: space-between;
+    padding: 8px 0;
+    border-bottom: 1px solid var(--_border);
+  }
+  .testers li:last-child {
+    border-bottom: 0;
+  }
+  .tester {
+    display: grid;
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+`;

@@ -1,0 +1,322 @@
+import { css } from 'lit';
+
+export const statsStyles = css`
+  :host {
+    /* Derived from the accent, so a host's accent carries over: a lighter tint where colour maths is old… */
+    --_chart-2: var(--vkp-color-chart-2, color-mix(in srgb, var(--_accent) 55%, #fff));
+    --_users: var(--_text);
+  }
+  /* …and where it is not, the accent's own lightness and chroma with the hue turned towards violet. */
+  @supports (color: oklch(from red l c h)) {
+    :host {
+      --_chart-2: var(--vkp-color-chart-2, oklch(from var(--_accent) calc(l + 0.04) c calc(h + 50)));
+    }
+  }
+  /* Layout follows the element's own width, not the page's: hosts embed it in columns and drawers. */
+  .wrap {
+    container-type: inline-size;
+  }
+  .head {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+    justify-content: space-between;
+    margin-bottom: 12px;
+  }
+  .head h2 {
+    margin: 0;
+  }
+  .controls {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 10px 12px;
+    align-items: start;
+  }
+  .controls .period,
+  .controls .field {
+    grid-column: 1 / -1;
+  }
+  .field {
+    display: grid;
+    gap: 4px;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+  .date {
+    display: grid;
+    gap: 4px;
+  }
+  .field-error:empty {
+    display: none;
+  }
+  .field-error {
+    font-size: 0.9em;
+  }
+  select,
+  input {
+    width: 100%;
+    box-sizing: border-box;
+    height: 36px;
+  }
+  .hint {
+    margin: 8px 0 0;
+    font-size: 0.9em;
+  }
+  .seg {
+    display: inline-flex;
+    width: fit-content;
+    padding: 2px;
+    gap: 2px;
+    border-radius: calc(var(--_radius) * 0.8);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+  }
+  .seg button {
+    border: 0;
+    background: transparent;
+    color: var(--_muted);
+    padding: 5px 12px;
+    border-radius: calc(var(--_radius) * 0.6);
+  }
+  .seg button[aria-pressed='true'] {
+    background: var(--_bg);
+    color: var(--_text);
+    box-shadow: 0 0 0 1px var(--_border);
+  }
+  .data {
+    transition: opacity 0.2s;
+  }
+  .stale {
+    opacity: 0.55;
+  }
+  .cards {
+    display: grid;
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+    gap: 8px;
+    margin: 16px 0;
+  }
+  .card {
+    display: grid;
+    align-content: start;
+    gap: 2px;
+    padding: 10px 12px;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    min-width: 0;
+  }
+  .card.wide {
+    grid-column: span 2;
+  }
+  .card .label,
+  .split {
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .card .value {
+    font-size: 1.3em;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+  }
+  .card.wide .value {
+    font-size: 1.6em;
+    line-height: 1.2;
+  }
+  .card.negative .value {
+    color: var(--_danger);
+  }
+  .split {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 2px 6px;
+  }
+  .split .sw:not(:first-child) {
+    margin-inline-start: 6px;
+  }
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+    justify-content: space-between;
+    margin-bottom: 4px;
+  }
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 12px;
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .legend span,
+  .tip span {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .sw {
+    display: inline-block;
+    width: 10px;
+    height: 10px;
+    border-radius: 3px;
+    flex: none;
+  }
+  .sw.items {
+    background: var(--_accent);
+  }
+  .sw.subs {
+    background: var(--_chart-2);
+  }
+  .sw.users {
+    height: 2px;
+    border-radius: 1px;
+    background: var(--_users);
+  }
+  .plot {
+    position: relative;
+  }
+  .chart {
+    display: block;
+    width: 100%;
+    overflow: visible;
+    font-size: 11px;
+    user-select: none;
+    -webkit-user-select: none;
+  }
+  .chart text {
+    fill: var(--_muted);
+    text-anchor: middle;
+    font-variant-numeric: tabular-nums;
+  }
+  .chart text.y {
+    text-anchor: end;
+  }
+  .chart text.title {
+    text-anchor: start;
+    font-size: 12px;
+  }
+  .chart text.sub {
+    opacity: 0.8;
+  }
+  .grid {
+    stroke: var(--_border);
+    shape-rendering: crispEdges;
+  }
+  .zero {
+    stroke: var(--_muted);
+    stroke-opacity: 0.7;
+    shape-rendering: crispEdges;
+  }
+  .items {
+    fill: var(--_accent);
+  }
+  .subs {
+    fill: var(--_chart-2);
+  }
+  .users {
+    fill: none;
+    stroke: var(--_users);
+    stroke-width: 1.5;
+    stroke-linejoin: round;
+    pointer-events: none;
+  }
+  .dot {
+    fill: var(--_bg);
+    stroke: var(--_users);
+    stroke-width: 1.5;
+    pointer-events: none;
+  }
+  .dot.active {
+    fill: var(--_users);
+  }
+  .hit {
+    fill: transparent;
+  }
+  .period.active .hit {
+    fill: var(--_text);
+    fill-opacity: 0.07;
+  }
+  .period:focus {
+    outline: none;
+  }
+  .period:focus-visible .hit {
+    stroke: var(--_accent);
+    stroke-width: 1.5;
+  }
+  .tip {
+    position: absolute;
+    z-index: 1;
+    display: grid;
+    gap: 1px;
+    min-width: 160px;
+    padding: 8px 10px;
+    font-size: 12px;
+    line-height: 1.5;
+    pointer-events: none;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.18);
+  }
+  .tip span {
+    color: var(--_muted);
+  }
+  .tip b {
+    margin-inline-start: auto;
+    padding-inline-start: 12px;
+    color: var(--_text);
+    font-weight: 500;
+    font-variant-numeric: tabular-nums;
+  }
+  .tip .tip-total {
+    color: var(--_text);
+    font-size: 15px;
+    font-weight: 600;
+    margin-bottom: 2px;
+  }
+  .empty {
+    position: absolute;
+    inset-inline: 0;
+    width: fit-content;
+    margin: 0 auto;
+    padding: 4px 12px;
+    border-radius: 999px;
+    background: var(--_surface);
+    color: var(--_muted);
+    pointer-events: none;
+  }
+  .note {
+    margin: 8px 0 0;
+    font-size: 0.8em;
+  }
+  tfoot th,
+  tfoot td {
+    font-weight: 600;
+    border-bottom: 0;
+  }
+  tbody th {
+    font-weight: 400;
+    color: var(--_text);
+    background: var(--_bg);
+    white-space: nowrap;
+  }
+  /* The period stays in view while the figures scroll sideways on a phone. */
+  tr > :first-child {
+    position: sticky;
+    inset-inline-start: 0;
+  }
+  /* Last, so it overrides the narrow defaults above. */
+  @container (min-width: 640px) {
+    .controls {
+      grid-template-columns: minmax(150px, 1.2fr) minmax(130px, 1fr) minmax(130px, 1fr) auto;
+    }
+    .controls .period,
+    .controls .field {
+      grid-column: auto;
+    }
+    .cards {
+      grid-template-columns: repeat(6, minmax(0, 1fr));
+    }
+  }
+`;
