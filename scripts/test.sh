@@ -22,3 +22,9 @@ fi
 pnpm -r build
 pnpm -r typecheck
 pnpm -r --workspace-concurrency=1 test
+
+# The whole server suite once more, every test on PostgreSQL (the scale-out store): not only the tests
+# that name both stores.
+if [ "${VKP_TEST_SKIP_POSTGRES:-0}" != 1 ]; then
+  VKP_TEST_DIALECT=postgresql pnpm --filter @vk-payments/server test
+fi

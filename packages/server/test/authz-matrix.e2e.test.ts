@@ -135,7 +135,7 @@ function subscribeOnce(token: string | null, query: string): Promise<GqlResult<u
 }
 
 beforeAll(async () => {
-  t = await startTestServer('sqlite');
+  t = await startTestServer();
   for (const vkAppId of [A, B]) {
     await rootData(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Matrix ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
   }

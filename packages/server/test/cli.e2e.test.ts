@@ -26,7 +26,7 @@ let endpoint: string;
 let dbEnv: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startTestServer('sqlite');
+  t = await startTestServer();
   endpoint = `${t.url}/vk/payments`;
   const db = t.server.config.database;
   dbEnv = { DATABASE_URL: db.dialect === 'sqlite' ? `sqlite:${db.path}` : db.url };

@@ -15,7 +15,16 @@ import { signParams } from '../src/notifications/signature.js';
 export type Dialect = Database['dialect'];
 
 export const PG_ADMIN_URL = process.env.VKP_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const DIALECTS: Dialect[] = process.env.VKP_TEST_SKIP_POSTGRES === '1' ? ['sqlite'] : ['sqlite', 'postgresql'];
+
+/**
+ * `VKP_TEST_DIALECT=postgresql` runs the whole suite on PostgreSQL (CI's second pass): every test,
+ * not only those that name both stores. By default tests that are about storage run on both, and the
+ * rest on the embedded SQLite.
+ */
+const ONLY = process.env.VKP_TEST_DIALECT === 'postgresql' || process.env.VKP_TEST_DIALECT === 'sqlite' ? process.env.VKP_TEST_DIALECT : undefined;
+export const DIALECTS: Dialect[] = ONLY ? [ONLY] : process.env.VKP_TEST_SKIP_POSTGRES === '1' ? ['sqlite'] : ['sqlite', 'postgresql'];
+/** The store of tests whose subject is not storage. */
+export const DEFAULT_DIALECT: Dialect = ONLY ?? 'sqlite';
 
 export interface TestDatabase {
   database: Database;
@@ -77,7 +86,7 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(dialect: Dialect = DEFAULT_DIALECT, env: Record<string, string> = {}): Promise<TestServer> {
   const db = await freshDatabase(dialect);
   const server = await createServer(testConfig(db.database, env));
   const url = await server.listen();

@@ -5,7 +5,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ROOT_TOKEN, SECRET, signed, startTestServer, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, ROOT_TOKEN, SECRET, signed, startTestServer, type TestServer } from './helpers.js';
 
 const APP = 71001;
 const OTHER_APP = 71002;
@@ -53,7 +53,7 @@ async function keyFor(vkAppId: number, role: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer('sqlite', { VKP_CORS_ORIGINS: ALLOWED_ORIGIN });
+  t = await startTestServer(DEFAULT_DIALECT, { VKP_CORS_ORIGINS: ALLOWED_ORIGIN });
   for (const vkAppId of [APP, OTHER_APP]) {
     await t.gql(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Live ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
   }

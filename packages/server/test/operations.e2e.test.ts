@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../src/db/orm.js';
 import { createServer } from '../src/http/server.js';
 import { Transaction } from '../src/orders/transaction.entity.js';
-import { freshDatabase, ROOT_TOKEN, SECRET, signed, startTestServer, testConfig, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, startTestServer, testConfig, type TestServer } from './helpers.js';
 
 const APP = 64001;
 
@@ -20,7 +20,7 @@ const getItem = (userId = 1) => signed({ app_id: APP, item: 'gem_pack', notifica
 describe('metrics and rate limits', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer('sqlite', { VKP_RATE_LIMIT: '8' });
+    t = await startTestServer(DEFAULT_DIALECT, { VKP_RATE_LIMIT: '8' });
     await seed(t);
   });
   afterAll(() => t?.close());
@@ -64,7 +64,7 @@ describe('structured logs', () => {
         done();
       },
     });
-    const db = await freshDatabase('sqlite');
+    const db = await freshDatabase(DEFAULT_DIALECT);
     const server = await createServer(testConfig(db.database), { logger: { level: 'info', stream } });
     const url = await server.listen();
     try {
@@ -87,7 +87,7 @@ describe('structured logs', () => {
 
 describe('graceful shutdown', () => {
   it('delivers the answer of every notification it started on before it closes', async () => {
-    const t = await startTestServer('sqlite');
+    const t = await startTestServer();
     await seed(t);
     const orderIds = Array.from({ length: 40 }, (_, i) => 5000 + i);
     const inFlight = orderIds.map((orderId) =>

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, startTestServer, type TestServer } from './helpers.js';
 
 const ROOT_DIR = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -26,7 +26,7 @@ let t: TestServer;
 const { script, rootToken } = readmeScript();
 
 beforeAll(async () => {
-  t = await startTestServer('sqlite', { VKP_ADMIN_TOKEN: rootToken });
+  t = await startTestServer(DEFAULT_DIALECT, { VKP_ADMIN_TOKEN: rootToken });
 });
 afterAll(() => t?.close());
 

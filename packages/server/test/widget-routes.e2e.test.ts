@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer('sqlite');
+  t = await startTestServer();
 });
 afterAll(() => t.close());
 

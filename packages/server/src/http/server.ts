@@ -36,7 +36,11 @@ export interface VkPaymentsServer {
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
+  /** How long `close()` waits for requests in flight before it cuts the remaining connections. */
+  shutdownGraceMs?: number;
 }
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -144,7 +148,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       async close() {
         retention.stop();
         await ws.close();
+        // Stop accepting, let requests in flight finish; after the grace period, connections that are
+        // still open (a client that never finished sending, say) are cut so the process can exit.
+        const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         await http.close();
+        clearTimeout(cut);
         await orm.close();
       },
     };
