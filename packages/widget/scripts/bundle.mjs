@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { minifyTemplates, writeFiles } from 'esbuild-minify-templates';
 import { minify } from 'terser';
+import ts from 'typescript';
 
 export const BUDGET_BYTES = 35 * 1024;
 const outfile = new URL('../dist/vk-payments-admin.js', import.meta.url).pathname;
@@ -25,14 +25,41 @@ export function minifyCss(css) {
     .trim();
 }
 
-/** esbuild plugin: our sources' css`…` templates, minified before bundling. */
-const cssTemplates = {
-  name: 'css-templates',
+/**
+ * Template text as written carries the source's indentation: most of a Lit bundle's fat. In every
+ * template literal of our sources, a run of white space that holds a line break becomes one space —
+ * what HTML renders it as anyway (our <pre> and <textarea> contents come from expressions, never from
+ * template text), and harmless in GraphQL documents. Found with TypeScript's parser, not a regex, so
+ * `${…}` expressions and nested templates are left alone. css`…` templates are minified further.
+ */
+export function squeezeTemplates(fileName, source) {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const edits = [];
+  const visit = (node) => {
+    if (ts.isTaggedTemplateExpression(node) && node.tag.getText(file) === 'css' && ts.isNoSubstitutionTemplateLiteral(node.template)) {
+      edits.push([node.template.getStart(file) + 1, node.template.getEnd() - 1, minifyCss(node.template.text)]);
+      return;
+    }
+    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+      const start = node.getStart(file) + 1; // after ` or }
+      const end = node.getEnd() - (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) ? 2 : 1); // before ${ or `
+      const raw = source.slice(start, end);
+      const squeezed = raw.replace(/\s*\n\s*/g, ' ');
+      if (squeezed !== raw) edits.push([start, end, squeezed]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = source;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+  return out;
+}
+
+/** esbuild plugin: our sources' templates squeezed before bundling. */
+const templates = {
+  name: 'squeeze-templates',
   setup(b) {
-    b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      return { contents: source.replace(/css`([^`$]*)`/g, (_, css) => `css\`${minifyCss(css)}\``), loader: 'ts' };
-    });
+    b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => ({ contents: squeezeTemplates(args.path, readFileSync(args.path, 'utf8')), loader: 'ts' }));
   },
 };
 
@@ -51,10 +78,7 @@ await build({
   conditions: ['production'],
   tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
   logLevel: 'warning',
-  // esbuild keeps template literals as written: the indentation inside html`` and css`` is most of a
-  // Lit bundle's fat. This collapses it after bundling (hence write: false and writeFiles).
-  plugins: [cssTemplates, minifyTemplates(), writeFiles()],
-  write: false,
+  plugins: [templates],
 });
 
 // A second, slower pass: terser's compressor finds a few more percent than esbuild's.

@@ -3,6 +3,7 @@
  * form that folds into two columns on a phone, the pager, and tables that become stacked cards when
  * the element is narrow (a 6–8 column table does not fit 360 px; scrolling sideways hides the result).
  * In the narrow layout a cell with `data-label` shows its column's name before the value.
+ * The heading, its tools, the form, its buttons and the pager are the theme's `.row`s (wrapping flex).
  */
 import { css } from 'lit';
 
@@ -10,33 +11,33 @@ export const listStyles = css`
   :host {
     container-type: inline-size;
   }
-  .head {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2) var(--_space);
+  .head,
+  .pager {
+    column-gap: var(--_space);
     justify-content: space-between;
+  }
+  .head {
     align-items: start;
     margin-bottom: calc(var(--_space) / 2);
   }
   .head p {
     margin: 0;
   }
-  .tools {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2);
+  .tools,
+  .pager {
     align-items: center;
+  }
+  .pager {
+    padding-top: calc(var(--_space) / 2);
+  }
+  .pager .notice {
+    flex-basis: 100%;
   }
   /* Flex, not grid: the buttons take whatever room the last row leaves, on a phone and on a desktop. */
   .filters {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2);
-    align-items: end;
     margin-bottom: var(--_space);
   }
-  .filters > label,
-  .filters > .field {
+  .filters > * {
     flex: 1 1 calc(var(--_size) * 9.5); /* two a row on a 360 px phone */
     align-self: start;
   }
@@ -51,9 +52,7 @@ export const listStyles = css`
   }
   .filters .actions {
     flex: 100 1 auto;
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2);
+    align-self: end;
   }
   .field-error {
     margin: 2px 0 0;
@@ -88,17 +87,6 @@ export const listStyles = css`
     padding: var(--_space);
     white-space: normal;
   }
-  .pager {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2) var(--_space);
-    align-items: center;
-    justify-content: space-between;
-    padding-top: calc(var(--_space) / 2);
-  }
-  .pager .notice {
-    flex-basis: 100%;
-  }
   [aria-busy='true'] {
     opacity: 0.6;
   }
@@ -130,12 +118,6 @@ export const listStyles = css`
     td[data-label]::before {
       content: attr(data-label) ' ';
       color: var(--_muted);
-    }
-    td.wide {
-      flex-basis: 100%;
-    }
-    td.end {
-      margin-inline-start: auto;
     }
   }
 `;

@@ -253,9 +253,7 @@ test('negative revenue (refunds of earlier payments) draws bars below the zero l
   expect(g.ticks[0]).toBeLessThan(0); // the axis reaches below zero
   const host = document.createElement('div');
   document.body.append(host);
-  const noop = (): void => {};
-  const on = { keydown: noop, focusin: noop, focusout: noop, pointermove: noop, pointerleave: noop };
-  render(html`${renderChart({ g, points, labels: [['1', 'янв.'], ['2', 'янв.']], names: ['1', '2'], aria: ['1', '2'], active: null, focus: 1, t: strings.ru, axis, num: axis, on })}`, host);
+  render(html`${renderChart({ g, points, labels: [['1', 'янв.'], ['2', 'янв.']], aria: ['1', '2'], active: null, focus: 1, t: strings.ru, axis })}`, host);
   const zero = Number(host.querySelector('line.zero')!.getAttribute('y1'));
   const below = host.querySelectorAll<SVGPathElement>('[data-i="1"] path');
   expect(below).toHaveLength(2);

@@ -15,31 +15,41 @@ export interface LiveSink {
   failed(err: GraphQLClientError): void;
 }
 
-/** Subscribes; the returned function unsubscribes and closes the socket. */
-export async function subscribeLive(session: Session, sink: LiveSink): Promise<() => void> {
-  let stop: () => void = () => undefined;
+/** Subscribes; the returned function unsubscribes and closes the socket, and nothing reaches `sink` after it. */
+export function subscribeLive({ client, vkAppId }: Session, sink: LiveSink): () => void {
+  let stop = (): void => undefined;
+  let ended = false;
   let retried = false;
-  const start = async (): Promise<void> => {
-    stop = subscribe<{ notificationLogged: LogRow }>({
-      endpoint: session.client.endpoint,
-      token: await session.client.token(),
-      query: LIVE_SUBSCRIPTION,
-      variables: { vkAppId: session.vkAppId },
-      onConnected: () => sink.connected(),
-      onData: (data) => sink.row(data.notificationLogged),
-      onError: (code, message) => {
-        if (code === 'UNAUTHENTICATED' && !retried) {
-          retried = true;
-          void session.client
-            .request('{ me { kind } }')
-            .catch(() => undefined)
-            .then(start);
-          return;
-        }
-        sink.failed(new GraphQLClientError(code === 'CLOSED' ? 'NETWORK_ERROR' : code, message));
-      },
-    });
+  const fail = (code: string, message: string): void => {
+    if (!ended) sink.failed(new GraphQLClientError(code === 'CLOSED' ? 'NETWORK_ERROR' : code, message));
   };
-  await start();
-  return () => stop();
+  const start = (): Promise<void> =>
+    client.token().then(
+      (token) => {
+        if (ended) return;
+        stop = subscribe<{ notificationLogged: LogRow }>({
+          endpoint: client.endpoint,
+          token,
+          query: LIVE_SUBSCRIPTION,
+          variables: { vkAppId },
+          onConnected: () => sink.connected(),
+          onData: (data) => sink.row(data.notificationLogged),
+          onError: (code, message) => {
+            if (code !== 'UNAUTHENTICATED' || retried) return fail(code, message);
+            retried = true;
+            void client
+              .request('{ me { kind } }')
+              .catch(() => undefined)
+              .then(start);
+          },
+        });
+      },
+      // The host's fetchToken failed.
+      (err: unknown) => fail('NETWORK_ERROR', err instanceof Error ? err.message : String(err)),
+    );
+  void start();
+  return () => {
+    ended = true;
+    stop();
+  };
 }

@@ -3,8 +3,6 @@ import { css } from 'lit';
 /** The log's own look: the expander, the live switch, details, and the tint of rows that arrived live. */
 export const logsStyles = css`
   .live {
-    display: flex;
-    flex-wrap: wrap;
     align-items: center;
     gap: 4px 10px;
   }
@@ -21,7 +19,7 @@ export const logsStyles = css`
     background: var(--_success);
     animation: vkp-pulse 2s ease-in-out infinite;
   }
-  button.expand {
+  .expand {
     display: inline-flex;
     align-items: center;
     gap: 6px;
@@ -32,21 +30,20 @@ export const logsStyles = css`
     text-align: start;
     font-variant-numeric: tabular-nums;
   }
-  .caret::before {
-    content: '▸';
-    display: inline-block;
+  /* The caret: decoration, with no text for screen readers (the button says aria-expanded). */
+  .expand::before {
+    content: '▸' / '';
     color: var(--_muted);
     transition: transform 0.15s;
   }
-  [aria-expanded='true'] .caret::before {
+  [aria-expanded='true']::before {
     transform: rotate(90deg);
   }
-  .mark {
+  .result [title] {
     cursor: help;
   }
   .result .bad {
     font-weight: 600;
-    cursor: help;
   }
   tr.opened > td {
     border-bottom-color: transparent;
@@ -103,9 +100,7 @@ export const logsStyles = css`
     td.result {
       order: -1;
     }
-    td.type {
-      flex-basis: 100%;
-    }
+    td.type,
     tr.details > td {
       flex-basis: 100%;
       min-width: 0;

@@ -1,17 +1,13 @@
-import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
-import { VkpElement } from '../../base/vkp-element.js';
-import type { Session } from '../../client/session.js';
-import { errorFor, fieldError, type FieldErrors } from '../../components/form-errors.js';
-import { viewStyles } from '../../components/view-styles.js';
-import { pick } from '../../i18n.js';
+import type { FieldErrors } from '../../components/form-errors.js';
+import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
 import { checkLabel, renderChecks, renderRequest } from './moderation.parts.js';
 import { strings, type ModerationStrings } from './moderation.strings.js';
 import { moderationStyles } from './moderation.styles.js';
-import { DECIDE, LIMITS, LOAD, PLATFORMS, SUBMIT, WITHDRAW, type Loaded, type ModerationRequest, type PreflightCheck, type TextField } from './moderation.types.js';
+import { DECIDE, LIMITS, LOAD, SUBMIT, WITHDRAW, type Answer, type ModerationRequest, type Platform, type Rights } from './moderation.types.js';
 
-const FORM_FIELDS = ['platforms', 'appDescription', 'paidFeatures'] as const;
+type Data = Loaded<Answer, Rights>;
 
 /**
  * `<vk-payments-moderation>`: the "Payments → Connection → Оплата голосами" tab of VK's panel — what
@@ -26,89 +22,43 @@ const FORM_FIELDS = ['platforms', 'appDescription', 'paidFeatures'] as const;
  * @csspart request - One application.
  * @csspart status - An application's status badge.
  * @csspart checks - The list of requirements.
+ * @csspart decide - A moderator's approval or rejection.
  * @csspart field-error - The message under an input the server or the form refused.
  * @csspart message - A quiet line (loading, not configured).
  * @csspart error - Why nothing could be shown.
  */
-export class VkPaymentsModeration extends VkpElement {
-  static override styles = [...VkpElement.styles, viewStyles, moderationStyles];
+export class VkPaymentsModeration extends FormView<Answer, Rights> {
+  static override styles = [...FormView.styles, moderationStyles];
 
-  @state() private data: Loaded | undefined;
-  @state() private errors: FieldErrors = {};
-  @state() private busy = '';
+  protected readonly query = LOAD;
   /** Characters typed so far, for the length hints. */
-  @state() private typed: Partial<Record<TextField, number>> = {};
+  @state() private typed: Record<string, number> = {};
 
-  readonly #load = new Task(this, {
-    args: () => [this.session] as const,
-    task: async ([session], { signal }) => {
-      if (!session) return;
-      try {
-        this.data = await this.#fetch(session, signal);
-      } catch (err) {
-        throw this.report(err);
-      }
-    },
-  });
-
-  async #fetch(session: Session, signal?: AbortSignal): Promise<Loaded> {
-    type Answer = { app: { votesPaymentsEnabled: boolean }; votesPaymentsPreflight: { ready: boolean; checks: PreflightCheck[] }; moderationRequests: ModerationRequest[] };
-    const [d, me] = await Promise.all([session.client.request<Answer>(LOAD, { id: session.vkAppId }, signal), session.client.me()]);
-    const root = me.kind === 'root';
-    return {
-      session,
-      enabled: d.app.votesPaymentsEnabled,
-      ready: d.votesPaymentsPreflight.ready,
-      checks: d.votesPaymentsPreflight.checks,
-      requests: d.moderationRequests,
-      canApply: root || me.role === 'CREATOR' || me.role === 'ADMIN' || me.role === 'PAYMENTS_ADMIN',
-      canDecide: root || me.role === 'MODERATOR',
-    };
+  protected rights(can: Can): Rights {
+    return { canApply: can('CREATOR', 'ADMIN', 'PAYMENTS_ADMIN'), canDecide: can('MODERATOR') };
   }
 
-  override render(): TemplateResult {
-    const session = this.session;
-    if (!session) return this.renderNeedConfig();
-    // Data of another app or token is never shown: the task is loading the new one.
-    if (this.data?.session === session) return this.#renderLoaded(this.data, pick(strings, this.activeLocale));
-    return this.#load.render({
-      initial: () => this.renderPending(),
-      pending: () => this.renderPending(),
-      complete: () => this.renderPending(),
-      error: (err) => this.renderError(err, () => void this.#load.run()),
-    }) as TemplateResult;
-  }
-
-  #renderLoaded(d: Loaded, t: ModerationStrings): TemplateResult {
+  protected renderLoaded(d: Data): TemplateResult {
+    const t = strings[this.activeLocale];
     const [current, ...earlier] = d.requests;
     const pending = current?.status === 'PENDING' ? current : undefined;
     return html`<h2 class="visually-hidden">${t.title}</h2>
-      ${d.enabled
+      ${d.app.votesPaymentsEnabled
         ? html`<div class="notice enabled" part="enabled">
             <strong class="ok">✓ ${t.enabled}</strong>
           </div>`
         : nothing}
       ${current
-        ? html`<section class="section" part="section request" aria-labelledby="request-title">
-            <h3 id="request-title">${t.request}</h3>
-            ${renderRequest(current, t, this.activeLocale)}
-            ${pending && d.canApply
-              ? html`<button class="secondary" ?disabled=${this.busy !== ''} @click=${() => void this.#withdraw(pending)}>${t.withdraw}</button>`
-              : nothing}
-            ${pending && d.canDecide ? this.#renderDecide(pending, t) : nothing} ${fieldError('request', this.errors.request)}
-          </section>`
+        ? section(
+            'request',
+            t.request,
+            html`${renderRequest(current, t, this.activeLocale)}
+            ${pending && d.canApply ? html`<button class="secondary" ?disabled=${this.busy !== ''} @click=${() => this.#withdraw(pending)}>${t.withdraw}</button>` : nothing}
+            ${pending && d.canDecide ? this.#renderDecide(pending, t) : nothing} ${this.problem('request')}`,
+          )
         : nothing}
-      <section class="section" part="section requirements" aria-labelledby="requirements-title">
-        <h3 id="requirements-title">${t.requirements}</h3>
-        ${renderChecks(d.checks, t)}
-      </section>
-      ${d.canApply
-        ? html`<section class="section" part="section apply" aria-labelledby="apply-title">
-            <h3 id="apply-title">${t.formTitle}</h3>
-            ${pending ? html`<p class="muted">${t.pendingNote}</p>` : this.#renderForm(d, current, t)}
-            ${fieldError('form', this.errors.form)}
-          </section>`
-        : nothing}
+      ${section('requirements', t.requirements, renderChecks(d.preflight.checks, t))}
+      ${d.canApply ? section('apply', t.formTitle, html`${pending ? html`<p class="muted">${t.pendingNote}</p>` : this.#renderForm(d, current, t)} ${this.problem('form')}`) : nothing}
       ${earlier.length
         ? html`<section class="section" part="section history">
             <details>
@@ -119,46 +69,49 @@ export class VkPaymentsModeration extends VkpElement {
         : nothing}`;
   }
 
+  /** A text box with a hint under it (`<name>-hint`), and its error. */
+  #text(name: string, label: string, max: number, hint: string, value = ''): TemplateResult {
+    return html`<label
+        >${label}
+        <textarea
+          name=${name}
+          rows="4"
+          maxlength=${max}
+          .value=${value}
+          aria-invalid=${this.bad(name)}
+          aria-describedby="${name}-hint ${name}-error"
+          @input=${(e: InputEvent) => (this.typed = { ...this.typed, [name]: (e.target as HTMLTextAreaElement).value.trim().length })}
+        ></textarea>
+      </label>
+      <p class="hint muted" id="${name}-hint">${hint}</p>
+      ${this.problem(name)}`;
+  }
+
   /** The form, filled with the last application's answers: after a rejection one fixes them and sends again. */
-  #renderForm(d: Loaded, last: ModerationRequest | undefined, t: ModerationStrings): TemplateResult {
-    const missing = d.checks.filter((c) => c.required && !c.ok);
-    const busy = this.busy !== '';
-    const text = (field: TextField, label: string): TemplateResult => {
-      const [min, max] = LIMITS[field];
-      const value = last?.[field] ?? '';
-      return html`<label
-          >${label}
-          <textarea
-            name=${field}
-            rows="4"
-            maxlength=${max}
-            .value=${value}
-            aria-invalid=${this.errors[field] ? 'true' : 'false'}
-            aria-describedby="${field}-hint ${field}-error"
-            @input=${(e: InputEvent) => (this.typed = { ...this.typed, [field]: (e.target as HTMLTextAreaElement).value.trim().length })}
-          ></textarea>
-        </label>
-        <p class="hint muted" id="${field}-hint">${t.length(min, max, this.typed[field] ?? value.length)}</p>
-        ${fieldError(field, this.errors[field])}`;
-    };
+  #renderForm(d: Data, last: ModerationRequest | undefined, t: ModerationStrings): TemplateResult {
+    const { ready, checks } = d.preflight;
     return html`<form novalidate @submit=${this.#submit}>
-        <fieldset aria-describedby="platforms-error" aria-invalid=${this.errors.platforms ? 'true' : 'false'}>
+        <fieldset aria-describedby="platforms-error" aria-invalid=${this.bad('platforms')}>
           <legend>${t.platforms}</legend>
-          ${PLATFORMS.map(
-            (p) => html`<label class="choice">
-              <input type="checkbox" name="platforms" value=${p} ?checked=${last?.platforms.includes(p) ?? false} />
-              <span>${t.platformNames[p]}${p === 'IOS' ? html` <span class="muted small">— ${t.iosHint}</span>` : nothing}</span>
+          ${Object.entries(t.platformNames).map(
+            ([p, name]) => html`<label class="choice">
+              <input type="checkbox" name="platforms" value=${p} ?checked=${last?.platforms.includes(p as Platform) ?? false} />
+              <span>${name}${p === 'IOS' ? html` <span class="muted small">— ${t.iosHint}</span>` : nothing}</span>
             </label>`,
           )}
         </fieldset>
-        ${fieldError('platforms', this.errors.platforms)} ${text('appDescription', t.description)} ${text('paidFeatures', t.features)}
-        <button type="submit" ?disabled=${!d.ready || busy} aria-describedby="not-ready form-error">${t.submit}</button>
-        ${d.ready
+        ${this.problem('platforms')}
+        ${Object.entries(LIMITS).map(([field, [min, max]]) => {
+          const value = last?.[field as keyof typeof LIMITS] ?? '';
+          return this.#text(field, field === 'appDescription' ? t.description : t.features, max, t.length(min, max, this.typed[field] ?? value.length), value);
+        })}
+        <button ?disabled=${!ready || this.busy !== ''} aria-describedby="not-ready form-error">${t.submit}</button>
+        ${ready
           ? nothing
           : html`<div id="not-ready" class="notice error small">
               ${t.notReady}
               <ul>
-                ${missing.map((c) => html`<li>${checkLabel(c, t)}</li>`)}
+                ${checks.filter((c) => c.required && !c.ok).map((c) => html`<li>${checkLabel(c, t)}</li>`)}
               </ul>
             </div>`}
       </form>`;
@@ -168,82 +121,50 @@ export class VkPaymentsModeration extends VkpElement {
     const busy = this.busy !== '';
     return html`<div class="decide" part="decide">
       <h4>${t.decideTitle}</h4>
-      <label
-        >${t.comment}
-        <textarea id="comment" rows="3" maxlength="2000" aria-invalid=${this.errors.comment ? 'true' : 'false'} aria-describedby="comment-hint comment-error"></textarea>
-      </label>
-      <p class="hint muted" id="comment-hint">${t.commentHint}</p>
-      ${fieldError('comment', this.errors.comment)}
+      ${this.#text('comment', t.comment, 2000, t.commentHint)}
       <div class="row">
-        <button ?disabled=${busy} @click=${() => void this.#decide(r, 'APPROVE')}>${t.approve}</button>
-        <button class="danger" ?disabled=${busy} @click=${() => void this.#decide(r, 'REJECT')}>${t.reject}</button>
+        <button ?disabled=${busy} @click=${() => this.#decide(r, 'APPROVE')}>${t.approve}</button>
+        <button class="danger" ?disabled=${busy} @click=${() => this.#decide(r, 'REJECT')}>${t.reject}</button>
       </div>
     </div>`;
   }
 
-  /** Shows the errors and moves focus to the first input concerned, so a keyboard user lands on it. */
-  async #refuse(errors: FieldErrors): Promise<void> {
-    this.errors = errors;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]:is(input, textarea), [aria-invalid="true"] input')?.focus();
-  }
-
   /**
-   * Runs one change, then loads the tab again: status, requirements and history move together, and after
-   * a CONFLICT (already pending, no longer pending, no URL) the server's message is shown over fresh data.
+   * After a change the tab loads again: status, requirements and history move together, and after a
+   * CONFLICT (already pending, no longer pending, no URL) the server's message is shown over fresh data.
    */
-  async #act(key: string, fields: readonly string[], fallback: string, change: (s: Session) => Promise<unknown>): Promise<boolean> {
-    const d = this.data;
-    if (!d || this.busy) return false;
-    this.busy = key;
-    this.errors = {};
-    let errors: FieldErrors | undefined;
+  protected override async settle(d: Data, ok: boolean): Promise<void> {
+    if (ok) this.typed = {};
     try {
-      await change(d.session);
-      this.typed = {};
-      this.emit('vkp-saved', { what: 'moderation' });
-    } catch (err) {
-      this.report(err);
-      errors = errorFor(err, fields, fallback, this.common.forbiddenHint);
-    }
-    await this.#reload(d.session);
-    this.busy = '';
-    if (errors) await this.#refuse(errors);
-    return !errors;
-  }
-
-  async #reload(session: Session): Promise<void> {
-    try {
-      if (this.data?.session === session) this.data = await this.#fetch(session);
+      if (this.data?.session === d.session) this.data = await this.fetch(d.session);
     } catch (err) {
       this.report(err); // the data shown stays; the next action or a reload tries again
     }
   }
 
-  #submit = async (e: SubmitEvent): Promise<void> => {
+  #submit = (e: SubmitEvent): void => {
     e.preventDefault();
-    const t = pick(strings, this.activeLocale);
+    const t = strings[this.activeLocale];
     const form = new FormData(e.target as HTMLFormElement);
-    const input = {
-      platforms: form.getAll('platforms').map(String),
-      appDescription: form.get('appDescription')?.toString().trim() ?? '',
-      paidFeatures: form.get('paidFeatures')?.toString().trim() ?? '',
-    };
+    const input: Record<string, unknown> = { platforms: form.getAll('platforms') };
     const errors: FieldErrors = {};
-    if (!input.platforms.length) errors.platforms = t.noPlatform;
-    for (const field of ['appDescription', 'paidFeatures'] as const) {
-      if (input[field].length < LIMITS[field][0]) errors[field] = t.tooShort(LIMITS[field][0]);
+    if (!form.has('platforms')) errors.platforms = t.noPlatform;
+    for (const [field, [min]] of Object.entries(LIMITS)) {
+      const value = (input[field] = String(form.get(field)).trim());
+      if (value.length < min) errors[field] = t.tooShort(min);
     }
-    if (Object.keys(errors).length) return this.#refuse(errors);
-    await this.#act('submit', FORM_FIELDS, 'form', (s) => s.client.request(SUBMIT, { id: s.vkAppId, input }));
+    if (Object.keys(errors).length) void this.refuse(errors);
+    else void this.act('submit', 'moderation', ['platforms', ...Object.keys(LIMITS)], 'form', (d) => d.session.client.request(SUBMIT, { id: d.session.vkAppId, input }));
   };
 
-  #withdraw = (r: ModerationRequest): Promise<boolean> => this.#act('withdraw', [], 'request', (s) => s.client.request(WITHDRAW, { rid: r.id }));
+  #withdraw(r: ModerationRequest): void {
+    void this.act('withdraw', 'moderation', [], 'request', (d) => d.session.client.request(WITHDRAW, { rid: r.id }));
+  }
 
-  #decide = async (r: ModerationRequest, decision: 'APPROVE' | 'REJECT'): Promise<void> => {
-    const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('#comment')?.value.trim() ?? '';
+  #decide(r: ModerationRequest, decision: 'APPROVE' | 'REJECT'): void {
+    const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('[name=comment]')!.value.trim();
     // The server refuses it too; saying so here spares a round trip and names the field.
-    if (decision === 'REJECT' && !comment) return this.#refuse({ comment: pick(strings, this.activeLocale).commentRequired });
-    await this.#act('decide', ['comment'], 'request', (s) => s.client.request(DECIDE, { rid: r.id, decision, comment: comment || null }));
-  };
+    if (decision === 'REJECT' && !comment) void this.refuse({ comment: strings[this.activeLocale].commentRequired });
+    else void this.act('decide', 'moderation', ['comment'], 'request', (d) => d.session.client.request(DECIDE, { rid: r.id, decision, comment: comment || null }));
+  }
 }

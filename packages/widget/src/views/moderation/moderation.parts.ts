@@ -12,7 +12,7 @@ export function checkLabel(c: PreflightCheck, t: ModerationStrings): string {
 export function renderChecks(checks: readonly PreflightCheck[], t: ModerationStrings): TemplateResult {
   return html`<ul class="checks" part="checks">
     ${checks.map(
-      (c) => html`<li class=${c.ok ? 'done' : 'todo'}>
+      (c) => html`<li>
         <span class="mark ${c.ok ? 'ok' : c.required ? 'bad' : 'warn'}" aria-hidden="true">${c.ok ? '✓' : '✗'}</span>
         <span>${checkLabel(c, t)}${c.required ? html` <span class="required">${t.required}</span>` : nothing}</span>
       </li>`,
@@ -20,14 +20,12 @@ export function renderChecks(checks: readonly PreflightCheck[], t: ModerationStr
   </ul>`;
 }
 
-export function statusBadge(status: string, t: ModerationStrings): TemplateResult {
-  return html`<span class="status status-${status.toLowerCase()}" part="status">${t.statuses[status] ?? status}</span>`;
-}
-
 /** One application: status, where, when and by whom, the moderator's word, and what was sent. */
 export function renderRequest(r: ModerationRequest, t: ModerationStrings, locale: Locale): TemplateResult {
   return html`<article class="request" part="request" aria-label="${t.request} #${r.id}">
-    <p class="request-head">${statusBadge(r.status, t)} <span class="muted">#${r.id}</span></p>
+    <p class="request-head">
+      <span class="status status-${r.status.toLowerCase()}" part="status">${t.statuses[r.status]}</span> <span class="muted">#${r.id}</span>
+    </p>
     <dl>
       <dt>${t.platforms}</dt>
       <dd>${r.platforms.map((p) => t.platformNames[p] ?? p).join(', ')}</dd>

@@ -4,16 +4,12 @@ import { css } from 'lit';
 export const moderationStyles = css`
   h4 {
     margin: calc(var(--_space) / 2) 0 4px;
-    font-size: 1em;
     font-weight: 600;
   }
   .enabled {
     max-width: 48em;
     border-inline-start-color: var(--_success);
     margin-bottom: var(--_space);
-  }
-  .enabled p {
-    margin: 2px 0 0;
   }
   /* A status badge: the tone's colour on a faint wash of it, readable in light and dark alike. */
   .status {
@@ -54,6 +50,7 @@ export const moderationStyles = css`
     margin: 0 0 6px;
     overflow-wrap: anywhere;
   }
+  /* What people wrote keeps its line breaks. */
   .comment,
   .text {
     white-space: pre-wrap;
@@ -89,13 +86,16 @@ export const moderationStyles = css`
     font-size: 0.8em;
     white-space: nowrap;
   }
-  form {
+  form,
+  .decide {
     display: grid;
     gap: 6px;
+  }
+  form {
     justify-items: start;
   }
   form > label,
-  form textarea,
+  textarea,
   fieldset {
     width: 100%;
     box-sizing: border-box;
@@ -138,14 +138,8 @@ export const moderationStyles = css`
     padding: calc(var(--_space) * 0.75);
     border: 1px dashed var(--_border);
     border-radius: var(--_radius);
-    display: grid;
-    gap: 6px;
   }
   .decide h4 {
     margin-top: 0;
-  }
-  .decide textarea {
-    width: 100%;
-    box-sizing: border-box;
   }
 `;

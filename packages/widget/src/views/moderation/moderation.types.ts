@@ -1,6 +1,4 @@
 /** What <vk-payments-moderation> reads and writes, named as in the server's SDL. */
-import type { Session } from '../../client/session.js';
-
 export const PLATFORMS = ['IOS', 'ANDROID', 'WEB', 'MOBILE_WEB'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export type ModerationStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
@@ -29,13 +27,15 @@ export interface ModerationRequest {
   decidedAt: string | null;
 }
 
-export interface Loaded {
-  session: Session;
-  enabled: boolean;
-  ready: boolean;
-  checks: PreflightCheck[];
+/** The answer to LOAD. */
+export interface Answer {
+  app: { votesPaymentsEnabled: boolean };
+  preflight: { ready: boolean; checks: PreflightCheck[] };
   /** Newest first: the first is the current (or last) application. */
   requests: ModerationRequest[];
+}
+
+export interface Rights {
   /** Applying and withdrawing: the Payments roles and root (DESIGN.md §7). */
   canApply: boolean;
   /** Approving and rejecting: platform moderators and root. */
@@ -44,8 +44,8 @@ export interface Loaded {
 
 export const LOAD = `query($id: Int!) {
   app(vkAppId: $id) { votesPaymentsEnabled }
-  votesPaymentsPreflight(vkAppId: $id) { ready checks { key ok required message } }
-  moderationRequests(vkAppId: $id) { id status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt }
+  preflight: votesPaymentsPreflight(vkAppId: $id) { ready checks { key ok required message } }
+  requests: moderationRequests(vkAppId: $id) { id status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt }
 }`;
 export const SUBMIT = 'mutation($id: Int!, $input: ModerationRequestInput!) { submitModerationRequest(vkAppId: $id, input: $input) { id } }';
 export const WITHDRAW = 'mutation($rid: ID!) { withdrawModerationRequest(id: $rid) { id } }';

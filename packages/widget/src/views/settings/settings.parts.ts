@@ -1,8 +1,7 @@
-/** Pieces of <vk-payments-settings> that need no state of their own: the URL check's result and the testers' list. */
+/** A piece of <vk-payments-settings> that needs no state of its own: the URL check's result. */
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatDateTime, type CommonStrings, type Locale } from '../../i18n.js';
 import type { SettingsStrings } from './settings.strings.js';
-import type { NotificationUrlCheck, PaymentTester } from './settings.types.js';
+import type { NotificationUrlCheck } from './settings.types.js';
 
 /**
  * What checkNotificationUrl found, laid out like a webhook dashboard's delivery attempt: verdict, HTTP
@@ -32,26 +31,4 @@ export function renderCheck(c: NotificationUrlCheck, t: SettingsStrings): Templa
           <pre>${c.responseBody}</pre>
         </details>`}
   </div>`;
-}
-
-export function renderTesters(
-  testers: readonly PaymentTester[],
-  t: SettingsStrings,
-  common: CommonStrings,
-  locale: Locale,
-  busy: boolean,
-  remove: (vkUserId: number) => void,
-): TemplateResult {
-  if (!testers.length) return html`<p class="muted">${t.noTesters}</p>`;
-  return html`<ul class="testers" part="testers">
-    ${testers.map(
-      (x) => html`<li>
-        <div class="tester">
-          <a href="https://vk.com/id${x.vkUserId}" target="_blank" rel="noopener noreferrer">id${x.vkUserId}</a>
-          <span class="muted small">${t.addedBy(formatDateTime(x.addedAt, locale), x.addedBy)}</span>
-        </div>
-        <button class="danger" aria-label=${t.removeTester(x.vkUserId)} ?disabled=${busy} @click=${() => remove(x.vkUserId)}>${common.remove}</button>
-      </li>`,
-    )}
-  </ul>`;
 }

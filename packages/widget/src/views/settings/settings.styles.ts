@@ -50,9 +50,6 @@ export const settingsStyles = css`
     gap: 4px 12px;
     align-items: baseline;
   }
-  .summary {
-    overflow-wrap: anywhere;
-  }
   .problems {
     margin: 0 0 calc(var(--_space) / 2);
     padding-inline-start: 1.2em;
@@ -64,6 +61,7 @@ export const settingsStyles = css`
     margin-top: 6px;
     max-height: 16em;
   }
+  .summary,
   code {
     overflow-wrap: anywhere;
   }

@@ -5,10 +5,11 @@ const ru = {
   presets: { d7: '7 дней', d30: '30 дней', d90: '90 дней', month: 'Этот месяц', prevMonth: 'Прошлый месяц', custom: 'Свои даты' },
   groupBy: 'Группировка',
   granularity: { DAY: 'Дни', WEEK: 'Недели', MONTH: 'Месяцы' },
-  weekHint: 'Период длиннее 62 дней — показываем по неделям.',
+  weekHint: 'Период длиннее 62 дней — показан по неделям.',
   needDate: 'Укажите дату',
   toBeforeFrom: 'Раньше даты «С»',
-  note: (tz: string): string => `Без тестовых платежей · доход за вычетом возвратов · часовой пояс ${tz}`,
+  /** The time zone's name follows. */
+  note: 'Без тестовых платежей · доход за вычетом возвратов · часовой пояс',
   revenue: 'Доход',
   items: 'Товары',
   subscriptions: 'Подписки',
@@ -26,7 +27,6 @@ const ru = {
   empty: 'Нет платежей за этот период',
   total: 'Итого',
   downloading: 'Скачивание…',
-  csvFailed: 'Не удалось скачать CSV',
 };
 
 export type StatsStrings = typeof ru;
@@ -39,10 +39,10 @@ export const strings: { ru: StatsStrings; en: StatsStrings } = {
     presets: { d7: '7 days', d30: '30 days', d90: '90 days', month: 'This month', prevMonth: 'Last month', custom: 'Custom dates' },
     groupBy: 'Group by',
     granularity: { DAY: 'Days', WEEK: 'Weeks', MONTH: 'Months' },
-    weekHint: 'The period is longer than 62 days, so it is shown by weeks.',
+    weekHint: 'The period is over 62 days: shown by weeks.',
     needDate: 'Enter a date',
     toBeforeFrom: 'Before the start date',
-    note: (tz: string): string => `Test payments excluded · revenue net of refunds · time zone ${tz}`,
+    note: 'Test payments excluded · revenue net of refunds · time zone',
     revenue: 'Revenue',
     items: 'Items',
     subscriptions: 'Subscriptions',
@@ -59,6 +59,5 @@ export const strings: { ru: StatsStrings; en: StatsStrings } = {
     empty: 'No payments in this period',
     total: 'Total',
     downloading: 'Downloading…',
-    csvFailed: 'Could not download the CSV',
   },
 };

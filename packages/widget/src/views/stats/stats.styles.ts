@@ -4,7 +4,6 @@ export const statsStyles = css`
   :host {
     /* Derived from the accent, so a host's accent carries over: a lighter tint where colour maths is old… */
     --_chart-2: var(--vkp-color-chart-2, color-mix(in srgb, var(--_accent) 55%, #fff));
-    --_users: var(--_text);
   }
   /* …and where it is not, the accent's own lightness and chroma with the hue turned towards violet. */
   @supports (color: oklch(from red l c h)) {
@@ -16,13 +15,15 @@ export const statsStyles = css`
   .wrap {
     container-type: inline-size;
   }
-  .head {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 8px;
+  /* With the theme's .row: title and CSV button, legend and chart/table switch. */
+  .head,
+  .bar {
     align-items: center;
     justify-content: space-between;
     margin-bottom: 12px;
+  }
+  .bar {
+    margin-bottom: 4px;
   }
   .head h2 {
     margin: 0;
@@ -33,25 +34,22 @@ export const statsStyles = css`
     gap: 10px 12px;
     align-items: start;
   }
-  .controls .period,
-  .controls .field {
-    grid-column: 1 / -1;
-  }
-  .field {
-    display: grid;
-    gap: 4px;
-    color: var(--_muted);
-    font-size: 0.9em;
-  }
+  .field,
   .date {
     display: grid;
     gap: 4px;
   }
-  .field-error:empty {
-    display: none;
+  /* The period and the grouping take a row each on a phone; the dates share one. */
+  .field {
+    grid-column: 1 / -1;
+    color: var(--_muted);
+    font-size: 0.9em;
   }
   .field-error {
     font-size: 0.9em;
+  }
+  .field-error:empty {
+    display: none;
   }
   select,
   input {
@@ -59,9 +57,13 @@ export const statsStyles = css`
     box-sizing: border-box;
     height: 36px;
   }
-  .hint {
+  .hint,
+  .note {
     margin: 8px 0 0;
     font-size: 0.9em;
+  }
+  .note {
+    font-size: 0.8em;
   }
   .seg {
     display: inline-flex;
@@ -103,13 +105,9 @@ export const statsStyles = css`
     padding: 10px 12px;
     border-radius: var(--_radius);
     background: var(--_surface);
-    min-width: 0;
-  }
-  .card.wide {
-    grid-column: span 2;
   }
   .card .label,
-  .split {
+  .legend {
     color: var(--_muted);
     font-size: 0.85em;
   }
@@ -118,36 +116,18 @@ export const statsStyles = css`
     font-weight: 600;
     font-variant-numeric: tabular-nums;
   }
-  .card.wide .value {
+  /* Revenue, the first card, spans two columns in larger type. */
+  .card:first-child {
+    grid-column: span 2;
+  }
+  .card:first-child .value {
     font-size: 1.6em;
     line-height: 1.2;
-  }
-  .card.negative .value {
-    color: var(--_danger);
-  }
-  .split {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 2px 6px;
-  }
-  .split .sw:not(:first-child) {
-    margin-inline-start: 6px;
-  }
-  .bar {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 8px;
-    align-items: center;
-    justify-content: space-between;
-    margin-bottom: 4px;
   }
   .legend {
     display: flex;
     flex-wrap: wrap;
     gap: 4px 12px;
-    color: var(--_muted);
-    font-size: 0.85em;
   }
   .legend span,
   .tip span {
@@ -155,23 +135,34 @@ export const statsStyles = css`
     align-items: center;
     gap: 6px;
   }
+  /* Each series' colour as --c: the bars fill with it, the legend's swatches show it. */
+  .items {
+    --c: var(--_accent);
+  }
+  .subs {
+    --c: var(--_chart-2);
+  }
+  .users {
+    --c: var(--_text);
+    fill: none;
+    stroke: var(--c);
+    stroke-width: 1.5;
+    stroke-linejoin: round;
+    pointer-events: none;
+  }
+  .period path {
+    fill: var(--c);
+  }
   .sw {
-    display: inline-block;
     width: 10px;
     height: 10px;
     border-radius: 3px;
     flex: none;
-  }
-  .sw.items {
-    background: var(--_accent);
-  }
-  .sw.subs {
-    background: var(--_chart-2);
+    background: var(--c);
   }
   .sw.users {
     height: 2px;
     border-radius: 1px;
-    background: var(--_users);
   }
   .plot {
     position: relative;
@@ -199,36 +190,23 @@ export const statsStyles = css`
   .chart text.sub {
     opacity: 0.8;
   }
-  .grid {
+  .grid,
+  .zero {
     stroke: var(--_border);
     shape-rendering: crispEdges;
   }
   .zero {
     stroke: var(--_muted);
     stroke-opacity: 0.7;
-    shape-rendering: crispEdges;
-  }
-  .items {
-    fill: var(--_accent);
-  }
-  .subs {
-    fill: var(--_chart-2);
-  }
-  .users {
-    fill: none;
-    stroke: var(--_users);
-    stroke-width: 1.5;
-    stroke-linejoin: round;
-    pointer-events: none;
   }
   .dot {
     fill: var(--_bg);
-    stroke: var(--_users);
+    stroke: var(--_text);
     stroke-width: 1.5;
     pointer-events: none;
   }
   .dot.active {
-    fill: var(--_users);
+    fill: var(--_text);
   }
   .hit {
     fill: transparent;
@@ -286,10 +264,6 @@ export const statsStyles = css`
     color: var(--_muted);
     pointer-events: none;
   }
-  .note {
-    margin: 8px 0 0;
-    font-size: 0.8em;
-  }
   tfoot th,
   tfoot td {
     font-weight: 600;
@@ -311,8 +285,7 @@ export const statsStyles = css`
     .controls {
       grid-template-columns: minmax(150px, 1.2fr) minmax(130px, 1fr) minmax(130px, 1fr) auto;
     }
-    .controls .period,
-    .controls .field {
+    .field {
       grid-column: auto;
     }
     .cards {

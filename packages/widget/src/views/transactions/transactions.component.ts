@@ -1,20 +1,18 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { VkpElement } from '../../base/vkp-element.js';
+import { state } from 'lit/decorators.js';
 import { GraphQLClientError } from '../../client/graphql-client.js';
 import type { Session } from '../../client/session.js';
-import { CursorList, moreFooter } from '../../components/cursor-list.js';
+import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
 import { download, exportUrl } from '../../components/download.js';
-import { checkFilter, field, filterActions, formValues, listTexts, serverInvalid, type Invalid, type ListTexts } from '../../components/list-filters.js';
-import { listStyles } from '../../components/list-styles.js';
-import { pick } from '../../i18n.js';
-import { baseFilter, exportParams, FIRST_QUERY, isFiltered, MORE_QUERY, NO_FILTER, tabFilter, type Summary, type Tab, type TxConnection, type TxFilterForm, type TxRow } from './transactions.query.js';
+import type { Filter } from '../../components/list-filters.js';
+import { FIRST_QUERY, MORE_QUERY, txFilter, type Summary, type TxConnection, type TxRow } from './transactions.query.js';
 import { totals, txRow } from './transactions.rows.js';
 import { strings } from './transactions.strings.js';
 import { transactionsStyles } from './transactions.styles.js';
 
-type Texts = (typeof strings)['ru'] & ListTexts;
-const TABS: readonly Tab[] = ['credits', 'refunds'];
+type Texts = ViewTexts<(typeof strings)['ru']>;
+type Tab = 'credits' | 'refunds';
+const TABS: Tab[] = ['credits', 'refunds'];
 
 /**
  * `<vk-payments-transactions>`: the app's payments as VK's "Платежи → Транзакции" shows them — tabs
@@ -38,166 +36,92 @@ const TABS: readonly Tab[] = ['credits', 'refunds'];
  * @csspart error - Why nothing could be shown, or why the download failed.
  * @csspart field-error - A filter value that was refused, under its input.
  */
-export class VkPaymentsTransactions extends VkpElement {
-  static override styles = [...VkpElement.styles, listStyles, transactionsStyles];
+export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['ru'], TxConnection> {
+  static override styles = [...CursorList.styles, transactionsStyles];
 
-  /** Rows per page, 1–100 (the server's limit). */
-  @property({ attribute: 'page-size', type: Number }) pageSize = 20;
-
-  @state() private tab: Tab = 'credits';
-  @state() private applied: TxFilterForm = NO_FILTER;
-  @state() private invalid: Invalid = {};
+  protected readonly strings = strings;
+  @state() protected override tab: Tab = 'credits';
   @state() private downloading = false;
   @state() private csvError: unknown;
 
-  readonly #list = new CursorList<TxRow, readonly [Session | undefined, Tab, TxFilterForm, number], TxConnection>(
-    this,
-    () => [this.session, this.tab, this.applied, this.pageSize] as const,
-    async ([session, tab, filter, size], after, signal) => {
-      if (!session) return undefined;
-      const first = Math.min(100, Math.max(1, Math.trunc(size) || 20));
-      const vars = { vkAppId: session.vkAppId, filter: tabFilter(tab, filter), first };
-      try {
-        if (after) {
-          return (await session.client.request<{ transactions: TxConnection }>(MORE_QUERY, { ...vars, after }, signal)).transactions;
-        }
-        const data = await session.client.request<{ transactions: TxConnection; totals: { summary: Summary } }>(FIRST_QUERY, { ...vars, all: baseFilter(filter) }, signal);
-        return { ...data.transactions, summary: data.totals.summary };
-      } catch (err) {
-        if (!signal.aborted) {
-          this.report(err); // once here, not on every render
-          this.invalid = { ...this.invalid, ...serverInvalid(err) }; // also shown under its input
-        }
-        throw err;
-      }
-    },
-  );
+  protected async page(session: Session, filter: Filter, first: number, after: string | null, signal: AbortSignal, tab?: string): Promise<TxConnection> {
+    const vars = { vkAppId: session.vkAppId, filter: txFilter(filter, tab), first, after };
+    if (after) return (await session.client.request<{ transactions: TxConnection }>(MORE_QUERY, vars, signal)).transactions;
+    const data = await session.client.request<{ transactions: TxConnection; totals: { summary: Summary } }>(FIRST_QUERY, { ...vars, all: txFilter(filter) }, signal);
+    return { ...data.transactions, summary: data.totals.summary };
+  }
 
-  override render(): TemplateResult {
-    const t: Texts = { ...listTexts(this.activeLocale), ...pick(strings, this.activeLocale) };
-    if (!this.session) return this.renderNeedConfig();
-    const summary = this.#list.task.value?.summary;
-    return html`<div class="head">
-        <div>
-          <h2>${t.title}</h2>
-          <p class="muted">${t.intro}</p>
-        </div>
-        <div class="tools">
-          <button class="secondary" part="csv" ?disabled=${this.downloading} @click=${this.#downloadCsv}>${this.downloading ? t.downloading : this.common.downloadCsv}</button>
-        </div>
-        ${this.csvError === undefined ? nothing : html`<div class="csv-error">${this.#csvFailure(t)}</div>`}
+  /** The CSV button, and why a download failed (` `: see transactions.rows.ts). */
+  protected renderTools(t: Texts): TemplateResult {
+    const err = this.csvError;
+    const code = err instanceof GraphQLClientError ? err.code : undefined;
+    const c = this.common;
+    return html`<div class="row tools">
+        <button class="secondary" part="csv" ?disabled=${this.downloading} @click=${this.#downloadCsv}>${this.downloading ? t.downloading : c.downloadCsv}</button>
       </div>
-      ${this.#renderFilters(t)} ${summary ? totals(summary, t, this.common) : nothing}
+      ${err === undefined
+        ? nothing
+        : html`<p class="notice error" part="error" role="alert">
+            <strong>${t.csvFailed}.</strong> ${code === 'FORBIDDEN' ? c.forbiddenHint : code === 'UNAUTHENTICATED' ? c.unauthenticatedHint : err instanceof Error ? err.message : String(err)}
+          </p>`}`;
+  }
+
+  protected renderFields(t: Texts): unknown {
+    return [
+      this.field('user', t.userId),
+      this.field('from', this.common.from, 'date'),
+      this.field('to', this.common.to, 'date'),
+      html`<label class="check"><input type="checkbox" name="test" .checked=${!!this.applied.test} />${t.includeTest}</label>`,
+    ];
+  }
+
+  protected override renderBody(t: Texts, list: unknown): unknown {
+    const summary = this.task.value?.summary;
+    return html`${summary ? totals(summary, t, this.common) : nothing}
       <div class="tabs" part="tabs" role="tablist" aria-label=${t.tabs} @keydown=${this.#onTabKey}>
         ${TABS.map((tab) => {
           const selected = tab === this.tab;
-          const count = tab === 'credits' ? summary?.credits.count : summary?.refunds.count;
-          return html`<button role="tab" id="tab-${tab}" part="tab ${selected ? 'tab-selected' : ''}" aria-selected=${selected} aria-controls="panel" tabindex=${selected ? 0 : -1} @click=${() => this.#open(tab)}>
+          const count = summary?.[tab].count;
+          return html`<button role="tab" id="tab-${tab}" part="tab ${selected ? 'tab-selected' : ''}" aria-selected=${selected} aria-controls="panel" tabindex=${selected ? 0 : -1} @click=${() => (this.tab = tab)}>
             ${t[tab]}${count === undefined ? nothing : html` <span class="count">${count.toLocaleString(this.activeLocale)}</span>`}
           </button>`;
         })}
       </div>
-      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">
-        ${this.#list.task.render({
-          initial: () => this.renderPending(),
-          pending: () => (this.#list.items.length ? this.#renderTable(t, true) : this.renderPending()),
-          complete: () => this.#renderTable(t, false),
-          error: (err) => this.renderError(err, () => void this.#list.task.run()),
-        })}
-      </div>`;
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${list}</div>`;
   }
 
-  #renderFilters(t: Texts): TemplateResult {
-    const f = this.applied;
-    return html`<form class="filters" part="filters" aria-label=${t.filters} @change=${this.#apply} @submit=${this.#apply} @reset=${this.#reset}>
-      ${field('user', t.userId, 'text', f.user, this.invalid)} ${field('from', this.common.from, 'date', f.from, this.invalid)}
-      ${field('to', this.common.to, 'date', f.to, this.invalid)}
-      <label class="check"><input type="checkbox" name="test" .checked=${f.test} />${t.includeTest}</label>
-      ${filterActions(t, isFiltered(f) || Object.keys(this.invalid).length > 0)}
-    </form>`;
+  protected heads(t: Texts): unknown[] {
+    return [t.time, this.common.user, t.item, [t.votes], t.status, [t.appOrder], [t.vkOrder]];
   }
 
-  #renderTable(t: Texts, busy: boolean): TemplateResult {
-    const list = this.#list;
-    const c = this.common;
-    const ctx = { t, c, locale: this.activeLocale, tab: this.tab };
-    const empty = isFiltered(this.applied) ? t.noneFiltered : this.tab === 'refunds' ? t.noneRefunds : t.noneCredits;
-    return html`<div class="table-wrap" aria-busy=${busy}>
-        <table part="table">
-          <thead>
-            <tr>
-              <th scope="col">${t.time}</th>
-              <th scope="col">${c.user}</th>
-              <th scope="col">${t.item}</th>
-              <th scope="col" class="num">${t.votes}</th>
-              <th scope="col">${t.status}</th>
-              <th scope="col" class="num">${t.appOrder}</th>
-              <th scope="col" class="num">${t.vkOrder}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${list.items.length
-              ? list.items.map((row) => txRow(row, ctx))
-              : html`<tr>
-                  <td colspan="7" class="muted empty" part="message">${empty}</td>
-                </tr>`}
-          </tbody>
-        </table>
-      </div>
-      ${moreFooter(list, { shown: t.shown, more: c.more, loading: c.loading }, () => void list.loadMore().catch((err: unknown) => this.report(err)), (err) => this.renderError(err))}`;
+  protected row(row: TxRow, t: Texts): TemplateResult {
+    return txRow(row, t, this.common, this.activeLocale, this.tab === 'refunds');
   }
 
-  #csvFailure(t: Texts): TemplateResult {
-    const err = this.csvError;
-    const code = err instanceof GraphQLClientError ? err.code : undefined;
-    const why = code === 'FORBIDDEN' ? this.common.forbiddenHint : code === 'UNAUTHENTICATED' ? this.common.unauthenticatedHint : err instanceof Error ? err.message : String(err);
-    return html`<p class="notice error" part="error" role="alert"><strong>${t.csvFailed}.</strong> ${why}</p>`;
+  protected empty(t: Texts): string {
+    return Object.keys(this.applied).length ? t.noneFiltered : this.tab === 'refunds' ? t.noneRefunds : t.noneCredits;
   }
 
   #downloadCsv = async (): Promise<void> => {
-    const session = this.session;
-    if (!session || this.downloading) return;
+    const session = this.session!; // the button is there only with a session
     this.downloading = true;
     this.csvError = undefined;
     try {
-      const url = exportUrl(session.client.endpoint, '/export/transactions.csv', exportParams(session.vkAppId, this.tab, this.applied));
+      const url = exportUrl(session.client.endpoint, '/export/transactions.csv', { vkAppId: session.vkAppId, ...txFilter(this.applied, this.tab) });
       await download(session.client, url, 'transactions.csv', this.renderRoot);
     } catch (err) {
-      this.csvError = err;
-      this.report(err);
-    } finally {
-      this.downloading = false;
+      this.csvError = this.report(err);
     }
+    this.downloading = false;
   };
 
-  /** Reads the form; a valid filter replaces the applied one, which reloads from the first page. */
-  #apply = (e: Event): void => {
-    e.preventDefault();
-    const v = formValues(e.currentTarget as HTMLFormElement);
-    const next: TxFilterForm = { user: v.user ?? '', from: v.from ?? '', to: v.to ?? '', test: 'test' in v };
-    this.invalid = checkFilter(next, listTexts(this.activeLocale));
-    const a = this.applied;
-    if (!Object.keys(this.invalid).length && (next.user !== a.user || next.from !== a.from || next.to !== a.to || next.test !== a.test)) this.applied = next;
-  };
-
-  /** The form clears its own inputs (they are not re-set from state, so typing survives re-renders). */
-  #reset = (): void => {
-    this.invalid = {};
-    this.applied = NO_FILTER;
-  };
-
-  #open(tab: Tab): void {
-    if (tab !== this.tab) this.tab = tab;
-  }
-
-  /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern). */
+  /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern); with two, an arrow goes to the other. */
   #onTabKey = (e: KeyboardEvent): void => {
-    const at = TABS.indexOf(this.tab);
-    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    const next = step ? TABS[(at + step + TABS.length) % TABS.length] : e.key === 'Home' ? TABS[0] : e.key === 'End' ? TABS.at(-1) : undefined;
-    if (!next) return;
+    const other = this.tab === 'credits' ? 'refunds' : 'credits';
+    const tab = ({ ArrowLeft: other, ArrowRight: other, Home: 'credits', End: 'refunds' } as Partial<Record<string, Tab>>)[e.key];
+    if (!tab) return;
     e.preventDefault();
-    this.#open(next);
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus());
+    this.tab = tab;
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)!.focus();
   };
 }

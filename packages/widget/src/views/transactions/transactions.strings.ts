@@ -1,10 +1,5 @@
 /** Texts of <vk-payments-transactions>, Russian first. */
 const ruPlural = new Intl.PluralRules('ru');
-const ruWord = (n: number, one: string, few: string, many: string): string => {
-  const form = ruPlural.select(n);
-  return form === 'one' ? one : form === 'few' ? few : many;
-};
-const ruForm = (n: number, one: string, few: string, many: string): string => `${n.toLocaleString('ru')} ${ruWord(n, one, few, many)}`;
 
 const ru = {
   title: 'Транзакции',
@@ -16,13 +11,14 @@ const ru = {
   credited: 'Зачислено',
   refunded: 'Списано',
   net: 'Итого',
-  payments: (n: number): string => ruForm(n, 'платёж', 'платежа', 'платежей'),
+  payments: (n: number): string => {
+    const form = ruPlural.select(n);
+    return `${n.toLocaleString('ru')} ${form === 'one' ? 'платёж' : form === 'few' ? 'платежа' : 'платежей'}`;
+  },
   includeTest: 'Показывать тестовые',
   time: 'Дата',
   item: 'Товар',
   votes: 'Голоса',
-  /** The unit after a row's votes where the column heading is hidden (a phone). */
-  votesWord: (n: number): string => ruWord(n, 'голос', 'голоса', 'голосов'),
   status: 'Статус',
   appOrder: 'Наш заказ',
   vkOrder: 'Заказ VK',
@@ -53,7 +49,6 @@ export const strings: { ru: typeof ru; en: typeof ru } = {
     time: 'Date',
     item: 'Item',
     votes: 'Votes',
-    votesWord: (n) => (n === 1 ? 'vote' : 'votes'),
     status: 'Status',
     appOrder: 'Our order',
     vkOrder: 'VK order',

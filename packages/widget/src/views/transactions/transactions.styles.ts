@@ -2,10 +2,8 @@ import { css } from 'lit';
 
 /** The transactions' own look: totals, tab counts, status badges, and the order of cells on a phone. */
 export const transactionsStyles = css`
-  .csv-error {
+  .head > .notice {
     flex-basis: 100%;
-  }
-  .csv-error .notice {
     margin: 0;
   }
   .totals {
@@ -37,39 +35,27 @@ export const transactionsStyles = css`
     font-weight: 600;
     font-variant-numeric: tabular-nums;
   }
-  .total.in strong {
-    color: var(--_success);
-  }
-  .total.out strong {
-    color: var(--_danger);
-  }
   .tabs {
     margin-bottom: calc(var(--_space) / 2);
   }
-  .count {
-    display: inline-block;
-    min-width: 1.4em;
-    margin-inline-start: 4px;
-    padding: 0 6px;
-    border-radius: 9px;
-    background: var(--_surface);
-    color: var(--_muted);
-    font-size: 0.85em;
-    font-variant-numeric: tabular-nums;
-  }
+  .count,
   .state {
     display: inline-block;
     padding: 0 6px;
-    border-radius: 6px;
     font-size: 0.85em;
   }
-  .state.paid {
-    color: var(--_success);
-    background: color-mix(in srgb, var(--_success) 14%, transparent);
+  .count {
+    min-width: 1.4em;
+    margin-inline-start: 4px;
+    border-radius: 9px;
+    background: var(--_surface);
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
   }
-  .state.refunded {
-    color: var(--_danger);
-    background: color-mix(in srgb, var(--_danger) 14%, transparent);
+  /* Paid (.ok) or refunded (.bad): the text's colour on a tint of it. */
+  .state {
+    border-radius: 6px;
+    background: color-mix(in srgb, currentColor 14%, transparent);
   }
   td.item .muted {
     font-size: 0.9em;
@@ -77,7 +63,7 @@ export const transactionsStyles = css`
   td.votes {
     font-weight: 600;
   }
-  td.votes .unit {
+  .unit {
     display: none;
   }
   @container (max-width: 599px) {
@@ -99,7 +85,7 @@ export const transactionsStyles = css`
     .total dd {
       justify-content: end;
     }
-    td.votes .unit {
+    .unit {
       display: inline;
       font-weight: 400;
     }
@@ -119,9 +105,8 @@ export const transactionsStyles = css`
       flex-basis: 100%;
       order: 1;
     }
-    td.user,
-    td.app-order,
-    td.vk-order {
+    /* User and both orders, with their labels, last. */
+    td[data-label] {
       order: 2;
     }
   }
