@@ -3,7 +3,8 @@
  * (to mint keys of other roles, or to check what a view saved), and save screenshots for people to look at.
  */
 import { expect, inject } from 'vitest';
-import { page, type Locator } from 'vitest/browser';
+import { commands, page, type Locator } from 'vitest/browser';
+import { SEED } from './fixtures.js';
 
 let mounted = 0;
 
@@ -48,4 +49,25 @@ export async function keyFor(role: 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIE
 export async function screenshot(view: Locator, name: string, ready?: Locator): Promise<void> {
   if (ready) await expect.element(ready).toBeVisible();
   await view.screenshot({ path: `./__screenshots__/${name}.png` });
+}
+
+let seq = 0;
+/** VK's order ids are big integers; a timestamp keeps them unique across runs against one server. */
+export const newOrderId = (): string => `${Date.now()}${String(++seq).padStart(3, '0')}`;
+/** A user id of the test's own, within `[base, base + 10^8)`, so tests never see each other's rows. */
+export const newUserId = (base: number): number => base + Math.floor(Math.random() * 100_000_000);
+
+/** A real purchase of the seeded item, signed as VK does (`fields` override any of its fields). */
+export function buy(user: number, order: string, fields: Record<string, string | number> = {}): Promise<string> {
+  return commands.vkpNotify({
+    app_id: SEED.vkAppId,
+    item: 'gem_pack',
+    item_price: 10,
+    notification_type: 'order_status_change',
+    status: 'chargeable',
+    order_id: order,
+    user_id: user,
+    version: '5.132',
+    ...fields,
+  });
 }

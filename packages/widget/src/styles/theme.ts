@@ -22,6 +22,23 @@
  */
 import { css } from 'lit';
 
+/** The dark defaults, applied by `theme="dark"` and by the system's dark scheme (unless `theme="light"`). */
+const dark = css`
+  --_bg: var(--vkp-color-bg, #19191a);
+  --_surface: var(--vkp-color-surface, #232324);
+  --_text: var(--vkp-color-text, #e1e3e6);
+  --_muted: var(--vkp-color-muted, #939699);
+  --_border: var(--vkp-color-border, #363738);
+  --_accent: var(--vkp-color-accent, #529ef4);
+  --_accent-text: var(--vkp-color-accent-text, #ffffff);
+  --_success: var(--vkp-color-success, #5fc35f);
+  --_danger: var(--vkp-color-danger, #ff5c5c);
+  --_warning: var(--vkp-color-warning, #ffb74d);
+  --_badge-bg: var(--vkp-color-badge-bg, #4a3b10);
+  --_badge-text: var(--vkp-color-badge-text, #ffd970);
+  color-scheme: dark;
+`;
+
 export const palette = css`
   :host {
     --_font: var(--vkp-font-family, -apple-system, system-ui, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif);
@@ -43,35 +60,11 @@ export const palette = css`
     color-scheme: light;
   }
   :host([theme='dark']) {
-    --_bg: var(--vkp-color-bg, #19191a);
-    --_surface: var(--vkp-color-surface, #232324);
-    --_text: var(--vkp-color-text, #e1e3e6);
-    --_muted: var(--vkp-color-muted, #939699);
-    --_border: var(--vkp-color-border, #363738);
-    --_accent: var(--vkp-color-accent, #529ef4);
-    --_accent-text: var(--vkp-color-accent-text, #ffffff);
-    --_success: var(--vkp-color-success, #5fc35f);
-    --_danger: var(--vkp-color-danger, #ff5c5c);
-    --_warning: var(--vkp-color-warning, #ffb74d);
-    --_badge-bg: var(--vkp-color-badge-bg, #4a3b10);
-    --_badge-text: var(--vkp-color-badge-text, #ffd970);
-    color-scheme: dark;
+    ${dark}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--vkp-color-bg, #19191a);
-      --_surface: var(--vkp-color-surface, #232324);
-      --_text: var(--vkp-color-text, #e1e3e6);
-      --_muted: var(--vkp-color-muted, #939699);
-      --_border: var(--vkp-color-border, #363738);
-      --_accent: var(--vkp-color-accent, #529ef4);
-      --_accent-text: var(--vkp-color-accent-text, #ffffff);
-      --_success: var(--vkp-color-success, #5fc35f);
-      --_danger: var(--vkp-color-danger, #ff5c5c);
-      --_warning: var(--vkp-color-warning, #ffb74d);
-      --_badge-bg: var(--vkp-color-badge-bg, #4a3b10);
-      --_badge-text: var(--vkp-color-badge-text, #ffd970);
-      color-scheme: dark;
+      ${dark}
     }
   }
 `;

@@ -4,35 +4,17 @@
  * server, so each works with a user id of its own and filters by it.
  */
 import { afterEach, expect, test } from 'vitest';
-import { commands, page, userEvent, type Locator } from 'vitest/browser';
+import { page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/logs/logs.js';
 import type { VkpErrorEvent } from '../../src/events.js';
-import { SEED } from '../fixtures.js';
-import { keyFor, mount, screenshot } from '../mount.js';
+import { keyFor, mount, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
 
 afterEach(async () => {
   document.body.replaceChildren();
   await page.viewport(360, 720);
 });
 
-let seq = 0;
-/** VK's order ids are big integers; a timestamp keeps them unique across runs against one server. */
-const newOrderId = (): string => `${Date.now()}${String(++seq).padStart(3, '0')}`;
-const newUserId = (): number => 700_000_000 + Math.floor(Math.random() * 100_000_000);
-
-function buy(user: number, order: string, fields: Record<string, string | number> = {}): Promise<string> {
-  return commands.vkpNotify({
-    app_id: SEED.vkAppId,
-    item: 'gem_pack',
-    item_price: 10,
-    notification_type: 'order_status_change',
-    status: 'chargeable',
-    order_id: order,
-    user_id: user,
-    version: '5.132',
-    ...fields,
-  });
-}
+const newUserId = (): number => newUserIdFrom(700_000_000);
 
 const rowOf = (view: Locator, order: string): Locator => view.getByRole('row').filter({ hasText: order });
 

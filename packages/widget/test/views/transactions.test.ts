@@ -4,34 +4,19 @@
  * filters by a user id of its own, since all tests share one server.
  */
 import { afterEach, expect, test } from 'vitest';
-import { commands, page, userEvent, type Locator } from 'vitest/browser';
+import { page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/transactions/transactions.js';
 import type { VkpErrorEvent } from '../../src/events.js';
 import { SEED } from '../fixtures.js';
-import { keyFor, mount, rootGql, screenshot } from '../mount.js';
+import { keyFor, mount, rootGql, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
 
 afterEach(async () => {
   document.body.replaceChildren();
   await page.viewport(360, 720);
 });
 
-let seq = 0;
-const newOrderId = (): string => `${Date.now()}${String(++seq).padStart(3, '0')}`;
-const newUserId = (): number => 800_000_000 + Math.floor(Math.random() * 100_000_000);
-
-function notify(user: number, order: string, fields: Record<string, string | number> = {}): Promise<string> {
-  return commands.vkpNotify({
-    app_id: SEED.vkAppId,
-    item: 'gem_pack',
-    item_price: 10,
-    notification_type: 'order_status_change',
-    status: 'chargeable',
-    order_id: order,
-    user_id: user,
-    version: '5.132',
-    ...fields,
-  });
-}
+const newUserId = (): number => newUserIdFrom(800_000_000);
+const notify = buy;
 
 async function pay(user: number, fields: Record<string, string | number> = {}): Promise<string> {
   const order = newOrderId();
