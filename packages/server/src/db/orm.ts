@@ -95,6 +95,7 @@ export async function migrate(orm: Orm): Promise<string[]> {
   }
 }
 
-export function isPostgres(orm: Orm): boolean {
+/** Whether an ORM (or one of its EntityManagers) talks to PostgreSQL. */
+export function isPostgres(orm: Pick<Orm, 'config'>): boolean {
   return orm.config.get('driver') === PostgreSqlDriver;
 }

@@ -12,9 +12,9 @@
  * and a decision, racing for the same app take turns and the loser sees the winner's result.
  */
 import { LockMode, raw, wrap, type EntityManager } from '@mikro-orm/core';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
+import { isPostgres } from '../db/orm.js';
 import { audit, snapshot } from '../audit/audit.service.js';
 import { describeActor, type Principal } from '../auth/permissions.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
@@ -65,8 +65,6 @@ const decisionInput = z
 
 const REQUEST_FIELDS = ['status', 'platforms', 'appDescription', 'paidFeatures', 'moderatorComment'] as const;
 
-const onPostgres = (em: EntityManager): boolean => em.config.get('driver') === PostgreSqlDriver;
-
 /**
  * Locks the app's row for the rest of the transaction and returns it as stored now. PostgreSQL:
  * `select … for update`. SQLite has no row locks and a deferred transaction that reads first fails
@@ -75,7 +73,7 @@ const onPostgres = (em: EntityManager): boolean => em.config.get('driver') === P
  * waits (busy_timeout, db/orm.ts) and then reads what the first one committed.
  */
 async function lockApp(tx: EntityManager, appId: number): Promise<App> {
-  if (onPostgres(tx)) return tx.findOneOrFail(App, appId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (isPostgres(tx)) return tx.findOneOrFail(App, appId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   await tx.nativeUpdate(App, { id: appId }, { name: raw('name') });
   return tx.findOneOrFail(App, appId, { refresh: true });
 }
