@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config, type Database } from '../src/config.js';
 import { migrate, openOrm, type Orm } from '../src/db/orm.js';
+import { openSql, type Sql } from '../src/db/sql.js';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
 import { signParams } from '../src/notifications/signature.js';
+import { createSqlStore, type EndpointStore } from '../src/notifications/sql-store.js';
 
 export type Dialect = Database['dialect'];
 
@@ -52,14 +54,25 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
   };
 }
 
+export interface MigratedOrm {
+  orm: Orm;
+  /** The endpoint's store on the same database, opened on first use (the server's, db/sql.ts). */
+  store(): EndpointStore;
+  close(): Promise<void>;
+}
+
 /** A migrated ORM on a fresh database. */
-export async function migratedOrm(dialect: Dialect): Promise<{ orm: Orm; close(): Promise<void> }> {
+export async function migratedOrm(dialect: Dialect): Promise<MigratedOrm> {
   const db = await freshDatabase(dialect);
   const orm = await openOrm(db.database);
   await migrate(orm);
+  let sql: Sql | undefined;
+  let store: EndpointStore | undefined;
   return {
     orm,
+    store: () => (store ??= createSqlStore((sql = openSql(db.database)))),
     close: async () => {
+      await sql?.close();
       await orm.close();
       await db.drop();
     },

@@ -1,11 +1,10 @@
 /**
- * Apps: creation, lookup by VK's id. The secret is written here and read only by the notification core.
+ * Apps: creation, lookup by VK's id. The secret is written here and read only by the endpoint (sql-store.ts).
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { audit } from '../audit/audit.service.js';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
-import type { AppRecord } from '../notifications/store.js';
 import type { Principal } from '../auth/permissions.js';
 import { FIXED_API_VERSION, isApiVersionLocked } from '../settings/api-version.js';
 import { App, secretKeyHint } from './app.entity.js';
@@ -83,6 +82,3 @@ export async function listApps(em: EntityManager, principal?: Principal): Promis
   return em.find(App, own === null ? {} : { vkAppId: own }, { orderBy: { id: 'asc' } });
 }
 
-export async function findAppRecord(em: EntityManager, vkAppId: number): Promise<AppRecord | null> {
-  return em.findOne(App, { vkAppId }, { fields: ['id', 'vkAppId', 'secretKey', 'previousSecretKey', 'previousSecretExpiresAt', 'apiVersion'] });
-}

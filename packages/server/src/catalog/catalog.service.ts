@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { audit, snapshot } from '../audit/audit.service.js';
 import type { Principal } from '../auth/permissions.js';
 import { parseInput } from '../graphql/errors.js';
-import type { ItemRecord, PlanRecord } from '../notifications/store.js';
 import { CatalogItem } from './catalog-item.entity.js';
 import { SubscriptionPlan } from './subscription-plan.entity.js';
 
@@ -55,14 +54,6 @@ export const subscriptionPlanInput = z.object({
 
 export type CatalogItemInputData = z.input<typeof catalogItemInput>;
 export type SubscriptionPlanInputData = z.input<typeof subscriptionPlanInput>;
-
-export async function findItem(em: EntityManager, appId: number, itemId: string): Promise<ItemRecord | null> {
-  return em.findOne(CatalogItem, { app: appId, itemId });
-}
-
-export async function findPlan(em: EntityManager, appId: number, itemId: string): Promise<PlanRecord | null> {
-  return em.findOne(SubscriptionPlan, { app: appId, itemId });
-}
 
 const ITEM_FIELDS = ['title', 'price', 'photoUrl', 'discount', 'expiration', 'active'] as const;
 const PLAN_FIELDS = ['title', 'price', 'period', 'photoUrl', 'trialDuration', 'expiration', 'active'] as const;

@@ -13,6 +13,12 @@ import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js'
 
 export type Orm = MikroORM;
 
+/**
+ * VK waits 10 s (PROTOCOL.md §1): a database that does not answer must turn into error 2
+ * (critical: false, VK retries) well within that, not hang the request. Shared with db/sql.ts.
+ */
+export const PG_TIMEOUTS = { acquireMs: 3_000, connectMs: 2_000, statementMs: 5_000, queryMs: 6_000 } as const;
+
 interface RawSqlite {
   exec(sql: string): void;
 }
@@ -31,12 +37,15 @@ function options(database: Database): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: database.url,
-      // VK waits 10 s (PROTOCOL.md §1): a database that does not answer must turn into error 2
-      // (critical: false, VK retries) well within that, not hang the request.
-      pool: { min: 0, max: 10, acquireTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 },
+      pool: { min: 0, max: 10, acquireTimeoutMillis: PG_TIMEOUTS.acquireMs, idleTimeoutMillis: 30_000 },
       driverOptions: {
-        acquireConnectionTimeout: 3_000,
-        connection: { connectionTimeoutMillis: 2_000, statement_timeout: 5_000, query_timeout: 6_000, keepAlive: true },
+        acquireConnectionTimeout: PG_TIMEOUTS.acquireMs,
+        connection: {
+          connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
+          statement_timeout: PG_TIMEOUTS.statementMs,
+          query_timeout: PG_TIMEOUTS.queryMs,
+          keepAlive: true,
+        },
       },
       migrations: { migrationsList: POSTGRESQL_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     };

@@ -20,7 +20,8 @@ import { attachGraphqlWebSocket } from '../graphql/websocket.js';
 import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
-import { createOrmStore } from '../notifications/orm-store.js';
+import { openSql, type Sql } from '../db/sql.js';
+import { createSqlStore } from '../notifications/sql-store.js';
 import { notificationRoute } from '../notifications/route.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hashToken } from '../auth/tokens.js';
@@ -59,8 +60,11 @@ const armor = new ApolloArmor({
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
   const orm = await openOrm(config.database);
+  let sql: Sql | undefined;
   try {
     await migrate(orm);
+    // The endpoint's own statements (db/sql.ts); the ORM serves the API.
+    sql = openSql(config.database);
     const http = Fastify({
       logger: options.logger ?? false,
       // One structured line per notification (route.ts) says more than two generic lines per request.
@@ -90,7 +94,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         },
       });
     }
-    await http.register(notificationRoute, { store: publishingLogs(createOrmStore(orm), pubSub), observe: metrics.observeNotification });
+    await http.register(notificationRoute, { store: publishingLogs(createSqlStore(sql), pubSub), observe: metrics.observeNotification });
     metrics.route(http);
     await http.register(exportRoutes, { orm, config });
     await http.register(widgetRoutes);
@@ -153,10 +157,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         await http.close();
         clearTimeout(cut);
+        await sql?.close();
         await orm.close();
       },
     };
   } catch (err) {
+    await sql?.close();
     await orm.close();
     throw err;
   }

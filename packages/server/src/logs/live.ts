@@ -7,7 +7,7 @@ import { EventEmitter, on } from 'node:events';
 import type { PubSub } from 'type-graphql';
 import type { LogEntry } from './logs.service.js';
 import { NotificationLog } from './notification-log.entity.js';
-import type { OrmNotificationStore } from '../notifications/orm-store.js';
+import type { EndpointStore } from '../notifications/sql-store.js';
 
 export const LOG_TOPIC = 'NOTIFICATION_LOGGED';
 
@@ -35,7 +35,7 @@ function toRow(id: number, e: LogEntry): NotificationLog {
 }
 
 /** Wraps the store so every log row written is also published under its app's vkAppId. */
-export function publishingLogs(store: OrmNotificationStore, pubSub: PubSub): OrmNotificationStore {
+export function publishingLogs(store: EndpointStore, pubSub: PubSub): EndpointStore {
   return {
     ...store,
     async writeLog(entry) {

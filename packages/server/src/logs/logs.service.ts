@@ -1,7 +1,7 @@
 /**
  * The notification log: one row per request to the endpoint, and the queries behind `notificationLogs`.
  */
-import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { NotificationKind } from '@vk-payments/shared';
 import type { LogDraft } from '../notifications/handle.js';
 import { NotificationLog } from './notification-log.entity.js';
@@ -10,28 +10,6 @@ export interface LogEntry extends LogDraft {
   receivedAt: Date;
   response: string;
   durationMs: number;
-}
-
-export async function writeLog(em: EntityManager, e: LogEntry): Promise<number> {
-  const id = await em.insert(NotificationLog, {
-    app: e.appId,
-    vkAppId: e.vkAppId,
-    receivedAt: e.receivedAt,
-    rawType: e.rawType,
-    notificationType: e.notificationType,
-    test: e.test,
-    vkUserId: e.vkUserId,
-    orderId: e.orderId,
-    subscriptionId: e.subscriptionId,
-    request: e.request,
-    response: e.response,
-    errorCode: e.errorCode,
-    signatureValid: e.signatureValid,
-    signedWith: e.signedWith,
-    warning: e.warning,
-    durationMs: e.durationMs,
-  });
-  return Number(id);
 }
 
 export interface LogFilter {

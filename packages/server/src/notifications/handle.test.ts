@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, migratedOrm, SECRET, signed, type Dialect } from '../../test/helpers.js';
+import { DIALECTS, migratedOrm, SECRET, signed, type Dialect, type MigratedOrm } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
@@ -8,7 +8,6 @@ import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { PaymentTester } from '../settings/payment-tester.entity.js';
 import { handleNotification, type HandledNotification } from './handle.js';
-import { createOrmStore } from './orm-store.js';
 
 const VK_APP_ID = 1524456;
 /** A second app of this server, with its own secret (for "signed with the wrong app's secret"). */
@@ -63,7 +62,7 @@ function expectError(result: HandledNotification, code: number, critical = true)
 }
 
 describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect: Dialect) => {
-  let db: Awaited<ReturnType<typeof migratedOrm>>;
+  let db: MigratedOrm;
   let orm: Orm;
 
   beforeAll(async () => {
@@ -75,8 +74,8 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     await db?.close();
   });
 
-  const handleRaw = (raw: string, on: Orm = orm): Promise<HandledNotification> =>
-    handleNotification(raw, { store: createOrmStore(on), now: () => NOW });
+  const handleRaw = (raw: string, on: MigratedOrm = db): Promise<HandledNotification> =>
+    handleNotification(raw, { store: on.store(), now: () => NOW });
   const notify = (fields: Fields, secret?: string): Promise<HandledNotification> => handleRaw(body(fields, secret));
 
   const getItem = (item: string, overrides: Fields = {}) =>
@@ -441,7 +440,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     const getItemOfRotated = (secret: string, at: Date = NOW) =>
       handleNotification(
         body({ app_id: ROTATED_VK_APP_ID, notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() }, secret),
-        { store: createOrmStore(orm), now: () => at },
+        { store: db.store(), now: () => at },
       );
 
     it('a notification signed with the new key is answered and logged signedWith current', async () => {
@@ -496,7 +495,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     });
 
     it('real notifications never look up the tester list', async () => {
-      const real = createOrmStore(orm);
+      const real = db.store();
       let lookups = 0;
       const store = { ...real, isPaymentTester: (appId: number, vkUserId: number) => (lookups++, real.isPaymentTester(appId, vkUserId)) };
       const raw = body({ notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() });
@@ -516,7 +515,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
 
   describe('storage failure', () => {
     // A database of its own, so the failing trigger never touches the other tests.
-    let broken: Awaited<ReturnType<typeof migratedOrm>>;
+    let broken: MigratedOrm;
 
     beforeAll(async () => {
       broken = await migratedOrm(dialect);
@@ -534,7 +533,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       await broken?.close();
     });
 
-    const handleBroken = (fields: Fields) => handleRaw(body(fields), broken.orm);
+    const handleBroken = (fields: Fields) => handleRaw(body(fields), broken);
 
     it('a failing insert of an order answers error 2, not critical, with the fault kept for the operator', async () => {
       const orderId = freshId();

@@ -14,7 +14,6 @@ import type { Orm } from '../db/orm.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { handleNotification } from './handle.js';
-import { createOrmStore } from './orm-store.js';
 import { signParams } from './signature.js';
 import { judgeAnswer } from './verdict.js';
 
@@ -70,7 +69,7 @@ describe('hostile bodies through the core', () => {
   };
 
   async function expectValidAnswer(body: string): Promise<{ verified: boolean }> {
-    const handled = await handleNotification(body, { store: createOrmStore(orm) });
+    const handled = await handleNotification(body, { store: db.store() });
     expect(handled.fault, String(handled.fault)).toBeUndefined();
     const fields = Object.fromEntries(new URLSearchParams(body));
     const verdict = judgeAnswer(fields, handled.body);
@@ -95,7 +94,7 @@ describe('hostile bodies through the core', () => {
   it('answers 3,000 correctly signed bodies full of nonsense with valid VK JSON and never a temporary error', async () => {
     await fc.assert(
       fc.asyncProperty(signedNonsense, async (body) => {
-        const handled = await handleNotification(body, { store: createOrmStore(orm) });
+        const handled = await handleNotification(body, { store: db.store() });
         expect(handled.fault, String(handled.fault)).toBeUndefined();
         expect(judgeAnswer(Object.fromEntries(new URLSearchParams(body)), handled.body).kind).not.toBe('invalid');
         // Error 2 tells VK to retry: only a real storage fault may answer it, never bad input.

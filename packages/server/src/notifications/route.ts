@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { handleNotification, type HandledNotification } from './handle.js';
-import type { OrmNotificationStore } from './orm-store.js';
+import type { EndpointStore } from './sql-store.js';
 import { stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 export const NOTIFICATION_PATH = '/vk/payments';
@@ -13,7 +13,7 @@ export const NOTIFICATION_PATH = '/vk/payments';
 export const NOTIFICATION_BODY_LIMIT = 64 * 1024;
 
 export interface NotificationRouteOptions {
-  store: OrmNotificationStore;
+  store: EndpointStore;
   /** Told of every answer with its duration in seconds (metrics). */
   observe?: (handled: HandledNotification, seconds: number) => void;
 }

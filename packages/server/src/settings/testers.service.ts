@@ -21,10 +21,6 @@ export async function listTesters(em: EntityManager, appId: number): Promise<Pay
   return em.find(PaymentTester, { app: appId }, { orderBy: { addedAt: 'desc', id: 'desc' } });
 }
 
-export async function isPaymentTester(em: EntityManager, appId: number, vkUserId: number): Promise<boolean> {
-  return (await em.count(PaymentTester, { app: appId, vkUserId })) > 0;
-}
-
 /** The tester a `_test` check notification is sent for: the longest-standing one, if any. */
 export async function firstTester(em: EntityManager, appId: number): Promise<number | null> {
   return (await em.findOne(PaymentTester, { app: appId }, { orderBy: { addedAt: 'asc', id: 'asc' } }))?.vkUserId ?? null;

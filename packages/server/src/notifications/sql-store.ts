@@ -1,0 +1,139 @@
+/**
+ * The real NotificationStore, on prepared statements (db/sql.ts): the same SQL on SQLite and
+ * PostgreSQL, every call committed before it returns. Each write is idempotent by a unique key
+ * (`on conflict do nothing`), so a repeated or concurrent notification — from this instance or another
+ * one on the same database — finds the first one's row instead of making a second (PROTOCOL.md §1).
+ * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
+ */
+import { readBoolean, readDate, readNumber, type Row, type Sql, type SqlQueries } from '../db/sql.js';
+import type { LogEntry } from '../logs/logs.service.js';
+import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
+
+/** The store the endpoint writes through: the core's reads and writes, plus the log row of every request. */
+export interface EndpointStore extends NotificationStore {
+  writeLog(entry: LogEntry): Promise<number>;
+}
+
+const FIND_APP = 'select id, vk_app_id, secret_key, previous_secret_key, previous_secret_expires_at, api_version from apps where vk_app_id = ?';
+const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_user_id = ?';
+const FIND_ITEM = 'select item_id, title, price, photo_url, discount, expiration, active from catalog_items where app_id = ? and item_id = ?';
+const FIND_PLAN = 'select item_id, title, price, photo_url, expiration, active, period, trial_duration from subscription_plans where app_id = ? and item_id = ?';
+const FIND_ORDER = 'select id from transactions where app_id = ? and test = ? and order_id = ?';
+const INSERT_ORDER = `insert into transactions (app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, status, vk_date, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?, ?) on conflict (app_id, test, order_id) do nothing returning id`;
+// Refunded once: a repeat keeps the first refund time.
+const REFUND = "update transactions set status = 'refunded', refunded_at = ? where id = ? and status = 'chargeable'";
+const FIND_CHARGE = 'select id from transactions where app_id = ? and test = ? and subscription_id = ? and billing_key = ?';
+const INSERT_CHARGE = `insert into transactions (app_id, test, subscription_id, billing_key, vk_user_id, item_id, title, price, status, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?) on conflict (app_id, test, subscription_id, billing_key) do nothing returning id`;
+// Keyed like VK keys it: (app, test, subscription_id). The creation time stays, and so do the last known
+// price and period end when this notification carries none (a cancellation with pending_cancel=1 stays
+// paid up to that end; PROTOCOL.md §3).
+const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscription_id, vk_user_id, item_id, price, status, next_bill_time, cancel_reason, pending_cancel, created_at, updated_at)
+  values (?, ?, ?, ?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, ?)
+  on conflict (app_id, test, subscription_id) do update set
+    vk_user_id = excluded.vk_user_id, item_id = excluded.item_id, status = excluded.status,
+    cancel_reason = excluded.cancel_reason, pending_cancel = excluded.pending_cancel, updated_at = excluded.updated_at,
+    price = coalesce(?, subscriptions.price), next_bill_time = coalesce(?, subscriptions.next_bill_time)`;
+const INSERT_LOG = `insert into notification_logs (app_id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id,
+  subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`;
+
+const recorded = (row: Row | undefined): Recorded | null => (row ? { appOrderId: Number(row.id) } : null);
+
+function item(row: Row): ItemRecord {
+  return {
+    itemId: String(row.item_id),
+    title: String(row.title),
+    price: Number(row.price),
+    photoUrl: (row.photo_url as string | null) ?? null,
+    discount: readNumber(row.discount),
+    expiration: readNumber(row.expiration),
+    active: readBoolean(row.active),
+  };
+}
+
+async function upsertSubscription(q: SqlQueries, s: SubscriptionState, now: Date): Promise<void> {
+  await q.run(UPSERT_SUBSCRIPTION, [
+    s.appId, s.test, s.subscriptionId, s.vkUserId, s.itemId, s.price, s.status, s.nextBillTime,
+    s.cancelReason, s.pendingCancel, now, now, s.price, s.nextBillTime,
+  ]);
+}
+
+export function createSqlStore(sql: Sql): EndpointStore {
+  const findOrder = async (appId: number, test: boolean, orderId: string) => recorded(await sql.one(FIND_ORDER, [appId, test, orderId]));
+  const findCharge = async (appId: number, test: boolean, subscriptionId: string, billingKey: string) =>
+    recorded(await sql.one(FIND_CHARGE, [appId, test, subscriptionId, billingKey]));
+
+  return {
+    async findApp(vkAppId): Promise<AppRecord | null> {
+      const row = await sql.one(FIND_APP, [vkAppId]);
+      if (!row) return null;
+      return {
+        id: Number(row.id),
+        vkAppId: Number(row.vk_app_id),
+        secretKey: String(row.secret_key),
+        previousSecretKey: (row.previous_secret_key as string | null) ?? null,
+        previousSecretExpiresAt: readDate(row.previous_secret_expires_at),
+        apiVersion: String(row.api_version),
+      };
+    },
+
+    isPaymentTester: async (appId, vkUserId) => (await sql.one(IS_TESTER, [appId, vkUserId])) !== undefined,
+
+    async findCatalogItem(appId, itemId) {
+      const row = await sql.one(FIND_ITEM, [appId, itemId]);
+      return row ? item(row) : null;
+    },
+
+    async findSubscriptionPlan(appId, itemId): Promise<PlanRecord | null> {
+      const row = await sql.one(FIND_PLAN, [appId, itemId]);
+      if (!row) return null;
+      return { ...item({ ...row, discount: null }), period: Number(row.period), trialDuration: readNumber(row.trial_duration) };
+    },
+
+    findOrder,
+
+    // One statement, its own commit; a concurrent duplicate does nothing and reads the winner's id.
+    async recordOrder(d) {
+      const inserted = await sql.one(INSERT_ORDER, [
+        d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, new Date(),
+      ]);
+      const found = recorded(inserted) ?? (await findOrder(d.appId, d.test, d.orderId));
+      if (!found) throw new Error(`order ${d.orderId} neither inserted nor found`);
+      return found;
+    },
+
+    async refundOrder(appId, test, orderId, at) {
+      const found = await findOrder(appId, test, orderId);
+      if (found) await sql.run(REFUND, [at, found.appOrderId]);
+      return found;
+    },
+
+    findSubscriptionCharge: findCharge,
+
+    // The charge and the subscription's state commit together. A repeat of the period inserts nothing and
+    // leaves the state as the first one wrote it.
+    async recordSubscriptionCharge(d: ChargeDraft) {
+      const now = new Date();
+      const charged = await sql.transaction(async (tx) => {
+        const row = await tx.one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now]);
+        if (row) await upsertSubscription(tx, d, now);
+        return recorded(row);
+      });
+      const found = charged ?? (await findCharge(d.appId, d.test, d.subscriptionId, d.billingKey));
+      if (!found) throw new Error(`charge of subscription ${d.subscriptionId} neither inserted nor found`);
+      return found;
+    },
+
+    updateSubscription: (state) => upsertSubscription(sql, state, new Date()),
+
+    async writeLog(e) {
+      const row = await sql.one(INSERT_LOG, [
+        e.appId, e.vkAppId, e.receivedAt, e.rawType, e.notificationType, e.test, e.vkUserId, e.orderId,
+        e.subscriptionId, JSON.stringify(e.request), e.response, e.errorCode, e.signatureValid, e.signedWith, e.warning, e.durationMs,
+      ]);
+      return Number(row!.id);
+    },
+  };
+}
