@@ -36,7 +36,11 @@ export interface Edge<T> {
 export interface ConnectionShape<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /**
+   * Counts the filtered set; called only when the query selects `totalCount`. Over a large log the count
+   * costs more than the page itself (README "Performance"), and a script polling for news skips it.
+   */
+  count: () => Promise<number>;
 }
 
 /** Declares the `<Name>Edge` and `<Name>Connection` object types for a node type; call once per name. */
@@ -58,8 +62,12 @@ export function Connection<T extends object>(name: string, node: ClassType<T>): 
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
+    count!: () => Promise<number>;
+
     @Field(() => Int, { description: 'How many match the filter, over all pages.' })
-    totalCount!: number;
+    totalCount(): Promise<number> {
+      return this.count();
+    }
   }
   return ConnectionType;
 }
@@ -90,11 +98,10 @@ export async function paginate<T extends { id: number }>(
   }
   const beyond = order === 'desc' ? '$lt' : '$gt';
   const page = after ? ({ $and: [where, { id: { [beyond]: decodeCursor(after) } }] } as FilterQuery<T>) : where;
-  const [rows, totalCount] = await Promise.all([
-    em.find(entity, page, { orderBy: { id: order } as never, limit: size + 1 }),
-    em.count(entity, where),
-  ]);
+  const rows = await em.find(entity, page, { orderBy: { id: order } as never, limit: size + 1 });
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  return { edges, totalCount, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+  // A fork: the count may run beside other fields' queries of the same request.
+  const count = () => em.fork().count(entity, where);
+  return { edges, count, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
 }
