@@ -86,6 +86,11 @@ const OPERATIONS: Record<string, Operation> = {
   },
   withdrawModerationRequest: { allowed: PAYMENTS, document: (f) => `mutation { withdrawModerationRequest(id: "${f.requestId}") { status } }` },
   decideModerationRequest: { allowed: MODERATORS, document: (f) => `mutation { decideModerationRequest(id: "${f.requestId}", decision: REJECT, comment: "No") { status } }` },
+  // Developer tools
+  simulateNotification: { allowed: PAYMENTS, document: () => `mutation { simulateNotification(vkAppId: ${A}, input: {scenario: PURCHASE, itemId: "gem"}) { ok } }` },
+  replayNotification: { allowed: PAYMENTS, document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }` },
+  // The expected signature signs any pasted body: only those who may set the key.
+  explainSignature: { allowed: CREATOR_ADMIN, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
   // Live log (over WebSocket)
   notificationLogged: { allowed: PAYMENTS, document: () => `subscription { notificationLogged(vkAppId: ${A}) { id } }` },
 };

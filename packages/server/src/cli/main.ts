@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { sign } from './sign.js';
-import { simulate, SimulateError } from './simulate.js';
+import { SCENARIOS } from '../devtools/scenario.js';
+import { simulate, simulateScenario, SimulateError } from './simulate.js';
 
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -95,8 +96,10 @@ program
 
 program
   .command('simulate')
-  .description('sign a notification exactly as VK does, post it, and judge the answer')
-  .argument('<type>', 'get_item, order_status_change, get_subscription, subscription_status_change, or their _test twins')
+  .description('sign a notification exactly as VK does, post it, and judge the answer; or play a whole scenario')
+  .argument('<type>', 'get_item, order_status_change, get_subscription, subscription_status_change, their _test twins, or "scenario"')
+  .argument('[scenario]', `with "scenario": ${SCENARIOS.join(', ')} (each step sent twice; _test types unless --live)`)
+  .option('--live', 'scenario only: send the real types instead of the _test twins')
   .requiredOption('--app <id>', 'app_id', positiveInt)
   .option('--item <item>', 'item (get_item, order_status_change) or item_id (subscriptions)')
   .option('--user <id>', 'user_id', positiveInt, 1)
@@ -108,12 +111,21 @@ program
   .option('--api-version <v>', 'version field; "" for the old format without it', '5.132')
   .option('--url <url>', 'where to post (default: this server)')
   .option('--secret <key>', 'the protected key (default: read from the local database)')
-  .action(async (type: string, o: Record<string, string | number | undefined>) => {
+  .action(async (type: string, scenario: string | undefined, o: Record<string, string | number | boolean | undefined>) => {
     const c = config();
+    const url = (o.url as string | undefined) ?? `${c.publicUrl ?? `http://${c.host}:${c.port}`}/vk/payments`;
+    if (type === 'scenario') {
+      if (!scenario) throw new SimulateError(`name the scenario: ${SCENARIOS.join(', ')}`);
+      const secret = await secretFor({ secret: o.secret as string | undefined, app: o.app as number });
+      const common = { url, secret, app: o.app as number, user: o.user as number, item: o.item as string | undefined, version: o.apiVersion as string };
+      process.exitCode = await simulateScenario({ ...common, scenario, live: o.live === true }, print);
+      return;
+    }
+    if (scenario !== undefined) throw new SimulateError(`unexpected argument "${scenario}"`);
     process.exitCode = await simulate(
       {
         type,
-        url: (o.url as string | undefined) ?? `${c.publicUrl ?? `http://${c.host}:${c.port}`}/vk/payments`,
+        url,
         secret: await secretFor({ secret: o.secret as string | undefined, app: o.app as number }),
         app: o.app as number,
         user: o.user as number,

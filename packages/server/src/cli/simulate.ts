@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { NOTIFICATION_TYPES, parseNotificationType, type RawNotificationType } from '@vk-payments/shared';
 import { send, type Exchange } from '../notifications/send.js';
+import { runScenario, SCENARIOS, type ScenarioName } from '../devtools/scenario.js';
 
 export interface SimulateOptions {
   type: string;
@@ -128,4 +129,48 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
   const verdicts = exchanges.map((x) => x.verdict.kind);
   if (verdicts.includes('invalid')) return 2;
   return verdicts.every((v) => v === 'success') ? 0 : 1;
+}
+
+export interface ScenarioCliOptions {
+  scenario: string;
+  url: string;
+  secret: string;
+  app: number;
+  user: number;
+  item?: string | undefined;
+  version?: string | undefined;
+  /** Send the real types instead of the `_test` twins. */
+  live?: boolean | undefined;
+}
+
+/**
+ * `vk-payments simulate scenario <name>`: VK's whole sequence, each step sent twice (devtools/scenario.ts).
+ * Returns the exit code: 0 every step a valid, repeatable success; 1 an error answer; 2 an invalid answer
+ * or a repeat answered differently.
+ */
+export async function simulateScenario(o: ScenarioCliOptions, print: Print): Promise<number> {
+  if (!(SCENARIOS as readonly string[]).includes(o.scenario)) {
+    throw new SimulateError(`unknown scenario "${o.scenario}": one of ${SCENARIOS.join(', ')}`);
+  }
+  if (!o.item) throw new SimulateError('--item is required for a scenario (the item, or the subscription plan\'s item_id)');
+  let n = 0;
+  const result = await runScenario(
+    o.scenario as ScenarioName,
+    { app: o.app, user: o.user, item: o.item, test: !o.live, version: o.version },
+    async (fields) => {
+      const x = await send(o.url, fields, o.secret);
+      return { request: x.request, status: x.status, text: x.text, ms: x.ms };
+    },
+    (step) => {
+      print(`${n++ ? '\n' : ''}── step ${n}: ${step.type}`);
+      printExchange(print, o.url, { ...step.first, verdict: step.verdict });
+      print(step.repeatIdentical ? `↻ sent again: the same answer (${step.repeat.ms.toFixed(1)} ms)` : `✗ sent again: a different answer: ${step.repeat.text}`);
+    },
+  );
+  print('');
+  if (result.ok) print(`✓ ${result.scenario}: ${result.steps.length} steps, each a valid success, the same on the repeat`);
+  else print(`✗ ${result.scenario}: ${result.stoppedBecause ?? 'not every step was a valid, repeatable success'}`);
+  const steps = result.steps;
+  if (steps.some((s) => s.verdict.kind === 'invalid' || !s.repeatIdentical)) return 2;
+  return result.ok ? 0 : 1;
 }

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { PubSub } from 'type-graphql';
 import type { Principal } from '../auth/permissions.js';
 import type { Config } from '../config.js';
+import type { Processed } from '../notifications/route.js';
+import type { NotificationStore } from '../notifications/store.js';
 
 /** Per-request GraphQL context: a forked EntityManager and who is calling. */
 export interface Context {
@@ -14,4 +16,8 @@ export interface Context {
   baseUrl: string;
   /** This server's live events (the notification log tail). */
   pubSub: PubSub;
+  /** Runs a body through this server's notification endpoint in-process: answered, logged, published. */
+  processNotification(rawBody: string): Promise<Processed>;
+  /** The endpoint's store, for dry runs of today's handler (replayNotification). */
+  notificationStore: NotificationStore;
 }

@@ -8,6 +8,7 @@ import { AuditResolver } from '../audit/audit.resolver.js';
 import { AccessResolver } from '../auth/access.resolver.js';
 import { authChecker } from '../auth/authorize.js';
 import { CatalogResolver } from '../catalog/catalog.resolver.js';
+import { DevtoolsResolver } from '../devtools/devtools.resolver.js';
 import { LogsResolver } from '../logs/logs.resolver.js';
 import { ModerationResolver } from '../moderation/moderation.resolver.js';
 import { OrdersResolver } from '../orders/orders.resolver.js';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   StatsResolver,
   LogsResolver,
   ModerationResolver,
+  DevtoolsResolver,
 ] as const;
 
 export function buildGraphqlSchema(pubSub: PubSub, emitSchemaFile?: string): Promise<GraphQLSchema> {

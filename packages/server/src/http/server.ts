@@ -22,7 +22,7 @@ import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
 import { openSql, type Sql } from '../db/sql.js';
 import { createSqlStore } from '../notifications/sql-store.js';
-import { notificationRoute } from '../notifications/route.js';
+import { notificationProcessor, notificationRoute } from '../notifications/route.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hashToken } from '../auth/tokens.js';
 
@@ -94,7 +94,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         },
       });
     }
-    await http.register(notificationRoute, { store: publishingLogs(createSqlStore(sql), pubSub), observe: metrics.observeNotification });
+    const endpoint = { store: publishingLogs(createSqlStore(sql), pubSub), observe: metrics.observeNotification };
+    await http.register(notificationRoute, endpoint);
+    const { process: processNotification } = notificationProcessor(endpoint);
     metrics.route(http);
     await http.register(exportRoutes, { orm, config });
     await http.register(widgetRoutes);
@@ -117,6 +119,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         config,
         baseUrl,
         pubSub,
+        processNotification: (rawBody: string) => processNotification(rawBody, http.log),
+        notificationStore: endpoint.store,
         principal: auth.principal,
         ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
       };

@@ -18,12 +18,25 @@ export interface NotificationRouteOptions {
   observe?: (handled: HandledNotification, seconds: number) => void;
 }
 
-export async function notificationRoute(app: FastifyInstance, { store, observe }: NotificationRouteOptions): Promise<void> {
-  async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number): Promise<string> {
+/** Our answer as it goes on the wire, and the log row it made (null when the row could not be written). */
+export interface Processed {
+  body: string;
+  logId: number | null;
+}
+
+/**
+ * A body in, the answer out, the log row written in between: what the route does for VK's requests,
+ * and what `simulateNotification` does in-process for the test notifications it sends.
+ */
+export type ProcessNotification = (rawBody: string, logger: FastifyBaseLogger) => Promise<Processed>;
+
+export function notificationProcessor({ store, observe }: NotificationRouteOptions) {
+  async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number): Promise<Processed> {
     if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
     const durationMs = performance.now() - started;
+    let logId: number | null = null;
     try {
-      await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs });
+      logId = await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs });
     } catch (err) {
       // The answer stands (the payment is already committed); the operator must hear that its log row is missing.
       logger.error({ err }, 'could not write the notification log row');
@@ -32,17 +45,26 @@ export async function notificationRoute(app: FastifyInstance, { store, observe }
     // One structured line per notification: never the body, the signature or a secret.
     logger.info({ vkAppId, type: rawType, orderId, errorCode, durationMs: Math.round(durationMs * 100) / 100 }, 'notification');
     observe?.(handled, (performance.now() - started) / 1000);
-    return handled.body;
+    return { body: handled.body, logId };
   }
+
+  const processBody: ProcessNotification = async (rawBody, logger) => {
+    const started = performance.now();
+    const receivedAt = new Date();
+    const handled = await handleNotification(rawBody, { store, now: () => receivedAt });
+    return logAndAnswer(logger, handled, receivedAt, started);
+  };
+  return { process: processBody, logAndAnswer };
+}
+
+export async function notificationRoute(app: FastifyInstance, options: NotificationRouteOptions): Promise<void> {
+  const { process: processBody, logAndAnswer } = notificationProcessor(options);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: NOTIFICATION_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   app.post(NOTIFICATION_PATH, async (req, reply) => {
-    const started = performance.now();
-    const receivedAt = new Date();
-    const handled = await handleNotification(typeof req.body === 'string' ? req.body : '', { store, now: () => receivedAt });
-    const body = await logAndAnswer(req.log, handled, receivedAt, started);
+    const { body } = await processBody(typeof req.body === 'string' ? req.body : '', req.log);
     return reply.code(200).type('application/json; charset=utf-8').send(body);
   });
 
@@ -70,7 +92,7 @@ export async function notificationRoute(app: FastifyInstance, { store, observe }
         warning: null,
       },
     };
-    const body = await logAndAnswer(req.log, handled, new Date(), started);
+    const { body } = await logAndAnswer(req.log, handled, new Date(), started);
     return reply.code(200).type('application/json; charset=utf-8').send(body);
   });
 }

@@ -1,0 +1,124 @@
+/**
+ * The signature debugger behind `explainSignature`: for a body as it was posted, the string VK signs
+ * (PROTOCOL.md §2; the key masked), the signature the app's key gives, the one that came, and — when they
+ * differ — which classic mistake reproduces the given one. Each candidate mistake is a variant of the
+ * canonical computation; a variant whose MD5 equals the given signature names the mistake for certain.
+ * Pure: keys in, explanation out.
+ */
+import { createHash } from 'node:crypto';
+import { secretKeyHint } from '../apps/app.entity.js';
+import { parseForm } from '../notifications/form.js';
+import { canonicalString, computeSig, verifySig } from '../notifications/signature.js';
+
+export interface SigningKeys {
+  current: string;
+  previous: string | null;
+  previousUntil: Date | null;
+}
+
+export interface SignatureExplanation {
+  /** The string that is hashed, the key shown as its hint: `k1=v1k2=v2…••••abcd`. */
+  canonicalString: string;
+  /** Field names in signing order (every field but sig, by code unit). */
+  signedFields: string[];
+  /** What the app's current key gives for this body. */
+  expectedSignature: string;
+  givenSignature: string | null;
+  matches: boolean;
+  /** Which key the given signature matches: 'current', 'previous' (during a rotation's overlap), or null. */
+  signedWith: 'current' | 'previous' | null;
+  /** Why they differ, most certain first; empty when they match. */
+  mistakes: string[];
+}
+
+const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
+
+/** Accepts the form body VK posts or, for convenience, the JSON object the log shows as `request`. */
+function readBody(rawBody: string): { params: Record<string, string>; problems: string[]; order: string[] } {
+  const trimmed = rawBody.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const object = JSON.parse(trimmed) as Record<string, unknown>;
+      const params = Object.fromEntries(Object.entries(object).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+      return { params, problems: [], order: Object.keys(params) };
+    } catch {
+      // Not JSON after all: read it as a form.
+    }
+  }
+  const form = parseForm(trimmed);
+  const order = [...new URLSearchParams(trimmed).keys()];
+  if (form.ok) return { params: form.params, problems: [], order };
+  const firstValues = Object.fromEntries(Object.entries(form.params).map(([k, v]) => [k, Array.isArray(v) ? v[0]! : v]));
+  return { params: firstValues, problems: [`the body itself is not what VK sends: ${form.reason}`], order };
+}
+
+/** Variants of the computation, each one classic way of getting it wrong. */
+function candidates(params: Record<string, string>, order: string[], secret: string): [mistake: string, signature: string][] {
+  const names = Object.keys(params).filter((n) => n !== 'sig');
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const pairs = (list: string[], value: (n: string) => string = (n) => params[n]!) => list.map((n) => `${n}=${value(n)}`);
+  const canonical = canonicalString(params);
+  const out: [string, string][] = [
+    ['the values were hashed URL-encoded: VK hashes the decoded values (PROTOCOL.md §2)', md5(pairs(sorted, (n) => encodeURIComponent(params[n]!)).join('') + secret)],
+    ['the values were hashed form-encoded (spaces as +): VK hashes the decoded values (PROTOCOL.md §2)', md5(pairs(sorted, (n) => new URLSearchParams({ v: params[n]! }).toString().slice(2)).join('') + secret)],
+    ['the pairs were joined with "&": VK concatenates k=v pairs with no separator (PROTOCOL.md §2)', md5(pairs(sorted).join('&') + secret)],
+    ['the fields were not sorted by name: VK sorts them (PROTOCOL.md §2)', md5(pairs(order.filter((n) => n !== 'sig')).join('') + secret)],
+    ['the key was not appended: VK hashes the string followed by the protected key (PROTOCOL.md §2)', md5(canonical)],
+    ['the key was put first: VK appends it after the fields (PROTOCOL.md §2)', md5(secret + canonical)],
+    ['sig itself was signed: VK signs every field except sig (PROTOCOL.md §2)', md5(pairs(Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).join('') + secret)],
+  ];
+  for (const [what, padded] of [
+    ['a trailing line break', `${secret}\n`],
+    ['a trailing CRLF', `${secret}\r\n`],
+    ['a trailing space', `${secret} `],
+    ['a leading space', ` ${secret}`],
+  ] as const) {
+    out.push([`the key was used with ${what} (copied with it from the panel): trim it`, md5(canonical + padded)]);
+  }
+  for (const left of sorted) {
+    out.push([`the field "${left}" was left out of the signed string: VK signs every field it sends except sig, even empty ones (PROTOCOL.md §2)`, md5(pairs(sorted.filter((n) => n !== left)).join('') + secret)]);
+  }
+  return out;
+}
+
+export function explainSignature(rawBody: string, keys: SigningKeys, now: Date): SignatureExplanation {
+  const { params, problems, order } = readBody(rawBody);
+  const given = typeof params.sig === 'string' && params.sig !== '' ? params.sig : null;
+  const canonical = canonicalString(params);
+  const expected = computeSig(params, keys.current);
+  const previousValid = keys.previous !== null && keys.previousUntil !== null && now < keys.previousUntil;
+  const signedWith = verifySig(params, keys.current) ? 'current' : previousValid && verifySig(params, keys.previous!) ? 'previous' : null;
+  const base = {
+    canonicalString: canonical + secretKeyHint(keys.current),
+    signedFields: Object.keys(params).filter((n) => n !== 'sig').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    expectedSignature: expected,
+    givenSignature: given,
+    matches: signedWith !== null,
+    signedWith,
+  } as const;
+  if (signedWith !== null) return { ...base, mistakes: problems };
+
+  const mistakes = [...problems];
+  if (given === null) {
+    mistakes.push('there is no sig field: VK always sends one (error 10 without it)');
+    return { ...base, mistakes };
+  }
+  const normalized = given.trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(normalized)) mistakes.push(`sig is not 32 hexadecimal digits: an MD5 in hex is (got ${given.length} characters)`);
+  if (keys.previous !== null && !previousValid && computeSig(params, keys.previous) === normalized) {
+    const ended = keys.previousUntil ? ` on ${keys.previousUntil.toISOString()}` : '';
+    mistakes.push(`it was signed with the previous key, whose overlap ended${ended}: VK's panel and this server must hold the same key`);
+  }
+  for (const secret of keys.previous !== null && previousValid ? [keys.current, keys.previous] : [keys.current]) {
+    for (const [mistake, signature] of candidates(params, order, secret)) {
+      if (signature === normalized) mistakes.push(secret === keys.current ? mistake : `${mistake} (with the previous key)`);
+    }
+  }
+  if (mistakes.length === problems.length) {
+    mistakes.push(
+      `no common mistake reproduces it: check that the key is this app's current one (it ends in ${keys.current.slice(-4)}), ` +
+        'and that nothing between VK and here changes the body (a proxy re-encoding it)',
+    );
+  }
+  return { ...base, mistakes };
+}

@@ -1,0 +1,36 @@
+/**
+ * `simulateNotification`: plays a scenario (scenario.ts) against this server's own endpoint, in-process,
+ * with `_test` types only and signed here with the app's key. Every step is answered, logged and
+ * published exactly like VK's requests, so it shows up in Logs (and the live tail) and, for a purchase,
+ * in Transactions as a test payment. Nothing leaves the server; the key never appears in the result.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { getApp } from '../apps/apps.service.js';
+import type { Processed } from '../notifications/route.js';
+import { signParams } from '../notifications/signature.js';
+import { firstTester } from '../settings/testers.service.js';
+import { runScenario, type ScenarioName, type ScenarioResult } from './scenario.js';
+
+export interface SimulationRequest {
+  scenario: ScenarioName;
+  itemId: string;
+  /** Default: the app's longest-standing payment tester, else user 1 (the log then warns it is no tester). */
+  vkUserId?: number | null;
+}
+
+export async function simulateNotification(
+  em: EntityManager,
+  vkAppId: number,
+  input: SimulationRequest,
+  processNotification: (rawBody: string) => Promise<Processed>,
+): Promise<ScenarioResult & { vkUserId: number }> {
+  const app = await getApp(em, vkAppId);
+  const vkUserId = input.vkUserId ?? (await firstTester(em, app.id)) ?? 1;
+  const result = await runScenario(input.scenario, { app: vkAppId, user: vkUserId, item: input.itemId, test: true }, async (fields) => {
+    const request = signParams(fields, app.secretKey);
+    const started = performance.now();
+    const answer = await processNotification(new URLSearchParams(request).toString());
+    return { request, status: 200, text: answer.body, ms: performance.now() - started, logId: answer.logId ?? undefined };
+  });
+  return { ...result, vkUserId };
+}
