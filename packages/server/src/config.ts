@@ -21,7 +21,12 @@ export interface Config {
   /** GraphQL and export requests per minute per token (or per address without one); 0 = no limit. */
   rateLimitPerMinute: number;
   demo: boolean;
+  /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
+  fulfilmentRetryDelaysMs: number[];
 }
+
+/** After the first attempt: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h (about 8 h in all). */
+export const DEFAULT_FULFILMENT_RETRY_DELAYS = '5,30,120,600,1800,3600,7200,14400';
 
 export const DEFAULT_SQLITE_PATH = './data/vk-payments.sqlite';
 
@@ -42,6 +47,10 @@ const env = z.object({
   VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   VKP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   VKP_DEMO: z.enum(['0', '1']).default('1'),
+  VKP_FULFILMENT_RETRY_DELAYS: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be seconds separated by commas, e.g. 5,30,120')
+    .default(DEFAULT_FULFILMENT_RETRY_DELAYS),
 });
 
 /**
@@ -73,5 +82,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
     demo: e.VKP_DEMO === '1',
+    fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
   };
 }

@@ -27,6 +27,7 @@ const MODERATORS: Who[] = ['root', 'MODERATOR'];
 /** What each call needs that another call made first (ids of throwaway records). */
 interface Fixtures {
   logId: string;
+  deliveryId: string;
   requestId: string;
   throwawayKeyId(): Promise<string>;
   throwawaySessionId(): Promise<string>;
@@ -91,6 +92,11 @@ const OPERATIONS: Record<string, Operation> = {
   replayNotification: { allowed: PAYMENTS, document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }` },
   // The expected signature signs any pasted body: only those who may set the key.
   explainSignature: { allowed: CREATOR_ADMIN, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
+  // Fulfilment (the game backend's webhook): its secret is handed out like an API key's.
+  fulfilmentEndpoint: { allowed: PAYMENTS, document: () => `{ fulfilmentEndpoint(vkAppId: ${A}) { url secretHint } }` },
+  setFulfilmentEndpoint: { allowed: CREATOR_ADMIN, document: () => `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }` },
+  fulfilmentDeliveries: { allowed: PAYMENTS, document: () => `{ fulfilmentDeliveries(vkAppId: ${A}) { totalCount } }` },
+  resendFulfilmentDelivery: { allowed: PAYMENTS, document: (f) => `mutation { resendFulfilmentDelivery(id: "${f.deliveryId}") { status } }` },
   // Live log (over WebSocket)
   notificationLogged: { allowed: PAYMENTS, document: () => `subscription { notificationLogged(vkAppId: ${A}) { id } }` },
 };
@@ -159,6 +165,12 @@ beforeAll(async () => {
   ).data!.createWidgetSession.token;
 
   await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' }));
+  // A payment with a (switched-off) game backend queues one delivery to resend.
+  await rootData(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);
+  await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'order_status_change_test', status: 'chargeable', item_price: 5, order_id: 1, user_id: 1, version: '5.132' }));
+  await rootData(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`);
+  const deliveryId = (await rootData<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(`{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`))
+    .fulfilmentDeliveries.edges[0]!.node.id;
   const logId = (await rootData<{ notificationLogs: { edges: { node: { id: string } }[] } }>(`{ notificationLogs(vkAppId: ${A}, first: 1) { edges { node { id } } } }`))
     .notificationLogs.edges[0]!.node.id;
   const requestId = (
@@ -168,6 +180,7 @@ beforeAll(async () => {
   ).submitModerationRequest.id;
   fixtures = {
     logId,
+    deliveryId,
     requestId,
     throwawayKeyId: async () => (await rootData<{ createApiKey: { apiKey: { id: string } } }>(`mutation { createApiKey(vkAppId: ${A}, role: VIEWER, label: "throwaway") { apiKey { id } } }`)).createApiKey.apiKey.id,
     throwawaySessionId: async () => (await rootData<{ createWidgetSession: { id: string } }>(`mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { id } }`)).createWidgetSession.id,

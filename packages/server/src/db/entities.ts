@@ -10,6 +10,7 @@ import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
+import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from '../fulfilment/fulfilment.entity.js';
 
 /** Listed as classes: folder discovery does not work in ESM (STACK.md gotcha 5). */
-export const ENTITIES = [App, ApiKey, WidgetSession, PaymentTester, ModerationRequest, AuditEvent, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog];
+export const ENTITIES = [App, ApiKey, WidgetSession, PaymentTester, ModerationRequest, AuditEvent, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog, FulfilmentEndpoint, FulfilmentDelivery, FulfilmentAttempt];

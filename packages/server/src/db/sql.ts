@@ -25,6 +25,8 @@ export type Row = Record<string, unknown>;
 export interface SqlQueries {
   /** The first row, or undefined. */
   one(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
+  /** Every row. */
+  all(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** Runs a statement; returns how many rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
@@ -66,6 +68,7 @@ function sqliteSql(path: string): Sql {
   /** Inside a transaction: this connection is ours and holds the write lock. */
   const inside: SqlQueries = {
     one: async (sql, params = []) => prepared(sql).get(...bind(params)) as Row | undefined,
+    all: async (sql, params = []) => prepared(sql).all(...bind(params)) as Row[],
     run: async (sql, params = []) => prepared(sql).run(...bind(params)).changes,
   };
 
@@ -92,6 +95,7 @@ function sqliteSql(path: string): Sql {
   return {
     dialect: 'sqlite',
     one: (sql, params = []) => whenFree(() => prepared(sql).get(...bind(params)) as Row | undefined),
+    all: (sql, params = []) => whenFree(() => prepared(sql).all(...bind(params)) as Row[]),
     run: (sql, params = []) => whenFree(() => prepared(sql).run(...bind(params)).changes),
     transaction<T>(fn: (tx: SqlQueries) => Promise<T>): Promise<T> {
       return whenFree(() => {
@@ -155,6 +159,9 @@ function postgresSql(url: string): Sql {
   const queries = (client: pg.Pool | pg.PoolClient): SqlQueries => ({
     async one(sql, params = []) {
       return (await client.query({ ...statement(sql), values: params as SqlValue[] })).rows[0] as Row | undefined;
+    },
+    async all(sql, params = []) {
+      return (await client.query({ ...statement(sql), values: params as SqlValue[] })).rows as Row[];
     },
     async run(sql, params = []) {
       return (await client.query({ ...statement(sql), values: params as SqlValue[] })).rowCount ?? 0;

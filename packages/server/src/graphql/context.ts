@@ -20,4 +20,6 @@ export interface Context {
   processNotification(rawBody: string): Promise<Processed>;
   /** The endpoint's store, for dry runs of today's handler (replayNotification). */
   notificationStore: NotificationStore;
+  /** This instance's sender of game-backend events: poked when one is resent. */
+  fulfilment: { poke(): void };
 }

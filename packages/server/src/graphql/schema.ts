@@ -9,6 +9,7 @@ import { AccessResolver } from '../auth/access.resolver.js';
 import { authChecker } from '../auth/authorize.js';
 import { CatalogResolver } from '../catalog/catalog.resolver.js';
 import { DevtoolsResolver } from '../devtools/devtools.resolver.js';
+import { FulfilmentDeliveryResolver, FulfilmentEndpointResolver } from '../fulfilment/fulfilment.resolver.js';
 import { LogsResolver } from '../logs/logs.resolver.js';
 import { ModerationResolver } from '../moderation/moderation.resolver.js';
 import { OrdersResolver } from '../orders/orders.resolver.js';
@@ -28,6 +29,8 @@ export const RESOLVERS = [
   LogsResolver,
   ModerationResolver,
   DevtoolsResolver,
+  FulfilmentEndpointResolver,
+  FulfilmentDeliveryResolver,
 ] as const;
 
 export function buildGraphqlSchema(pubSub: PubSub, emitSchemaFile?: string): Promise<GraphQLSchema> {

@@ -22,6 +22,7 @@ import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
 import { openSql, type Sql } from '../db/sql.js';
 import { createSqlStore } from '../notifications/sql-store.js';
+import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute } from '../notifications/route.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hashToken } from '../auth/tokens.js';
@@ -61,6 +62,7 @@ const armor = new ApolloArmor({
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
   const orm = await openOrm(config.database);
   let sql: Sql | undefined;
+  let stopWorker: (() => Promise<void>) | undefined;
   try {
     await migrate(orm);
     // The endpoint's own statements (db/sql.ts); the ORM serves the API.
@@ -94,7 +96,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         },
       });
     }
-    const endpoint = { store: publishingLogs(createSqlStore(sql), pubSub), observe: metrics.observeNotification };
+    const fulfilment = startFulfilmentWorker({
+      sql,
+      retryDelaysMs: config.fulfilmentRetryDelaysMs,
+      onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
+    });
+    stopWorker = () => fulfilment.stop();
+    const endpoint = { store: publishingLogs(createSqlStore(sql, { queued: fulfilment.poke }), pubSub), observe: metrics.observeNotification };
     await http.register(notificationRoute, endpoint);
     const { process: processNotification } = notificationProcessor(endpoint);
     metrics.route(http);
@@ -121,6 +129,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         pubSub,
         processNotification: (rawBody: string) => processNotification(rawBody, http.log),
         notificationStore: endpoint.store,
+        fulfilment,
         principal: auth.principal,
         ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
       };
@@ -161,11 +170,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         await http.close();
         clearTimeout(cut);
+        await stopWorker?.();
         await sql?.close();
         await orm.close();
       },
     };
   } catch (err) {
+    await stopWorker?.();
     await sql?.close();
     await orm.close();
     throw err;

@@ -54,7 +54,7 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
 
   if (f.status === 'refunded') {
     // A refund of an order we never recorded is refused (PROTOCOL.md §3, unsure); a repeat answers the same.
-    const refunded = await store.refundOrder(app.id, test, f.order_id, ctx.now);
+    const refunded = await store.refundOrder(app.id, test, f.order_id, ctx.now, app.vkAppId);
     if (!refunded) throw new VkError('BAD_REQUEST', `order ${f.order_id} was never paid here, nothing to refund`);
     return answer(refunded.appOrderId);
   }
@@ -70,6 +70,7 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
   }
   const recorded = await store.recordOrder({
     appId: app.id,
+    vkAppId: app.vkAppId,
     test,
     orderId: f.order_id,
     vkUserId: f.user_id,
@@ -93,6 +94,7 @@ export async function subscriptionStatusChange(f: SubscriptionStatusChangeFields
   const { app, test, store } = ctx;
   const state = {
     appId: app.id,
+    vkAppId: app.vkAppId,
     test,
     subscriptionId: f.subscription_id,
     vkUserId: f.user_id,

@@ -26,7 +26,7 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
-async function readCapped(res: Response, max: number): Promise<string> {
+export async function readCapped(res: Response, max: number): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -6,6 +6,7 @@
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
 import { readBoolean, readDate, readNumber, type Row, type Sql, type SqlQueries } from '../db/sql.js';
+import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
@@ -60,7 +61,12 @@ async function upsertSubscription(q: SqlQueries, s: SubscriptionState, now: Date
   ]);
 }
 
-export function createSqlStore(sql: Sql): EndpointStore {
+/** Told when a payment queued an event for the game backend, after the commit (the worker wakes up). */
+export interface StoreEvents {
+  queued(): void;
+}
+
+export function createSqlStore(sql: Sql, events: StoreEvents = { queued: () => {} }): EndpointStore {
   const findOrder = async (appId: number, test: boolean, orderId: string) => recorded(await sql.one(FIND_ORDER, [appId, test, orderId]));
   const findCharge = async (appId: number, test: boolean, subscriptionId: string, billingKey: string) =>
     recorded(await sql.one(FIND_CHARGE, [appId, test, subscriptionId, billingKey]));
@@ -94,19 +100,25 @@ export function createSqlStore(sql: Sql): EndpointStore {
 
     findOrder,
 
-    // One statement, its own commit; a concurrent duplicate does nothing and reads the winner's id.
+    // The order and its event for the game backend commit together; a concurrent duplicate inserts
+    // nothing and reads the winner's id.
     async recordOrder(d) {
-      const inserted = await sql.one(INSERT_ORDER, [
-        d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, new Date(),
-      ]);
-      const found = recorded(inserted) ?? (await findOrder(d.appId, d.test, d.orderId));
+      const now = new Date();
+      const { row: inserted, queued } = await sql.transaction(async (tx) => {
+        const row = recorded(await tx.one(INSERT_ORDER, [d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, now]));
+        return { row, queued: row !== null && (await queueOrderPaid(tx, d, row.appOrderId, now)) };
+      });
+      if (queued) events.queued();
+      const found = inserted ?? (await findOrder(d.appId, d.test, d.orderId));
       if (!found) throw new Error(`order ${d.orderId} neither inserted nor found`);
       return found;
     },
 
-    async refundOrder(appId, test, orderId, at) {
+    async refundOrder(appId, test, orderId, at, vkAppId) {
       const found = await findOrder(appId, test, orderId);
-      if (found) await sql.run(REFUND, [at, found.appOrderId]);
+      if (!found) return null;
+      const queued = await sql.transaction(async (tx) => (await tx.run(REFUND, [at, found.appOrderId])) > 0 && (await queueOrderRefunded(tx, appId, vkAppId, found.appOrderId, at)));
+      if (queued) events.queued();
       return found;
     },
 
@@ -116,11 +128,12 @@ export function createSqlStore(sql: Sql): EndpointStore {
     // leaves the state as the first one wrote it.
     async recordSubscriptionCharge(d: ChargeDraft) {
       const now = new Date();
-      const charged = await sql.transaction(async (tx) => {
-        const row = await tx.one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now]);
+      const { row: charged, queued } = await sql.transaction(async (tx) => {
+        const row = recorded(await tx.one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now]));
         if (row) await upsertSubscription(tx, d, now);
-        return recorded(row);
+        return { row, queued: row !== null && (await queueSubscriptionCharged(tx, d, row.appOrderId, now)) };
       });
+      if (queued) events.queued();
       const found = charged ?? (await findCharge(d.appId, d.test, d.subscriptionId, d.billingKey));
       if (!found) throw new Error(`charge of subscription ${d.subscriptionId} neither inserted nor found`);
       return found;

@@ -32,6 +32,8 @@ export interface PlanRecord extends ItemRecord {
 
 export interface OrderDraft {
   appId: number;
+  /** For the game backend's event (fulfilment/outbox.ts). */
+  vkAppId: number;
   test: boolean;
   orderId: string;
   vkUserId: number;
@@ -45,6 +47,7 @@ export interface OrderDraft {
 
 export interface SubscriptionState {
   appId: number;
+  vkAppId: number;
   test: boolean;
   subscriptionId: string;
   vkUserId: number;
@@ -77,8 +80,8 @@ export interface NotificationStore {
   findOrder(appId: number, test: boolean, orderId: string): Promise<Recorded | null>;
   /** Records the order once; a repeat (even a concurrent one) returns the first record. */
   recordOrder(draft: OrderDraft): Promise<Recorded>;
-  /** Marks the order refunded (once); null when there is no such order. */
-  refundOrder(appId: number, test: boolean, orderId: string, at: Date): Promise<Recorded | null>;
+  /** Marks the order refunded (once; the game backend hears of it once); null when there is no such order. */
+  refundOrder(appId: number, test: boolean, orderId: string, at: Date, vkAppId: number): Promise<Recorded | null>;
   findSubscriptionCharge(appId: number, test: boolean, subscriptionId: string, billingKey: string): Promise<Recorded | null>;
   /** Stores the subscription's state and its charge in one transaction, once per billing key. */
   recordSubscriptionCharge(draft: ChargeDraft): Promise<Recorded>;

@@ -2,3 +2,4 @@ export { Migration20261127180855Initial } from './Migration20261127180855Initial
 export { Migration20261127182449AccessSettingsModerationAudit } from './Migration20261127182449AccessSettingsModerationAudit.js';
 export { Migration20261127184530RefundedAtIndex } from './Migration20261127184530RefundedAtIndex.js';
 export { Migration20261127210121LogTypeErrorIndex } from './Migration20261127210121LogTypeErrorIndex.js';
+export { Migration20261127212037Fulfilment } from './Migration20261127212037Fulfilment.js';

@@ -1,0 +1,135 @@
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { App } from '../apps/app.entity.js';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
+
+/**
+ * Where the game backend learns what to grant (DESIGN.md §5): one per app, signed per Standard Webhooks
+ * with a secret shown once. Deliveries are queued only while it is enabled.
+ */
+@ObjectType('FulfilmentEndpoint', { description: "The game backend's webhook. The signing secret is never readable; see secretHint." })
+@Entity({ tableName: 'fulfilment_endpoints' })
+export class FulfilmentEndpoint {
+  [OptionalProps]?: 'enabled' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => App, { deleteRule: 'cascade', unique: true })
+  app!: Rel<App>;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 2048 })
+  url!: string;
+
+  /** `whsec_` + base64 of the key bytes (Standard Webhooks). */
+  @Property({ type: 'string', length: 128 })
+  signingSecret!: string;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean', default: true })
+  enabled: boolean = true;
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  updatedAt: Date = new Date();
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/**
+ * One event for the game backend, queued in the same transaction as the payment that caused it (the
+ * outbox), then sent by the worker until the backend answers 2xx or the retries run out.
+ */
+@ObjectType('FulfilmentDelivery', { description: 'One event sent (or to be sent) to the game backend, with every attempt.' })
+@Entity({ tableName: 'fulfilment_deliveries' })
+@Unique({ name: 'fulfilment_deliveries_event_unique', properties: ['eventId'] })
+@Index({ name: 'fulfilment_deliveries_due_idx', properties: ['status', 'nextAttemptAt'] })
+@Index({ name: 'fulfilment_deliveries_app_idx', properties: ['app', 'status'] })
+export class FulfilmentDelivery {
+  [OptionalProps]?: 'transactionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'deliveredAt' | 'createdAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  app!: Rel<App>;
+
+  /** The `webhook-id`: the same on every attempt, so the receiver can drop repeats. */
+  @Field(() => String)
+  @Property({ type: 'string', length: 64 })
+  eventId!: string;
+
+  @Field(() => String, { description: 'order.paid, order.refunded or subscription.changed.' })
+  @Property({ type: 'string', length: 32 })
+  eventType!: string;
+
+  @Field(() => JSONScalar, { description: 'The JSON body sent.' })
+  @Property({ type: 'json' })
+  payload!: Record<string, unknown>;
+
+  /** The payment it is about (its appOrderId). */
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  transactionId: number | null = null;
+
+  @Field(() => String, { description: 'pending, delivered or failed (retries exhausted; resend to try again).' })
+  @Property({ type: 'string', length: 16, default: 'pending' })
+  status: DeliveryStatus = 'pending';
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  attempts: number = 0;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  nextAttemptAt: Date | null = null;
+
+  /** While a worker holds it: other instances leave it alone until then. */
+  @Property({ type: 'datetime', nullable: true })
+  lockedUntil: Date | null = null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  deliveredAt: Date | null = null;
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}
+
+@ObjectType('FulfilmentAttempt')
+@Entity({ tableName: 'fulfilment_attempts' })
+@Index({ name: 'fulfilment_attempts_delivery_idx', properties: ['delivery', 'id'] })
+export class FulfilmentAttempt {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => FulfilmentDelivery, { deleteRule: 'cascade' })
+  delivery!: Rel<FulfilmentDelivery>;
+
+  @Field(() => DateTimeScalar)
+  @Property({ type: 'datetime' })
+  attemptedAt!: Date;
+
+  @Field(() => Int, { nullable: true, description: 'Null when there was no answer.' })
+  @Property({ type: 'integer', nullable: true })
+  httpStatus: number | null = null;
+
+  @Field(() => String, { nullable: true, description: 'The start of the answer body.' })
+  @Property({ type: 'text', nullable: true })
+  responseBody: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Why there was no answer (timeout, connection refused…).' })
+  @Property({ type: 'text', nullable: true })
+  error: string | null = null;
+
+  @Field(() => Float)
+  @Property({ type: 'double' })
+  durationMs!: number;
+}

@@ -1,0 +1,126 @@
+/**
+ * GraphQL for fulfilment: the app's game-backend webhook (its signing secret shown once, when created
+ * or rotated), the delivery log with every attempt, and resending a delivery.
+ */
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { z } from 'zod';
+import { getApp } from '../apps/apps.service.js';
+import { audit } from '../audit/audit.service.js';
+import { authorize } from '../auth/authorize.js';
+import type { Context } from '../graphql/context.js';
+import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
+import { ApiError, notFound, parseInput } from '../graphql/errors.js';
+import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
+import { newSigningSecret, signingSecretHint } from './signing.js';
+
+@InputType()
+export class FulfilmentEndpointInput {
+  @Field(() => String, { description: 'Absolute http(s) URL of the game backend that grants what was paid for.' })
+  url!: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Queue events for it (default true). While off, payments queue nothing.' })
+  enabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Make a new signing secret (shown once in the answer). A new endpoint always gets one.' })
+  rotateSecret?: boolean | null;
+}
+
+const endpointInput = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048),
+  enabled: z.boolean().nullish(),
+  rotateSecret: z.boolean().nullish(),
+});
+
+@ObjectType()
+export class FulfilmentEndpointChange {
+  @Field(() => FulfilmentEndpoint)
+  endpoint!: FulfilmentEndpoint;
+
+  @Field(() => String, { nullable: true, description: 'The new signing secret (whsec_…): shown this once; null when it did not change.' })
+  signingSecret!: string | null;
+}
+
+const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
+const STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
+
+@Resolver(() => FulfilmentEndpoint)
+export class FulfilmentEndpointResolver {
+  @FieldResolver(() => String, { description: 'The last characters of the signing secret.' })
+  secretHint(@Root() e: FulfilmentEndpoint): string {
+    return signingSecretHint(e.signingSecret);
+  }
+
+  @Authorized('PAYMENTS')
+  @Query(() => FulfilmentEndpoint, { nullable: true, description: "The app's game-backend webhook, if it has one." })
+  async fulfilmentEndpoint(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<FulfilmentEndpoint | null> {
+    return em.findOne(FulfilmentEndpoint, { app: await getApp(em, vkAppId) });
+  }
+
+  // It hands out a signing secret: the same roles that make API keys.
+  @Authorized('MANAGE_ACCESS')
+  @Mutation(() => FulfilmentEndpointChange, { description: 'Creates or changes the game-backend webhook. Events are queued from the next payment on.' })
+  async setFulfilmentEndpoint(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('input', () => FulfilmentEndpointInput) input: FulfilmentEndpointInput,
+    @Ctx() ctx: Context,
+  ): Promise<FulfilmentEndpointChange> {
+    const data = parseInput(endpointInput, input);
+    const { em } = ctx;
+    const app = await getApp(em, vkAppId);
+    const existing = await em.findOne(FulfilmentEndpoint, { app });
+    const before = existing && { url: existing.url, enabled: existing.enabled, secretHint: signingSecretHint(existing.signingSecret) };
+    const signingSecret = !existing || data.rotateSecret ? newSigningSecret() : null;
+    const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, signingSecret: signingSecret! });
+    em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, updatedAt: new Date(), ...(signingSecret && { signingSecret }) });
+    audit(em, ctx.principal, {
+      appId: app.id,
+      action: existing ? 'fulfilment.update' : 'fulfilment.create',
+      target: data.url,
+      before,
+      after: { url: endpoint.url, enabled: endpoint.enabled, secretHint: signingSecretHint(endpoint.signingSecret) },
+    });
+    await em.flush();
+    return { endpoint, signingSecret };
+  }
+}
+
+@Resolver(() => FulfilmentDelivery)
+export class FulfilmentDeliveryResolver {
+  @FieldResolver(() => ID)
+  id(@Root() d: FulfilmentDelivery): string {
+    return String(d.id);
+  }
+
+  @FieldResolver(() => [FulfilmentAttempt], { description: 'Every attempt, oldest first: status, answer, time.' })
+  attemptLog(@Root() d: FulfilmentDelivery, @Ctx() { em }: Context): Promise<FulfilmentAttempt[]> {
+    return em.find(FulfilmentAttempt, { delivery: d.id }, { orderBy: { id: 'asc' } });
+  }
+
+  @Authorized('PAYMENTS')
+  @Query(() => FulfilmentDeliveryConnection, { description: 'Events for the game backend, newest first.' })
+  async fulfilmentDeliveries(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('status', () => String, { nullable: true, description: 'pending, delivered or failed.' }) status: string | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() { em }: Context,
+  ): Promise<ConnectionShape<FulfilmentDelivery>> {
+    if (status != null && !STATUSES.includes(status as DeliveryStatus)) {
+      throw new ApiError('BAD_USER_INPUT', `status: one of ${STATUSES.join(', ')}`, { field: 'status' });
+    }
+    const app = await getApp(em, vkAppId);
+    return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);
+  }
+
+  @Mutation(() => FulfilmentDelivery, { description: 'Sends the delivery again now, whatever its state; the receiver dedupes on webhook-id.' })
+  async resendFulfilmentDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FulfilmentDelivery> {
+    if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', 'id: not a delivery id', { field: 'id' });
+    const delivery = await ctx.em.findOne(FulfilmentDelivery, { id: Number(id) }, { populate: ['app'] });
+    if (!delivery) throw notFound(`fulfilment delivery ${id}`);
+    const principal = authorize(ctx, 'PAYMENTS', delivery.app.vkAppId);
+    ctx.em.assign(delivery, { status: 'pending', nextAttemptAt: new Date(), lockedUntil: null });
+    audit(ctx.em, principal, { appId: delivery.app.id, action: 'fulfilment.resend', target: delivery.eventId });
+    await ctx.em.flush();
+    ctx.fulfilment.poke();
+    return delivery;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The outbox: events for the game backend, written in the same transaction as the payment that causes
+ * them, so a committed payment always has its event and a rolled-back one never does. The insert is a
+ * no-op unless the app has an enabled fulfilment endpoint, so apps without one pay nothing but the
+ * statement. Event ids are derived from the payment (`msg_paid_<appOrderId>`): a repeat of VK's
+ * notification cannot queue a second event (unique key), and the receiver dedupes on `webhook-id`.
+ */
+import type { SqlQueries } from '../db/sql.js';
+import type { ChargeDraft, OrderDraft } from '../notifications/store.js';
+
+export type EventType = 'order.paid' | 'order.refunded' | 'subscription.changed';
+
+const QUEUE = `insert into fulfilment_deliveries (app_id, event_id, event_type, payload, transaction_id, status, attempts, next_attempt_at, created_at)
+  select app_id, ?, ?, ?, ?, 'pending', 0, ?, ? from fulfilment_endpoints where app_id = ? and enabled = ?
+  on conflict (event_id) do nothing`;
+
+const ORDER_BY_ID = 'select t.id, t.order_id, t.vk_user_id, t.receiver_id, t.item_id, t.title, t.price, t.discount, t.test from transactions t where t.id = ?';
+
+/** Queues one event; true when it was queued (the app has an enabled endpoint and the event is new). */
+async function queue(q: SqlQueries, appId: number, eventId: string, type: EventType, transactionId: number, data: Record<string, unknown>, now: Date): Promise<boolean> {
+  const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });
+  return (await q.run(QUEUE, [eventId, type, payload, transactionId, now, now, appId, true])) > 0;
+}
+
+export function queueOrderPaid(q: SqlQueries, d: OrderDraft, appOrderId: number, now: Date): Promise<boolean> {
+  return queue(q, d.appId, `msg_paid_${appOrderId}`, 'order.paid', appOrderId, {
+    vkAppId: d.vkAppId,
+    appOrderId,
+    orderId: d.orderId,
+    vkUserId: d.vkUserId,
+    receiverId: d.receiverId,
+    itemId: d.itemId,
+    title: d.title,
+    price: d.price,
+    discount: d.discount,
+    test: d.test,
+  }, now);
+}
+
+export async function queueOrderRefunded(q: SqlQueries, appId: number, vkAppId: number, appOrderId: number, now: Date): Promise<boolean> {
+  const t = await q.one(ORDER_BY_ID, [appOrderId]);
+  if (!t) return false;
+  return queue(q, appId, `msg_refunded_${appOrderId}`, 'order.refunded', appOrderId, {
+    vkAppId,
+    appOrderId,
+    orderId: t.order_id,
+    vkUserId: Number(t.vk_user_id),
+    receiverId: t.receiver_id === null ? null : Number(t.receiver_id),
+    itemId: t.item_id,
+    title: t.title,
+    price: Number(t.price),
+    test: t.test === true || t.test === 1,
+    refundedAt: now.toISOString(),
+  }, now);
+}
+
+/** A subscription's new paid period: grant (or extend) it until nextBillTime. */
+export function queueSubscriptionCharged(q: SqlQueries, d: ChargeDraft, appOrderId: number, now: Date): Promise<boolean> {
+  return queue(q, d.appId, `msg_charged_${appOrderId}`, 'subscription.changed', appOrderId, {
+    vkAppId: d.vkAppId,
+    appOrderId,
+    subscriptionId: d.subscriptionId,
+    vkUserId: d.vkUserId,
+    itemId: d.itemId,
+    status: d.status,
+    price: d.price,
+    nextBillTime: d.nextBillTime?.toISOString() ?? null,
+    test: d.test,
+  }, now);
+}

@@ -1,0 +1,129 @@
+/**
+ * Sends queued events (outbox.ts) to the game backend: claims due deliveries, posts each signed per
+ * Standard Webhooks, records every attempt, and schedules retries with growing waits until the backend
+ * answers 2xx or the schedule runs out (then `failed`, to resend by hand). Every instance runs one;
+ * a claim sets `locked_until` and re-checks it in the same UPDATE, so two instances never send one
+ * delivery at once, and a crashed instance's claim expires and another one sends it (at least once:
+ * the receiver dedupes on `webhook-id`). Deliveries live in the database, so they survive restarts.
+ */
+import type { Sql } from '../db/sql.js';
+import { readCapped } from '../notifications/send.js';
+import { webhookHeaders } from './signing.js';
+
+export interface WorkerOptions {
+  sql: Sql;
+  /** Waits after the 1st, 2nd… failed attempt; after the last one the delivery is failed. */
+  retryDelaysMs: number[];
+  /** How often it looks for due deliveries without being poked. */
+  pollMs?: number;
+  /** How long one attempt may take: the game backend should answer at once and grant asynchronously. */
+  timeoutMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface FulfilmentWorker {
+  /** Look now (a payment just queued an event, or one was resent). */
+  poke(): void;
+  stop(): Promise<void>;
+}
+
+const BATCH = 10;
+/** A claim outlives the longest attempt; if the instance dies meanwhile, another takes over after it. */
+const CLAIM_MS = 60_000;
+export const ANSWER_KEPT = 2048;
+
+const CLAIM = `update fulfilment_deliveries set locked_until = ?
+  where id in (select id from fulfilment_deliveries where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until < ?) order by id limit ${BATCH})
+    and status = 'pending' and (locked_until is null or locked_until < ?)
+  returning id, app_id, event_id, payload, attempts`;
+const ENDPOINT = 'select url, signing_secret, enabled from fulfilment_endpoints where app_id = ?';
+const POSTPONE = 'update fulfilment_deliveries set locked_until = null, next_attempt_at = ? where id = ?';
+const ATTEMPT = 'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
+const DELIVERED = "update fulfilment_deliveries set status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = null, locked_until = null where id = ?";
+const RETRY = "update fulfilment_deliveries set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null where id = ?";
+
+interface Outcome {
+  ok: boolean;
+  status: number | null;
+  body: string | null;
+  error: string | null;
+  ms: number;
+}
+
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'vk-payments-fulfilment', ...headers }, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const text = await readCapped(res, ANSWER_KEPT);
+    return { ok: res.status >= 200 && res.status < 300, status: res.status, body: text, error: null, ms: performance.now() - started };
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    const error = name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `could not reach ${url}: ${cause ?? (err as Error).message}`;
+    return { ok: false, status: null, body: null, error, ms: performance.now() - started };
+  }
+}
+
+export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function deliver(row: Record<string, unknown>): Promise<void> {
+    const id = Number(row.id);
+    const endpoint = await sql.one(ENDPOINT, [Number(row.app_id)]);
+    const now = new Date();
+    if (!endpoint || !(endpoint.enabled === true || endpoint.enabled === 1)) {
+      // Switched off (or removed) after the event was queued: keep it until the operator decides.
+      await sql.run(POSTPONE, [new Date(now.getTime() + 60_000), id]);
+      return;
+    }
+    const body = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
+    const headers = webhookHeaders(String(endpoint.signing_secret), String(row.event_id), body, now);
+    const outcome = await post(String(endpoint.url), { ...headers }, body, timeoutMs);
+    const attempt = Number(row.attempts) + 1;
+    const wait = retryDelaysMs[attempt - 1];
+    await sql.transaction(async (tx) => {
+      await tx.run(ATTEMPT, [id, now, outcome.status, outcome.body, outcome.error, outcome.ms]);
+      if (outcome.ok) await tx.run(DELIVERED, [new Date(), id]);
+      else if (wait === undefined) await tx.run(RETRY, ['failed', null, id]);
+      else await tx.run(RETRY, ['pending', new Date(Date.now() + wait), id]);
+    });
+  }
+
+  async function cycle(): Promise<void> {
+    do {
+      again = false;
+      const now = new Date();
+      const claimed = await sql.all(CLAIM, [new Date(now.getTime() + CLAIM_MS), now, now, now]);
+      await Promise.all(claimed.map((row) => deliver(row).catch(onError)));
+      if (claimed.length === BATCH) again = true; // more may be due
+    } while (again && !stopped);
+  }
+
+  function run(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = cycle()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(run, pollMs);
+      });
+  }
+
+  timer = setTimeout(run, 0);
+  return {
+    poke: run,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
