@@ -25,6 +25,8 @@ class GameBackend {
   received: Received[] = [];
   secret = '';
   answer: (id: string, nth: number) => number = () => 200;
+  /** How long to take before answering (a slow backend). */
+  delayMs = 0;
   private server!: Server;
   url = '';
 
@@ -39,7 +41,7 @@ class GameBackend {
         const nth = this.received.filter((r) => r.id === id).length + 1;
         this.received.push({ id, type: event.type, data: event.data, signatureValid: verifyWebhook(this.secret, headers, body) });
         res.statusCode = this.answer(id, nth);
-        res.end(res.statusCode < 300 ? 'granted' : 'not now');
+        setTimeout(() => res.end(res.statusCode < 300 ? 'granted' : 'not now'), this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -119,6 +121,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
   });
   afterEach(() => {
     game.answer = () => 200;
+    game.delayMs = 0;
   });
   afterAll(async () => {
     await a?.server.close();
@@ -223,6 +226,43 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     } finally {
       a = b;
     }
+  });
+
+  describe('sync mode', () => {
+    beforeAll(async () => {
+      await a.gql(`mutation { setFulfilmentEndpoint(vkAppId: ${APP}, input: {url: "${game.url}", syncMode: true}) { endpoint { syncMode } } }`);
+    });
+    afterAll(async () => {
+      await a.gql(`mutation { setFulfilmentEndpoint(vkAppId: ${APP}, input: {url: "${game.url}", syncMode: false}) { endpoint { syncMode } } }`);
+    });
+
+    it('VK hears "paid" only once the game backend confirmed: a refusal answers error 2 (VK retries), the retry succeeds', { timeout: 15_000 }, async () => {
+      let refusing = true;
+      game.answer = () => (refusing ? 500 : 200);
+      const order = purchase();
+      expect(await a.notify(order)).toEqual({ error: { error_code: 2, error_msg: 'the game backend has not confirmed yet, please retry', critical: false } });
+      // The payment itself is kept: VK's retry is answered with its app_order_id once the backend has it.
+      refusing = false;
+      const retry = (await a.notify(order)) as { response: { app_order_id: number } };
+      expect(retry).toEqual({ response: { order_id: order.order_id, app_order_id: expect.any(Number) } });
+      const d = (await deliveryOf(a, `msg_paid_${retry.response.app_order_id}`))!;
+      expect(d.status).toBe('delivered');
+      expect(d.attemptLog[0]!.httpStatus).toBe(500);
+      expect(d.attemptLog.at(-1)!.httpStatus).toBe(200);
+      expect(await a.notify(order)).toEqual(retry);
+    });
+
+    it('a backend slower than the deadline gets VK error 2 well within VK\'s 10 s', async () => {
+      game.delayMs = 7_000;
+      const started = performance.now();
+      expect(await a.notify(purchase())).toMatchObject({ error: { error_code: 2, critical: false } });
+      expect(performance.now() - started).toBeLessThan(7_000);
+    }, 15_000);
+
+    it('get_item is answered at once, whatever the game backend does', async () => {
+      game.answer = () => 500;
+      expect(await a.notify({ app_id: APP, user_id: 501, notification_type: 'get_item', item: 'gem_pack', version: '5.132' })).toHaveProperty('response.price', 10);
+    });
   });
 
   it('two instances on one database send each event once', async () => {

@@ -30,6 +30,10 @@ export function dryRun(real: NotificationStore): { store: NotificationStore; eff
       return found;
     },
     recordSubscriptionCharge: async (d) => wouldRecord(`a charge of subscription ${d.subscriptionId} (${d.price} votes, period to ${d.billingKey || 'unknown'})`),
+    async confirmFulfilment(_appId, event, appOrderId) {
+      effects.push(`would wait for the game backend to confirm the ${event === 'paid' ? 'payment' : 'refund'} of order ${appOrderId} (sync mode)`);
+      return true;
+    },
     async updateSubscription(s) {
       effects.push(`would set subscription ${s.subscriptionId} to ${s.status}${s.cancelReason ? ` (${s.cancelReason})` : ''}`);
     },

@@ -10,7 +10,7 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 @ObjectType('FulfilmentEndpoint', { description: "The game backend's webhook. The signing secret is never readable; see secretHint." })
 @Entity({ tableName: 'fulfilment_endpoints' })
 export class FulfilmentEndpoint {
-  [OptionalProps]?: 'enabled' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'enabled' | 'syncMode' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -29,6 +29,14 @@ export class FulfilmentEndpoint {
   @Field(() => Boolean)
   @Property({ type: 'boolean', default: true })
   enabled: boolean = true;
+
+  /**
+   * VK's order_status_change waits for the game backend's 2xx (at most SYNC_TIMEOUT_MS) and is answered
+   * error 2 (not critical: VK retries) when it does not come, so "paid" is only answered once granted.
+   */
+  @Field(() => Boolean, { description: "order_status_change is answered only after the game backend confirmed (else error 2, VK retries)." })
+  @Property({ type: 'boolean', default: false })
+  syncMode: boolean = false;
 
   @Field(() => DateTimeScalar)
   @Property({ type: 'datetime' })

@@ -21,6 +21,9 @@ export class FulfilmentEndpointInput {
   @Field(() => Boolean, { nullable: true, description: 'Queue events for it (default true). While off, payments queue nothing.' })
   enabled?: boolean | null;
 
+  @Field(() => Boolean, { nullable: true, description: "Answer VK's order_status_change only after the game backend confirmed it (default false)." })
+  syncMode?: boolean | null;
+
   @Field(() => Boolean, { nullable: true, description: 'Make a new signing secret (shown once in the answer). A new endpoint always gets one.' })
   rotateSecret?: boolean | null;
 }
@@ -28,6 +31,7 @@ export class FulfilmentEndpointInput {
 const endpointInput = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048),
   enabled: z.boolean().nullish(),
+  syncMode: z.boolean().nullish(),
   rotateSecret: z.boolean().nullish(),
 });
 
@@ -68,16 +72,16 @@ export class FulfilmentEndpointResolver {
     const { em } = ctx;
     const app = await getApp(em, vkAppId);
     const existing = await em.findOne(FulfilmentEndpoint, { app });
-    const before = existing && { url: existing.url, enabled: existing.enabled, secretHint: signingSecretHint(existing.signingSecret) };
+    const before = existing && { url: existing.url, enabled: existing.enabled, syncMode: existing.syncMode, secretHint: signingSecretHint(existing.signingSecret) };
     const signingSecret = !existing || data.rotateSecret ? newSigningSecret() : null;
     const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, signingSecret: signingSecret! });
-    em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, updatedAt: new Date(), ...(signingSecret && { signingSecret }) });
+    em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, syncMode: data.syncMode ?? endpoint.syncMode, updatedAt: new Date(), ...(signingSecret && { signingSecret }) });
     audit(em, ctx.principal, {
       appId: app.id,
       action: existing ? 'fulfilment.update' : 'fulfilment.create',
       target: data.url,
       before,
-      after: { url: endpoint.url, enabled: endpoint.enabled, secretHint: signingSecretHint(endpoint.signingSecret) },
+      after: { url: endpoint.url, enabled: endpoint.enabled, syncMode: endpoint.syncMode, secretHint: signingSecretHint(endpoint.signingSecret) },
     });
     await em.flush();
     return { endpoint, signingSecret };

@@ -10,6 +10,9 @@ import type { ChargeDraft, OrderDraft } from '../notifications/store.js';
 
 export type EventType = 'order.paid' | 'order.refunded' | 'subscription.changed';
 
+/** The `webhook-id` of a payment's event: derived from the payment, so it is queued once. */
+export const eventId = (kind: 'paid' | 'refunded' | 'charged', appOrderId: number): string => `msg_${kind}_${appOrderId}`;
+
 const QUEUE = `insert into fulfilment_deliveries (app_id, event_id, event_type, payload, transaction_id, status, attempts, next_attempt_at, created_at)
   select app_id, ?, ?, ?, ?, 'pending', 0, ?, ? from fulfilment_endpoints where app_id = ? and enabled = ?
   on conflict (event_id) do nothing`;
@@ -23,7 +26,7 @@ async function queue(q: SqlQueries, appId: number, eventId: string, type: EventT
 }
 
 export function queueOrderPaid(q: SqlQueries, d: OrderDraft, appOrderId: number, now: Date): Promise<boolean> {
-  return queue(q, d.appId, `msg_paid_${appOrderId}`, 'order.paid', appOrderId, {
+  return queue(q, d.appId, eventId('paid', appOrderId), 'order.paid', appOrderId, {
     vkAppId: d.vkAppId,
     appOrderId,
     orderId: d.orderId,
@@ -40,7 +43,7 @@ export function queueOrderPaid(q: SqlQueries, d: OrderDraft, appOrderId: number,
 export async function queueOrderRefunded(q: SqlQueries, appId: number, vkAppId: number, appOrderId: number, now: Date): Promise<boolean> {
   const t = await q.one(ORDER_BY_ID, [appOrderId]);
   if (!t) return false;
-  return queue(q, appId, `msg_refunded_${appOrderId}`, 'order.refunded', appOrderId, {
+  return queue(q, appId, eventId('refunded', appOrderId), 'order.refunded', appOrderId, {
     vkAppId,
     appOrderId,
     orderId: t.order_id,
@@ -56,7 +59,7 @@ export async function queueOrderRefunded(q: SqlQueries, appId: number, vkAppId: 
 
 /** A subscription's new paid period: grant (or extend) it until nextBillTime. */
 export function queueSubscriptionCharged(q: SqlQueries, d: ChargeDraft, appOrderId: number, now: Date): Promise<boolean> {
-  return queue(q, d.appId, `msg_charged_${appOrderId}`, 'subscription.changed', appOrderId, {
+  return queue(q, d.appId, eventId('charged', appOrderId), 'subscription.changed', appOrderId, {
     vkAppId: d.vkAppId,
     appOrderId,
     subscriptionId: d.subscriptionId,

@@ -24,8 +24,16 @@ export interface WorkerOptions {
 export interface FulfilmentWorker {
   /** Look now (a payment just queued an event, or one was resent). */
   poke(): void;
+  /**
+   * Sync mode: sends one event now, unless the game backend has it already; true once it has it, or when
+   * there is no such event. Never longer than SYNC_TIMEOUT_MS (plus the database).
+   */
+  deliverNow(eventId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+/** How long VK's request waits for the game backend in sync mode: well under VK's 10 s (PROTOCOL.md §1). */
+export const SYNC_TIMEOUT_MS = 5_000;
 
 const BATCH = 10;
 /** A claim outlives the longest attempt; if the instance dies meanwhile, another takes over after it. */
@@ -36,6 +44,11 @@ const CLAIM = `update fulfilment_deliveries set locked_until = ?
   where id in (select id from fulfilment_deliveries where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until < ?) order by id limit ${BATCH})
     and status = 'pending' and (locked_until is null or locked_until < ?)
   returning id, app_id, event_id, payload, attempts`;
+// Sync mode takes one event whatever its schedule (a failed one too: VK's retry is a reason to try again).
+const CLAIM_ONE = `update fulfilment_deliveries set locked_until = ?, status = 'pending'
+  where event_id = ? and status <> 'delivered' and (locked_until is null or locked_until < ?)
+  returning id, app_id, event_id, payload, attempts`;
+const STATUS_OF = 'select status from fulfilment_deliveries where event_id = ?';
 const ENDPOINT = 'select url, signing_secret, enabled from fulfilment_endpoints where app_id = ?';
 const POSTPONE = 'update fulfilment_deliveries set locked_until = null, next_attempt_at = ? where id = ?';
 const ATTEMPT = 'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
@@ -70,18 +83,19 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
   let again = false;
   let stopped = false;
 
-  async function deliver(row: Record<string, unknown>): Promise<void> {
+  /** One attempt at a claimed delivery; true when the game backend answered 2xx. */
+  async function deliver(row: Record<string, unknown>, attemptTimeoutMs = timeoutMs): Promise<boolean> {
     const id = Number(row.id);
     const endpoint = await sql.one(ENDPOINT, [Number(row.app_id)]);
     const now = new Date();
     if (!endpoint || !(endpoint.enabled === true || endpoint.enabled === 1)) {
       // Switched off (or removed) after the event was queued: keep it until the operator decides.
       await sql.run(POSTPONE, [new Date(now.getTime() + 60_000), id]);
-      return;
+      return false;
     }
     const body = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
     const headers = webhookHeaders(String(endpoint.signing_secret), String(row.event_id), body, now);
-    const outcome = await post(String(endpoint.url), { ...headers }, body, timeoutMs);
+    const outcome = await post(String(endpoint.url), { ...headers }, body, attemptTimeoutMs);
     const attempt = Number(row.attempts) + 1;
     const wait = retryDelaysMs[attempt - 1];
     await sql.transaction(async (tx) => {
@@ -90,6 +104,21 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
       else if (wait === undefined) await tx.run(RETRY, ['failed', null, id]);
       else await tx.run(RETRY, ['pending', new Date(Date.now() + wait), id]);
     });
+    return outcome.ok;
+  }
+
+  async function deliverNow(eventId: string): Promise<boolean> {
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    for (;;) {
+      const now = new Date();
+      const [claimed] = await sql.all(CLAIM_ONE, [new Date(now.getTime() + CLAIM_MS), eventId, now]);
+      if (claimed) return deliver(claimed, Math.max(1, deadline - Date.now()));
+      const status = (await sql.one(STATUS_OF, [eventId]))?.status;
+      if (status === undefined || status === 'delivered') return true; // nothing to wait for, or done
+      // Another attempt (the worker, another instance) holds it: wait for its outcome, within the deadline.
+      if (Date.now() + 100 > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async function cycle(): Promise<void> {
@@ -120,6 +149,7 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
   timer = setTimeout(run, 0);
   return {
     poke: run,
+    deliverNow,
     async stop() {
       stopped = true;
       clearTimeout(timer);

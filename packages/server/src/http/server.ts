@@ -102,7 +102,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
     });
     stopWorker = () => fulfilment.stop();
-    const endpoint = { store: publishingLogs(createSqlStore(sql, { queued: fulfilment.poke }), pubSub), observe: metrics.observeNotification };
+    const endpoint = { store: publishingLogs(createSqlStore(sql, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub), observe: metrics.observeNotification };
     await http.register(notificationRoute, endpoint);
     const { process: processNotification } = notificationProcessor(endpoint);
     metrics.route(http);

@@ -50,7 +50,15 @@ export async function getSubscription(f: GetItemFields, ctx: HandlerContext): Pr
 
 export async function orderStatusChange(f: OrderStatusChangeFields, ctx: HandlerContext): Promise<VkResponse> {
   const { app, test, store } = ctx;
-  const answer = (appOrderId: number): VkResponse => ({ order_id: BigInt(f.order_id), app_order_id: appOrderId });
+  const event = f.status === 'refunded' ? 'refunded' : 'paid';
+  const answer = async (appOrderId: number): Promise<VkResponse> => {
+    // Sync mode: "paid" only once the game backend has confirmed the grant. The payment is already
+    // committed; error 2 (not critical) makes VK retry, and the retry finds it and asks again.
+    if (app.syncFulfilment && !(await store.confirmFulfilment(app.id, event, appOrderId))) {
+      throw new VkError('TEMPORARY', 'the game backend has not confirmed yet, please retry');
+    }
+    return { order_id: BigInt(f.order_id), app_order_id: appOrderId };
+  };
 
   if (f.status === 'refunded') {
     // A refund of an order we never recorded is refused (PROTOCOL.md §3, unsure); a repeat answers the same.

@@ -6,7 +6,7 @@
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
 import { readBoolean, readDate, readNumber, type Row, type Sql, type SqlQueries } from '../db/sql.js';
-import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged } from '../fulfilment/outbox.js';
+import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
@@ -15,7 +15,10 @@ export interface EndpointStore extends NotificationStore {
   writeLog(entry: LogEntry): Promise<number>;
 }
 
-const FIND_APP = 'select id, vk_app_id, secret_key, previous_secret_key, previous_secret_expires_at, api_version from apps where vk_app_id = ?';
+// With the sync-mode flag of its game backend (one query: every notification asks for the app).
+const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key, a.previous_secret_expires_at, a.api_version,
+  coalesce(e.enabled and e.sync_mode, ?) as sync_fulfilment
+  from apps a left join fulfilment_endpoints e on e.app_id = a.id where a.vk_app_id = ?`;
 const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_user_id = ?';
 const FIND_ITEM = 'select item_id, title, price, photo_url, discount, expiration, active from catalog_items where app_id = ? and item_id = ?';
 const FIND_PLAN = 'select item_id, title, price, photo_url, expiration, active, period, trial_duration from subscription_plans where app_id = ? and item_id = ?';
@@ -61,19 +64,24 @@ async function upsertSubscription(q: SqlQueries, s: SubscriptionState, now: Date
   ]);
 }
 
-/** Told when a payment queued an event for the game backend, after the commit (the worker wakes up). */
+/** The store's link to the fulfilment worker. */
 export interface StoreEvents {
+  /** A payment queued an event for the game backend (told after the commit: the worker wakes up). */
   queued(): void;
+  /** Sync mode: deliver this event now; true once the game backend has it (or there is no such event). */
+  deliverNow(eventId: string): Promise<boolean>;
 }
 
-export function createSqlStore(sql: Sql, events: StoreEvents = { queued: () => {} }): EndpointStore {
+const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: async () => true };
+
+export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): EndpointStore {
   const findOrder = async (appId: number, test: boolean, orderId: string) => recorded(await sql.one(FIND_ORDER, [appId, test, orderId]));
   const findCharge = async (appId: number, test: boolean, subscriptionId: string, billingKey: string) =>
     recorded(await sql.one(FIND_CHARGE, [appId, test, subscriptionId, billingKey]));
 
   return {
     async findApp(vkAppId): Promise<AppRecord | null> {
-      const row = await sql.one(FIND_APP, [vkAppId]);
+      const row = await sql.one(FIND_APP, [false, vkAppId]);
       if (!row) return null;
       return {
         id: Number(row.id),
@@ -82,6 +90,7 @@ export function createSqlStore(sql: Sql, events: StoreEvents = { queued: () => {
         previousSecretKey: (row.previous_secret_key as string | null) ?? null,
         previousSecretExpiresAt: readDate(row.previous_secret_expires_at),
         apiVersion: String(row.api_version),
+        syncFulfilment: readBoolean(row.sync_fulfilment),
       };
     },
 
@@ -140,6 +149,8 @@ export function createSqlStore(sql: Sql, events: StoreEvents = { queued: () => {
     },
 
     updateSubscription: (state) => upsertSubscription(sql, state, new Date()),
+
+    confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
     async writeLog(e) {
       const row = await sql.one(INSERT_LOG, [

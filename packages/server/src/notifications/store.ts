@@ -12,6 +12,8 @@ export interface AppRecord {
   previousSecretKey: string | null;
   previousSecretExpiresAt: Date | null;
   apiVersion: string;
+  /** The app's game backend confirms order_status_change before we answer it (fulfilment sync mode). */
+  syncFulfilment: boolean;
 }
 
 export interface ItemRecord {
@@ -86,4 +88,9 @@ export interface NotificationStore {
   /** Stores the subscription's state and its charge in one transaction, once per billing key. */
   recordSubscriptionCharge(draft: ChargeDraft): Promise<Recorded>;
   updateSubscription(state: SubscriptionState): Promise<void>;
+  /**
+   * Sync mode: sends the payment's (or refund's) event to the game backend now unless it has it already;
+   * true once it has it, or when there is no event to wait for (none was queued). Waits a few seconds at most.
+   */
+  confirmFulfilment(appId: number, event: 'paid' | 'refunded', appOrderId: number): Promise<boolean>;
 }

@@ -3,3 +3,4 @@ export { Migration20261127182449AccessSettingsModerationAudit } from './Migratio
 export { Migration20261127184530RefundedAtIndex } from './Migration20261127184530RefundedAtIndex.js';
 export { Migration20261127210121LogTypeErrorIndex } from './Migration20261127210121LogTypeErrorIndex.js';
 export { Migration20261127212037Fulfilment } from './Migration20261127212037Fulfilment.js';
+export { Migration20261127214136FulfilmentSyncMode } from './Migration20261127214136FulfilmentSyncMode.js';
