@@ -153,6 +153,17 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     const got = await until('the subscription event', () => game.received.find((r) => r.id === eventId));
     expect(got).toMatchObject({ type: 'subscription.changed', signatureValid: true });
     expect(got.data).toMatchObject({ subscriptionId: String(charge.subscription_id), vkUserId: 502, itemId: 'vip', status: 'chargeable', price: 30, nextBillTime: '2026-09-21T14:13:20.000Z' });
+
+    // The user cancels (VK says it twice): the game hears it once, with when the paid period ends.
+    const cancel = { ...charge, status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: 1 };
+    delete (cancel as Partial<typeof cancel>).item_price;
+    await a.notify(cancel);
+    await a.notify(cancel);
+    const cancelled = await until('the cancellation event', () => game.received.find((r) => r.type === 'subscription.changed' && r.data.status === 'cancelled' && r.data.subscriptionId === String(charge.subscription_id)));
+    expect(cancelled).toMatchObject({ signatureValid: true, data: { previousStatus: 'chargeable', cancelReason: 'user_decision', pendingCancel: true, nextBillTime: '2026-09-21T14:13:20.000Z' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(game.received.filter((r) => r.id === cancelled.id)).toHaveLength(1);
+    expect(game.received.filter((r) => r.data.subscriptionId === String(charge.subscription_id))).toHaveLength(2);
   });
 
   it('a delivery that fails twice is retried with the same webhook-id and succeeds the third time', async () => {

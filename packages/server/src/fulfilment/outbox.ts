@@ -6,7 +6,7 @@
  * notification cannot queue a second event (unique key), and the receiver dedupes on `webhook-id`.
  */
 import type { SqlQueries } from '../db/sql.js';
-import type { ChargeDraft, OrderDraft } from '../notifications/store.js';
+import type { ChargeDraft, OrderDraft, SubscriptionState } from '../notifications/store.js';
 
 export type EventType = 'order.paid' | 'order.refunded' | 'subscription.changed';
 
@@ -20,7 +20,7 @@ const QUEUE = `insert into fulfilment_deliveries (app_id, event_id, event_type, 
 const ORDER_BY_ID = 'select t.id, t.order_id, t.vk_user_id, t.receiver_id, t.item_id, t.title, t.price, t.discount, t.test from transactions t where t.id = ?';
 
 /** Queues one event; true when it was queued (the app has an enabled endpoint and the event is new). */
-async function queue(q: SqlQueries, appId: number, eventId: string, type: EventType, transactionId: number, data: Record<string, unknown>, now: Date): Promise<boolean> {
+async function queue(q: SqlQueries, appId: number, eventId: string, type: EventType, transactionId: number | null, data: Record<string, unknown>, now: Date): Promise<boolean> {
   const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });
   return (await q.run(QUEUE, [eventId, type, payload, transactionId, now, now, appId, true])) > 0;
 }
@@ -69,5 +69,26 @@ export function queueSubscriptionCharged(q: SqlQueries, d: ChargeDraft, appOrder
     price: d.price,
     nextBillTime: d.nextBillTime?.toISOString() ?? null,
     test: d.test,
+  }, now);
+}
+
+/**
+ * A subscription's status changed without a charge (cancelled, active again): the game revokes or keeps
+ * the perk. Called only when the status differs from the stored one; the id names the change by the row
+ * and the state it left (its update time), so two instances handling one repeat queue it once.
+ */
+export function queueSubscriptionStatus(q: SqlQueries, s: SubscriptionState, subscriptionRowId: number, previous: { status: string; updatedAtMs: number } | null, now: Date): Promise<boolean> {
+  const id = `msg_subscription_${subscriptionRowId}_${s.status}_${previous?.updatedAtMs ?? 0}`;
+  return queue(q, s.appId, id, 'subscription.changed', null, {
+    vkAppId: s.vkAppId,
+    subscriptionId: s.subscriptionId,
+    vkUserId: s.vkUserId,
+    itemId: s.itemId,
+    status: s.status,
+    previousStatus: previous?.status ?? null,
+    cancelReason: s.cancelReason,
+    pendingCancel: s.pendingCancel,
+    nextBillTime: s.nextBillTime?.toISOString() ?? null,
+    test: s.test,
   }, now);
 }

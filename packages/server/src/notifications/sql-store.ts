@@ -6,7 +6,7 @@
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
 import { readBoolean, readDate, readNumber, type Row, type Sql, type SqlQueries } from '../db/sql.js';
-import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged } from '../fulfilment/outbox.js';
+import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
@@ -39,6 +39,7 @@ const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscripti
     vk_user_id = excluded.vk_user_id, item_id = excluded.item_id, status = excluded.status,
     cancel_reason = excluded.cancel_reason, pending_cancel = excluded.pending_cancel, updated_at = excluded.updated_at,
     price = coalesce(?, subscriptions.price), next_bill_time = coalesce(?, subscriptions.next_bill_time)`;
+const SUBSCRIPTION_STATE = 'select id, status, updated_at from subscriptions where app_id = ? and test = ? and subscription_id = ?';
 const INSERT_LOG = `insert into notification_logs (app_id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id,
   subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms)
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`;
@@ -148,7 +149,20 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
       return found;
     },
 
-    updateSubscription: (state) => upsertSubscription(sql, state, new Date()),
+    // The state, and an event for the game backend when its status changed (a repeat changes nothing).
+    async updateSubscription(state) {
+      const now = new Date();
+      const key = [state.appId, state.test, state.subscriptionId];
+      const queued = await sql.transaction(async (tx) => {
+        const before = await tx.one(SUBSCRIPTION_STATE, key);
+        await upsertSubscription(tx, state, now);
+        if (before && before.status === state.status) return false;
+        const row = await tx.one(SUBSCRIPTION_STATE, key);
+        const previous = before ? { status: String(before.status), updatedAtMs: readDate(before.updated_at)!.getTime() } : null;
+        return queueSubscriptionStatus(tx, state, Number(row!.id), previous, now);
+      });
+      if (queued) events.queued();
+    },
 
     confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
