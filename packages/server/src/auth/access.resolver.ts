@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectTy
 import { getApp } from '../apps/apps.service.js';
 import type { Context } from '../graphql/context.js';
 import { RoleEnum } from '../graphql/enums.js';
-import { ApiError } from '../graphql/errors.js';
+import { recordId } from '../graphql/errors.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { createApiKey, createWidgetSession, findApiKey, findWidgetSession, listApiKeys, revokeApiKey, revokeWidgetSession } from './access.service.js';
 import { ApiKey } from './api-key.entity.js';
@@ -51,10 +51,7 @@ export class Me {
   expiresAt!: Date | null;
 }
 
-const idOf = (id: string, what: string): number => {
-  if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', `id: not ${what} id`, { field: 'id' });
-  return Number(id);
-};
+const idOf = (id: string, what: string): number => recordId(id, what);
 
 @Resolver(() => ApiKey)
 export class AccessResolver {

@@ -8,12 +8,12 @@ import { z } from 'zod';
 import { getApp } from '../apps/apps.service.js';
 import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
-import { ApiError, notFound, parseInput } from '../graphql/errors.js';
+import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { explainSignature } from './explain-signature.js';
 import { replay } from './replay.js';
-import type { ScenarioName, ScenarioStep } from './scenario.js';
+import { answerJson, type ScenarioName, type ScenarioStep } from './scenario.js';
 import { simulateNotification } from './simulate.service.js';
 
 const SCENARIO_ENUM = { PURCHASE: 'purchase', PURCHASE_REFUND: 'purchase-refund', SUBSCRIBE: 'subscribe', SUBSCRIBE_CANCEL: 'subscribe-cancel' } as const satisfies Record<string, ScenarioName>;
@@ -145,13 +145,7 @@ export class SignatureExplanation {
 const toStep = (s: ScenarioStep): SimulationStep => ({
   notificationType: s.type,
   request: s.first.request,
-  response: (() => {
-    try {
-      return JSON.parse(s.first.text) as unknown;
-    } catch {
-      return s.first.text;
-    }
-  })(),
+  response: answerJson(s.first.text),
   verdict: s.verdict.kind,
   problems: s.problems,
   repeatIdentical: s.repeatIdentical,
@@ -183,8 +177,7 @@ export class DevtoolsResolver {
   @Authorized('PAYMENTS')
   @Query(() => NotificationReplay, { description: "Runs a logged request through today's handler in a dry run (nothing is written) and compares the answers." })
   async replayNotification(@Arg('logId', () => ID) logId: string, @Ctx() ctx: Context): Promise<NotificationReplay> {
-    if (!/^\d{1,15}$/.test(logId)) throw new ApiError('BAD_USER_INPUT', 'logId: not a notification log id', { field: 'logId' });
-    const row = await ctx.em.findOne(NotificationLog, { id: Number(logId) }, { populate: ['app'] });
+    const row = await ctx.em.findOne(NotificationLog, { id: recordId(logId, 'a notification log', 'logId') }, { populate: ['app'] });
     if (!row) throw notFound(`notification log ${logId}`);
     authorize(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null);
     if ('_unreadable' in row.request) {

@@ -5,6 +5,7 @@
  */
 import { handleNotification } from '../notifications/handle.js';
 import type { NotificationStore, Recorded } from '../notifications/store.js';
+import { answerJson } from './scenario.js';
 
 /** What a dry run stands in for the id a new transaction would get. */
 export const DRY_RUN_ORDER_ID = 0;
@@ -69,14 +70,6 @@ export interface Replay {
   todaySignedWith: 'current' | 'previous' | null;
 }
 
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
-
 /** The form body again from the log's decoded fields (a repeated field was logged as a list of its values). */
 export function formBody(request: Record<string, unknown>): string {
   const form = new URLSearchParams();
@@ -90,8 +83,8 @@ export function formBody(request: Record<string, unknown>): string {
 export async function replay(request: Record<string, unknown>, storedResponse: string, real: NotificationStore, now: Date): Promise<Replay> {
   const { store, effects } = dryRun(real);
   const handled = await handleNotification(formBody(request), { store, now: () => now });
-  const storedAnswer = parsed(storedResponse);
-  const todayAnswer = parsed(handled.body);
+  const storedAnswer = answerJson(storedResponse);
+  const todayAnswer = answerJson(handled.body);
   const differences = answerDifferences(storedAnswer, todayAnswer);
   return {
     storedAnswer,

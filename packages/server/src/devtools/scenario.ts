@@ -65,7 +65,8 @@ export interface ScenarioResult {
 
 const newId = (): string => String(1_000_000 + Math.floor(Math.random() * 2 ** 40));
 
-function parsed(text: string): unknown {
+/** An answer as JSON when it is JSON, else its text (a broken handler's answer is shown as it came). */
+export function answerJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -80,7 +81,7 @@ function problemsOf(verdict: Verdict, repeatIdentical: boolean): string[] {
   return problems;
 }
 
-const responseOf = (step: ScenarioStep): Record<string, unknown> => (parsed(step.first.text) as { response: Record<string, unknown> }).response;
+const responseOf = (step: ScenarioStep): Record<string, unknown> => (answerJson(step.first.text) as { response: Record<string, unknown> }).response;
 
 export async function runScenario(
   scenario: ScenarioName,
@@ -99,7 +100,7 @@ export async function runScenario(
     const first = await post(all);
     const repeat = await post(all);
     const verdict = judgeAnswer(first.request, first.text);
-    const repeatIdentical = isDeepStrictEqual(parsed(first.text), parsed(repeat.text));
+    const repeatIdentical = isDeepStrictEqual(answerJson(first.text), answerJson(repeat.text));
     const s: ScenarioStep = { type: all.notification_type!, first, repeat, verdict, repeatIdentical, problems: problemsOf(verdict, repeatIdentical) };
     steps.push(s);
     onStep(s);

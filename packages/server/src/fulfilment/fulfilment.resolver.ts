@@ -9,7 +9,7 @@ import { audit } from '../audit/audit.service.js';
 import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
-import { ApiError, notFound, parseInput } from '../graphql/errors.js';
+import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
 import { newSigningSecret, signingSecretHint } from './signing.js';
 
@@ -117,8 +117,7 @@ export class FulfilmentDeliveryResolver {
 
   @Mutation(() => FulfilmentDelivery, { description: 'Sends the delivery again now, whatever its state; the receiver dedupes on webhook-id.' })
   async resendFulfilmentDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FulfilmentDelivery> {
-    if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', 'id: not a delivery id', { field: 'id' });
-    const delivery = await ctx.em.findOne(FulfilmentDelivery, { id: Number(id) }, { populate: ['app'] });
+    const delivery = await ctx.em.findOne(FulfilmentDelivery, { id: recordId(id, 'a delivery') }, { populate: ['app'] });
     if (!delivery) throw notFound(`fulfilment delivery ${id}`);
     const principal = authorize(ctx, 'PAYMENTS', delivery.app.vkAppId);
     ctx.em.assign(delivery, { status: 'pending', nextAttemptAt: new Date(), lockedUntil: null });

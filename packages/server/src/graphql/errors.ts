@@ -14,6 +14,12 @@ export class ApiError extends GraphQLError {
 
 export const notFound = (what: string): ApiError => new ApiError('NOT_FOUND', `${what} not found`);
 
+/** A record id as GraphQL passes it (an ID string): decimal digits only, else BAD_USER_INPUT on `field`. */
+export function recordId(id: string, what: string, field = 'id'): number {
+  if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', `${field}: not ${what} id`, { field });
+  return Number(id);
+}
+
 /** Validates input with a zod schema; the first problem becomes BAD_USER_INPUT naming the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);

@@ -5,7 +5,7 @@ import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql
 import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { NotificationTypeEnum } from '../graphql/enums.js';
-import { ApiError, notFound } from '../graphql/errors.js';
+import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { LOG_TOPIC } from './live.js';
 import { logWhere } from './logs.service.js';
@@ -60,8 +60,7 @@ export class LogsResolver {
   @Authorized('PAYMENTS')
   @Query(() => NotificationLog)
   async notificationLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NotificationLog> {
-    if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', 'id: not a notification log id', { field: 'id' });
-    const row = await ctx.em.findOne(NotificationLog, { id: Number(id) }, { populate: ['app'] });
+    const row = await ctx.em.findOne(NotificationLog, { id: recordId(id, 'a notification log') }, { populate: ['app'] });
     if (!row) throw notFound(`notification log ${id}`);
     // Rows of unknown apps belong to no app: only root reads them.
     authorize(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null);

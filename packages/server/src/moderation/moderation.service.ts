@@ -19,7 +19,7 @@ import { audit, snapshot } from '../audit/audit.service.js';
 import { describeActor, type Principal } from '../auth/permissions.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
 import { ModerationDecisionEnum, PlatformEnum } from '../graphql/enums.js';
-import { ApiError, notFound, parseInput } from '../graphql/errors.js';
+import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { PaymentTester } from '../settings/payment-tester.entity.js';
 import { ModerationRequest, type ModerationStatus, type Platform } from './moderation-request.entity.js';
@@ -78,10 +78,7 @@ async function lockApp(tx: EntityManager, appId: number): Promise<App> {
   return tx.findOneOrFail(App, appId, { refresh: true });
 }
 
-function parseId(id: string): number {
-  if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', 'id: not a moderation request id', { field: 'id' });
-  return Number(id);
-}
+const parseId = (id: string): number => recordId(id, 'a moderation request');
 
 export async function findRequest(em: EntityManager, id: string): Promise<ModerationRequest> {
   const request = await em.findOne(ModerationRequest, { id: parseId(id) }, { populate: ['app'] });
