@@ -62,7 +62,7 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
 
   if (f.status === 'refunded') {
     // A refund of an order we never recorded is refused (PROTOCOL.md §3, unsure); a repeat answers the same.
-    const refunded = await store.refundOrder(app.id, test, f.order_id, ctx.now, app.vkAppId);
+    const refunded = await store.refundOrder(app.id, test, f.order_id, ctx.now, app);
     if (!refunded) throw new VkError('BAD_REQUEST', `order ${f.order_id} was never paid here, nothing to refund`);
     return answer(refunded.appOrderId);
   }
@@ -79,6 +79,7 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
   const recorded = await store.recordOrder({
     appId: app.id,
     vkAppId: app.vkAppId,
+    fulfilment: app.fulfilment,
     test,
     orderId: f.order_id,
     vkUserId: f.user_id,
@@ -103,6 +104,7 @@ export async function subscriptionStatusChange(f: SubscriptionStatusChangeFields
   const state = {
     appId: app.id,
     vkAppId: app.vkAppId,
+    fulfilment: app.fulfilment,
     test,
     subscriptionId: f.subscription_id,
     vkUserId: f.user_id,

@@ -17,7 +17,7 @@ export interface EndpointStore extends NotificationStore {
 
 // With the sync-mode flag of its game backend (one query: every notification asks for the app).
 const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key, a.previous_secret_expires_at, a.api_version,
-  coalesce(e.enabled and e.sync_mode, ?) as sync_fulfilment
+  coalesce(e.enabled, ?) as fulfilment, coalesce(e.enabled and e.sync_mode, ?) as sync_fulfilment
   from apps a left join fulfilment_endpoints e on e.app_id = a.id where a.vk_app_id = ?`;
 const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_user_id = ?';
 const FIND_ITEM = 'select item_id, title, price, photo_url, discount, expiration, active from catalog_items where app_id = ? and item_id = ?';
@@ -82,7 +82,7 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
 
   return {
     async findApp(vkAppId): Promise<AppRecord | null> {
-      const row = await sql.one(FIND_APP, [false, vkAppId]);
+      const row = await sql.one(FIND_APP, [false, false, vkAppId]);
       if (!row) return null;
       return {
         id: Number(row.id),
@@ -91,6 +91,7 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
         previousSecretKey: (row.previous_secret_key as string | null) ?? null,
         previousSecretExpiresAt: readDate(row.previous_secret_expires_at),
         apiVersion: String(row.api_version),
+        fulfilment: readBoolean(row.fulfilment),
         syncFulfilment: readBoolean(row.sync_fulfilment),
       };
     },
@@ -114,20 +115,30 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
     // nothing and reads the winner's id.
     async recordOrder(d) {
       const now = new Date();
-      const { row: inserted, queued } = await sql.transaction(async (tx) => {
-        const row = recorded(await tx.one(INSERT_ORDER, [d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, now]));
-        return { row, queued: row !== null && (await queueOrderPaid(tx, d, row.appOrderId, now)) };
-      });
+      const insert = async (q: SqlQueries) => recorded(await q.one(INSERT_ORDER, [d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, now]));
+      // Without a game backend the order is one statement, its own commit: the hot path stays one round trip.
+      const { row: inserted, queued } = d.fulfilment
+        ? await sql.transaction(async (tx) => {
+            const row = await insert(tx);
+            return { row, queued: row !== null && (await queueOrderPaid(tx, d, row.appOrderId, now)) };
+          })
+        : { row: await insert(sql), queued: false };
       if (queued) events.queued();
       const found = inserted ?? (await findOrder(d.appId, d.test, d.orderId));
       if (!found) throw new Error(`order ${d.orderId} neither inserted nor found`);
       return found;
     },
 
-    async refundOrder(appId, test, orderId, at, vkAppId) {
+    async refundOrder(appId, test, orderId, at, target) {
       const found = await findOrder(appId, test, orderId);
       if (!found) return null;
-      const queued = await sql.transaction(async (tx) => (await tx.run(REFUND, [at, found.appOrderId])) > 0 && (await queueOrderRefunded(tx, appId, vkAppId, found.appOrderId, at)));
+      if (!target.fulfilment) {
+        await sql.run(REFUND, [at, found.appOrderId]);
+        return found;
+      }
+      const queued = await sql.transaction(
+        async (tx) => (await tx.run(REFUND, [at, found.appOrderId])) > 0 && (await queueOrderRefunded(tx, appId, target.vkAppId, found.appOrderId, at)),
+      );
       if (queued) events.queued();
       return found;
     },
@@ -141,7 +152,7 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
       const { row: charged, queued } = await sql.transaction(async (tx) => {
         const row = recorded(await tx.one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now]));
         if (row) await upsertSubscription(tx, d, now);
-        return { row, queued: row !== null && (await queueSubscriptionCharged(tx, d, row.appOrderId, now)) };
+        return { row, queued: row !== null && d.fulfilment && (await queueSubscriptionCharged(tx, d, row.appOrderId, now)) };
       });
       if (queued) events.queued();
       const found = charged ?? (await findCharge(d.appId, d.test, d.subscriptionId, d.billingKey));
@@ -152,6 +163,7 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
     // The state, and an event for the game backend when its status changed (a repeat changes nothing).
     async updateSubscription(state) {
       const now = new Date();
+      if (!state.fulfilment) return upsertSubscription(sql, state, now);
       const key = [state.appId, state.test, state.subscriptionId];
       const queued = await sql.transaction(async (tx) => {
         const before = await tx.one(SUBSCRIPTION_STATE, key);

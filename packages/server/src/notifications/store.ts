@@ -12,8 +12,17 @@ export interface AppRecord {
   previousSecretKey: string | null;
   previousSecretExpiresAt: Date | null;
   apiVersion: string;
+  /** The app has an enabled game-backend webhook: payments queue events for it (fulfilment/outbox.ts). */
+  fulfilment: boolean;
   /** The app's game backend confirms order_status_change before we answer it (fulfilment sync mode). */
   syncFulfilment: boolean;
+}
+
+/** Who a payment's event for the game backend is about, and whether there is a backend to tell. */
+export interface EventTarget {
+  vkAppId: number;
+  /** False: no enabled webhook when the notification came, so no event (and no transaction for one). */
+  fulfilment: boolean;
 }
 
 export interface ItemRecord {
@@ -32,10 +41,8 @@ export interface PlanRecord extends ItemRecord {
   trialDuration: number | null;
 }
 
-export interface OrderDraft {
+export interface OrderDraft extends EventTarget {
   appId: number;
-  /** For the game backend's event (fulfilment/outbox.ts). */
-  vkAppId: number;
   test: boolean;
   orderId: string;
   vkUserId: number;
@@ -47,9 +54,8 @@ export interface OrderDraft {
   vkDate: Date | null;
 }
 
-export interface SubscriptionState {
+export interface SubscriptionState extends EventTarget {
   appId: number;
-  vkAppId: number;
   test: boolean;
   subscriptionId: string;
   vkUserId: number;
@@ -83,7 +89,7 @@ export interface NotificationStore {
   /** Records the order once; a repeat (even a concurrent one) returns the first record. */
   recordOrder(draft: OrderDraft): Promise<Recorded>;
   /** Marks the order refunded (once; the game backend hears of it once); null when there is no such order. */
-  refundOrder(appId: number, test: boolean, orderId: string, at: Date, vkAppId: number): Promise<Recorded | null>;
+  refundOrder(appId: number, test: boolean, orderId: string, at: Date, target: EventTarget): Promise<Recorded | null>;
   findSubscriptionCharge(appId: number, test: boolean, subscriptionId: string, billingKey: string): Promise<Recorded | null>;
   /** Stores the subscription's state and its charge in one transaction, once per billing key. */
   recordSubscriptionCharge(draft: ChargeDraft): Promise<Recorded>;
