@@ -15,6 +15,12 @@ export function pick<T>(tables: { ru: T; en: T }, locale: Locale): T {
 
 const ruPlural = new Intl.PluralRules('ru');
 
+/** `n` and the Russian noun form that goes with it: «1 голос», «3 голоса», «5 голосов». */
+export function ruCount(n: number, one: string, few: string, many: string): string {
+  const form = ruPlural.select(n);
+  return `${n.toLocaleString('ru')} ${form === 'one' ? one : form === 'few' ? few : many}`;
+}
+
 const ru = {
   loading: 'Загрузка…',
   needConfig: 'Укажите атрибуты endpoint и app-id.',
@@ -27,22 +33,19 @@ const ru = {
   save: 'Сохранить',
   saving: 'Сохранение…',
   saved: 'Сохранено',
-  cancel: 'Отмена',
   add: 'Добавить',
   remove: 'Удалить',
   copy: 'Копировать',
   copied: 'Скопировано',
   more: 'Показать ещё',
-  empty: 'Пока ничего нет.',
   from: 'С',
   to: 'По',
   user: 'Пользователь',
   test: 'тест',
   downloadCsv: 'Скачать CSV',
-  votes: (n: number): string => {
-    const form = ruPlural.select(n);
-    return `${n.toLocaleString('ru')} ${form === 'one' ? 'голос' : form === 'few' ? 'голоса' : 'голосов'}`;
-  },
+  downloading: 'Скачивание…',
+  csvFailed: 'Не удалось скачать CSV',
+  votes: (n: number): string => ruCount(n, 'голос', 'голоса', 'голосов'),
 };
 
 export type CommonStrings = typeof ru;
@@ -59,18 +62,18 @@ const en: CommonStrings = {
   save: 'Save',
   saving: 'Saving…',
   saved: 'Saved',
-  cancel: 'Cancel',
   add: 'Add',
   remove: 'Remove',
   copy: 'Copy',
   copied: 'Copied',
   more: 'Show more',
-  empty: 'Nothing yet.',
   from: 'From',
   to: 'To',
   user: 'User',
   test: 'test',
   downloadCsv: 'Download CSV',
+  downloading: 'Downloading…',
+  csvFailed: 'Could not download the CSV',
   votes: (n: number): string => `${n.toLocaleString('en')} ${n === 1 ? 'vote' : 'votes'}`,
 };
 

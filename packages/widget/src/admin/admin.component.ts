@@ -1,9 +1,9 @@
 import { Task } from '@lit/task';
-import { html, nothing, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { VkpElement } from '../base/vkp-element.js';
 import type { Me } from '../client/graphql-client.js';
 import type { Session } from '../client/session.js';
+import { tabs } from '../components/tabs.js';
 import { pick, toLocale, type Locale } from '../i18n.js';
 import { strings } from './admin.strings.js';
 import { adminStyles } from './admin.styles.js';
@@ -43,16 +43,19 @@ function viewsFor(me: Me | undefined): readonly View[] {
  */
 export class VkPaymentsAdmin extends VkpElement {
   static override styles = [...VkpElement.styles, adminStyles];
+  static override properties: PropertyDeclarations = {
+    view: { reflect: true },
+  };
 
   /** The open tab: settings (default), logs, transactions, stats or moderation. */
-  @property({ reflect: true }) view: View = 'settings';
+  view: View = 'settings';
 
   readonly #me = new Task(this, {
     args: () => [this.session] as const,
     task: async ([session]) => {
       if (!session) return undefined;
       const [{ app }, me] = await Promise.all([
-        session.client.request<{ app: { name: string; vkAppId: number } }>('query($id: Int!) { app(vkAppId: $id) { name vkAppId } }', { id: session.vkAppId }),
+        session.client.request<{ app: { name: string; vkAppId: number } }>('query($id:Int!){app(vkAppId:$id){name vkAppId}}', { id: session.vkAppId }),
         session.client.me(),
       ]);
       return { app, me };
@@ -90,21 +93,7 @@ export class VkPaymentsAdmin extends VkpElement {
       </header>
       ${open === undefined
         ? html`<div class="notice error" part="error" role="alert"><strong>${this.common.forbiddenTitle}</strong><p>${t.viewerRole}</p></div>`
-        : html`<nav class="tabs" part="tabs" role="tablist" aria-label=${t.sections} @keydown=${(e: KeyboardEvent) => this.#onTabKey(e, views)}>
-              ${views.map(
-                (v) => html`<button
-                  role="tab"
-                  id="tab-${v}"
-                  part="tab ${v === open ? 'tab-selected' : ''}"
-                  aria-selected=${v === open}
-                  aria-controls="panel"
-                  tabindex=${v === open ? 0 : -1}
-                  @click=${() => this.#open(v)}
-                >
-                  ${t.views[v]}
-                </button>`,
-              )}
-            </nav>
+        : html`${tabs(views, open, t.sections, (v) => t.views[v], (v) => this.#open(v))}
             <section id="panel" part="panel" role="tabpanel" aria-labelledby="tab-${open}">${this.#renderView(open)}</section>`}`;
   }
 
@@ -130,16 +119,5 @@ export class VkPaymentsAdmin extends VkpElement {
     if (view === this.view) return;
     this.view = view;
     this.emit('vkp-view-change', { view });
-  }
-
-  /** Arrow keys, Home and End move between tabs (the WAI-ARIA tabs pattern). */
-  #onTabKey(e: KeyboardEvent, views: readonly View[]): void {
-    const at = views.indexOf(this.view);
-    const next =
-      e.key === 'ArrowRight' ? views[(at + 1) % views.length] : e.key === 'ArrowLeft' ? views[(at - 1 + views.length) % views.length] : e.key === 'Home' ? views[0] : e.key === 'End' ? views.at(-1) : undefined;
-    if (!next) return;
-    e.preventDefault();
-    this.#open(next);
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus());
   }
 }

@@ -5,8 +5,7 @@
  * every view shows alike: not configured, loading, no access, failed.
  */
 import { API_ERROR_CODES } from '@vk-payments/shared';
-import { html, LitElement, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { GraphQLClient, GraphQLClientError, type TokenSource } from '../client/graphql-client.js';
 import type { Session } from '../client/session.js';
 import type { VkpEvents } from '../events.js';
@@ -16,26 +15,41 @@ import { base, palette } from '../styles/theme.js';
 export class VkpElement extends LitElement {
   static override styles = [palette, base];
 
+  /**
+   * The reactive fields, here and in every element, as Lit's `static properties` rather than
+   * `@property()`/`@state()` decorators: those bring a decorator runtime and a call per field into
+   * the embed, whose size has a budget (scripts/bundle.mjs).
+   */
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    appId: { attribute: 'app-id', type: Number },
+    token: {},
+    fetchToken: { attribute: false },
+    locale: {},
+    theme: { reflect: true },
+    sharedSession: { attribute: false },
+  };
+
   /** The GraphQL URL, e.g. `https://pay.example.com/graphql`. */
-  @property() endpoint = '';
+  endpoint = '';
 
   /** VK's id of the app. */
-  @property({ attribute: 'app-id', type: Number }) appId: number | null = null;
+  appId: number | null = null;
 
   /** A bearer token of the vk-payments API (a widget session's, usually). */
-  @property() token = '';
+  token = '';
 
   /** Instead of `token`: an async function returning one; asked again when it expires. */
-  @property({ attribute: false }) fetchToken: TokenSource | undefined;
+  fetchToken: TokenSource | undefined;
 
   /** `ru` (default) or `en`. */
-  @property() locale: Locale = 'ru';
+  locale: Locale = 'ru';
 
   /** `light` or `dark`; unset follows the system. Reflected for the styles. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  theme: 'light' | 'dark' | undefined;
 
   /** The shell's session, set by `<vk-payments-admin>` on the views it shows; wins over the attributes. */
-  @property({ attribute: false }) sharedSession: Session | undefined;
+  sharedSession: Session | undefined;
 
   #client: { key: string; fetchToken: TokenSource | undefined; client: GraphQLClient } | undefined;
   #own: Session | undefined;
@@ -93,8 +107,11 @@ export class VkpElement extends LitElement {
     return html`<p class="muted" part="message" role="status">${this.common.loading}</p>`;
   }
 
-  /** Explains an error: no token or an expired one, no access, or what the server said. */
-  protected renderError(err: unknown, retry?: () => void): TemplateResult {
+  /**
+   * Explains an error: no token or an expired one, no access, or what the server said. `failed` names
+   * what failed (a download, a send) in place of the title, when it was not the loading.
+   */
+  protected renderError(err: unknown, retry?: () => void, failed?: string): TemplateResult {
     const t = this.common;
     const code = err instanceof GraphQLClientError ? err.code : undefined;
     const [title, hint] =
@@ -104,7 +121,7 @@ export class VkpElement extends LitElement {
           ? [t.forbiddenTitle, t.forbiddenHint]
           : [t.errorTitle, err instanceof Error ? err.message : String(err)];
     return html`<div class="notice error" part="error" role="alert">
-      <strong>${title}</strong>
+      <strong>${failed ?? title}</strong>
       <p>${hint}</p>
       ${retry && code !== API_ERROR_CODES.UNAUTHENTICATED ? html`<button class="secondary" @click=${retry}>${t.retry}</button>` : ''}
     </div>`;

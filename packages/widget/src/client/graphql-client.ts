@@ -94,7 +94,7 @@ export class GraphQLClient {
 
   /** Who the token belongs to; asked once per client. */
   me(): Promise<Me> {
-    this.#me ??= this.request<{ me: Me }>('{ me { kind role vkAppId expiresAt } }').then((d) => d.me);
+    this.#me ??= this.request<{ me: Me }>('{me{kind role vkAppId expiresAt}}').then((d) => d.me);
     this.#me.catch(() => (this.#me = undefined)); // a failure is not remembered
     return this.#me;
   }

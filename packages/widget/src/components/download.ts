@@ -29,7 +29,7 @@ export async function download(client: GraphQLClient, url: URL, fallback: string
   };
   let res = await get();
   if (res.status === 401) {
-    await client.request('{ me { kind } }', {}, signal); // refreshes the token, or throws UNAUTHENTICATED
+    await client.request('{me{kind}}', {}, signal); // refreshes the token, or throws UNAUTHENTICATED
     res = await get();
   }
   if (!res.ok) {

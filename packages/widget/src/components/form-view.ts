@@ -4,8 +4,7 @@
  * shown where it concerns with focus moved there; the states every view shows alike.
  */
 import { Task, TaskStatus } from '@lit/task';
-import { html, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { VkpElement } from '../base/vkp-element.js';
 import type { Me } from '../client/graphql-client.js';
 import type { Session } from '../client/session.js';
@@ -20,12 +19,17 @@ export type Loaded<A, R> = A & R & { session: Session };
 
 export abstract class FormView<A, R> extends VkpElement {
   static override styles = [...VkpElement.styles, viewStyles];
+  static override properties: PropertyDeclarations = {
+    data: { state: true },
+    errors: { state: true },
+    busy: { state: true },
+  };
 
-  @state() protected data: Loaded<A, R> | undefined;
+  protected data: Loaded<A, R> | undefined;
   /** Field (a control's `name`, or a form's fallback place) → message. */
-  @state() protected errors: FieldErrors = {};
+  protected errors: FieldErrors = {};
   /** The action running now; every button of the view waits for it. */
-  @state() protected busy = '';
+  protected busy = '';
 
   /** The view's query, of `$id: Int!` (the app). */
   protected abstract readonly query: string;

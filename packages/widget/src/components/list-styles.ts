@@ -33,11 +33,12 @@ export const listStyles = css`
   .pager .notice {
     flex-basis: 100%;
   }
-  /* Flex, not grid: the buttons take whatever room the last row leaves, on a phone and on a desktop. */
-  .filters {
+  /* A form of fields (the filters, the log's test notification). Flex, not grid: the buttons take
+     whatever room the last row leaves, on a phone and on a desktop. */
+  .fields {
     margin-bottom: var(--_space);
   }
-  .filters > * {
+  .fields > * {
     flex: 1 1 calc(var(--_size) * 9.5); /* two a row on a 360 px phone */
     align-self: start;
   }
@@ -45,19 +46,14 @@ export const listStyles = css`
     display: grid;
     gap: 4px;
   }
-  .filters input,
-  .filters select {
+  .fields input,
+  .fields select {
     width: 100%;
     box-sizing: border-box;
   }
-  .filters .actions {
+  .fields .actions {
     flex: 100 1 auto;
     align-self: end;
-  }
-  .field-error {
-    margin: 2px 0 0;
-    color: var(--_danger);
-    font-size: 0.9em;
   }
   label.check {
     display: inline-flex;
@@ -73,7 +69,7 @@ export const listStyles = css`
     margin: 0;
     accent-color: var(--_accent);
   }
-  .filters > label.check {
+  .fields > label.check {
     flex: 0 1 auto;
     align-self: end;
     min-height: 2.4em;

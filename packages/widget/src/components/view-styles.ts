@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * Rules the form-heavy views (settings, moderation) share beyond the theme's `base`: a readable
- * measure on wide pages, a heading only screen readers need, the message of `fieldError()`.
+ * measure on wide pages, a heading only screen readers need, small print, the `<details>` toggles.
  */
 export const viewStyles = css`
   .section > * {
@@ -25,10 +25,5 @@ export const viewStyles = css`
   summary {
     cursor: pointer;
     color: var(--_accent);
-  }
-  .field-error {
-    margin: 2px 0 0;
-    color: var(--_danger);
-    font-size: 0.9em;
   }
 `;

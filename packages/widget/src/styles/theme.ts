@@ -39,25 +39,33 @@ const dark = css`
   color-scheme: dark;
 `;
 
+/**
+ * The light defaults, with the sizes and the font, which no scheme changes. A css`` of its own, as
+ * `dark` is: the build minifies only templates without `${}`, and the palette has them.
+ */
+const light = css`
+  --_font: var(--vkp-font-family, -apple-system, system-ui, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif);
+  --_size: var(--vkp-font-size, 14px);
+  --_space: var(--vkp-space, 16px);
+  --_radius: var(--vkp-radius, 10px);
+  --_bg: var(--vkp-color-bg, #ffffff);
+  --_surface: var(--vkp-color-surface, #f2f3f5);
+  --_text: var(--vkp-color-text, #000000);
+  --_muted: var(--vkp-color-muted, #6d7885);
+  --_border: var(--vkp-color-border, #dce1e6);
+  --_accent: var(--vkp-color-accent, #2688eb);
+  --_accent-text: var(--vkp-color-accent-text, #ffffff);
+  --_success: var(--vkp-color-success, #4bb34b);
+  --_danger: var(--vkp-color-danger, #e64646);
+  --_warning: var(--vkp-color-warning, #ffa000);
+  --_badge-bg: var(--vkp-color-badge-bg, #fff3cd);
+  --_badge-text: var(--vkp-color-badge-text, #7a5b00);
+  color-scheme: light;
+`;
+
 export const palette = css`
   :host {
-    --_font: var(--vkp-font-family, -apple-system, system-ui, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif);
-    --_size: var(--vkp-font-size, 14px);
-    --_space: var(--vkp-space, 16px);
-    --_radius: var(--vkp-radius, 10px);
-    --_bg: var(--vkp-color-bg, #ffffff);
-    --_surface: var(--vkp-color-surface, #f2f3f5);
-    --_text: var(--vkp-color-text, #000000);
-    --_muted: var(--vkp-color-muted, #6d7885);
-    --_border: var(--vkp-color-border, #dce1e6);
-    --_accent: var(--vkp-color-accent, #2688eb);
-    --_accent-text: var(--vkp-color-accent-text, #ffffff);
-    --_success: var(--vkp-color-success, #4bb34b);
-    --_danger: var(--vkp-color-danger, #e64646);
-    --_warning: var(--vkp-color-warning, #ffa000);
-    --_badge-bg: var(--vkp-color-badge-bg, #fff3cd);
-    --_badge-text: var(--vkp-color-badge-text, #7a5b00);
-    color-scheme: light;
+    ${light}
   }
   :host([theme='dark']) {
     ${dark}
@@ -136,6 +144,12 @@ export const base = css`
   input[aria-invalid='true'],
   textarea[aria-invalid='true'] {
     border-color: var(--_danger);
+  }
+  /* The message under a refused input (fieldError()). */
+  .field-error {
+    margin: 2px 0 0;
+    color: var(--_danger);
+    font-size: 0.9em;
   }
   button {
     font: inherit;

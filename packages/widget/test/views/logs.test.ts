@@ -170,6 +170,39 @@ test('Live shows requests that arrive after it is turned on, only those the filt
   await expect.element(rowOf(view, later)).toBeVisible();
 });
 
+test('a row that arrives live goes on top without taking the focus or the opened details from the row that had them', async () => {
+  const user = newUserId();
+  const first = newOrderId();
+  await buy(user, first);
+  const { el, view } = mount('vk-payments-logs');
+  await filterByUser(view, user);
+  await expect.element(view.getByText('Показано 1 из 1')).toBeVisible();
+  await view.getByRole('switch', { name: 'В реальном времени' }).click();
+  await expect.element(view.getByText('Новые запросы появятся сверху')).toBeVisible();
+  const toggle = rowOf(view, first).getByRole('button');
+  await toggle.click(); // opens the row and focuses its button
+  await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
+
+  // As in the live test above: send until the subscription is registered and a row shows up.
+  let seen: string | undefined;
+  for (let attempt = 0; attempt < 5 && !seen; attempt++) {
+    const order = newOrderId();
+    await buy(user, order);
+    try {
+      await expect.element(rowOf(view, order), { timeout: 1500 }).toBeVisible();
+      seen = order;
+    } catch {
+      // not subscribed yet
+    }
+  }
+  expect(seen).toBeDefined();
+  const rows = view.getByRole('row').filter({ hasText: String(user) }).elements();
+  expect(rows[0]?.textContent).toContain(seen);
+  expect(el.shadowRoot!.activeElement).toBe(toggle.element());
+  await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect.element(view.getByRole('region', { name: 'Запрос ВКонтакте' })).toHaveTextContent(`"order_id": "${first}"`);
+});
+
 test('explains that a viewer has no access to the log, and fires vkp-error', async () => {
   const { el, view } = mount('vk-payments-logs', { token: await keyFor('VIEWER') });
   const codes: string[] = [];

@@ -1,12 +1,13 @@
-import { html, type PropertyValues, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { GraphQLClientError } from '../../client/graphql-client.js';
 import type { Session } from '../../client/session.js';
 import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
 import type { Filter } from '../../components/list-filters.js';
+import { outcomeStyles } from '../../components/outcome.js';
 import { subscribeLive } from './logs.live.js';
 import { KINDS, LOGS_QUERY, matches, toFilter, type LogConnection, type LogRow } from './logs.query.js';
 import { logRow } from './logs.rows.js';
+import { simulate, simulationForm, simulationResult, type SimInvalid, type Simulation } from './logs.simulate.js';
 import { strings } from './logs.strings.js';
 import { logsStyles } from './logs.styles.js';
 
@@ -16,8 +17,10 @@ type Texts = ViewTexts<(typeof strings)['ru']>;
  * `<vk-payments-logs>`: the log of VK's requests to the payment endpoint and our answers (VK's
  * "Платежи → Подключение → Логи", PROTOCOL.md §8), filterable, cursor-paged, with a live tail.
  * A row opens to show the request fields and our answer as JSON, the signature check and any warning.
+ * "Send test notification" has the server play VK's whole sequence against its own endpoint; the
+ * steps land in the log like VK's requests.
  *
- * @fires vkp-error - Loading failed or the live log could not connect. `detail: { code, message }`.
+ * @fires vkp-error - Loading failed, the live log could not connect, or a test notification could not be sent. `detail: { code, message }`.
  *
  * @csspart filters - The filter form.
  * @csspart table - The table of requests.
@@ -28,19 +31,34 @@ type Texts = ViewTexts<(typeof strings)['ru']>;
  * @csspart pager - The "N of M" line and the "Show more" button.
  * @csspart more - The "Show more" button.
  * @csspart live - The live switch and its state.
+ * @csspart simulate - The "Send test notification" panel: its form and what came back.
+ * @csspart simulation - What the test notification got: a summary line and the steps.
+ * @csspart step - One step of it (a notification type, sent twice).
  * @csspart message - A quiet line (loading, not configured, empty).
- * @csspart error - Why nothing could be shown.
- * @csspart field-error - A filter value that was refused, under its input.
+ * @csspart error - Why nothing could be shown, or why the test notification was not sent.
+ * @csspart field-error - A filter or test notification value that was refused, under its input.
  *
  * @cssproperty --vkp-color-accent - Also tints rows that just arrived live.
  */
 export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], LogConnection> {
-  static override styles = [...CursorList.styles, logsStyles];
+  static override styles = [...CursorList.styles, outcomeStyles, logsStyles];
+  static override properties: PropertyDeclarations = {
+    opened: { state: true },
+    liveState: { state: true },
+    liveError: { state: true },
+    simOpen: { state: true },
+    sim: { state: true },
+    simInvalid: { state: true },
+  };
 
   protected readonly strings = strings;
-  @state() private opened = new Set<string>();
-  @state() private liveState: 'off' | 'connecting' | 'on' = 'off';
-  @state() private liveError: GraphQLClientError | undefined;
+  private opened = new Set<string>();
+  private liveState: 'off' | 'connecting' | 'on' = 'off';
+  private liveError: GraphQLClientError | undefined;
+  private simOpen = false;
+  /** The test notification: being sent, what it got, or why it failed. */
+  private sim: 'busy' | Simulation | Error | undefined;
+  private simInvalid: SimInvalid = {};
 
   /** Rows that arrived live (tinted for a moment). */
   #fresh = new Set<string>();
@@ -72,19 +90,24 @@ export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], L
   }
 
   protected renderTools(t: Texts): TemplateResult {
-    const { liveState, liveError } = this;
+    const { liveState, liveError, simOpen, sim } = this;
     return html`<div class="row tools">
-      <button class="secondary" @click=${() => void this.task.run()}>${t.refresh}</button>
-      <div class="row live" part="live">
-        <label class="check">
-          <input type="checkbox" role="switch" .checked=${liveState !== 'off'} @change=${(e: Event) => this.#live((e.target as HTMLInputElement).checked)} />
-          ${t.live}
-        </label>
-        <span class="live-state ${liveState} ${liveError ? 'bad' : 'muted'}" role="status">
-          ${liveState === 'on' ? t.liveOn : liveState !== 'off' ? t.liveConnecting : liveError ? `${t.liveFailed}: ${liveError.message}` : ''}
-        </span>
+        <button class="secondary" @click=${() => void this.task.run()}>${t.refresh}</button>
+        <button class="secondary" aria-expanded=${simOpen} aria-controls="simulate" @click=${() => (this.simOpen = !simOpen)}>${t.simulate}</button>
+        <div class="row live" part="live">
+          <label class="check">
+            <input type="checkbox" role="switch" .checked=${liveState !== 'off'} @change=${(e: Event) => this.#live((e.target as HTMLInputElement).checked)} />
+            ${t.live}
+          </label>
+          <span class="live-state ${liveState} ${liveError ? 'bad' : 'muted'}" role="status">
+            ${liveState === 'on' ? t.liveOn : liveState !== 'off' ? t.liveConnecting : liveError ? `${t.liveFailed}: ${liveError.message}` : ''}
+          </span>
+        </div>
       </div>
-    </div>`;
+      <section id="simulate" class="sim" part="simulate" aria-label=${t.simulate} ?hidden=${!simOpen}>
+        ${simulationForm(t, sim === 'busy', this.simInvalid, this.#simulate)}
+        ${sim instanceof Error ? this.renderError(sim, undefined, t.sendFailed) : sim && sim !== 'busy' ? simulationResult(sim, t, this.common.user) : nothing}
+      </section>`;
   }
 
   protected renderFields(t: Texts): unknown {
@@ -129,6 +152,28 @@ export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], L
   protected empty(t: Texts): string {
     return Object.keys(this.applied).length ? t.noneFiltered : t.none;
   }
+
+  /** Sends the test notification; its steps were logged, so the list loads again to show them. */
+  #simulate = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    if (this.sim === 'busy') return;
+    this.sim = 'busy';
+    this.simInvalid = {};
+    try {
+      const result = await simulate(this.session!, e.target as HTMLFormElement);
+      if ('ok' in result) {
+        this.sim = result;
+        void this.task.run();
+        return;
+      }
+      // Refused before sending: the first input concerned takes the focus, so a keyboard user lands on it.
+      [this.sim, this.simInvalid] = [undefined, result];
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('.sim [aria-invalid=true]')?.focus();
+    } catch (err) {
+      this.sim = this.report(err) as Error;
+    }
+  };
 
   /** Opens the live tail (again, with the session now in use) or closes it. */
   #live(on: boolean): void {

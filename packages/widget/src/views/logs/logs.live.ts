@@ -38,7 +38,7 @@ export function subscribeLive({ client, vkAppId }: Session, sink: LiveSink): () 
             if (code !== 'UNAUTHENTICATED' || retried) return fail(code, message);
             retried = true;
             void client
-              .request('{ me { kind } }')
+              .request('{me{kind}}')
               .catch(() => undefined)
               .then(start);
           },

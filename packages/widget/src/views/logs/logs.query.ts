@@ -7,8 +7,8 @@ import type { Connection } from '../../components/cursor-list.js';
 import { dayEnd, dayStart, parseUserId } from '../../components/filters.js';
 import type { Filter } from '../../components/list-filters.js';
 
-/** VK's notification types, as VK names them (the API's enum is upper case). */
-export const KINDS = ['get_item', 'order_status_change', 'get_subscription', 'subscription_status_change'];
+/** VK's notification types, as VK names them (the API's enum is upper case): the shared protocol's list. */
+export { NOTIFICATION_KINDS as KINDS } from '@vk-payments/shared';
 
 export interface LogRow {
   id: string;

@@ -17,9 +17,6 @@ export interface RowContext {
   toggle: () => void;
 }
 
-
-const json = (value: unknown): string => JSON.stringify(value, null, 2);
-
 export function logRow(row: LogRow, { t, c, locale, open, fresh, toggle }: RowContext): TemplateResult {
   const id = `log-${row.id}`;
   const ms = row.durationMs.toLocaleString(locale, { maximumFractionDigits: row.durationMs < 10 ? 1 : 0 });
@@ -53,14 +50,15 @@ export function logRow(row: LogRow, { t, c, locale, open, fresh, toggle }: RowCo
             </p>
             ${row.warning ? html`<p class="notice warning" part="warning"><strong>${t.warning}:</strong> ${row.warning}</p>` : nothing}
             <div class="payloads">
-              <section aria-label=${t.request}>
-                <h3>${t.request}</h3>
-                <pre part="json">${json(row.request)}</pre>
-              </section>
-              <section aria-label=${t.response}>
-                <h3>${t.response}</h3>
-                <pre part="json">${json(row.response)}</pre>
-              </section>
+              ${[
+                [t.request, row.request],
+                [t.response, row.response],
+              ].map(
+                ([label, value]) => html`<section aria-label=${label}>
+                  <h3>${label}</h3>
+                  <pre part="json">${JSON.stringify(value, null, 2)}</pre>
+                </section>`,
+              )}
             </div>
           </td>
         </tr>`

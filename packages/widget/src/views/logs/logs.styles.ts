@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** The log's own look: the expander, the live switch, details, and the tint of rows that arrived live. */
+/** The log's own look: the expander, the live switch, details, the tint of rows that arrived live, the test notification's panel. */
 export const logsStyles = css`
   .live {
     align-items: center;
@@ -68,6 +68,21 @@ export const logsStyles = css`
     color: var(--_muted);
     font-weight: 500;
     margin-bottom: 4px;
+  }
+  /* The test notification's panel: a line of its own under the heading, framed. */
+  .sim {
+    flex-basis: 100%;
+    padding: calc(var(--_space) * 0.75);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .steps {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .steps .problems {
+    margin: 2px 0 6px;
   }
   tr.fresh > td {
     animation: vkp-fresh 4s ease-out;

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { FieldErrors } from '../../components/form-errors.js';
 import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
 import { checkLabel, renderChecks, renderRequest } from './moderation.parts.js';
@@ -29,10 +28,13 @@ type Data = Loaded<Answer, Rights>;
  */
 export class VkPaymentsModeration extends FormView<Answer, Rights> {
   static override styles = [...FormView.styles, moderationStyles];
+  static override properties: PropertyDeclarations = {
+    typed: { state: true },
+  };
 
   protected readonly query = LOAD;
   /** Characters typed so far, for the length hints. */
-  @state() private typed: Record<string, number> = {};
+  private typed: Record<string, number> = {};
 
   protected rights(can: Can): Rights {
     return { canApply: can('CREATOR', 'ADMIN', 'PAYMENTS_ADMIN'), canDecide: can('MODERATOR') };

@@ -42,11 +42,10 @@ export interface Rights {
   canDecide: boolean;
 }
 
-export const LOAD = `query($id: Int!) {
-  app(vkAppId: $id) { votesPaymentsEnabled }
-  preflight: votesPaymentsPreflight(vkAppId: $id) { ready checks { key ok required message } }
-  requests: moderationRequests(vkAppId: $id) { id status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt }
-}`;
-export const SUBMIT = 'mutation($id: Int!, $input: ModerationRequestInput!) { submitModerationRequest(vkAppId: $id, input: $input) { id } }';
-export const WITHDRAW = 'mutation($rid: ID!) { withdrawModerationRequest(id: $rid) { id } }';
-export const DECIDE = 'mutation($rid: ID!, $decision: ModerationDecision!, $comment: String) { decideModerationRequest(id: $rid, decision: $decision, comment: $comment) { id } }';
+// Written compact, as the other views' documents: they ship in the embed, where every byte counts.
+export const LOAD =
+  'query($id:Int!){app(vkAppId:$id){votesPaymentsEnabled}preflight:votesPaymentsPreflight(vkAppId:$id){ready checks{key ok required message}}' +
+  'requests:moderationRequests(vkAppId:$id){id status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt}}';
+export const SUBMIT = 'mutation($id:Int!,$input:ModerationRequestInput!){submitModerationRequest(vkAppId:$id,input:$input){id}}';
+export const WITHDRAW = 'mutation($rid:ID!){withdrawModerationRequest(id:$rid){id}}';
+export const DECIDE = 'mutation($rid:ID!,$decision:ModerationDecision!,$comment:String){decideModerationRequest(id:$rid,decision:$decision,comment:$comment){id}}';

@@ -1,6 +1,6 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
+import { outcomeStyles } from '../../components/outcome.js';
 import { formatDateTime } from '../../i18n.js';
 import { renderCheck } from './settings.parts.js';
 import { strings, type SettingsStrings } from './settings.strings.js';
@@ -29,13 +29,18 @@ type Data = Loaded<Answer, Rights>;
  * @csspart error - Why nothing could be shown.
  */
 export class VkPaymentsSettings extends FormView<Answer, Rights> {
-  static override styles = [...FormView.styles, settingsStyles];
+  static override styles = [...FormView.styles, outcomeStyles, settingsStyles];
+  static override properties: PropertyDeclarations = {
+    saved: { state: true },
+    check: { state: true },
+    copied: { state: true },
+  };
 
   protected readonly query = LOAD;
   /** The form that just saved, for its "Saved" mark. */
-  @state() private saved = '';
-  @state() private check: NotificationUrlCheck | undefined;
-  @state() private copied: 'ok' | 'failed' | '' = '';
+  private saved = '';
+  private check: NotificationUrlCheck | undefined;
+  private copied: 'ok' | 'failed' | '' = '';
   #savedTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected rights(can: Can): Rights {

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** What <vk-payments-settings> adds to the shared look: wide inputs, the check's result, the testers' list. */
+/** What <vk-payments-settings> adds to the shared look (and components/outcome.ts): wide inputs, the testers' list. */
 export const settingsStyles = css`
   select:disabled {
     opacity: 0.65;
@@ -23,36 +23,6 @@ export const settingsStyles = css`
   }
   .notice {
     margin-top: calc(var(--_space) / 2);
-  }
-  .check {
-    margin-top: calc(var(--_space) * 0.75);
-    padding: calc(var(--_space) * 0.75);
-    border: 1px solid var(--_border);
-    border-inline-start: 3px solid var(--_tone);
-    border-radius: var(--_radius);
-  }
-  /* The tone colours the stripe and the verdict only; the rest stays in the text colour. */
-  .tone-ok {
-    --_tone: var(--_success);
-  }
-  .tone-warn {
-    --_tone: var(--_warning);
-  }
-  .tone-bad {
-    --_tone: var(--_danger);
-  }
-  .verdict {
-    color: var(--_tone);
-  }
-  .check-head {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 4px 12px;
-    align-items: baseline;
-  }
-  .problems {
-    margin: 0 0 calc(var(--_space) / 2);
-    padding-inline-start: 1.2em;
   }
   details {
     margin-top: calc(var(--_space) / 2);

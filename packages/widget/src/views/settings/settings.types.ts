@@ -39,19 +39,17 @@ export interface Rights {
   canRotate: boolean;
 }
 
-const SETTINGS = 'settings { notificationUrl apiVersion secretKeyHint endpointUrl apiVersionLocked supportedApiVersions previousSecretKeyHint previousSecretExpiresAt }';
+const SETTINGS = 'settings{notificationUrl apiVersion secretKeyHint endpointUrl apiVersionLocked supportedApiVersions previousSecretKeyHint previousSecretExpiresAt}';
 const TESTER = 'vkUserId addedAt addedBy';
 
-export const LOAD = `query($id: Int!) {
-  app(vkAppId: $id) { vkRegisteredAt ${SETTINGS} }
-  testers: paymentTesters(vkAppId: $id) { ${TESTER} }
-}`;
+// Written compact, as the other views' documents: they ship in the embed, where every byte counts.
+export const LOAD = `query($id:Int!){app(vkAppId:$id){vkRegisteredAt ${SETTINGS}}testers:paymentTesters(vkAppId:$id){${TESTER}}}`;
 // The mutations that change settings answer under one alias, `r`, for one handler.
-export const UPDATE = `mutation($id: Int!, $input: PaymentSettingsInput!) { r: updatePaymentSettings(vkAppId: $id, input: $input) { ${SETTINGS} } }`;
-export const ROTATE = `mutation($id: Int!, $key: String!, $hours: Int) { r: rotateAppSecret(vkAppId: $id, secretKey: $key, overlapHours: $hours) { ${SETTINGS} } }`;
-export const CHECK = `mutation($id: Int!) { r: checkNotificationUrl(vkAppId: $id) { ok httpStatus durationMs verdict problems responseBody summary } }`;
-export const ADD_TESTER = `mutation($id: Int!, $user: Int!) { r: addPaymentTester(vkAppId: $id, vkUserId: $user) { ${TESTER} } }`;
-export const REMOVE_TESTER = `mutation($id: Int!, $user: Int!) { removePaymentTester(vkAppId: $id, vkUserId: $user) }`;
+export const UPDATE = `mutation($id:Int!,$input:PaymentSettingsInput!){r:updatePaymentSettings(vkAppId:$id,input:$input){${SETTINGS}}}`;
+export const ROTATE = `mutation($id:Int!,$key:String!,$hours:Int){r:rotateAppSecret(vkAppId:$id,secretKey:$key,overlapHours:$hours){${SETTINGS}}}`;
+export const CHECK = 'mutation($id:Int!){r:checkNotificationUrl(vkAppId:$id){ok httpStatus durationMs verdict problems responseBody summary}}';
+export const ADD_TESTER = `mutation($id:Int!,$user:Int!){r:addPaymentTester(vkAppId:$id,vkUserId:$user){${TESTER}}}`;
+export const REMOVE_TESTER = 'mutation($id:Int!,$user:Int!){removePaymentTester(vkAppId:$id,vkUserId:$user)}';
 
 /**
  * An absolute http(s) URL without spaces: what the server accepts (it also refuses user:password@).

@@ -43,7 +43,7 @@ type Figure = [label: string, value: string, swatch?: string];
 export class VkPaymentsStats extends VkpElement {
   static override styles = [...VkpElement.styles, statsStyles];
 
-  // Lit's `static properties` rather than @state(): one table instead of a decorator call per field.
+  // Internal state (`state: true`), declared as every element does (see VkpElement.properties).
   static override properties = Object.fromEntries('preset from to granularity autoWeek table active cursor width csv'.split(' ').map((k) => [k, { state: true }]));
 
   /** A quick range sets the dates (in willUpdate); typing a date makes it 'custom'. */
@@ -134,9 +134,9 @@ export class VkPaymentsStats extends VkpElement {
     return html`<div class="wrap">
       <header class="row head">
         <h2>${t.title}</h2>
-        <button class="secondary" ?disabled=${csv === 'busy' || !data} @click=${this.#download}>${csv === 'busy' ? t.downloading : c.downloadCsv}</button>
+        <button class="secondary" ?disabled=${csv === 'busy' || !data} @click=${this.#download}>${csv === 'busy' ? c.downloading : c.downloadCsv}</button>
       </header>
-      ${csv instanceof Error ? this.renderError(csv) : nothing}
+      ${csv instanceof Error ? this.renderError(csv, undefined, c.csvFailed) : nothing}
       <div class="controls" part="controls">
         <div class="field period">
           <label for="preset">${t.period}</label>

@@ -26,7 +26,6 @@ const ru = {
   chartLabel: 'Доход и платящие пользователи по периодам; стрелки переключают период',
   empty: 'Нет платежей за этот период',
   total: 'Итого',
-  downloading: 'Скачивание…',
 };
 
 export type StatsStrings = typeof ru;
@@ -58,6 +57,5 @@ export const strings: { ru: StatsStrings; en: StatsStrings } = {
     chartLabel: 'Revenue and paying users by period; arrow keys move between periods',
     empty: 'No payments in this period',
     total: 'Total',
-    downloading: 'Downloading…',
   },
 };

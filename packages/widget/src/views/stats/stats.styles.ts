@@ -45,9 +45,6 @@ export const statsStyles = css`
     color: var(--_muted);
     font-size: 0.9em;
   }
-  .field-error {
-    font-size: 0.9em;
-  }
   .field-error:empty {
     display: none;
   }

@@ -1,10 +1,9 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
-import { GraphQLClientError } from '../../client/graphql-client.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { Session } from '../../client/session.js';
 import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
 import { download, exportUrl } from '../../components/download.js';
 import type { Filter } from '../../components/list-filters.js';
+import { tabs } from '../../components/tabs.js';
 import { FIRST_QUERY, MORE_QUERY, txFilter, type Summary, type TxConnection, type TxRow } from './transactions.query.js';
 import { totals, txRow } from './transactions.rows.js';
 import { strings } from './transactions.strings.js';
@@ -38,11 +37,16 @@ const TABS: Tab[] = ['credits', 'refunds'];
  */
 export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['ru'], TxConnection> {
   static override styles = [...CursorList.styles, transactionsStyles];
+  static override properties: PropertyDeclarations = {
+    tab: { state: true },
+    downloading: { state: true },
+    csvError: { state: true },
+  };
 
   protected readonly strings = strings;
-  @state() protected override tab: Tab = 'credits';
-  @state() private downloading = false;
-  @state() private csvError: unknown;
+  protected override tab: Tab = 'credits';
+  private downloading = false;
+  private csvError: unknown;
 
   protected async page(session: Session, filter: Filter, first: number, after: string | null, signal: AbortSignal, tab?: string): Promise<TxConnection> {
     const vars = { vkAppId: session.vkAppId, filter: txFilter(filter, tab), first, after };
@@ -51,19 +55,13 @@ export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['
     return { ...data.transactions, summary: data.totals.summary };
   }
 
-  /** The CSV button, and why a download failed (` `: see transactions.rows.ts). */
-  protected renderTools(t: Texts): TemplateResult {
-    const err = this.csvError;
-    const code = err instanceof GraphQLClientError ? err.code : undefined;
+  /** The CSV button, and why a download failed. */
+  protected renderTools(): TemplateResult {
     const c = this.common;
     return html`<div class="row tools">
-        <button class="secondary" part="csv" ?disabled=${this.downloading} @click=${this.#downloadCsv}>${this.downloading ? t.downloading : c.downloadCsv}</button>
+        <button class="secondary" part="csv" ?disabled=${this.downloading} @click=${this.#downloadCsv}>${this.downloading ? c.downloading : c.downloadCsv}</button>
       </div>
-      ${err === undefined
-        ? nothing
-        : html`<p class="notice error" part="error" role="alert">
-            <strong>${t.csvFailed}.</strong> ${code === 'FORBIDDEN' ? c.forbiddenHint : code === 'UNAUTHENTICATED' ? c.unauthenticatedHint : err instanceof Error ? err.message : String(err)}
-          </p>`}`;
+      ${this.csvError === undefined ? nothing : this.renderError(this.csvError, undefined, c.csvFailed)}`;
   }
 
   protected renderFields(t: Texts): unknown {
@@ -78,15 +76,7 @@ export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['
   protected override renderBody(t: Texts, list: unknown): unknown {
     const summary = this.task.value?.summary;
     return html`${summary ? totals(summary, t, this.common) : nothing}
-      <div class="tabs" part="tabs" role="tablist" aria-label=${t.tabs} @keydown=${this.#onTabKey}>
-        ${TABS.map((tab) => {
-          const selected = tab === this.tab;
-          const count = summary?.[tab].count;
-          return html`<button role="tab" id="tab-${tab}" part="tab ${selected ? 'tab-selected' : ''}" aria-selected=${selected} aria-controls="panel" tabindex=${selected ? 0 : -1} @click=${() => (this.tab = tab)}>
-            ${t[tab]}${count === undefined ? nothing : html` <span class="count">${count.toLocaleString(this.activeLocale)}</span>`}
-          </button>`;
-        })}
-      </div>
+      ${tabs(TABS, this.tab, t.tabs, (tab) => html`${t[tab]}${summary ? html` <span class="count">${summary[tab].count.toLocaleString(this.activeLocale)}</span>` : nothing}`, (tab) => (this.tab = tab))}
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${list}</div>`;
   }
 
@@ -113,15 +103,5 @@ export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['
       this.csvError = this.report(err);
     }
     this.downloading = false;
-  };
-
-  /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern); with two, an arrow goes to the other. */
-  #onTabKey = (e: KeyboardEvent): void => {
-    const other = this.tab === 'credits' ? 'refunds' : 'credits';
-    const tab = ({ ArrowLeft: other, ArrowRight: other, Home: 'credits', End: 'refunds' } as Partial<Record<string, Tab>>)[e.key];
-    if (!tab) return;
-    e.preventDefault();
-    this.tab = tab;
-    this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)!.focus();
   };
 }

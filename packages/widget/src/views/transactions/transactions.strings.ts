@@ -1,5 +1,5 @@
 /** Texts of <vk-payments-transactions>, Russian first. */
-const ruPlural = new Intl.PluralRules('ru');
+import { ruCount } from '../../i18n.js';
 
 const ru = {
   title: 'Транзакции',
@@ -11,10 +11,7 @@ const ru = {
   credited: 'Зачислено',
   refunded: 'Списано',
   net: 'Итого',
-  payments: (n: number): string => {
-    const form = ruPlural.select(n);
-    return `${n.toLocaleString('ru')} ${form === 'one' ? 'платёж' : form === 'few' ? 'платежа' : 'платежей'}`;
-  },
+  payments: (n: number): string => ruCount(n, 'платёж', 'платежа', 'платежей'),
   includeTest: 'Показывать тестовые',
   time: 'Дата',
   item: 'Товар',
@@ -28,8 +25,6 @@ const ru = {
   noneCredits: 'Платежей пока нет.',
   noneRefunds: 'Возвратов нет.',
   noneFiltered: 'Нет платежей с такими условиями.',
-  downloading: 'Скачивание…',
-  csvFailed: 'Не удалось скачать CSV',
 };
 
 export const strings: { ru: typeof ru; en: typeof ru } = {
@@ -58,7 +53,5 @@ export const strings: { ru: typeof ru; en: typeof ru } = {
     noneCredits: 'No payments yet.',
     noneRefunds: 'No refunds.',
     noneFiltered: 'No payments match these filters.',
-    downloading: 'Downloading…',
-    csvFailed: 'Could not download the CSV',
   },
 };
