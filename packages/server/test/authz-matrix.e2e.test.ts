@@ -90,8 +90,7 @@ const OPERATIONS: Record<string, Operation> = {
   // Developer tools
   simulateNotification: { allowed: PAYMENTS, document: () => `mutation { simulateNotification(vkAppId: ${A}, input: {scenario: PURCHASE, itemId: "gem"}) { ok } }` },
   replayNotification: { allowed: PAYMENTS, document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }` },
-  // The expected signature signs any pasted body: only those who may set the key.
-  explainSignature: { allowed: CREATOR_ADMIN, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
+  explainSignature: { allowed: PAYMENTS, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
   // Fulfilment (the game backend's webhook): its secret is handed out like an API key's.
   fulfilmentEndpoint: { allowed: PAYMENTS, document: () => `{ fulfilmentEndpoint(vkAppId: ${A}) { url secretHint } }` },
   setFulfilmentEndpoint: { allowed: CREATOR_ADMIN, document: () => `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }` },

@@ -5,10 +5,10 @@
  * Same SQL on both dialects: write `?` placeholders, values as JS (Date, boolean, number, string, null);
  * this module converts them to what each column stores.
  *
- * SQLite: its own connection to the same file (WAL: readers never wait). The driver is synchronous, so a
- * statement never yields in the middle; a transaction is serialised against every other statement on
- * this connection, and a write lock held by another connection (the ORM's, another process) is waited
- * for by yielding and retrying, never by blocking the event loop that connection may need to finish.
+ * SQLite: its own connection to the same file (WAL: readers never wait). The driver is synchronous: a
+ * statement, and a whole transaction (TxBody), runs without yielding, so nothing interleaves with it;
+ * a write lock held by another connection (the ORM's, another process) is waited for by yielding and
+ * retrying, never by blocking the event loop.
  * PostgreSQL: a pg pool with the same timeouts as the ORM's (db/orm.ts), statements named so each
  * connection plans them once.
  */
@@ -21,7 +21,7 @@ import { PG_TIMEOUTS } from './orm.js';
 export type SqlValue = string | number | boolean | Date | null;
 export type Row = Record<string, unknown>;
 
-/** Queries on one connection (inside a transaction) or on any (outside one). */
+/** Queries outside a transaction, each its own commit. */
 export interface SqlQueries {
   /** The first row, or undefined. */
   one(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
@@ -31,10 +31,30 @@ export interface SqlQueries {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
 
+/** One statement of a transaction body: yielded by the body, run by the dialect, its result sent back. */
+export interface Op {
+  kind: 'one' | 'all' | 'run';
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/**
+ * A transaction body: `const row = (yield one(SQL, [..])) as Row | undefined`. A generator rather than an
+ * async function so that on SQLite the whole transaction runs in one synchronous stretch — nothing else
+ * in the process runs while it holds the write lock (another connection's synchronous busy-wait there
+ * would freeze the event loop the transaction needs to finish) — while on PostgreSQL each statement is
+ * awaited. The same body serves both.
+ */
+export type TxBody<T> = Generator<Op, T, unknown>;
+
+export const one = (sql: string, params: readonly SqlValue[] = []): Op => ({ kind: 'one', sql, params });
+export const all = (sql: string, params: readonly SqlValue[] = []): Op => ({ kind: 'all', sql, params });
+export const run = (sql: string, params: readonly SqlValue[] = []): Op => ({ kind: 'run', sql, params });
+
 export interface Sql extends SqlQueries {
   readonly dialect: Database['dialect'];
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlQueries) => Promise<T>): Promise<T>;
+  /** Runs the body in one transaction: committed when it returns, rolled back when it throws. */
+  transaction<T>(body: () => TxBody<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -65,24 +85,16 @@ function sqliteSql(path: string): Sql {
   };
   const bind = (params: readonly SqlValue[]): unknown[] =>
     params.map((v) => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  /** Inside a transaction: this connection is ours and holds the write lock. */
-  const inside: SqlQueries = {
-    one: async (sql, params = []) => prepared(sql).get(...bind(params)) as Row | undefined,
-    all: async (sql, params = []) => prepared(sql).all(...bind(params)) as Row[],
-    run: async (sql, params = []) => prepared(sql).run(...bind(params)).changes,
+  const execute = (op: Op): unknown => {
+    const stmt = prepared(op.sql);
+    const args = bind(op.params);
+    return op.kind === 'one' ? stmt.get(...args) : op.kind === 'all' ? stmt.all(...args) : stmt.run(...args).changes;
   };
 
-  // A transaction yields between its statements: nothing else may run on this connection meanwhile.
-  let open: Promise<unknown> | null = null;
-
-  /**
-   * Runs `op` (synchronous) at a moment no transaction is open here — checked in the same tick as the
-   * run, so nothing slips in between — and waits out another connection's write lock by yielding.
-   */
-  async function whenFree<T>(op: () => T | Promise<T>): Promise<T> {
+  /** Runs `op` (synchronous), waiting out another connection's write lock by yielding, never by blocking. */
+  async function unlocked<T>(op: () => T): Promise<T> {
     const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      while (open) await open.catch(() => {});
       try {
         return op();
       } catch (err) {
@@ -94,32 +106,27 @@ function sqliteSql(path: string): Sql {
 
   return {
     dialect: 'sqlite',
-    one: (sql, params = []) => whenFree(() => prepared(sql).get(...bind(params)) as Row | undefined),
-    all: (sql, params = []) => whenFree(() => prepared(sql).all(...bind(params)) as Row[]),
-    run: (sql, params = []) => whenFree(() => prepared(sql).run(...bind(params)).changes),
-    transaction<T>(fn: (tx: SqlQueries) => Promise<T>): Promise<T> {
-      return whenFree(() => {
-        // IMMEDIATE takes the write lock up front, so a lock conflict shows here, before any work. From
-        // here to `open = done` nothing yields: no other statement can slip into this transaction.
+    one: (sql, params = []) => unlocked(() => execute(one(sql, params)) as Row | undefined),
+    all: (sql, params = []) => unlocked(() => execute(all(sql, params)) as Row[]),
+    run: (sql, params = []) => unlocked(() => execute(run(sql, params)) as number),
+    transaction<T>(body: () => TxBody<T>): Promise<T> {
+      // Begin to commit without yielding (see TxBody). IMMEDIATE takes the write lock up front; a lock
+      // held elsewhere, here or at commit, rolls back and tries the whole body again.
+      return unlocked(() => {
         db.exec('begin immediate');
-        const done = (async () => {
-          try {
-            const result = await fn(inside);
-            db.exec('commit');
-            return result;
-          } catch (err) {
-            if (db.inTransaction) db.exec('rollback');
-            throw err;
-          } finally {
-            open = null;
-          }
-        })();
-        open = done;
-        return done;
+        try {
+          const gen = body();
+          let step = gen.next();
+          while (!step.done) step = gen.next(execute(step.value));
+          db.exec('commit');
+          return step.value;
+        } catch (err) {
+          if (db.inTransaction) db.exec('rollback');
+          throw err;
+        }
       });
     },
     async close() {
-      while (open) await open.catch(() => {});
       db.close();
     },
   };
@@ -146,7 +153,8 @@ function postgresSql(url: string): Sql {
   // drops it and the next query opens a new one.
   pool.on('error', () => {});
 
-  // `?` → `$n` once per statement; the name lets each connection prepare it once.
+  // `?` → `$n` once per statement (so no statement may hold a literal `?`, e.g. in a string or jsonb's
+  // `?` operator); the name lets each connection prepare it once.
   const texts = new Map<string, { name: string; text: string }>();
   const statement = (sql: string): { name: string; text: string } => {
     let s = texts.get(sql);
@@ -156,29 +164,26 @@ function postgresSql(url: string): Sql {
     }
     return s;
   };
-  const queries = (client: pg.Pool | pg.PoolClient): SqlQueries => ({
-    async one(sql, params = []) {
-      return (await client.query({ ...statement(sql), values: params as SqlValue[] })).rows[0] as Row | undefined;
-    },
-    async all(sql, params = []) {
-      return (await client.query({ ...statement(sql), values: params as SqlValue[] })).rows as Row[];
-    },
-    async run(sql, params = []) {
-      return (await client.query({ ...statement(sql), values: params as SqlValue[] })).rowCount ?? 0;
-    },
-  });
+  async function execute(client: pg.Pool | pg.PoolClient, op: Op): Promise<unknown> {
+    const result = await client.query({ ...statement(op.sql), values: op.params as SqlValue[] });
+    return op.kind === 'one' ? (result.rows[0] as Row | undefined) : op.kind === 'all' ? (result.rows as Row[]) : (result.rowCount ?? 0);
+  }
 
   return {
     dialect: 'postgresql',
-    ...queries(pool),
-    async transaction(fn) {
+    one: async (sql, params = []) => (await execute(pool, one(sql, params))) as Row | undefined,
+    all: async (sql, params = []) => (await execute(pool, all(sql, params))) as Row[],
+    run: async (sql, params = []) => (await execute(pool, run(sql, params))) as number,
+    async transaction(body) {
       const client = await pool.connect();
       let broken: unknown;
       try {
         await client.query('begin');
-        const result = await fn(queries(client));
+        const gen = body();
+        let step = gen.next();
+        while (!step.done) step = gen.next(await execute(client, step.value));
         await client.query('commit');
-        return result;
+        return step.value;
       } catch (err) {
         await client.query('rollback').catch((rollbackErr: unknown) => (broken = rollbackErr));
         throw err;

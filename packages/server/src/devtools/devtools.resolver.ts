@@ -126,8 +126,11 @@ export class SignatureExplanation {
   @Field(() => [String], { description: 'The signed fields in signing order.' })
   signedFields!: string[];
 
-  @Field(() => String, { description: "What the app's current key gives for this body." })
-  expectedSignature!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "What the app's current key gives for this body: for a _test notification, or one signed right; null for a real one that is not (it would forge a payment).",
+  })
+  expectedSignature!: string | null;
 
   @Field(() => String, { nullable: true })
   givenSignature!: string | null;
@@ -187,8 +190,9 @@ export class DevtoolsResolver {
     return { logId, ...result };
   }
 
-  // The expected signature signs whatever body is pasted: only those who may set the key may ask.
-  @Authorized('MANAGE_ACCESS')
+  // The expected signature is given only for _test bodies (or ones already signed right), so it forges
+  // nothing simulateNotification could not make anyway.
+  @Authorized('PAYMENTS')
   @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
     if (rawBody.length > MAX_EXPLAINED_BODY) throw new ApiError('BAD_USER_INPUT', `rawBody: longer than ${MAX_EXPLAINED_BODY} characters`, { field: 'rawBody' });

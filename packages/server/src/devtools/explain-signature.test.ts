@@ -85,3 +85,19 @@ describe('explainSignature', () => {
     expect(explainSignature(body, KEYS, NOW).mistakes[0]).toMatch(/not what VK sends: field user_id is repeated/);
   });
 });
+
+describe('explainSignature never signs a real payment', () => {
+  const PAYMENT = { app_id: '51234', notification_type: 'order_status_change', status: 'chargeable', item: 'gem', item_price: '10', order_id: '77', user_id: '7' };
+
+  it('withholds the expected signature of a real notification that does not match, but still names the mistake', () => {
+    const wrong = md5(Object.keys(PAYMENT).sort().map((k) => `${k}=${PAYMENT[k as keyof typeof PAYMENT]}`).join('&') + SECRET);
+    const r = explainSignature(new URLSearchParams({ ...PAYMENT, sig: wrong }).toString(), KEYS, NOW);
+    expect(r.expectedSignature).toBeNull();
+    expect(r.mistakes.join(' ')).toMatch(/joined with "&"/);
+  });
+
+  it('shows it for the _test twin, which records only a test payment', () => {
+    const r = explainSignature(new URLSearchParams({ ...PAYMENT, notification_type: 'order_status_change_test', sig: '0'.repeat(32) }).toString(), KEYS, NOW);
+    expect(r.expectedSignature).toBe(signParams({ ...PAYMENT, notification_type: 'order_status_change_test' }, SECRET).sig);
+  });
+});

@@ -21,8 +21,11 @@ export interface SignatureExplanation {
   canonicalString: string;
   /** Field names in signing order (every field but sig, by code unit). */
   signedFields: string[];
-  /** What the app's current key gives for this body. */
-  expectedSignature: string;
+  /**
+   * What the app's current key gives for this body — for a `_test` notification, or one already signed
+   * right. Null otherwise: for a real payment it would be a signature anyone asking could use to forge it.
+   */
+  expectedSignature: string | null;
   givenSignature: string | null;
   matches: boolean;
   /** Which key the given signature matches: 'current', 'previous' (during a rotation's overlap), or null. */
@@ -91,7 +94,7 @@ export function explainSignature(rawBody: string, keys: SigningKeys, now: Date):
   const base = {
     canonicalString: canonical + secretKeyHint(keys.current),
     signedFields: Object.keys(params).filter((n) => n !== 'sig').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    expectedSignature: expected,
+    expectedSignature: signedWith !== null || /_test$/.test(params.notification_type ?? '') ? expected : null,
     givenSignature: given,
     matches: signedWith !== null,
     signedWith,

@@ -115,12 +115,19 @@ export class FulfilmentDeliveryResolver {
     return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);
   }
 
-  @Mutation(() => FulfilmentDelivery, { description: 'Sends the delivery again now, whatever its state; the receiver dedupes on webhook-id.' })
+  @Mutation(() => FulfilmentDelivery, {
+    description:
+      'Sends the delivery again now, whatever its state (the receiver dedupes on webhook-id). A failed one gets this one attempt; ' +
+      'a pending one keeps its schedule after it.',
+  })
   async resendFulfilmentDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FulfilmentDelivery> {
     const delivery = await ctx.em.findOne(FulfilmentDelivery, { id: recordId(id, 'a delivery') }, { populate: ['app'] });
     if (!delivery) throw notFound(`fulfilment delivery ${id}`);
     const principal = authorize(ctx, 'PAYMENTS', delivery.app.vkAppId);
-    ctx.em.assign(delivery, { status: 'pending', nextAttemptAt: new Date(), lockedUntil: null });
+    const now = new Date();
+    // An attempt in flight keeps its claim (its outcome is recorded as usual); an expired claim is dropped.
+    const claimed = delivery.lockedUntil !== null && delivery.lockedUntil > now;
+    ctx.em.assign(delivery, { status: 'pending', nextAttemptAt: now, ...(!claimed && { lockedUntil: null }) });
     audit(ctx.em, principal, { appId: delivery.app.id, action: 'fulfilment.resend', target: delivery.eventId });
     await ctx.em.flush();
     ctx.fulfilment.poke();

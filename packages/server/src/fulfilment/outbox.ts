@@ -5,8 +5,9 @@
  * statement. Event ids are derived from the payment (`msg_paid_<appOrderId>`): a repeat of VK's
  * notification cannot queue a second event (unique key), and the receiver dedupes on `webhook-id`.
  */
-import type { SqlQueries } from '../db/sql.js';
-import type { ChargeDraft, OrderDraft, SubscriptionState } from '../notifications/store.js';
+import { one, run, type Row, type TxBody } from '../db/sql.js';
+import type { ChargeDraft, EventTarget, OrderDraft, SubscriptionState } from '../notifications/store.js';
+import { SYNC_TIMEOUT_MS } from './worker.js';
 
 export type EventType = 'order.paid' | 'order.refunded' | 'subscription.changed';
 
@@ -19,14 +20,20 @@ const QUEUE = `insert into fulfilment_deliveries (app_id, event_id, event_type, 
 
 const ORDER_BY_ID = 'select t.id, t.order_id, t.vk_user_id, t.receiver_id, t.item_id, t.title, t.price, t.discount, t.test from transactions t where t.id = ?';
 
-/** Queues one event; true when it was queued (the app has an enabled endpoint and the event is new). */
-async function queue(q: SqlQueries, appId: number, eventId: string, type: EventType, transactionId: number | null, data: Record<string, unknown>, now: Date): Promise<boolean> {
+/** Queues one event (a step of the payment's transaction); true when queued (an enabled endpoint, a new event). */
+function* queue(appId: number, eventId: string, type: EventType, transactionId: number | null, data: Record<string, unknown>, now: Date, dueAt = now): TxBody<boolean> {
   const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });
-  return (await q.run(QUEUE, [eventId, type, payload, transactionId, now, now, appId, true])) > 0;
+  return ((yield run(QUEUE, [eventId, type, payload, transactionId, dueAt, now, appId, true])) as number) > 0;
 }
 
-export function queueOrderPaid(q: SqlQueries, d: OrderDraft, appOrderId: number, now: Date): Promise<boolean> {
-  return queue(q, d.appId, eventId('paid', appOrderId), 'order.paid', appOrderId, {
+/**
+ * In sync mode the request that caused the event delivers it (worker.ts deliverNow); the background
+ * worker takes it only if that did not settle it within its deadline.
+ */
+const dueAt = (sync: boolean, now: Date): Date => (sync ? new Date(now.getTime() + SYNC_TIMEOUT_MS) : now);
+
+export function queueOrderPaid(d: OrderDraft, appOrderId: number, now: Date): TxBody<boolean> {
+  return queue(d.appId, eventId('paid', appOrderId), 'order.paid', appOrderId, {
     vkAppId: d.vkAppId,
     appOrderId,
     orderId: d.orderId,
@@ -37,14 +44,14 @@ export function queueOrderPaid(q: SqlQueries, d: OrderDraft, appOrderId: number,
     price: d.price,
     discount: d.discount,
     test: d.test,
-  }, now);
+  }, now, dueAt(d.syncFulfilment, now));
 }
 
-export async function queueOrderRefunded(q: SqlQueries, appId: number, vkAppId: number, appOrderId: number, now: Date): Promise<boolean> {
-  const t = await q.one(ORDER_BY_ID, [appOrderId]);
+export function* queueOrderRefunded(appId: number, target: EventTarget, appOrderId: number, now: Date): TxBody<boolean> {
+  const t = (yield one(ORDER_BY_ID, [appOrderId])) as Row | undefined;
   if (!t) return false;
-  return queue(q, appId, eventId('refunded', appOrderId), 'order.refunded', appOrderId, {
-    vkAppId,
+  return yield* queue(appId, eventId('refunded', appOrderId), 'order.refunded', appOrderId, {
+    vkAppId: target.vkAppId,
     appOrderId,
     orderId: t.order_id,
     vkUserId: Number(t.vk_user_id),
@@ -54,12 +61,12 @@ export async function queueOrderRefunded(q: SqlQueries, appId: number, vkAppId: 
     price: Number(t.price),
     test: t.test === true || t.test === 1,
     refundedAt: now.toISOString(),
-  }, now);
+  }, now, dueAt(target.syncFulfilment, now));
 }
 
 /** A subscription's new paid period: grant (or extend) it until nextBillTime. */
-export function queueSubscriptionCharged(q: SqlQueries, d: ChargeDraft, appOrderId: number, now: Date): Promise<boolean> {
-  return queue(q, d.appId, eventId('charged', appOrderId), 'subscription.changed', appOrderId, {
+export function queueSubscriptionCharged(d: ChargeDraft, appOrderId: number, now: Date): TxBody<boolean> {
+  return queue(d.appId, eventId('charged', appOrderId), 'subscription.changed', appOrderId, {
     vkAppId: d.vkAppId,
     appOrderId,
     subscriptionId: d.subscriptionId,
@@ -77,9 +84,9 @@ export function queueSubscriptionCharged(q: SqlQueries, d: ChargeDraft, appOrder
  * the perk. Called only when the status differs from the stored one; the id names the change by the row
  * and the state it left (its update time), so two instances handling one repeat queue it once.
  */
-export function queueSubscriptionStatus(q: SqlQueries, s: SubscriptionState, subscriptionRowId: number, previous: { status: string; updatedAtMs: number } | null, now: Date): Promise<boolean> {
+export function queueSubscriptionStatus(s: SubscriptionState, subscriptionRowId: number, previous: { status: string; updatedAtMs: number } | null, now: Date): TxBody<boolean> {
   const id = `msg_subscription_${subscriptionRowId}_${s.status}_${previous?.updatedAtMs ?? 0}`;
-  return queue(q, s.appId, id, 'subscription.changed', null, {
+  return queue(s.appId, id, 'subscription.changed', null, {
     vkAppId: s.vkAppId,
     subscriptionId: s.subscriptionId,
     vkUserId: s.vkUserId,

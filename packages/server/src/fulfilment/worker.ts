@@ -6,7 +6,7 @@
  * delivery at once, and a crashed instance's claim expires and another one sends it (at least once:
  * the receiver dedupes on `webhook-id`). Deliveries live in the database, so they survive restarts.
  */
-import type { Sql } from '../db/sql.js';
+import { run as statement, type Sql } from '../db/sql.js';
 import { readCapped } from '../notifications/send.js';
 import { webhookHeaders } from './signing.js';
 
@@ -45,7 +45,8 @@ const CLAIM = `update fulfilment_deliveries set locked_until = ?
     and status = 'pending' and (locked_until is null or locked_until < ?)
   returning id, app_id, event_id, payload, attempts`;
 // Sync mode takes one event whatever its schedule (a failed one too: VK's retry is a reason to try again).
-const CLAIM_ONE = `update fulfilment_deliveries set locked_until = ?, status = 'pending'
+// It is due from now on, so if this attempt never records its outcome the worker takes it once the claim ends.
+const CLAIM_ONE = `update fulfilment_deliveries set locked_until = ?, status = 'pending', next_attempt_at = ?
   where event_id = ? and status <> 'delivered' and (locked_until is null or locked_until < ?)
   returning id, app_id, event_id, payload, attempts`;
 const STATUS_OF = 'select status from fulfilment_deliveries where event_id = ?';
@@ -98,11 +99,11 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
     const outcome = await post(String(endpoint.url), { ...headers }, body, attemptTimeoutMs);
     const attempt = Number(row.attempts) + 1;
     const wait = retryDelaysMs[attempt - 1];
-    await sql.transaction(async (tx) => {
-      await tx.run(ATTEMPT, [id, now, outcome.status, outcome.body, outcome.error, outcome.ms]);
-      if (outcome.ok) await tx.run(DELIVERED, [new Date(), id]);
-      else if (wait === undefined) await tx.run(RETRY, ['failed', null, id]);
-      else await tx.run(RETRY, ['pending', new Date(Date.now() + wait), id]);
+    await sql.transaction(function* () {
+      yield statement(ATTEMPT, [id, now, outcome.status, outcome.body, outcome.error, outcome.ms]);
+      if (outcome.ok) yield statement(DELIVERED, [new Date(), id]);
+      else if (wait === undefined) yield statement(RETRY, ['failed', null, id]);
+      else yield statement(RETRY, ['pending', new Date(Date.now() + wait), id]);
     });
     return outcome.ok;
   }
@@ -111,7 +112,7 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
     for (;;) {
       const now = new Date();
-      const [claimed] = await sql.all(CLAIM_ONE, [new Date(now.getTime() + CLAIM_MS), eventId, now]);
+      const [claimed] = await sql.all(CLAIM_ONE, [new Date(now.getTime() + CLAIM_MS), now, eventId, now]);
       if (claimed) return deliver(claimed, Math.max(1, deadline - Date.now()));
       const status = (await sql.one(STATUS_OF, [eventId]))?.status;
       if (status === undefined || status === 'delivered') return true; // nothing to wait for, or done

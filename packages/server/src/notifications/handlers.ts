@@ -80,6 +80,7 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
     appId: app.id,
     vkAppId: app.vkAppId,
     fulfilment: app.fulfilment,
+    syncFulfilment: app.syncFulfilment,
     test,
     orderId: f.order_id,
     vkUserId: f.user_id,
@@ -105,6 +106,7 @@ export async function subscriptionStatusChange(f: SubscriptionStatusChangeFields
     appId: app.id,
     vkAppId: app.vkAppId,
     fulfilment: app.fulfilment,
+    syncFulfilment: false, // only order_status_change waits (the sync mode)
     test,
     subscriptionId: f.subscription_id,
     vkUserId: f.user_id,

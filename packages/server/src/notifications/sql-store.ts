@@ -5,7 +5,7 @@
  * one on the same database — finds the first one's row instead of making a second (PROTOCOL.md §1).
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
-import { readBoolean, readDate, readNumber, type Row, type Sql, type SqlQueries } from '../db/sql.js';
+import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
 import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
@@ -58,12 +58,11 @@ function item(row: Row): ItemRecord {
   };
 }
 
-async function upsertSubscription(q: SqlQueries, s: SubscriptionState, now: Date): Promise<void> {
-  await q.run(UPSERT_SUBSCRIPTION, [
+const upsertSubscription = (s: SubscriptionState, now: Date): Op =>
+  run(UPSERT_SUBSCRIPTION, [
     s.appId, s.test, s.subscriptionId, s.vkUserId, s.itemId, s.price, s.status, s.nextBillTime,
     s.cancelReason, s.pendingCancel, now, now, s.price, s.nextBillTime,
   ]);
-}
 
 /** The store's link to the fulfilment worker. */
 export interface StoreEvents {
@@ -115,15 +114,15 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
     // nothing and reads the winner's id.
     async recordOrder(d) {
       const now = new Date();
-      const insert = async (q: SqlQueries) => recorded(await q.one(INSERT_ORDER, [d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, now]));
+      const insert = one(INSERT_ORDER, [d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, now]);
       // Without a game backend the order is one statement, its own commit: the hot path stays one round trip.
       const { row: inserted, queued } = d.fulfilment
-        ? await sql.transaction(async (tx) => {
-            const row = await insert(tx);
-            return { row, queued: row !== null && (await queueOrderPaid(tx, d, row.appOrderId, now)) };
+        ? await sql.transaction(function* () {
+            const row = recorded((yield insert) as Row | undefined);
+            return { row, queued: row !== null && (yield* queueOrderPaid(d, row.appOrderId, now)) };
           })
-        : { row: await insert(sql), queued: false };
-      if (queued) events.queued();
+        : { row: recorded(await sql.one(insert.sql, insert.params)), queued: false };
+      if (queued && !d.syncFulfilment) events.queued();
       const found = inserted ?? (await findOrder(d.appId, d.test, d.orderId));
       if (!found) throw new Error(`order ${d.orderId} neither inserted nor found`);
       return found;
@@ -136,10 +135,11 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
         await sql.run(REFUND, [at, found.appOrderId]);
         return found;
       }
-      const queued = await sql.transaction(
-        async (tx) => (await tx.run(REFUND, [at, found.appOrderId])) > 0 && (await queueOrderRefunded(tx, appId, target.vkAppId, found.appOrderId, at)),
-      );
-      if (queued) events.queued();
+      const queued = await sql.transaction(function* () {
+        const changed = (yield run(REFUND, [at, found.appOrderId])) as number;
+        return changed > 0 && (yield* queueOrderRefunded(appId, target, found.appOrderId, at));
+      });
+      if (queued && !target.syncFulfilment) events.queued();
       return found;
     },
 
@@ -149,10 +149,10 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
     // leaves the state as the first one wrote it.
     async recordSubscriptionCharge(d: ChargeDraft) {
       const now = new Date();
-      const { row: charged, queued } = await sql.transaction(async (tx) => {
-        const row = recorded(await tx.one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now]));
-        if (row) await upsertSubscription(tx, d, now);
-        return { row, queued: row !== null && d.fulfilment && (await queueSubscriptionCharged(tx, d, row.appOrderId, now)) };
+      const { row: charged, queued } = await sql.transaction(function* () {
+        const row = recorded((yield one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now])) as Row | undefined);
+        if (row) yield upsertSubscription(d, now);
+        return { row, queued: row !== null && d.fulfilment && (yield* queueSubscriptionCharged(d, row.appOrderId, now)) };
       });
       if (queued) events.queued();
       const found = charged ?? (await findCharge(d.appId, d.test, d.subscriptionId, d.billingKey));
@@ -163,15 +163,19 @@ export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): Endpo
     // The state, and an event for the game backend when its status changed (a repeat changes nothing).
     async updateSubscription(state) {
       const now = new Date();
-      if (!state.fulfilment) return upsertSubscription(sql, state, now);
+      const upsert = upsertSubscription(state, now);
+      if (!state.fulfilment) {
+        await sql.run(upsert.sql, upsert.params);
+        return;
+      }
       const key = [state.appId, state.test, state.subscriptionId];
-      const queued = await sql.transaction(async (tx) => {
-        const before = await tx.one(SUBSCRIPTION_STATE, key);
-        await upsertSubscription(tx, state, now);
+      const queued = await sql.transaction(function* () {
+        const before = (yield one(SUBSCRIPTION_STATE, key)) as Row | undefined;
+        yield upsert;
         if (before && before.status === state.status) return false;
-        const row = await tx.one(SUBSCRIPTION_STATE, key);
+        const row = (yield one(SUBSCRIPTION_STATE, key)) as Row;
         const previous = before ? { status: String(before.status), updatedAtMs: readDate(before.updated_at)!.getTime() } : null;
-        return queueSubscriptionStatus(tx, state, Number(row!.id), previous, now);
+        return yield* queueSubscriptionStatus(state, Number(row.id), previous, now);
       });
       if (queued) events.queued();
     },

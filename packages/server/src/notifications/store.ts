@@ -23,6 +23,8 @@ export interface EventTarget {
   vkAppId: number;
   /** False: no enabled webhook when the notification came, so no event (and no transaction for one). */
   fulfilment: boolean;
+  /** Sync mode: the request itself delivers the order's event (confirmFulfilment), not the background worker. */
+  syncFulfilment: boolean;
 }
 
 export interface ItemRecord {
