@@ -1,6 +1,6 @@
 /**
  * What the notification core needs from storage. The core is pure over this interface; the real
- * implementation (`orm-store.ts`) writes through MikroORM, and tests use that same implementation.
+ * implementation (`sql-store.ts`) runs prepared statements on SQLite or PostgreSQL, and tests use that same one.
  */
 import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 
