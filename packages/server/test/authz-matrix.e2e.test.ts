@@ -7,10 +7,8 @@
  * "Allowed" means the answer carries no FORBIDDEN/UNAUTHENTICATED error: an allowed call may still be
  * refused for the state it meets (CONFLICT, NOT_FOUND…), since calls run one after another on shared data.
  */
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { SECRET, signed, startTestServer, type GqlResult, type TestServer } from './helpers.js';
+import { SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
 
 const A = 81001; // the app every call is aimed at
 const B = 81002; // another app, whose creator must never reach A
@@ -115,15 +113,7 @@ const keyFor = async (vkAppId: number | null, role: string): Promise<string> =>
 
 /** Runs a subscription until its first event or error; an allowed one gets the event a notification causes. */
 function subscribeOnce(token: string | null, query: string): Promise<GqlResult<unknown>> {
-  const client = createClient({
-    url: `${t.url.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-    // Connect at once so a refused connection is reported through `closed`, not as a stray rejection.
-    lazy: false,
-    onNonLazyError: () => undefined,
-  });
+  const client = wsClient(t.url, token);
   return new Promise<GqlResult<unknown>>((resolve) => {
     const finish = (result: GqlResult<unknown>): void => {
       void client.dispose();

@@ -4,6 +4,8 @@
  * only to run the SQLite half on a machine without it.
  */
 import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +136,21 @@ export async function startTestServer(dialect: Dialect = DEFAULT_DIALECT, env: R
       await db.drop();
     },
   };
+}
+
+/**
+ * A graphql-ws client of the server at `url` that connects at once and never retries, so a refused
+ * connection shows as a close the test can observe (not as a stray rejection).
+ */
+export function wsClient(url: string, token: string | null): Client {
+  return createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => undefined,
+  });
 }
 
 export const SECRET = 'AbCdEf0123456789XyZw';

@@ -2,10 +2,9 @@
  * The live log over graphql-ws, and the HTTP protections around GraphQL: CORS allowlist, Apollo's
  * CSRF prevention, and limits on what one document may ask for.
  */
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { DEFAULT_DIALECT, ROOT_TOKEN, SECRET, signed, startTestServer, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, ROOT_TOKEN, SECRET, signed, startTestServer, wsClient as connect, type TestServer } from './helpers.js';
 
 const APP = 71001;
 const OTHER_APP = 71002;
@@ -15,14 +14,7 @@ let t: TestServer;
 const clients: Client[] = [];
 
 function wsClient(token: string | null): Client {
-  const client = createClient({
-    url: `${t.url.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined, // the tests observe closes through the subscription instead
-  });
+  const client = connect(t.url, token);
   clients.push(client);
   return client;
 }

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { NOTIFICATION_TYPES, parseNotificationType, type RawNotificationType } from '@vk-payments/shared';
 import { send, type Exchange } from '../notifications/send.js';
-import { runScenario, SCENARIOS, type ScenarioName } from '../devtools/scenario.js';
+import { CANCELLATION, orderFields, runScenario, SCENARIOS, subscriptionFields, type ScenarioName } from '../devtools/scenario.js';
 
 export interface SimulateOptions {
   type: string;
@@ -88,20 +88,7 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
         if (!details) break;
         print('');
       }
-      await step({
-        ...common,
-        notification_type: type,
-        date: String(unixNow()),
-        item: item(),
-        item_id: String(details.item_id ?? item()),
-        item_title: String(details.title ?? item()),
-        item_price: String(details.price ?? o.price ?? 0),
-        ...(details.discount !== undefined && { item_discount: String(details.discount) }),
-        ...(typeof details.photo_url === 'string' && { item_photo_url: details.photo_url }),
-        order_id: orderId,
-        receiver_id: String(o.user),
-        status,
-      });
+      await step({ ...common, notification_type: type, ...orderFields(details, { item: item(), orderId, user: o.user, date: unixNow() }), status });
       break;
     }
     case 'subscription_status_change': {
@@ -112,17 +99,8 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
         if (!details) break;
         print('');
       }
-      const periodDays = typeof details.period === 'number' ? details.period : 30;
-      await step({
-        ...common,
-        notification_type: type,
-        item_id: item(),
-        ...(details.price !== undefined && { item_price: String(details.price) }),
-        subscription_id: o.subscription ?? newId(),
-        status,
-        next_bill_time: o.nextBillTime ?? String(unixNow() + periodDays * 86_400),
-        ...(status === 'cancelled' && { cancel_reason: 'user_decision', pending_cancel: '1' }),
-      });
+      const subscription = subscriptionFields(details, { item: item(), subscriptionId: o.subscription ?? newId(), now: unixNow(), nextBillTime: o.nextBillTime });
+      await step({ ...common, notification_type: type, ...subscription, ...(status === 'cancelled' ? CANCELLATION : { status }) });
       break;
     }
   }

@@ -81,6 +81,38 @@ function problemsOf(verdict: Verdict, repeatIdentical: boolean): string[] {
   return problems;
 }
 
+/**
+ * The order_status_change fields VK sends for an item (PROTOCOL.md §3): it charges what get_item
+ * answered (`answered`) and reports it back. Also used by the single-notification CLI simulator.
+ */
+export function orderFields(answered: Record<string, unknown>, o: { item: string; orderId: string; user: number; date: number }): Record<string, string> {
+  return {
+    date: String(o.date),
+    item: o.item,
+    item_id: String(answered.item_id ?? o.item),
+    item_title: String(answered.title ?? o.item),
+    item_price: String(answered.price ?? 0),
+    ...(answered.discount !== undefined && { item_discount: String(answered.discount) }),
+    ...(typeof answered.photo_url === 'string' && { item_photo_url: answered.photo_url }),
+    order_id: o.orderId,
+    receiver_id: String(o.user),
+  };
+}
+
+/** The subscription_status_change fields for a plan (its price and period as get_subscription answered), `status` apart. */
+export function subscriptionFields(plan: Record<string, unknown>, o: { item: string; subscriptionId: string; now: number; nextBillTime?: string | undefined }): Record<string, string> {
+  const periodDays = typeof plan.period === 'number' ? plan.period : 30;
+  return {
+    item_id: o.item,
+    ...(plan.price !== undefined && { item_price: String(plan.price) }),
+    subscription_id: o.subscriptionId,
+    next_bill_time: o.nextBillTime ?? String(o.now + periodDays * 86_400),
+  };
+}
+
+/** A cancellation as VK sends it when the user cancels: paid up to the period's end. */
+export const CANCELLATION = { status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: '1' } as const;
+
 const responseOf = (step: ScenarioStep): Record<string, unknown> => (answerJson(step.first.text) as { response: Record<string, unknown> }).response;
 
 export async function runScenario(
@@ -118,18 +150,7 @@ export async function runScenario(
     const orderId = o.orderId ?? newId();
     if (!(await step('get_item', { item: o.item, lang: 'ru_RU', order_id: orderId, receiver_id: String(o.user) }))) return stopped('get_item');
     // VK charges what get_item answered, and reports it back (PROTOCOL.md §3).
-    const item = responseOf(steps[0]!);
-    const order: Record<string, string> = {
-      date: String(now()),
-      item: o.item,
-      item_id: String(item.item_id ?? o.item),
-      item_title: String(item.title),
-      item_price: String(item.price),
-      ...(item.discount !== undefined && { item_discount: String(item.discount) }),
-      ...(typeof item.photo_url === 'string' && { item_photo_url: item.photo_url }),
-      order_id: orderId,
-      receiver_id: String(o.user),
-    };
+    const order = orderFields(responseOf(steps[0]!), { item: o.item, orderId, user: o.user, date: now() });
     if (!(await step('order_status_change', { ...order, status: 'chargeable' }))) return stopped('the chargeable order_status_change');
     if (scenario === 'purchase-refund') await step('order_status_change', { ...order, status: 'refunded' });
     return result(null);
@@ -137,17 +158,10 @@ export async function runScenario(
 
   const subscriptionId = o.subscriptionId ?? newId();
   if (!(await step('get_subscription', { item: o.item, lang: 'ru_RU', order_id: newId() }))) return stopped('get_subscription');
-  const plan = responseOf(steps[0]!);
-  const period = typeof plan.period === 'number' ? plan.period : 30;
-  const subscription: Record<string, string> = {
-    item_id: o.item,
-    item_price: String(plan.price),
-    subscription_id: subscriptionId,
-    next_bill_time: String(now() + period * 86_400),
-  };
+  const subscription = subscriptionFields(responseOf(steps[0]!), { item: o.item, subscriptionId, now: now() });
   if (!(await step('subscription_status_change', { ...subscription, status: 'chargeable' }))) return stopped('the chargeable subscription_status_change');
   if (scenario === 'subscribe-cancel') {
-    await step('subscription_status_change', { ...subscription, status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: '1' });
+    await step('subscription_status_change', { ...subscription, ...CANCELLATION });
   }
   return result(null);
 }

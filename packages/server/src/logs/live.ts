@@ -12,7 +12,9 @@ import type { EndpointStore } from '../notifications/sql-store.js';
 export const LOG_TOPIC = 'NOTIFICATION_LOGGED';
 
 /** type-graphql's PubSub over an EventEmitter: `subscribe(topic, id)` listens to `topic:id`. */
-export function createPubSub(): PubSub & { listenerCount(topic: string, id: unknown): number } {
+export type LivePubSub = PubSub & { listenerCount(topic: string, id: unknown): number };
+
+export function createPubSub(): LivePubSub {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0); // one per open subscription
   const key = (topic: string, id: unknown): string => (id === undefined ? topic : `${topic}:${String(id)}`);
@@ -35,12 +37,15 @@ function toRow(id: number, e: LogEntry): NotificationLog {
 }
 
 /** Wraps the store so every log row written is also published under its app's vkAppId. */
-export function publishingLogs(store: EndpointStore, pubSub: PubSub): EndpointStore {
+export function publishingLogs(store: EndpointStore, pubSub: LivePubSub): EndpointStore {
   return {
     ...store,
     async writeLog(entry) {
       const id = await store.writeLog(entry);
-      if (entry.appId !== null && entry.vkAppId !== null) pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+      // The row is built only when somebody watches this app: most notifications have no audience.
+      if (entry.appId !== null && entry.vkAppId !== null && pubSub.listenerCount(LOG_TOPIC, entry.vkAppId) > 0) {
+        pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+      }
       return id;
     },
   };

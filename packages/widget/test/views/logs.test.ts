@@ -19,6 +19,23 @@ const newUserId = (): number => newUserIdFrom(700_000_000);
 const rowOf = (view: Locator, order: string): Locator => view.getByRole('row').filter({ hasText: order });
 
 /** Filters the list by a user id, as a person would: type it and press Enter. */
+/**
+ * The socket is acknowledged a moment before the server registers the subscription, and a request sent
+ * in that moment is missed: sends (a new order each time) until one shows up live; returns that order.
+ */
+async function untilLive(view: Locator, send: () => Promise<string>): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const order = await send();
+    try {
+      await expect.element(rowOf(view, order), { timeout: 1500 }).toBeVisible();
+      return order;
+    } catch {
+      // not subscribed yet
+    }
+  }
+  throw new Error('no row arrived live in 5 attempts');
+}
+
 async function filterByUser(view: Locator, user: number): Promise<void> {
   await view.getByLabelText('ID пользователя').fill(String(user));
   await userEvent.keyboard('{Enter}');
@@ -139,25 +156,17 @@ test('Live shows requests that arrive after it is turned on, only those the filt
   await view.getByRole('switch', { name: 'В реальном времени' }).click();
   await expect.element(view.getByText('Новые запросы появятся сверху')).toBeVisible();
 
-  // The socket is acknowledged a moment before the server registers the subscription: a request sent in
-  // that moment is missed, so send again (a new order) until one shows up.
-  let seen: string | undefined;
-  let ignored: string | undefined;
-  for (let attempt = 0; attempt < 5 && !seen; attempt++) {
+  // Each time, another user's order first: the filter must keep it out.
+  let ignored = '';
+  const seen = await untilLive(view, async () => {
     ignored = newOrderId();
     await buy(other, ignored);
     const order = newOrderId();
     await buy(user, order);
-    try {
-      await expect.element(rowOf(view, order), { timeout: 1500 }).toBeVisible();
-      seen = order;
-    } catch {
-      // not subscribed yet
-    }
-  }
-  expect(seen).toBeDefined();
-  expect(rowOf(view, ignored!).elements()).toHaveLength(0);
-  await expect.element(rowOf(view, seen!)).toHaveClass(/fresh/);
+    return order;
+  });
+  expect(rowOf(view, ignored).elements()).toHaveLength(0);
+  await expect.element(rowOf(view, seen)).toHaveClass(/fresh/);
   await expect.element(view.getByText(/^Показано 1 из 1/)).toBeVisible();
 
   // Off: the socket is closed, later requests wait for a refresh.
@@ -183,19 +192,11 @@ test('a row that arrives live goes on top without taking the focus or the opened
   await toggle.click(); // opens the row and focuses its button
   await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
 
-  // As in the live test above: send until the subscription is registered and a row shows up.
-  let seen: string | undefined;
-  for (let attempt = 0; attempt < 5 && !seen; attempt++) {
+  const seen = await untilLive(view, async () => {
     const order = newOrderId();
     await buy(user, order);
-    try {
-      await expect.element(rowOf(view, order), { timeout: 1500 }).toBeVisible();
-      seen = order;
-    } catch {
-      // not subscribed yet
-    }
-  }
-  expect(seen).toBeDefined();
+    return order;
+  });
   const rows = view.getByRole('row').filter({ hasText: String(user) }).elements();
   expect(rows[0]?.textContent).toContain(seen);
   expect(el.shadowRoot!.activeElement).toBe(toggle.element());
