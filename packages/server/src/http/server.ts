@@ -17,6 +17,7 @@ import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
 import { attachGraphqlWebSocket } from '../graphql/websocket.js';
+import { noSniff } from './security-headers.js';
 import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
@@ -72,6 +73,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       // One structured line per notification (route.ts) says more than two generic lines per request.
       logController: new LogController({ disableRequestLogging: true }),
     });
+    noSniff(http);
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
