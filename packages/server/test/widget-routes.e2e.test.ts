@@ -106,6 +106,12 @@ describe('GET /admin and /widget', () => {
     expect((await fetch(`${t.url}/admin/${file}`)).status).toBe(404);
   });
 
+  it('serves no other page: GET /graphql from a browser gets no landing page of third-party scripts', async () => {
+    const res = await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect(await res.text()).not.toMatch(/<script|cdn\.apollographql/i);
+  });
+
   it.each([
     ['the API', '/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { kind } }"}' }],
     ['a probe', '/healthz', {}],
