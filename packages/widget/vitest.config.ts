@@ -49,8 +49,6 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: serverUrl, ws: true },
       '/export': serverUrl,
-      '/admin': serverUrl,
-      '/widget': serverUrl,
     },
   },
   test: {

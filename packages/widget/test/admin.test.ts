@@ -2,7 +2,7 @@
  * The `<vk-payments-admin>` shell in real Chromium against the real server global-setup.ts started:
  * tabs, roles, auth states, language and theme. Each view has its own test file in test/views/.
  */
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, inject, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../src/admin/admin.js';
 import type { VkpErrorEvent, VkpViewChangeEvent } from '../src/events.js';
@@ -36,6 +36,35 @@ test('switching tabs opens the view and fires vkp-view-change, with the mouse an
 test('opens the tab named by the view attribute', async () => {
   const { view } = mount('vk-payments-admin', { view: 'stats' });
   await expect.element(view.getByRole('tab', { name: 'Статистика' })).toHaveAttribute('aria-selected', 'true');
+});
+
+/** Every place in `root` (shadow roots included) whose attribute or text holds `needle`. */
+function occurrences(root: Node, needle: string): string[] {
+  const hits: string[] = [];
+  if (root.nodeType === Node.TEXT_NODE || root.nodeType === Node.COMMENT_NODE) return root.nodeValue?.includes(needle) ? ['text'] : [];
+  if (root instanceof Element) {
+    for (const a of root.attributes) if (a.value.includes(needle)) hits.push(`${root.localName}[${a.name}]`);
+    if (root.shadowRoot) hits.push(...occurrences(root.shadowRoot, needle));
+  }
+  for (const child of root.childNodes) hits.push(...occurrences(child, needle));
+  return hits;
+}
+
+test('a token given as an attribute or a property never stays in the document: taken into memory, never reflected or shown', async () => {
+  const asAttribute = mount('vk-payments-admin');
+  const asProperty = mount('vk-payments-admin', { token: null });
+  asProperty.el.token = inject('vkpToken');
+  for (const { view } of [asAttribute, asProperty]) await expect.element(view.getByRole('heading', { name: SEED.appName })).toBeVisible();
+  await asAttribute.view.getByRole('tab', { name: 'Логи' }).click();
+  await expect.element(asAttribute.view.getByRole('heading', { name: 'Журнал уведомлений' })).toBeVisible();
+  expect(asAttribute.el.hasAttribute('token')).toBe(false);
+  expect(asAttribute.el.token).toBe(inject('vkpToken'));
+  expect(occurrences(document.body, inject('vkpToken'))).toEqual([]);
+  // A new token set as an attribute later is taken the same way, and used.
+  asAttribute.el.setAttribute('token', 'vkp_ws_made-up-later');
+  expect(asAttribute.el.hasAttribute('token')).toBe(false);
+  await expect.element(asAttribute.view.getByRole('alert').first()).toHaveTextContent('Токен отсутствует или истёк');
+  expect(occurrences(document.body, 'vkp_ws_made-up-later')).toEqual([]);
 });
 
 test('explains a missing or expired token instead of a blank view, and fires vkp-error', async () => {

@@ -49,6 +49,9 @@ export class Me {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When a widget session expires.' })
   expiresAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "The API key's label; for a widget session, the label of the key that minted it; null for root." })
+  label!: string | null;
 }
 
 const idOf = (id: string, what: string): number => recordId(id, what);
@@ -59,8 +62,9 @@ export class AccessResolver {
   @Query(() => Me)
   me(@Ctx() ctx: Context): Me {
     const p = authorize(ctx, 'AUTHENTICATED', null);
-    if (p.kind === 'root') return { kind: 'root', role: null, vkAppId: null, expiresAt: null };
-    return { kind: p.kind, role: p.role, vkAppId: p.vkAppId, expiresAt: p.kind === 'session' ? p.expiresAt : null };
+    if (p.kind === 'root') return { kind: 'root', role: null, vkAppId: null, expiresAt: null, label: null };
+    if (p.kind === 'key') return { kind: 'key', role: p.role, vkAppId: p.vkAppId, expiresAt: null, label: p.label };
+    return { kind: 'session', role: p.role, vkAppId: p.vkAppId, expiresAt: p.expiresAt, label: p.keyLabel };
   }
 
   @Authorized('MANAGE_ACCESS')

@@ -4,6 +4,7 @@
  * unmigrated schema.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -17,6 +18,7 @@ import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
 import { attachGraphqlWebSocket } from '../graphql/websocket.js';
+import { noSniff } from './security-headers.js';
 import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
@@ -72,6 +74,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       // One structured line per notification (route.ts) says more than two generic lines per request.
       logController: new LogController({ disableRequestLogging: true }),
     });
+    noSniff(http);
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
@@ -140,7 +143,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const apollo = new ApolloServer<Context>({
       schema,
       // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
-      plugins: [fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
+      // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
+      // this origin, the admin page's (whose tab keeps the token in sessionStorage).
+      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
       validationRules: protection.validationRules,
       // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
       formatError: (formatted, error) => formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed')),

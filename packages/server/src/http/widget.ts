@@ -1,13 +1,20 @@
 /**
  * Serves the widget's self-contained module at `/widget/…` and `GET /admin`, a page that embeds it
- * (DESIGN.md §3). The files come from the widget package's build in this monorepo
- * (`packages/widget/dist`); when it has not been built, `/admin` says how to build it.
+ * (DESIGN.md §3), with its stylesheet and script at `/admin/page.css` and `/admin/page.js`. The
+ * module and the page's script come from the widget package's build in this monorepo
+ * (`packages/widget/dist`); when it has not been built, they answer 404 saying how to build it.
+ *
+ * The page runs under a strict Content-Security-Policy (security-headers.ts), so it has no inline
+ * script or style: everything it runs or shows comes from the files below.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ADMIN_PAGE_HEADERS } from './security-headers.js';
 
 export const WIDGET_MODULE = 'vk-payments-admin.js';
+/** The admin page's own script, built from the widget package's `src/page/` beside the module. */
+export const ADMIN_PAGE_SCRIPT = 'admin-page.js';
 const WIDGET_DIR = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
 /** Only the bundle and its source map: nothing else of the folder is ever served. */
 const SERVED = /^vk-payments-admin\.js(\.map)?$/;
@@ -17,84 +24,121 @@ export interface WidgetRouteOptions {
   dir?: string;
 }
 
+const javascript = (file: string): string => (file.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8');
+
+async function sendBuilt(reply: FastifyReply, path: string, type: string): Promise<FastifyReply> {
+  try {
+    return reply.type(type).send(await readFile(path));
+  } catch {
+    return reply.code(404).send({ error: 'the widget is not built: run pnpm -r build' });
+  }
+}
+
 export async function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: WidgetRouteOptions = {}): Promise<void> {
   app.get<{ Params: { file: string } }>('/widget/:file', async (req, reply) => {
     const { file } = req.params;
     if (!SERVED.test(file)) return reply.code(404).send({ error: 'not found' });
-    try {
-      const body = await readFile(`${dir}${file}`);
-      return reply
-        .type(file.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8')
-        // Embedding pages on other origins load it with <script type="module">, which uses CORS.
-        .header('access-control-allow-origin', '*')
-        .header('cache-control', 'public, max-age=300')
-        .send(body);
-    } catch {
-      return reply.code(404).send({ error: 'the widget is not built: run pnpm -r build' });
-    }
+    reply
+      // Embedding pages on other origins load it with <script type="module">, which uses CORS; and
+      // pages that isolate themselves (COEP require-corp) may still load it.
+      .header('access-control-allow-origin', '*')
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .header('cache-control', 'public, max-age=300');
+    return sendBuilt(reply, `${dir}${file}`, javascript(file));
   });
 
-  app.get('/admin', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(ADMIN_PAGE));
+  app.get('/admin', async (_req, reply) => reply.headers(ADMIN_PAGE_HEADERS).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(ADMIN_PAGE));
+
+  // The page's own files: for this origin's page only (no CORS), revalidated so a deploy shows at once.
+  const pageFile = { 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-cache' };
+  app.get('/admin/page.css', async (_req, reply) => reply.headers(pageFile).type('text/css; charset=utf-8').send(ADMIN_PAGE_CSS));
+  app.get<{ Params: { file: string } }>('/admin/:file', async (req, reply) => {
+    const { file } = req.params;
+    if (file !== 'page.js' && file !== 'page.js.map') return reply.code(404).send({ error: 'not found' });
+    return sendBuilt(reply.headers(pageFile), `${dir}${file.replace('page.js', ADMIN_PAGE_SCRIPT)}`, javascript(file));
+  });
 }
 
 /**
- * The admin page: the widget on this server's own GraphQL. The token is asked for on the page (or
- * taken from `#token=…&app=…`, which never reaches the server) and kept in sessionStorage only.
+ * The admin page: the widget on this server's own GraphQL. Its script (`/admin/page.js`) asks for a
+ * token and an app id (or takes them from `#token=…&app=…`, which never reaches the server), checks
+ * the token with the `me` query, shows who is signed in, and hands the token to the widget as a
+ * property: it never becomes an attribute or text of the document. The texts here are the Russian
+ * defaults; the script switches them to the chosen language. `[hidden]` always wins in page.css, so
+ * the form and the widget are never shown together.
  */
 const ADMIN_PAGE = `<!doctype html>
 <html lang="ru">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
 <title>vk-payments — admin</title>
-<style>
-  body { margin: 0; padding: 16px; font: 14px/1.45 -apple-system, system-ui, 'Segoe UI', Roboto, sans-serif; background: #f2f3f5; color: #000; }
-  @media (prefers-color-scheme: dark) { body { background: #0a0a0a; color: #e1e3e6; } }
-  main { max-width: 1100px; margin: 0 auto; }
-  form { display: grid; gap: 10px; max-width: 420px; padding: 16px; border-radius: 10px; background: #fff; color: #000; }
-  label { display: grid; gap: 4px; }
-  input, select, button { font: inherit; padding: 7px 10px; border-radius: 8px; border: 1px solid #dce1e6; }
-  button { background: #2688eb; color: #fff; border-color: #2688eb; cursor: pointer; }
-  .bar { display: flex; gap: 8px; justify-content: flex-end; margin-bottom: 8px; flex-wrap: wrap; }
-</style>
+<link rel="stylesheet" href="/admin/page.css">
 <script type="module" src="/widget/${WIDGET_MODULE}"></script>
+<script type="module" src="/admin/page.js"></script>
 </head>
 <body>
 <main>
-  <form id="login" hidden>
-    <strong>vk-payments</strong>
-    <label>Токен доступа / Access token <input name="token" type="password" autocomplete="off" required></label>
-    <label>ID приложения VK / VK app id <input name="app" inputmode="numeric" pattern="[0-9]+" required></label>
-    <button>Открыть / Open</button>
+  <header class="bar">
+    <strong class="brand">vk-payments</strong>
+    <span id="who" class="who" role="status" hidden></span>
+    <span class="switches">
+      <select id="locale" aria-label="Язык / Language"><option value="ru">Русский</option><option value="en">English</option></select>
+      <select id="theme" aria-label="Тема / Theme"><option value="" data-t="themeAuto">Как в системе</option><option value="light" data-t="themeLight">Светлая</option><option value="dark" data-t="themeDark">Тёмная</option></select>
+      <button id="logout" type="button" class="secondary" data-t="signOut" hidden>Выйти</button>
+    </span>
+  </header>
+  <form id="login" autocomplete="off" hidden>
+    <h1 data-t="title">Вход в панель платежей</h1>
+    <label><span data-t="token">Токен доступа</span> <input name="token" type="password" autocomplete="off" required></label>
+    <label><span data-t="app">ID приложения VK</span> <input name="app" inputmode="numeric" pattern="[0-9]+" required></label>
+    <p id="login-error" class="error" role="alert" hidden></p>
+    <button data-t="signIn">Войти</button>
   </form>
-  <div id="shell" hidden>
-    <div class="bar">
-      <select id="locale" aria-label="Language"><option value="ru">Русский</option><option value="en">English</option></select>
-      <select id="theme" aria-label="Theme"><option value="">Auto</option><option value="light">Light</option><option value="dark">Dark</option></select>
-      <button id="logout" type="button">Выйти / Sign out</button>
-    </div>
-    <vk-payments-admin endpoint="/graphql"></vk-payments-admin>
-  </div>
+  <noscript><p>Эта страница работает только с JavaScript. / This page needs JavaScript.</p></noscript>
+  <div id="shell"></div>
 </main>
-<script type="module">
-  const store = sessionStorage;
-  const hash = new URLSearchParams(location.hash.slice(1));
-  if (hash.get('token')) { store.setItem('vkp.token', hash.get('token')); store.setItem('vkp.app', hash.get('app') || ''); history.replaceState(null, '', location.pathname); }
-  const login = document.getElementById('login'), shell = document.getElementById('shell'), admin = document.querySelector('vk-payments-admin');
-  const locale = document.getElementById('locale'), theme = document.getElementById('theme');
-  function show() {
-    const token = store.getItem('vkp.token'), app = store.getItem('vkp.app');
-    login.hidden = Boolean(token && app); shell.hidden = !login.hidden;
-    if (token && app) { admin.setAttribute('token', token); admin.setAttribute('app-id', app); }
-  }
-  login.addEventListener('submit', (e) => { e.preventDefault(); const f = new FormData(login); store.setItem('vkp.token', f.get('token')); store.setItem('vkp.app', f.get('app')); show(); });
-  document.getElementById('logout').addEventListener('click', () => { store.removeItem('vkp.token'); store.removeItem('vkp.app'); location.reload(); });
-  locale.value = store.getItem('vkp.locale') || 'ru'; admin.setAttribute('locale', locale.value);
-  locale.addEventListener('change', () => { store.setItem('vkp.locale', locale.value); admin.setAttribute('locale', locale.value); });
-  theme.value = store.getItem('vkp.theme') || ''; if (theme.value) admin.setAttribute('theme', theme.value);
-  theme.addEventListener('change', () => { store.setItem('vkp.theme', theme.value); theme.value ? admin.setAttribute('theme', theme.value) : admin.removeAttribute('theme'); });
-  show();
-</script>
 </body>
 </html>
+`;
+
+/**
+ * The page's look: VK's palette (the widget's, see packages/widget/src/styles/theme.ts), light by
+ * default, dark with the system's dark scheme or the page's theme switch (`data-theme` on <html>,
+ * which the script also gives the widget as its `theme`).
+ */
+const ADMIN_PAGE_CSS = `:root {
+  color-scheme: light;
+  --bg: #f2f3f5; --surface: #ffffff; --text: #000000; --muted: #6d7885; --border: #dce1e6;
+  --accent: #2688eb; --accent-text: #ffffff; --danger: #e64646;
+}
+:root[data-theme='dark'] {
+  color-scheme: dark;
+  --bg: #0a0a0a; --surface: #19191a; --text: #e1e3e6; --muted: #939699; --border: #363738;
+  --accent: #529ef4; --accent-text: #ffffff; --danger: #ff5c5c;
+}
+@media (prefers-color-scheme: dark) {
+  :root:not([data-theme='light']) {
+    color-scheme: dark;
+    --bg: #0a0a0a; --surface: #19191a; --text: #e1e3e6; --muted: #939699; --border: #363738;
+    --accent: #529ef4; --accent-text: #ffffff; --danger: #ff5c5c;
+  }
+}
+[hidden] { display: none !important; }
+html { background: var(--bg); color: var(--text); }
+body { margin: 0; padding: 16px; font: 14px/1.45 -apple-system, system-ui, 'Segoe UI', Roboto, sans-serif; }
+main { max-width: 1100px; margin: 0 auto; }
+.bar { display: flex; gap: 8px 12px; align-items: center; flex-wrap: wrap; margin-bottom: 12px; }
+.brand { font-size: 16px; }
+.who { color: var(--muted); overflow-wrap: anywhere; }
+.switches { display: flex; gap: 8px; flex-wrap: wrap; margin-left: auto; }
+form { display: grid; gap: 12px; max-width: 420px; padding: 16px; border: 1px solid var(--border); border-radius: 10px; background: var(--surface); }
+h1 { margin: 0; font-size: 18px; }
+label { display: grid; gap: 4px; }
+input, select, button { font: inherit; padding: 7px 10px; border-radius: 8px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
+input:focus-visible, select:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+button { background: var(--accent); color: var(--accent-text); border-color: var(--accent); cursor: pointer; }
+button.secondary { background: transparent; color: var(--accent); }
+.error { margin: 0; color: var(--danger); }
 `;

@@ -23,7 +23,7 @@ export class VkpElement extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: {},
     appId: { attribute: 'app-id', type: Number },
-    token: {},
+    token: {}, // never `reflect`: see `token` below
     fetchToken: { attribute: false },
     locale: {},
     theme: { reflect: true },
@@ -36,7 +36,12 @@ export class VkpElement extends LitElement {
   /** VK's id of the app. */
   appId: number | null = null;
 
-  /** A bearer token of the vk-payments API (a widget session's, usually). */
+  /**
+   * A bearer token of the vk-payments API (a widget session's, usually). Kept in memory only: it is
+   * never reflected to an attribute nor rendered, and a `token` attribute a host sets is taken into
+   * this property and removed at once (attributeChangedCallback), so the token does not stay readable
+   * in the document.
+   */
   token = '';
 
   /** Instead of `token`: an async function returning one; asked again when it expires. */
@@ -77,6 +82,15 @@ export class VkpElement extends LitElement {
       this.#own = { client, vkAppId, locale: this.activeLocale };
     }
     return this.#own;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    // Our own removal below calls back with null: the token it moved stays.
+    if (name !== 'token') super.attributeChangedCallback(name, old, value);
+    else if (value !== null) {
+      this.token = value;
+      this.removeAttribute(name);
+    }
   }
 
   /** The locale in effect (the shell's when inside it). */

@@ -206,13 +206,14 @@ export class VkPaymentsStats extends VkpElement {
         : html`<div class="plot" part="chart" @keydown=${this.#onKey} @focusin=${this.#settle} @focusout=${this.#settle} @pointermove=${this.#onPointer} @pointerdown=${this.#onPointer} @pointerleave=${this.#settle}>
             ${renderChart({ g, points, labels, aria: points.map((p, i) => `${names[i]}. ${[[t.revenue, votes(p.revenue)], ...figures(p)].map(([l, v]) => `${l}: ${v}`).join('; ')}`), active: i, focus: this.cursor, t, axis })}
             ${p
-              ? // Beside its column, on the side with more room.
-                html`<div class="tip" part="tooltip" aria-hidden="true" style="${g.left + g.band * (i! + 0.5) > g.width / 2 ? `right:${g.width - g.left - g.band * i! + 6}` : `left:${g.left + g.band * (i! + 1) + 6}`}px;top:${g.top}px">
+              ? // Beside its column, on the side with more room. Positions go through the CSSOM (`.style`),
+                // never a style attribute, which the admin page's CSP (style-src 'self') refuses.
+                html`<div class="tip" part="tooltip" aria-hidden="true" .style="${g.left + g.band * (i! + 0.5) > g.width / 2 ? `right:${g.width - g.left - g.band * i! + 6}` : `left:${g.left + g.band * (i! + 1) + 6}`}px;top:${g.top}px">
                   <strong>${names[i!]}</strong><span class="tip-total">${votes(p.revenue)}</span>
                   ${figures(p).map(([label, value, cls]) => html`<span>${swatch(cls)}${label}<b>${value}</b></span>`)}
                 </div>`
               : nothing}
-            ${empty ? html`<p class="empty" part="message" role="status" style="top:${(g.top + g.revBottom) / 2 - 16}px">${t.empty}</p>` : nothing}
+            ${empty ? html`<p class="empty" part="message" role="status" .style="top:${(g.top + g.revBottom) / 2 - 16}px">${t.empty}</p>` : nothing}
           </div>`}
       <p class="muted note">${t.note} ${this.#timeZone}</p>
     </div>`;
