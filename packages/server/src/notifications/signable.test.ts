@@ -117,7 +117,7 @@ describe('the signable guard', () => {
     .chain((names) => fc.tuple(...names.map((n) => fc.oneof({ weight: 6, arbitrary: GOOD[n] ?? hostile }, { weight: 1, arbitrary: hostile }).map((v) => [n, v] as const))))
     .map((pairs) => Object.fromEntries(pairs) as Record<string, string>);
 
-  it('for 20,000 random bodies, one the guard accepts never has the signed string of a real payment', () => {
+  it('for 10,000 random bodies, one the guard accepts never has the signed string of a real payment', () => {
     let accepted = 0;
     fc.assert(
       fc.property(body, (fields) => {
@@ -125,11 +125,11 @@ describe('the signable guard', () => {
         accepted++;
         expect(couldBeRealPayment(canonicalString(fields))).toBe(false);
       }),
-      { numRuns: 20_000 },
+      { numRuns: 10_000 },
     );
     // The property is only worth something if bodies got through: most random ones are refused.
-    expect(accepted).toBeGreaterThan(1_000);
-  });
+    expect(accepted).toBeGreaterThan(500);
+  }, 60_000);
 
   it('for random bodies, any value with "=" is refused', () => {
     fc.assert(

@@ -68,9 +68,14 @@ export interface Refusal {
   reason: string;
 }
 
-function describeValue(value: string): string {
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  return JSON.stringify(shown);
+/** The value, cut to 40 characters, and why it is refused: `"gem=1…" is not signed here: contains "="…`. */
+function refusedValue(name: string, value: string): string {
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  let why = 'has characters VK does not send in it';
+  if (value.includes('=')) why = 'contains "=", which VK\'s signature cannot tell from a field boundary';
+  else if (name === 'notification_type') why = 'only the _test types are signed here';
+  else if (name === 'item' || name === 'item_id') why = ITEM_ID_RULE;
+  return `${shown} is not signed here: ${why}`;
 }
 
 /** The first field of `fields` this server must not sign, or null when every one fits (`sig` is ignored). */
@@ -80,16 +85,7 @@ export function unsignable(fields: SignableParams): Refusal | null {
     if (name === 'sig') continue;
     const alphabet = Object.hasOwn(FIELD_ALPHABET, name) ? FIELD_ALPHABET[name] : undefined;
     if (!alphabet) return { field: name, reason: 'is not a field VK sends, so it is not signed here' };
-    if (typeof value !== 'string' || !alphabet.test(value)) {
-      const why = typeof value === 'string' && value.includes('=')
-        ? 'contains "=", which VK\'s signature cannot tell from a field boundary'
-        : name === 'notification_type'
-          ? 'only the _test types are signed here'
-          : name === 'item' || name === 'item_id'
-            ? ITEM_ID_RULE
-            : 'has characters VK does not send in it';
-      return { field: name, reason: `${describeValue(String(value))} is not signed here: ${why}` };
-    }
+    if (typeof value !== 'string' || !alphabet.test(value)) return { field: name, reason: refusedValue(name, String(value)) };
   }
   return null;
 }
