@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../src/apps/app.entity.js';
+import { CatalogItem } from '../src/catalog/catalog-item.entity.js';
+import { SubscriptionPlan } from '../src/catalog/subscription-plan.entity.js';
 import { NotificationLog } from '../src/logs/notification-log.entity.js';
+import { canonicalString, computeSig } from '../src/notifications/signature.js';
 import { SECRET, signed, startTestServer, type TestServer } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -119,6 +123,109 @@ describe('simulateNotification', () => {
   });
 });
 
+/** How many log rows and transactions the app has: a refused request must add neither. */
+async function footprint(): Promise<{ logs: number; transactions: number }> {
+  const em = t.server.orm.em.fork();
+  const app = await em.findOneOrFail(App, { vkAppId: APP });
+  const transactions = (await data<{ transactions: { totalCount: number } }>(`{ transactions(vkAppId: ${APP}, filter: {test: true}) { totalCount } }`)).transactions.totalCount;
+  return { logs: await em.count(NotificationLog, { app }), transactions };
+}
+
+describe('simulateNotification signs nothing a caller could turn into a real payment', () => {
+  /**
+   * The item of the issue, 88 characters: the get_item_test signed for it has the signed string of a
+   * real chargeable order_status_change, whose field `zz` swallows the rest.
+   */
+  const FOLDING_ITEM = 'gem_packitem_price=10notification_type=order_status_changeorder_id=1status=chargeablezz=';
+
+  it('refuses the 88-character item id with "=" as BAD_USER_INPUT on itemId: nothing is signed, sent or logged', async () => {
+    expect(FOLDING_ITEM).toHaveLength(88);
+    // The premise: signed here, it would sign a real order too.
+    const testBody = { app_id: String(APP), item: FOLDING_ITEM, lang: 'ru_RU', notification_type: 'get_item_test', order_id: '5', receiver_id: String(TESTER), user_id: String(TESTER), version: '5.132' };
+    const real = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: '1', status: 'chargeable', zz: 'lang=ru_RUnotification_type=get_item_testorder_id=5receiver_id=4242user_id=4242version=5.132' };
+    expect(canonicalString(real)).toBe(canonicalString(testBody));
+
+    const before = await footprint();
+    const r = await t.gql(SIMULATE, { input: { scenario: 'PURCHASE', itemId: FOLDING_ITEM } });
+    expect(r.data).toBeNull();
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
+    expect(r.errors?.[0]?.message).toMatch(/^itemId: must be 1–64 characters of A–Z, a–z, 0–9 and _ \. : -/);
+    expect(await footprint()).toEqual(before);
+    expect(JSON.stringify(r)).not.toContain(computeSig(real, SECRET));
+  });
+
+  it.each([
+    ['a space', 'gem pack'],
+    ['an "&"', 'gem&status=chargeable'],
+    ['a slash', 'gem/2'],
+    ['Cyrillic', 'самоцвет'],
+    ['65 characters', 'g'.repeat(65)],
+  ])('refuses an item id with %s the same way', async (_what, itemId) => {
+    const before = await footprint();
+    const r = await t.gql(SIMULATE, { input: { scenario: 'SUBSCRIBE', itemId } });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
+    expect(await footprint()).toEqual(before);
+  });
+
+  it("stops before signing a step that would carry a catalog title with \"=\", naming the field, and books nothing", async () => {
+    await data(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "eq_title", title: "Gems=100", price: 10}) { itemId } }`);
+    const before = await footprint();
+    const r = await t.gql(SIMULATE, { input: { scenario: 'PURCHASE', itemId: 'eq_title' } });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
+    expect(r.errors?.[0]?.message).toMatch(/^itemId: the catalog's item_title for this item "Gems=100" is not signed here: contains "="/);
+    // get_item_test, which carries no title, went as VK would send it; the order never did.
+    const after = await footprint();
+    expect(after.transactions).toBe(before.transactions);
+    const logged = await t.server.orm.em.fork().find(NotificationLog, { app: { vkAppId: APP } }, { orderBy: { id: 'desc' }, limit: after.logs - before.logs });
+    expect(logged.map((l) => [l.notificationType, l.test])).toEqual([['get_item', true], ['get_item', true]]);
+  });
+
+  describe('an item an older version stored with an id outside the alphabet', () => {
+    const LEGACY = 'gem pack/2';
+    beforeAll(async () => {
+      const em = t.server.orm.em.fork();
+      const app = await em.findOneOrFail(App, { vkAppId: APP });
+      em.create(CatalogItem, { app, itemId: LEGACY, title: 'Old gem pack', price: 7 });
+      em.create(SubscriptionPlan, { app, itemId: 'vip plan', title: 'Old VIP', price: 30, period: 30 });
+      await em.flush();
+    });
+
+    it("still works for VK's own notifications: get_item and a real chargeable order", async () => {
+      const item = await t.notify(signed({ app_id: APP, user_id: 9001, notification_type: 'get_item', item: LEGACY, lang: 'ru_RU', order_id: 990001, receiver_id: 9001, version: '5.132' }));
+      expect(item.json).toMatchObject({ response: { title: 'Old gem pack', price: 7, item_id: LEGACY } });
+      const order = await t.notify(
+        signed({ app_id: APP, user_id: 9001, notification_type: 'order_status_change', status: 'chargeable', item: LEGACY, item_id: LEGACY, item_price: 7, order_id: 990001, receiver_id: 9001, date: 1_700_000_000, version: '5.132' }),
+      );
+      expect(order.json).toMatchObject({ response: { order_id: 990001, app_order_id: expect.any(Number) } });
+    });
+
+    it('is never signed on request: simulateNotification refuses it, naming itemId', async () => {
+      const before = await footprint();
+      for (const [scenario, itemId] of [['PURCHASE', LEGACY], ['SUBSCRIBE', 'vip plan']] as const) {
+        const r = await t.gql(SIMULATE, { input: { scenario, itemId } });
+        expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
+      }
+      expect(await footprint()).toEqual(before);
+    });
+
+    it('can still be edited, but no new item or plan gets such an id', async () => {
+      const edit = await t.gql(`mutation ($input: CatalogItemInput!) { upsertCatalogItem(vkAppId: ${APP}, input: $input) { itemId price active } }`, {
+        input: { itemId: LEGACY, title: 'Old gem pack', price: 8, active: false },
+      });
+      expect(edit).toEqual({ data: { upsertCatalogItem: { itemId: LEGACY, price: 8, active: false } } });
+      for (const [mutation, type, extra] of [['upsertCatalogItem', 'CatalogItemInput', {}], ['upsertSubscriptionPlan', 'SubscriptionPlanInput', { period: 30 }]] as const) {
+        for (const itemId of ['new gem', 'gem=1', 'gem_packitem_price=10status=chargeable']) {
+          const r = await t.gql(`mutation ($input: ${type}!) { ${mutation}(vkAppId: ${APP}, input: $input) { itemId } }`, { input: { itemId, title: 'New', price: 5, ...extra } });
+          expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
+          expect(r.errors?.[0]?.message).toMatch(/^itemId: must be 1–64 characters of A–Z, a–z, 0–9 and _ \. : -/);
+        }
+      }
+      const items = await data<{ catalogItems: { itemId: string }[] }>(`{ catalogItems(vkAppId: ${APP}) { itemId } }`);
+      expect(items.catalogItems.map((i) => i.itemId)).not.toContain('new gem');
+    });
+  });
+});
+
 describe('replayNotification', () => {
   const REPLAY = (id: string) => `{ replayNotification(logId: "${id}") { same storedAnswer todayAnswer differences effects todayErrorCode } }`;
   const lastLogId = async (): Promise<string> =>
@@ -183,6 +290,29 @@ describe('explainSignature', () => {
     expect(r.data?.explainSignature).toMatchObject({ matches: false, givenSignature: wrong, canonicalString: `app_id=${APP}item=gem_packnotification_type=get_itemuser_id=7••••XyZw` });
     expect(r.data?.explainSignature.mistakes.join(' ')).toMatch(/joined with "&"/);
     expect(JSON.stringify(r)).not.toContain(SECRET);
+  });
+
+  it("never gives the signature of the issue's folded \"_test\" body, which would book a real payment", async () => {
+    // A real chargeable order with an extra field zz=_test, and the same signed string as one _test body.
+    const real = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: '880077', receiver_id: '31337', status: 'chargeable', user_id: '31337', zz: '_test' };
+    const folded = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_changeorder_id=880077receiver_id=31337status=chargeableuser_id=31337zz=_test' };
+    expect(canonicalString(folded)).toBe(canonicalString(real));
+    const forged = computeSig(real, SECRET);
+
+    const r = await t.gql<{ explainSignature: { matches: boolean; expectedSignature: string | null } }>(EXPLAIN, { rawBody: new URLSearchParams({ ...folded, sig: '0'.repeat(32) }).toString() });
+    expect(r.data?.explainSignature).toMatchObject({ matches: false, expectedSignature: null });
+    expect(JSON.stringify(r)).not.toContain(forged);
+
+    // What that signature was worth: posted with the real body, it books a real (test: false) order.
+    expect((await t.notify({ ...real, sig: forged })).json).toMatchObject({ response: { order_id: 880077 } });
+    const tx = await data<{ transactions: { edges: { node: { test: boolean } }[] } }>(`{ transactions(vkAppId: ${APP}, filter: {vkUserId: 31337}) { edges { node { test } } } }`);
+    expect(tx.transactions.edges.map((e) => e.node)).toEqual([{ test: false }]);
+  });
+
+  it('gives the expected signature back when the given one matches', async () => {
+    const body = signed({ app_id: APP, item: 'gem_pack', notification_type: 'get_item', user_id: 7 });
+    const r = await t.gql<{ explainSignature: { matches: boolean; expectedSignature: string | null } }>(EXPLAIN, { rawBody: new URLSearchParams(body).toString() });
+    expect(r.data?.explainSignature).toMatchObject({ matches: true, expectedSignature: body.sig });
   });
 });
 

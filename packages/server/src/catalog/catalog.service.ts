@@ -7,7 +7,8 @@ import { ITEM_LIMITS, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';
 import { z } from 'zod';
 import { audit, snapshot } from '../audit/audit.service.js';
 import type { Principal } from '../auth/permissions.js';
-import { parseInput } from '../graphql/errors.js';
+import { ApiError, parseInput } from '../graphql/errors.js';
+import { isSignableItemId, ITEM_ID_RULE } from '../notifications/signable.js';
 import { CatalogItem } from './catalog-item.entity.js';
 import { SubscriptionPlan } from './subscription-plan.entity.js';
 
@@ -52,6 +53,15 @@ export const subscriptionPlanInput = z.object({
   active: z.boolean().nullish(),
 });
 
+/**
+ * A new item or plan gets an id in the alphabet the server may sign (notifications/signable.ts), so the
+ * developer tools can simulate it. One an older version stored outside it can still be edited, switched
+ * off or deleted, and keeps answering VK: only signing it on request is refused.
+ */
+function assertNewIdSignable(existing: object | null, itemId: string): void {
+  if (!existing && !isSignableItemId(itemId)) throw new ApiError('BAD_USER_INPUT', `itemId: ${ITEM_ID_RULE}`, { field: 'itemId' });
+}
+
 export type CatalogItemInputData = z.input<typeof catalogItemInput>;
 export type SubscriptionPlanInputData = z.input<typeof subscriptionPlanInput>;
 
@@ -61,6 +71,7 @@ const PLAN_FIELDS = ['title', 'price', 'period', 'photoUrl', 'trialDuration', 'e
 export async function upsertItem(em: EntityManager, actor: Principal | null, appId: number, input: CatalogItemInputData): Promise<CatalogItem> {
   const data = parseInput(catalogItemInput, input);
   const existing = await em.findOne(CatalogItem, { app: appId, itemId: data.itemId });
+  assertNewIdSignable(existing, data.itemId);
   const before = snapshot(existing, ITEM_FIELDS);
   const item = existing ?? em.create(CatalogItem, { app: appId, itemId: data.itemId, title: data.title, price: data.price });
   em.assign(item, {
@@ -88,6 +99,7 @@ export async function deleteItem(em: EntityManager, actor: Principal | null, app
 export async function upsertPlan(em: EntityManager, actor: Principal | null, appId: number, input: SubscriptionPlanInputData): Promise<SubscriptionPlan> {
   const data = parseInput(subscriptionPlanInput, input);
   const existing = await em.findOne(SubscriptionPlan, { app: appId, itemId: data.itemId });
+  assertNewIdSignable(existing, data.itemId);
   const before = snapshot(existing, PLAN_FIELDS);
   const plan = existing ?? em.create(SubscriptionPlan, { app: appId, itemId: data.itemId, title: data.title, price: data.price, period: data.period });
   em.assign(plan, {

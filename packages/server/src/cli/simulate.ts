@@ -1,11 +1,13 @@
 /**
  * `vk-payments simulate <type>`: builds and signs a notification exactly as VK does (PROTOCOL.md §2–§3),
+ * with the key it is given (so any type, `--live` ones too, and any item: whoever runs it can sign anyway),
  * posts it to our server or any URL, and prints the request, the answer and a verdict. For a purchase
  * it first asks get_item for the price and title, as VK does before showing the order box (§7).
  */
 import { randomInt } from 'node:crypto';
 import { NOTIFICATION_TYPES, parseNotificationType, type RawNotificationType } from '@vk-payments/shared';
 import { send, type Exchange } from '../notifications/send.js';
+import { signParams } from '../notifications/signature.js';
 import { CANCELLATION, orderFields, runScenario, SCENARIOS, subscriptionFields, type ScenarioName } from '../devtools/scenario.js';
 
 export interface SimulateOptions {
@@ -59,7 +61,7 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
   const exchanges: Exchange[] = [];
   const step = async (fields: Record<string, string>): Promise<Exchange> => {
     if (o.version === '') delete fields.version; // the old format has no version (PROTOCOL.md §6)
-    const x = await send(o.url, fields, o.secret);
+    const x = await send(o.url, signParams(fields, o.secret));
     printExchange(print, o.url, x);
     exchanges.push(x);
     return x;
@@ -136,7 +138,7 @@ export async function simulateScenario(o: ScenarioCliOptions, print: Print): Pro
     o.scenario as ScenarioName,
     { app: o.app, user: o.user, item: o.item, test: !o.live, version: o.version },
     async (fields) => {
-      const x = await send(o.url, fields, o.secret);
+      const x = await send(o.url, signParams(fields, o.secret));
       return { request: x.request, status: x.status, text: x.text, ms: x.ms };
     },
     (step) => {

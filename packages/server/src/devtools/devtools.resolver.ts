@@ -11,6 +11,7 @@ import type { Context } from '../graphql/context.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
+import { ITEM_ID_PATTERN, ITEM_ID_RULE } from '../notifications/signable.js';
 import { explainSignature } from './explain-signature.js';
 import { replay } from './replay.js';
 import { answerJson, type ScenarioName, type ScenarioStep } from './scenario.js';
@@ -36,7 +37,7 @@ export class SimulationInput {
   @Field(() => SCENARIO_ENUM)
   scenario!: ScenarioName;
 
-  @Field(() => String, { description: 'The catalog item (purchases) or subscription plan (subscriptions).' })
+  @Field(() => String, { description: 'The catalog item (purchases) or subscription plan (subscriptions): A–Z a–z 0–9 _ . : - only, at most 64 characters.' })
   itemId!: string;
 
   @Field(() => Int, { nullable: true, description: "Who buys. Default: the app's first payment tester, else user 1." })
@@ -45,7 +46,8 @@ export class SimulationInput {
 
 const simulationInput = z.object({
   scenario: z.enum(Object.values(SCENARIO_ENUM)),
-  itemId: z.string().min(1, 'must not be empty').max(100),
+  // Refused here, before anything is signed: an id with "=" could fold a real payment into the signed body.
+  itemId: z.string().min(1, 'must not be empty').regex(ITEM_ID_PATTERN, ITEM_ID_RULE),
   vkUserId: z.number().int().min(1, 'must be a positive integer').nullish(),
 });
 
@@ -128,7 +130,8 @@ export class SignatureExplanation {
 
   @Field(() => String, {
     nullable: true,
-    description: "What the app's current key gives for this body: for a _test notification, or one signed right; null for a real one that is not (it would forge a payment).",
+    description:
+      "What the app's current key gives for this body, only when the given signature already matches it; null otherwise (any other answer would sign a body for whoever asks).",
   })
   expectedSignature!: string | null;
 
@@ -190,8 +193,8 @@ export class DevtoolsResolver {
     return { logId, ...result };
   }
 
-  // The expected signature is given only for _test bodies (or ones already signed right), so it forges
-  // nothing simulateNotification could not make anyway.
+  // The expected signature is given only when the given one already matches (explain-signature.ts): the
+  // answer never holds a signature the caller did not bring.
   @Authorized('PAYMENTS')
   @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {

@@ -4,6 +4,13 @@
  * differ — which classic mistake reproduces the given one. Each candidate mistake is a variant of the
  * canonical computation; a variant whose MD5 equals the given signature names the mistake for certain.
  * Pure: keys in, explanation out.
+ *
+ * It is no signing oracle: nothing it returns is a signature the caller did not bring. The variants are
+ * only compared with the given signature, never returned, and the expected signature is returned only
+ * when the given one already matches under the current key. A `_test` type is no exception: VK's signed
+ * string has no separators (README "The notification endpoint"), so a "test" body can carry a real
+ * payment's fields folded into one value (`notification_type=order_status_changeorder_id=…zz=_test`) and
+ * share its signature.
  */
 import { createHash } from 'node:crypto';
 import { secretKeyHint } from '../apps/app.entity.js';
@@ -22,8 +29,10 @@ export interface SignatureExplanation {
   /** Field names in signing order (every field but sig, by code unit). */
   signedFields: string[];
   /**
-   * What the app's current key gives for this body — for a `_test` notification, or one already signed
-   * right. Null otherwise: for a real payment it would be a signature anyone asking could use to forge it.
+   * What the app's current key gives for this body, only when the given signature already matches under
+   * that key (it is then the given one, in lower case). Null otherwise, `_test` types included: it would
+   * be a signature for a body the caller could not sign. Null too for a match under the previous key
+   * during a rotation: the current key's signature would outlive the overlap.
    */
   expectedSignature: string | null;
   givenSignature: string | null;
@@ -88,13 +97,12 @@ export function explainSignature(rawBody: string, keys: SigningKeys, now: Date):
   const { params, problems, order } = readBody(rawBody);
   const given = typeof params.sig === 'string' && params.sig !== '' ? params.sig : null;
   const canonical = canonicalString(params);
-  const expected = computeSig(params, keys.current);
   const previousValid = keys.previous !== null && keys.previousUntil !== null && now < keys.previousUntil;
   const signedWith = verifySig(params, keys.current) ? 'current' : previousValid && verifySig(params, keys.previous!) ? 'previous' : null;
   const base = {
     canonicalString: canonical + secretKeyHint(keys.current),
     signedFields: Object.keys(params).filter((n) => n !== 'sig').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    expectedSignature: signedWith !== null || /_test$/.test(params.notification_type ?? '') ? expected : null,
+    expectedSignature: signedWith === 'current' ? computeSig(params, keys.current) : null,
     givenSignature: given,
     matches: signedWith !== null,
     signedWith,

@@ -1,9 +1,9 @@
 /**
- * Posting a notification exactly as VK does (PROTOCOL.md §1–§2): sign the fields, post them
- * form-encoded, wait at most VK's 10 s, and judge the answer. Shared by the CLI simulator and the
- * server's checkNotificationUrl.
+ * Posting a notification exactly as VK does (PROTOCOL.md §1–§2): post the signed fields form-encoded,
+ * wait at most VK's 10 s, and judge the answer. Shared by the CLI simulator (which signs with the key it
+ * is given) and the server's checkNotificationUrl (which signs through `signOnRequest`, signable.ts):
+ * the caller signs, so each path chooses its own rule for what it may sign.
  */
-import { signParams } from './signature.js';
 import { judgeAnswer, type Verdict } from './verdict.js';
 
 /** VK's deadline for an answer (PROTOCOL.md §1). */
@@ -44,9 +44,8 @@ export async function readCapped(res: Response, max: number): Promise<string> {
   return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
-/** Signs `fields` with `secret` and posts them to `url`; throws on network failure or timeout. */
-export async function send(url: string, fields: Record<string, string>, secret: string, options: SendOptions = {}): Promise<Exchange> {
-  const request = signParams(fields, secret);
+/** Posts the signed `request` (its `sig` included) to `url`; throws on network failure or timeout. */
+export async function send(url: string, request: Record<string, string>, options: SendOptions = {}): Promise<Exchange> {
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',

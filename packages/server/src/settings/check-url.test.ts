@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySig } from '../notifications/signature.js';
+import { UnsignableError } from '../notifications/signable.js';
 import { probeNotificationUrl, RESPONSE_BODY_LIMIT } from './check-url.js';
 
 const SECRET = 'PeerSecret-0123456789';
@@ -51,6 +52,14 @@ const json = (status: number, body: string) => (_req: IncomingMessage, res: Serv
 };
 
 describe('probeNotificationUrl', () => {
+  it('signs nothing and sends nothing when a value could fold a real order into the signed body', async () => {
+    const p = await peer(json(200, '{"response":{"title":"Gem pack","price":24}}'));
+    const item = 'gemnotification_type=order_status_changeorder_id=5receiver_id=1status=chargeableuser_id=1zz=';
+    await expect(probeNotificationUrl(p.url, { ...FIELDS, item }, SECRET, { placeholderItem: false })).rejects.toThrow(UnsignableError);
+    await expect(probeNotificationUrl(p.url, { ...FIELDS, notification_type: 'get_item' }, SECRET, { placeholderItem: false })).rejects.toThrow(/only the _test types/);
+    expect(p.received).toEqual([]);
+  });
+
   it('posts a form body signed with the secret, as VK does', async () => {
     const p = await peer(json(200, '{"response":{"title":"Gem pack","price":24}}'));
     const check = await probeNotificationUrl(p.url, FIELDS, SECRET, { placeholderItem: false });

@@ -1,10 +1,11 @@
 /**
  * The probe behind checkNotificationUrl: post one signed notification to a URL exactly as VK would
  * (notifications/send.ts) and say, in an operator's words, whether VK would accept the answer.
- * Never throws for anything the peer does; never returns the secret (only the signed fields).
+ * Never throws for anything the peer does; never returns the secret (only the signed fields). The fields
+ * are signed through `signOnRequest` (signable.ts): the result shows them to whoever asked, with `sig`.
  */
 import { send, VK_TIMEOUT_MS } from '../notifications/send.js';
-import { signParams } from '../notifications/signature.js';
+import { signOnRequest } from '../notifications/signable.js';
 
 export type UrlCheckVerdict = 'SUCCESS' | 'VK_ERROR' | 'INVALID' | 'UNREACHABLE';
 
@@ -59,12 +60,14 @@ function statusProblem(status: number, location: string | undefined): string | n
   return `HTTP ${status}: VK expects HTTP 200 for every answer, errors included (PROTOCOL.md §1)`;
 }
 
+/** Throws UnsignableError, before anything is sent, when `fields` are not what this server may sign on request. */
 export async function probeNotificationUrl(url: string, fields: Record<string, string>, secret: string, options: ProbeOptions): Promise<UrlCheck> {
   const timeoutMs = options.timeoutMs ?? VK_TIMEOUT_MS;
+  const request = signOnRequest(fields, secret);
   const started = performance.now();
   let x: Awaited<ReturnType<typeof send>>;
   try {
-    x = await send(url, fields, secret, { timeoutMs });
+    x = await send(url, request, { timeoutMs });
   } catch (err) {
     const reason = unreachableReason(err, timeoutMs);
     return {
@@ -77,7 +80,7 @@ export async function probeNotificationUrl(url: string, fields: Record<string, s
       errorCode: null,
       errorMessage: null,
       responseBody: null,
-      request: signParams(fields, secret),
+      request,
       summary: `VK could not deliver to this URL: ${reason}.`,
     };
   }

@@ -12,6 +12,7 @@ import { audit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/permissions.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { ApiError, parseInput } from '../graphql/errors.js';
+import { isSignableItemId } from '../notifications/signable.js';
 import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from './api-version.js';
 import { probeNotificationUrl, type UrlCheck } from './check-url.js';
 import { firstTester } from './testers.service.js';
@@ -133,9 +134,17 @@ export async function rotateAppSecret(
   return app;
 }
 
-/** The item to ask about: the first active one of the catalog, or a made-up one. */
+/** How many active items checkItem looks through for one whose id may be signed. */
+const CHECK_ITEM_CANDIDATES = 50;
+
+/**
+ * The item to ask about: the first active one of the catalog whose id this server may sign, or a made-up
+ * one. An id an older version stored outside that alphabet still works for VK, but is never signed here
+ * on request (notifications/signable.ts): the check asks about another item instead.
+ */
 async function checkItem(em: EntityManager, appId: number): Promise<string | null> {
-  return (await em.findOne(CatalogItem, { app: appId, active: true }, { orderBy: { itemId: 'asc' } }))?.itemId ?? null;
+  const items = await em.find(CatalogItem, { app: appId, active: true }, { orderBy: { itemId: 'asc' }, limit: CHECK_ITEM_CANDIDATES });
+  return items.map((i) => i.itemId).find(isSignableItemId) ?? null;
 }
 
 /**

@@ -111,7 +111,7 @@ test('a send the server refuses is explained in the panel and fires vkp-error', 
   const { el, panel } = await openPanel(newUserId());
   const errors: string[] = [];
   el.addEventListener('vkp-error', (e: VkpErrorEvent) => errors.push(e.detail.code));
-  // Longer than the server takes (100 characters).
+  // Longer than an item id may be (64 characters).
   await send(panel, 'x'.repeat(101));
   const alert = panel.getByRole('alert');
   await expect.element(alert).toHaveTextContent(/^Не удалось отправить/);
