@@ -3,6 +3,7 @@
  * (notifications/send.ts) and say, in an operator's words, whether VK would accept the answer.
  * Never throws for anything the peer does; never returns the secret (only the signed fields).
  */
+import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
 import { send, VK_TIMEOUT_MS } from '../notifications/send.js';
 import { signParams } from '../notifications/signature.js';
 
@@ -42,15 +43,14 @@ function truncate(text: string): string {
   return text.length > RESPONSE_BODY_LIMIT ? `${text.slice(0, RESPONSE_BODY_LIMIT)}…` : text;
 }
 
+/**
+ * Why nothing came back, in words that never depend on what is listening there: refused, reset,
+ * closed, timed out, not HTTP, a TLS failure — all read the same, so the check cannot be used to
+ * find open ports (issue #10 §3). A refused private address says so, by its category only.
+ */
 function unreachableReason(err: unknown, timeoutMs: number): string {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return `no answer within ${timeoutMs / 1000} s: VK gives up after ${VK_TIMEOUT_MS / 1000} s and retries later (PROTOCOL.md §1)`;
-  }
-  // fetch wraps the system error (ECONNREFUSED, ENOTFOUND, a TLS failure…) in `cause`.
-  const cause = (err as { cause?: { message?: unknown } } | null)?.cause;
-  const detail = typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err);
-  return `could not reach the URL: ${detail}`;
+  if (err instanceof OutboundError && err.kind !== 'unreachable') return err.message;
+  return `${COULD_NOT_CONNECT} (no HTTP answer within ${timeoutMs / 1000} s): VK gives up after ${VK_TIMEOUT_MS / 1000} s and retries later (PROTOCOL.md §1)`;
 }
 
 function statusProblem(status: number, location: string | undefined): string | null {
@@ -59,12 +59,12 @@ function statusProblem(status: number, location: string | undefined): string | n
   return `HTTP ${status}: VK expects HTTP 200 for every answer, errors included (PROTOCOL.md §1)`;
 }
 
-export async function probeNotificationUrl(url: string, fields: Record<string, string>, secret: string, options: ProbeOptions): Promise<UrlCheck> {
+export async function probeNotificationUrl(outbound: Outbound, url: string, fields: Record<string, string>, secret: string, options: ProbeOptions): Promise<UrlCheck> {
   const timeoutMs = options.timeoutMs ?? VK_TIMEOUT_MS;
   const started = performance.now();
   let x: Awaited<ReturnType<typeof send>>;
   try {
-    x = await send(url, fields, secret, { timeoutMs });
+    x = await send(outbound, url, fields, secret, { timeoutMs });
   } catch (err) {
     const reason = unreachableReason(err, timeoutMs);
     return {
