@@ -137,6 +137,7 @@ describe('probeNotificationUrl', () => {
     const check = await probeNotificationUrl(createOutbound({ allow: parseAllowList('') }), p.url, FIELDS, SECRET, { placeholderItem: false });
     expect(check).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null });
     expect(check.problems).toEqual(['refused: 127.0.0.1 is a loopback address; the server connects only to public addresses unless VKP_ALLOW_PRIVATE_URLS allows it']);
+    expect(check.summary).toMatch(/^Not sent: refused: .*: the notification URL must be public\.$/);
     expect(p.received).toHaveLength(0);
   });
 });

@@ -78,7 +78,10 @@ export async function probeNotificationUrl(outbound: Outbound, url: string, fiel
       errorMessage: null,
       responseBody: null,
       request: signParams(fields, secret),
-      summary: `VK could not deliver to this URL: ${reason}.`,
+      summary:
+        err instanceof OutboundError && err.kind === 'refused'
+          ? `Not sent: ${reason}. VK cannot reach a private address either: the notification URL must be public.`
+          : `VK could not deliver to this URL: ${reason}.`,
     };
   }
 
