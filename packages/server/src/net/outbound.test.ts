@@ -292,5 +292,7 @@ describe('outbound: what may be saved', () => {
     expect(allowing.refusalOf('http://10.0.0.5/hook')).toBeNull();
     expect(allowing.refusalOf('http://localhost:3000/hook')).toBeNull();
     expect(allowing.refusalOf('http://192.168.0.5/hook')).not.toBeNull();
+    expect(createOutbound({ allow: parseAllowList('127.0.0.1') }).refusalOf('http://localhost:3000/hook')).toBeNull();
+    expect(createOutbound({ allow: parseAllowList('10.0.0.0/8') }).refusalOf('http://localhost:3000/hook')).not.toBeNull();
   });
 });

@@ -204,7 +204,8 @@ export function createOutbound({ allow, resolve = systemResolve }: OutboundOptio
       return (err as Error).message;
     }
     if (isIP(target.host)) return refusal(target, target.host, true);
-    if (isLocalhostName(target.host) && !allows(allow, target.host, null)) {
+    // `localhost` is this machine's loopback, whatever DNS says: allowed only where loopback would be.
+    if (isLocalhostName(target.host) && !['127.0.0.1', '::1'].some((ip) => allows(allow, target.host, ip))) {
       return `refused: ${target.host} is this machine; the server connects only to public addresses unless ${ALLOW_SETTING} allows it`;
     }
     return null;
