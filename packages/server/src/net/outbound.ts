@@ -118,7 +118,7 @@ export function createOutbound({ allow, resolve = systemResolve }: OutboundOptio
   /** node:http's lookup: resolves once, checks every address, and gives the socket only those. */
   function checkedLookup(target: Target): LookupFunction {
     return (hostname, options, callback) => {
-      resolve(hostname).then(
+      void resolve(hostname).then(
         (addresses) => {
           if (!addresses.length) return callback(new OutboundError('unresolved', COULD_NOT_RESOLVE), '', 0);
           for (const a of addresses) {
@@ -131,7 +131,9 @@ export function createOutbound({ allow, resolve = systemResolve }: OutboundOptio
           callback(null, wanted[0]!.address, wanted[0]!.family);
         },
         () => callback(new OutboundError('unresolved', COULD_NOT_RESOLVE), '', 0),
-      );
+      )
+        // Nothing of a lookup may reach the process; the request's deadline still ends it.
+        .catch(() => undefined);
     };
   }
 
