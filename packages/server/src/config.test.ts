@@ -19,6 +19,17 @@ describe('config from the environment', () => {
     expect(c.publicUrl).toBe('https://pay.example');
   });
 
+  it('allows no private address by default, and reads the allowlist of hosts, IPs and CIDRs', () => {
+    expect(loadConfig({}).allowPrivateUrls).toEqual([]);
+    expect(loadConfig({ VKP_ALLOW_PRIVATE_URLS: ' game-backend.internal, 10.0.0.0/8 ,fd00::/8,[::1], * ' }).allowPrivateUrls).toEqual([
+      'game-backend.internal',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '[::1]',
+      '*',
+    ]);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /^PORT: /],
     [{ PORT: '70000' }, /^PORT: /],
@@ -27,6 +38,10 @@ describe('config from the environment', () => {
     [{ VKP_PUBLIC_URL: 'not a url' }, /^VKP_PUBLIC_URL: /],
     [{ VKP_LOG_RETENTION_DAYS: '0' }, /^VKP_LOG_RETENTION_DAYS: /],
     [{ VKP_DEMO: 'yes' }, /^VKP_DEMO: /],
+    [{ VKP_ALLOW_PRIVATE_URLS: '10.0.0.0/33' }, /^VKP_ALLOW_PRIVATE_URLS: "10.0.0.0\/33" is not a valid CIDR/],
+    [{ VKP_ALLOW_PRIVATE_URLS: '127.0.0.1, 10.0.0/8' }, /^VKP_ALLOW_PRIVATE_URLS: "10.0.0\/8" is not a valid CIDR/],
+    [{ VKP_ALLOW_PRIVATE_URLS: '2130706433' }, /^VKP_ALLOW_PRIVATE_URLS: "2130706433" is neither an IP address/],
+    [{ VKP_ALLOW_PRIVATE_URLS: 'http://10.0.0.5/' }, /^VKP_ALLOW_PRIVATE_URLS: /],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);

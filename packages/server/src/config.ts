@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowList } from './net/addresses.js';
 
 export type Database =
   | { dialect: 'sqlite'; path: string }
@@ -23,6 +24,11 @@ export interface Config {
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
   fulfilmentRetryDelaysMs: number[];
+  /**
+   * Private hosts, IPs and CIDRs the server may still connect to (`*` = any): the notification URL
+   * check and game-backend deliveries otherwise reach public addresses only. Empty by default.
+   */
+  allowPrivateUrls: string[];
 }
 
 /** After the first attempt: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h (about 8 h in all). */
@@ -51,6 +57,16 @@ const env = z.object({
     .string()
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be seconds separated by commas, e.g. 5,30,120')
     .default(DEFAULT_FULFILMENT_RETRY_DELAYS),
+  VKP_ALLOW_PRIVATE_URLS: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowList(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; expected comma-separated hosts, IPs or CIDRs, or *` });
+      }
+    }),
 });
 
 /**
@@ -83,5 +99,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
     demo: e.VKP_DEMO === '1',
     fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
+    allowPrivateUrls: [...parseAllowList(e.VKP_ALLOW_PRIVATE_URLS).entries],
   };
 }

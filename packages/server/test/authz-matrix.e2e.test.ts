@@ -8,7 +8,7 @@
  * refused for the state it meets (CONFLICT, NOT_FOUND…), since calls run one after another on shared data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
 
 const A = 81001; // the app every call is aimed at
 const B = 81002; // another app, whose creator must never reach A
@@ -136,7 +136,8 @@ function subscribeOnce(token: string | null, query: string): Promise<GqlResult<u
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // The (closed) game backend of the fixtures is on 127.0.0.1, which the operator has to allow.
+  t = await startTestServer(DEFAULT_DIALECT, { VKP_ALLOW_PRIVATE_URLS: '127.0.0.1' });
   for (const vkAppId of [A, B]) {
     await rootData(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Matrix ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
   }

@@ -11,7 +11,8 @@ import { createServer, type VkPaymentsServer } from '../src/http/server.js';
 import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, testConfig, type TestDatabase } from './helpers.js';
 
 const APP = 71234;
-const FAST = { VKP_FULFILMENT_RETRY_DELAYS: '0.2,0.2,0.2' };
+/** Short retries; the game backend of these tests listens on 127.0.0.1, which the operator allows. */
+const FAST = { VKP_FULFILMENT_RETRY_DELAYS: '0.2,0.2,0.2', VKP_ALLOW_PRIVATE_URLS: '127.0.0.1' };
 
 interface Received {
   id: string;
@@ -219,7 +220,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
       const found = await deliveryOf(a, eventId);
       return found && found.attemptLog.length > 0 && found;
     });
-    expect(tried.attemptLog[0]).toMatchObject({ httpStatus: null, error: expect.stringContaining('could not reach http://127.0.0.1:9/vk-grant') });
+    expect(tried.attemptLog[0]).toMatchObject({ httpStatus: null, error: 'could not connect to the URL' });
     await a.server.close();
 
     // The backend is back at its address; a new process on the same database sends what was left.

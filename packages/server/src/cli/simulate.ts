@@ -6,6 +6,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { NOTIFICATION_TYPES, parseNotificationType, type RawNotificationType } from '@vk-payments/shared';
+import { ALLOW_ALL } from '../net/addresses.js';
+import { createOutbound } from '../net/outbound.js';
 import { send, type Exchange } from '../notifications/send.js';
 import { signParams } from '../notifications/signature.js';
 import { CANCELLATION, orderFields, runScenario, SCENARIOS, subscriptionFields, type ScenarioName } from '../devtools/scenario.js';
@@ -26,6 +28,13 @@ export interface SimulateOptions {
 }
 
 export type Print = (line: string) => void;
+
+/**
+ * The CLI runs in the operator's own shell and posts where the operator says (their handler on
+ * localhost is the usual target), so it may reach private addresses; the server never does unless
+ * VKP_ALLOW_PRIVATE_URLS allows it.
+ */
+const operatorOutbound = createOutbound({ allow: ALLOW_ALL });
 
 export class SimulateError extends Error {
   override name = 'SimulateError';
@@ -61,7 +70,7 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
   const exchanges: Exchange[] = [];
   const step = async (fields: Record<string, string>): Promise<Exchange> => {
     if (o.version === '') delete fields.version; // the old format has no version (PROTOCOL.md §6)
-    const x = await send(o.url, signParams(fields, o.secret));
+    const x = await send(operatorOutbound, o.url, signParams(fields, o.secret));
     printExchange(print, o.url, x);
     exchanges.push(x);
     return x;
@@ -138,7 +147,7 @@ export async function simulateScenario(o: ScenarioCliOptions, print: Print): Pro
     o.scenario as ScenarioName,
     { app: o.app, user: o.user, item: o.item, test: !o.live, version: o.version },
     async (fields) => {
-      const x = await send(o.url, signParams(fields, o.secret));
+      const x = await send(operatorOutbound, o.url, signParams(fields, o.secret));
       return { request: x.request, status: x.status, text: x.text, ms: x.ms };
     },
     (step) => {

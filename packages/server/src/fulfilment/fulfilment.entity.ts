@@ -129,11 +129,11 @@ export class FulfilmentAttempt {
   @Property({ type: 'integer', nullable: true })
   httpStatus: number | null = null;
 
-  @Field(() => String, { nullable: true, description: 'The start of the answer body.' })
+  @Field(() => String, { nullable: true, description: 'The start of the answer body (null for roles that may not set the endpoint).' })
   @Property({ type: 'text', nullable: true })
   responseBody: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Why there was no answer (timeout, connection refused…).' })
+  @Field(() => String, { nullable: true, description: 'Why there was no answer: refused (a private address) or could not connect (null for roles that may not set the endpoint).' })
   @Property({ type: 'text', nullable: true })
   error: string | null = null;
 

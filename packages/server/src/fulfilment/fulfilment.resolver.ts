@@ -4,18 +4,23 @@
  */
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { z } from 'zod';
+import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { audit } from '../audit/audit.service.js';
 import { authorize } from '../auth/authorize.js';
+import { decide } from '../auth/permissions.js';
 import type { Context } from '../graphql/context.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
+import { assertConnectableUrl } from '../net/saved-url.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
 import { newSigningSecret, signingSecretHint } from './signing.js';
 
 @InputType()
 export class FulfilmentEndpointInput {
-  @Field(() => String, { description: 'Absolute http(s) URL of the game backend that grants what was paid for.' })
+  @Field(() => String, {
+    description: 'Absolute http(s) URL of the game backend that grants what was paid for. A private address only if VKP_ALLOW_PRIVATE_URLS allows it.',
+  })
   url!: string;
 
   @Field(() => Boolean, { nullable: true, description: 'Queue events for it (default true). While off, payments queue nothing.' })
@@ -69,6 +74,7 @@ export class FulfilmentEndpointResolver {
     @Ctx() ctx: Context,
   ): Promise<FulfilmentEndpointChange> {
     const data = parseInput(endpointInput, input);
+    assertConnectableUrl(ctx.outbound, data.url, 'url');
     const { em } = ctx;
     const app = await getApp(em, vkAppId);
     const existing = await em.findOne(FulfilmentEndpoint, { app });
@@ -95,9 +101,17 @@ export class FulfilmentDeliveryResolver {
     return String(d.id);
   }
 
-  @FieldResolver(() => [FulfilmentAttempt], { description: 'Every attempt, oldest first: status, answer, time.' })
-  attemptLog(@Root() d: FulfilmentDelivery, @Ctx() { em }: Context): Promise<FulfilmentAttempt[]> {
-    return em.find(FulfilmentAttempt, { delivery: d.id }, { orderBy: { id: 'asc' } });
+  @FieldResolver(() => [FulfilmentAttempt], {
+    description: 'Every attempt, oldest first: status, answer, time. responseBody and error only for the roles that may set the endpoint (CREATOR, ADMIN).',
+  })
+  async attemptLog(@Root() d: FulfilmentDelivery, @Ctx() { em, principal }: Context): Promise<FulfilmentAttempt[]> {
+    const attempts = await em.find(FulfilmentAttempt, { delivery: d.id }, { orderBy: { id: 'asc' } });
+    // What the server got back from a URL is for those who may choose the URL: otherwise a reader
+    // could aim the server at something and read the answer (issue #10 §3).
+    const app = await em.findOneOrFail(App, d.app.id);
+    if (principal && decide(principal, 'MANAGE_ACCESS', app.vkAppId).ok) return attempts;
+    // Plain copies, not the managed entities: nulling those would be written by the request's next flush.
+    return attempts.map((a) => ({ id: a.id, delivery: a.delivery, attemptedAt: a.attemptedAt, httpStatus: a.httpStatus, durationMs: a.durationMs, responseBody: null, error: null }));
   }
 
   @Authorized('PAYMENTS')

@@ -7,11 +7,13 @@
  * the receiver dedupes on `webhook-id`). Deliveries live in the database, so they survive restarts.
  */
 import { run as statement, type Sql } from '../db/sql.js';
-import { readCapped } from '../notifications/send.js';
+import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
 import { webhookHeaders } from './signing.js';
 
 export interface WorkerOptions {
   sql: Sql;
+  /** Public addresses only, unless VKP_ALLOW_PRIVATE_URLS allows the game backend's (net/outbound.ts). */
+  outbound: Outbound;
   /** Waits after the 1st, 2nd… failed attempt; after the last one the delivery is failed. */
   retryDelaysMs: number[];
   /** How often it looks for due deliveries without being poked. */
@@ -64,21 +66,19 @@ interface Outcome {
   ms: number;
 }
 
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+async function post(outbound: Outbound, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
   const started = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'vk-payments-fulfilment', ...headers }, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await readCapped(res, ANSWER_KEPT);
-    return { ok: res.status >= 200 && res.status < 300, status: res.status, body: text, error: null, ms: performance.now() - started };
+    const res = await outbound.post(url, { headers: { 'content-type': 'application/json', 'user-agent': 'vk-payments-fulfilment', ...headers }, body, timeoutMs, maxBytes: ANSWER_KEPT });
+    return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.text, error: null, ms: performance.now() - started };
   } catch (err) {
-    const name = (err as { name?: string }).name;
-    const cause = (err as { cause?: { message?: string } }).cause?.message;
-    const error = name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `could not reach ${url}: ${cause ?? (err as Error).message}`;
+    // One message for every connection that gave no HTTP answer (outbound.ts), or why it was refused.
+    const error = err instanceof OutboundError ? err.message : COULD_NOT_CONNECT;
     return { ok: false, status: null, body: null, error, ms: performance.now() - started };
   }
 }
 
-export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
+export function startFulfilmentWorker({ sql, outbound, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
@@ -96,7 +96,7 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
     }
     const body = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
     const headers = webhookHeaders(String(endpoint.signing_secret), String(row.event_id), body, now);
-    const outcome = await post(String(endpoint.url), { ...headers }, body, attemptTimeoutMs);
+    const outcome = await post(outbound, String(endpoint.url), { ...headers }, body, attemptTimeoutMs);
     const attempt = Number(row.attempts) + 1;
     const wait = retryDelaysMs[attempt - 1];
     await sql.transaction(function* () {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { PubSub } from 'type-graphql';
 import type { Principal } from '../auth/permissions.js';
 import type { Config } from '../config.js';
+import type { Outbound } from '../net/outbound.js';
 import type { Processed } from '../notifications/route.js';
 import type { NotificationStore } from '../notifications/store.js';
 
@@ -22,4 +23,6 @@ export interface Context {
   notificationStore: NotificationStore;
   /** This instance's sender of game-backend events: poked when one is resent. */
   fulfilment: { poke(): void };
+  /** How the server connects to URLs it was given (public addresses only, unless allowlisted). */
+  outbound: Outbound;
 }

@@ -28,6 +28,8 @@ import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute } from '../notifications/route.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hashToken } from '../auth/tokens.js';
+import { parseAllowList, type ListenAddress } from '../net/addresses.js';
+import { createOutbound } from '../net/outbound.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -99,8 +101,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         },
       });
     }
+    // Every connection to a URL someone gave us goes through this (no SSRF). Our own listen address is
+    // allowed once we listen: it reaches only our own routes, and the local demo's notification URL
+    // (settings.endpointUrl, http://127.0.0.1:8080/vk/payments) is exactly that.
+    const outbound = createOutbound({ allow: parseAllowList(config.allowPrivateUrls.join(',')) });
     const fulfilment = startFulfilmentWorker({
       sql,
+      outbound,
       retryDelaysMs: config.fulfilmentRetryDelaysMs,
       onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
     });
@@ -133,6 +140,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         processNotification: (rawBody: string) => processNotification(rawBody, http.log),
         notificationStore: endpoint.store,
         fulfilment,
+        outbound,
         principal: auth.principal,
         ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
       };
@@ -163,6 +171,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         await http.listen({ port: config.port, host: config.host });
         const address = http.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
+        const own: ListenAddress[] = typeof address === 'object' && address ? [{ address: address.address, port: address.port }] : [];
+        outbound.setOwnAddresses(own);
         const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
         baseUrl = config.publicUrl ?? url;
         return url;

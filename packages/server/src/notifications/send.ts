@@ -4,6 +4,7 @@
  * is given) and the server's checkNotificationUrl (which signs through `signOnRequest`, signable.ts):
  * the caller signs, so each path chooses its own rule for what it may sign.
  */
+import type { Outbound } from '../net/outbound.js';
 import { judgeAnswer, type Verdict } from './verdict.js';
 
 /** VK's deadline for an answer (PROTOCOL.md §1). */
@@ -26,41 +27,25 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
-export async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= max) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
-}
-
-/** Posts the signed `request` (its `sig` included) to `url`; throws on network failure or timeout. */
-export async function send(url: string, request: Record<string, string>, options: SendOptions = {}): Promise<Exchange> {
+/**
+ * Posts the signed `request` (its `sig` included) to `url` through `outbound` (net/outbound.ts: the
+ * server reaches public addresses only; the CLI, run by the operator, anywhere). Throws OutboundError
+ * when refused or when no HTTP answer came within the deadline.
+ */
+export async function send(outbound: Outbound, url: string, request: Record<string, string>, options: SendOptions = {}): Promise<Exchange> {
   const started = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
+  const res = await outbound.post(url, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(request).toString(),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs ?? VK_TIMEOUT_MS),
+    timeoutMs: options.timeoutMs ?? VK_TIMEOUT_MS,
+    maxBytes: MAX_ANSWER_BYTES,
   });
-  const text = await readCapped(res, MAX_ANSWER_BYTES);
   return {
     request,
     status: res.status,
-    text,
+    text: res.text,
     ms: performance.now() - started,
-    verdict: judgeAnswer(request, text),
-    location: res.headers.get('location') ?? undefined,
+    verdict: judgeAnswer(request, res.text),
+    location: res.location,
   };
 }

@@ -4,6 +4,7 @@
  * Never throws for anything the peer does; never returns the secret (only the signed fields). The fields
  * are signed through `signOnRequest` (signable.ts): the result shows them to whoever asked, with `sig`.
  */
+import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
 import { send, VK_TIMEOUT_MS } from '../notifications/send.js';
 import { signOnRequest } from '../notifications/signable.js';
 
@@ -43,15 +44,14 @@ function truncate(text: string): string {
   return text.length > RESPONSE_BODY_LIMIT ? `${text.slice(0, RESPONSE_BODY_LIMIT)}…` : text;
 }
 
+/**
+ * Why nothing came back, in words that never depend on what is listening there: refused, reset,
+ * closed, timed out, not HTTP, a TLS failure — all read the same, so the check cannot be used to
+ * find open ports (issue #10 §3). A refused private address says so, by its category only.
+ */
 function unreachableReason(err: unknown, timeoutMs: number): string {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return `no answer within ${timeoutMs / 1000} s: VK gives up after ${VK_TIMEOUT_MS / 1000} s and retries later (PROTOCOL.md §1)`;
-  }
-  // fetch wraps the system error (ECONNREFUSED, ENOTFOUND, a TLS failure…) in `cause`.
-  const cause = (err as { cause?: { message?: unknown } } | null)?.cause;
-  const detail = typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err);
-  return `could not reach the URL: ${detail}`;
+  if (err instanceof OutboundError && err.kind !== 'unreachable') return err.message;
+  return `${COULD_NOT_CONNECT} (no HTTP answer within ${timeoutMs / 1000} s): VK gives up after ${VK_TIMEOUT_MS / 1000} s and retries later (PROTOCOL.md §1)`;
 }
 
 function statusProblem(status: number, location: string | undefined): string | null {
@@ -61,13 +61,13 @@ function statusProblem(status: number, location: string | undefined): string | n
 }
 
 /** Throws UnsignableError, before anything is sent, when `fields` are not what this server may sign on request. */
-export async function probeNotificationUrl(url: string, fields: Record<string, string>, secret: string, options: ProbeOptions): Promise<UrlCheck> {
+export async function probeNotificationUrl(outbound: Outbound, url: string, fields: Record<string, string>, secret: string, options: ProbeOptions): Promise<UrlCheck> {
   const timeoutMs = options.timeoutMs ?? VK_TIMEOUT_MS;
   const request = signOnRequest(fields, secret);
   const started = performance.now();
   let x: Awaited<ReturnType<typeof send>>;
   try {
-    x = await send(url, request, { timeoutMs });
+    x = await send(outbound, url, request, { timeoutMs });
   } catch (err) {
     const reason = unreachableReason(err, timeoutMs);
     return {
@@ -81,7 +81,10 @@ export async function probeNotificationUrl(url: string, fields: Record<string, s
       errorMessage: null,
       responseBody: null,
       request,
-      summary: `VK could not deliver to this URL: ${reason}.`,
+      summary:
+        err instanceof OutboundError && err.kind === 'refused'
+          ? `Not sent: ${reason}. VK cannot reach a private address either: the notification URL must be public.`
+          : `VK could not deliver to this URL: ${reason}.`,
     };
   }
 

@@ -18,7 +18,7 @@ registerEnumType(VERDICTS, {
     SUCCESS: { description: 'A valid success answer.' },
     VK_ERROR: { description: 'A well-formed VK error answer (see errorCode).' },
     INVALID: { description: 'An answer VK would not accept (see problems).' },
-    UNREACHABLE: { description: 'No answer: connection failed or no answer within 10 s.' },
+    UNREACHABLE: { description: 'No answer: refused (a private address), connection failed or no answer within 10 s.' },
   },
 });
 
@@ -77,7 +77,7 @@ export class SettingsResolver {
     @Arg('input', () => PaymentSettingsInput) input: PaymentSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<App> {
-    return updatePaymentSettings(ctx.em, authorize(ctx, 'PAYMENTS', vkAppId), vkAppId, input);
+    return updatePaymentSettings(ctx.em, authorize(ctx, 'PAYMENTS', vkAppId), vkAppId, input, ctx.outbound);
   }
 
   @Authorized('MANAGE_ACCESS')
@@ -92,9 +92,9 @@ export class SettingsResolver {
   }
 
   @Authorized('PAYMENTS')
-  @Mutation(() => NotificationUrlCheck, { description: 'Sends a signed get_item_test to the notification URL, as VK would, and reports what came back.' })
-  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<NotificationUrlCheck> {
-    return checkNotificationUrl(em, vkAppId);
+  @Mutation(() => NotificationUrlCheck, { description: 'Sends a signed get_item_test to the notification URL, as VK would, and reports what came back. Reaches public addresses only, unless VKP_ALLOW_PRIVATE_URLS allows the host.' })
+  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em, outbound }: Context): Promise<NotificationUrlCheck> {
+    return checkNotificationUrl(em, outbound, vkAppId);
   }
 
   @Authorized('PAYMENTS')

@@ -13,6 +13,8 @@ import type { Principal } from '../auth/permissions.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { ApiError, parseInput } from '../graphql/errors.js';
 import { isSignableItemId } from '../notifications/signable.js';
+import type { Outbound } from '../net/outbound.js';
+import { assertConnectableUrl } from '../net/saved-url.js';
 import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from './api-version.js';
 import { probeNotificationUrl, type UrlCheck } from './check-url.js';
 import { firstTester } from './testers.service.js';
@@ -71,8 +73,10 @@ export async function updatePaymentSettings(
   principal: Principal,
   vkAppId: number,
   input: { notificationUrl?: string | null; apiVersion?: string | null },
+  outbound: Outbound,
 ): Promise<App> {
   const data = parseInput(paymentSettingsInput, input);
+  if (data.notificationUrl) assertConnectableUrl(outbound, data.notificationUrl, 'notificationUrl');
   const app = await getApp(em, vkAppId);
   const changed: Partial<Pick<App, SettingsField>> = {};
   if (data.notificationUrl !== undefined && data.notificationUrl !== app.notificationUrl) changed.notificationUrl = data.notificationUrl;
@@ -151,7 +155,7 @@ async function checkItem(em: EntityManager, appId: number): Promise<string | nul
  * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (PROTOCOL.md
  * §3, §5), with the app's current key and in its API version's format, and reports what came back.
  */
-export async function checkNotificationUrl(em: EntityManager, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
+export async function checkNotificationUrl(em: EntityManager, outbound: Outbound, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
   const app = await getApp(em, vkAppId);
   if (!app.notificationUrl) {
     throw new ApiError('BAD_USER_INPUT', 'notificationUrl: set the notification URL first (updatePaymentSettings)', { field: 'notificationUrl' });
@@ -168,5 +172,5 @@ export async function checkNotificationUrl(em: EntityManager, vkAppId: number, o
     user_id: user,
     ...(sendsVersionField(app.apiVersion) && { version: app.apiVersion }),
   };
-  return probeNotificationUrl(app.notificationUrl, fields, app.secretKey, { placeholderItem: item === null, ...options });
+  return probeNotificationUrl(outbound, app.notificationUrl, fields, app.secretKey, { placeholderItem: item === null, ...options });
 }
