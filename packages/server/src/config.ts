@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAKE_A_KEY, SecretsKey } from './secrets/key.js';
 
 export type Database =
   | { dialect: 'sqlite'; path: string }
@@ -23,6 +24,13 @@ export interface Config {
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
   fulfilmentRetryDelaysMs: number[];
+  /**
+   * Encrypts the apps' keys and the signing secrets at rest (secrets/). Unset: a key file beside the
+   * SQLite database, generated at the first start; PostgreSQL refuses to start without it.
+   */
+  secretsKey: SecretsKey | undefined;
+  /** The key before a key rotation: still decrypts, never encrypts (`vk-payments secrets rotate-key`). */
+  secretsKeyPrevious: SecretsKey | undefined;
 }
 
 /** After the first attempt: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h (about 8 h in all). */
@@ -36,6 +44,16 @@ export class ConfigError extends Error {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ protocol: /^https?$/ });
+
+/** 32 bytes in base64; an empty value is a mistake (a secret store that gave nothing), not "unset". */
+const secretsKey = z
+  .string()
+  .transform((value, ctx) => {
+    const key = SecretsKey.parse(value);
+    if (!key) ctx.addIssue({ code: 'custom', message: `must be 32 bytes in base64; make one with: ${MAKE_A_KEY}` });
+    return key ?? z.NEVER;
+  })
+  .optional();
 
 const env = z.object({
   PORT: port.default(8080),
@@ -51,6 +69,8 @@ const env = z.object({
     .string()
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be seconds separated by commas, e.g. 5,30,120')
     .default(DEFAULT_FULFILMENT_RETRY_DELAYS),
+  VKP_SECRETS_KEY: secretsKey,
+  VKP_SECRETS_KEY_PREVIOUS: secretsKey,
 });
 
 /**
@@ -83,5 +103,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
     demo: e.VKP_DEMO === '1',
     fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
+    secretsKey: e.VKP_SECRETS_KEY,
+    secretsKeyPrevious: e.VKP_SECRETS_KEY_PREVIOUS,
   };
 }

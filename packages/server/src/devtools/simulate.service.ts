@@ -5,9 +5,11 @@
  * in Transactions as a test payment. Nothing leaves the server; the key never appears in the result.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import { openCurrentKey } from '../apps/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
 import type { Processed } from '../notifications/route.js';
 import { signParams } from '../notifications/signature.js';
+import type { Secrets } from '../secrets/secrets.js';
 import { firstTester } from '../settings/testers.service.js';
 import { runScenario, type ScenarioName, type ScenarioResult } from './scenario.js';
 
@@ -20,14 +22,16 @@ export interface SimulationRequest {
 
 export async function simulateNotification(
   em: EntityManager,
+  secrets: Secrets,
   vkAppId: number,
   input: SimulationRequest,
   processNotification: (rawBody: string) => Promise<Processed>,
 ): Promise<ScenarioResult & { vkUserId: number }> {
   const app = await getApp(em, vkAppId);
   const vkUserId = input.vkUserId ?? (await firstTester(em, app.id)) ?? 1;
+  const key = openCurrentKey(secrets, app);
   const result = await runScenario(input.scenario, { app: vkAppId, user: vkUserId, item: input.itemId, test: true }, async (fields) => {
-    const request = signParams(fields, app.secretKey);
+    const request = signParams(fields, key);
     const started = performance.now();
     const answer = await processNotification(new URLSearchParams(request).toString());
     return { request, status: 200, text: answer.body, ms: performance.now() - started, logId: answer.logId ?? undefined };

@@ -88,13 +88,13 @@ export class SettingsResolver {
     @Arg('overlapHours', () => Int, { nullable: true, defaultValue: DEFAULT_OVERLAP_HOURS }) overlapHours: number | null,
     @Ctx() ctx: Context,
   ): Promise<App> {
-    return rotateAppSecret(ctx.em, authorize(ctx, 'MANAGE_ACCESS', vkAppId), vkAppId, { secretKey, overlapHours });
+    return rotateAppSecret(ctx.em, ctx.secrets, authorize(ctx, 'MANAGE_ACCESS', vkAppId), vkAppId, { secretKey, overlapHours });
   }
 
   @Authorized('PAYMENTS')
   @Mutation(() => NotificationUrlCheck, { description: 'Sends a signed get_item_test to the notification URL, as VK would, and reports what came back.' })
-  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<NotificationUrlCheck> {
-    return checkNotificationUrl(em, vkAppId);
+  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em, secrets }: Context): Promise<NotificationUrlCheck> {
+    return checkNotificationUrl(em, secrets, vkAppId);
   }
 
   @Authorized('PAYMENTS')
