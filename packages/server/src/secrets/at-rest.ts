@@ -56,20 +56,37 @@ export interface ResealCounts {
 }
 
 /** At start: encrypts the values older versions stored in plain text. */
-export function encryptPlaintextSecrets(sql: Sql, secrets: Secrets): Promise<ResealCounts> {
-  return sql.transaction(() => reseal(sql, secrets, false));
+export async function encryptPlaintextSecrets(sql: Sql, secrets: Secrets): Promise<ResealCounts> {
+  const counts = await sql.transaction(() => reseal(sql, secrets, false));
+  if (counts.encrypted) await scrub(sql);
+  return counts;
+}
+
+/**
+ * Once plain-text values (or values under a retired key) were replaced, their old bytes must not linger in the database's files: SQLite
+ * zeroed them as it freed them (secure_delete, set in reseal), and a checkpoint empties the WAL that
+ * still held the old pages; on PostgreSQL VACUUM FULL rewrites the two small tables without their dead
+ * rows. Backups and WAL archives made before the upgrade still hold them (README "Security").
+ */
+async function scrub(sql: Sql): Promise<void> {
+  if (sql.dialect === 'sqlite') await sql.all('pragma wal_checkpoint(truncate)');
+  else await sql.run('vacuum full apps, fulfilment_endpoints');
 }
 
 /**
  * `secrets rotate-key`: every value under the current key. All or nothing: a value that neither key
  * decrypts stops it before anything is written, naming each such value (never its content).
  */
-export function rotateSecretsKey(sql: Sql, secrets: Secrets): Promise<ResealCounts> {
-  return sql.transaction(() => reseal(sql, secrets, true));
+export async function rotateSecretsKey(sql: Sql, secrets: Secrets): Promise<ResealCounts> {
+  const counts = await sql.transaction(() => reseal(sql, secrets, true));
+  if (counts.encrypted || counts.reencrypted) await scrub(sql);
+  return counts;
 }
 
 function* reseal(sql: Sql, secrets: Secrets, rotate: boolean): TxBody<ResealCounts> {
   if (sql.dialect === 'postgresql') yield one('select pg_advisory_xact_lock(?) as locked', [MIGRATION_LOCK]);
+  // Overwritten values are zeroed in the file, not just unlinked (a per-connection setting, cheap here).
+  else yield all('pragma secure_delete = on');
   const counts: ResealCounts = { encrypted: 0, reencrypted: 0, unchanged: 0, unreadable: 0 };
   const unreadable: string[] = [];
   const writes: { sql: string; params: [string, string, number, string] }[] = [];

@@ -34,6 +34,7 @@ export const DEFAULT_CACHE_SIZE = 1024;
 export class Secrets {
   /** Keyed by place and ciphertext: a rotation writes a new ciphertext, so nothing needs invalidating. */
   readonly #cache = new Map<string, string>();
+  #decryptions = 0;
 
   constructor(
     readonly current: SecretsKey,
@@ -63,6 +64,11 @@ export class Secrets {
     return plaintext;
   }
 
+  /** How many values were actually decrypted (cache misses), for tests and the curious. */
+  get decryptions(): number {
+    return this.#decryptions;
+  }
+
   /** Which of our keys wrote a stored value: 'plaintext' for a value written before encryption. */
   writtenWith(stored: string): 'current' | 'previous' | 'plaintext' | 'unknown' {
     const sealed = parseSealed(stored);
@@ -72,6 +78,7 @@ export class Secrets {
   }
 
   #decrypt(stored: string, slot: SecretSlot): string {
+    this.#decryptions++;
     const sealed = parseSealed(stored);
     if (!sealed) {
       throw new SecretsError(`${where(slot)} is not encrypted (written by an older version): start the server once, or run \`vk-payments migrate\`, to encrypt it`);
