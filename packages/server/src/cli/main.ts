@@ -47,6 +47,7 @@ program
       const { applied, secrets } = await prepareDatabase(db);
       print(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
       if (secrets.encrypted) print(`encrypted ${secrets.encrypted} secret(s) stored in plain text by an older version`);
+      if (secrets.scrubFailed) print(`could not compact the tables afterwards (${secrets.scrubFailed}): run VACUUM to drop the old bytes`);
     }),
   );
 
@@ -97,6 +98,7 @@ program
       const { current, previous } = db.secrets;
       print(`re-encrypted ${counts.reencrypted} stored secret(s) under secrets key ${current.id}${previous ? ` (from ${previous.id})` : ''}`);
       if (counts.encrypted) print(`encrypted ${counts.encrypted} secret(s) stored in plain text by an older version`);
+      if (counts.scrubFailed) print(`could not compact the tables afterwards (${counts.scrubFailed}): run VACUUM to drop the old bytes`);
       print(`${counts.unchanged} were under ${current.id} already. Every stored secret is now under ${current.id}:`);
       print('give every instance VKP_SECRETS_KEY alone (drop VKP_SECRETS_KEY_PREVIOUS) and restart them one by one.');
     }),

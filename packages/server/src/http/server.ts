@@ -83,6 +83,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       logController: new LogController({ disableRequestLogging: true }),
     });
     if (atRest.encrypted) http.log.info({ encrypted: atRest.encrypted }, 'encrypted the secrets an older version stored in plain text');
+    if (atRest.scrubFailed) {
+      http.log.warn({ reason: atRest.scrubFailed }, 'could not compact the tables after encrypting: old plain-text bytes may stay in the database files until the next VACUUM');
+    }
     if (atRest.unreadable) {
       http.log.error(
         { unreadable: atRest.unreadable, secretsKey: secrets.current.id },

@@ -53,13 +53,14 @@ export interface ResealCounts {
   unchanged: number;
   /** At start: values encrypted with a key this server does not have (their apps answer error 2). */
   unreadable: number;
+  /** Why the old bytes could not be scrubbed from the files (the values themselves are encrypted). */
+  scrubFailed?: string;
 }
 
 /** At start: encrypts the values older versions stored in plain text. */
 export async function encryptPlaintextSecrets(sql: Sql, secrets: Secrets): Promise<ResealCounts> {
   const counts = await sql.transaction(() => reseal(sql, secrets, false));
-  if (counts.encrypted) await scrub(sql);
-  return counts;
+  return counts.encrypted ? { ...counts, ...(await scrub(sql)) } : counts;
 }
 
 /**
@@ -68,9 +69,15 @@ export async function encryptPlaintextSecrets(sql: Sql, secrets: Secrets): Promi
  * still held the old pages; on PostgreSQL VACUUM FULL rewrites the two small tables without their dead
  * rows. Backups and WAL archives made before the upgrade still hold them (README "Security").
  */
-async function scrub(sql: Sql): Promise<void> {
-  if (sql.dialect === 'sqlite') await sql.all('pragma wal_checkpoint(truncate)');
-  else await sql.run('vacuum full apps, fulfilment_endpoints');
+async function scrub(sql: Sql): Promise<{ scrubFailed?: string }> {
+  try {
+    if (sql.dialect === 'sqlite') await sql.all('pragma wal_checkpoint(truncate)');
+    else await sql.run('vacuum full apps, fulfilment_endpoints');
+    return {};
+  } catch (err) {
+    // Best effort: the values are encrypted either way; a busy table (another instance) is no reason to stop.
+    return { scrubFailed: (err as Error).message };
+  }
 }
 
 /**
@@ -79,8 +86,7 @@ async function scrub(sql: Sql): Promise<void> {
  */
 export async function rotateSecretsKey(sql: Sql, secrets: Secrets): Promise<ResealCounts> {
   const counts = await sql.transaction(() => reseal(sql, secrets, true));
-  if (counts.encrypted || counts.reencrypted) await scrub(sql);
-  return counts;
+  return counts.encrypted || counts.reencrypted ? { ...counts, ...(await scrub(sql)) } : counts;
 }
 
 function* reseal(sql: Sql, secrets: Secrets, rotate: boolean): TxBody<ResealCounts> {
@@ -89,7 +95,7 @@ function* reseal(sql: Sql, secrets: Secrets, rotate: boolean): TxBody<ResealCoun
   else yield all('pragma secure_delete = on');
   const counts: ResealCounts = { encrypted: 0, reencrypted: 0, unchanged: 0, unreadable: 0 };
   const unreadable: string[] = [];
-  const writes: { sql: string; params: [string, string, number, string] }[] = [];
+  const writes: { kind: 'encrypted' | 'reencrypted'; sql: string; params: [string, string, number, string] }[] = [];
   for (const stored of STORED) {
     for (const row of (yield all(stored.select)) as Row[]) {
       const value = String(row.value);
@@ -107,12 +113,11 @@ function* reseal(sql: Sql, secrets: Secrets, rotate: boolean): TxBody<ResealCoun
         unreadable.push((err as Error).message);
         continue;
       }
-      writes.push({ sql: stored.update, params: [secrets.seal(plaintext, slot), stored.hint(plaintext), Number(row.id), value] });
-      if (writer === 'plaintext') counts.encrypted++;
-      else counts.reencrypted++;
+      writes.push({ kind: writer === 'plaintext' ? 'encrypted' : 'reencrypted', sql: stored.update, params: [secrets.seal(plaintext, slot), stored.hint(plaintext), Number(row.id), value] });
     }
   }
   if (unreadable.length) throw new SecretsError(`nothing was changed: ${unreadable.length} stored secret(s) cannot be read:\n  ${unreadable.join('\n  ')}`);
-  for (const w of writes) yield run(w.sql, w.params);
+  // Counted as changed: a row another writer changed since it was read is left to that writer.
+  for (const w of writes) if (((yield run(w.sql, w.params)) as number) > 0) counts[w.kind]++;
   return counts;
 }
