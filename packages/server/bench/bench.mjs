@@ -10,6 +10,7 @@
  *                               BENCH_LOG_ROWS=0 skips the log page, BENCH_PG_URL= skips PostgreSQL)
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,9 @@ async function load(url) {
 }
 
 async function ourServer(database) {
-  const server = await startProcess([here('../dist/cli/main.js'), 'serve'], { PORT: '0', VKP_DEMO: '0', VKP_ADMIN_TOKEN: ROOT, DATABASE_URL: database, VKP_RATE_LIMIT: '0' });
+  // PostgreSQL needs a secrets key; SQLite makes its key file beside the database, as `pnpm start` does.
+  const secretsKey = database.startsWith('postgres') ? { VKP_SECRETS_KEY: randomBytes(32).toString('base64') } : {};
+  const server = await startProcess([here('../dist/cli/main.js'), 'serve'], { PORT: '0', VKP_DEMO: '0', VKP_ADMIN_TOKEN: ROOT, DATABASE_URL: database, VKP_RATE_LIMIT: '0', ...secretsKey });
   await gql(server.url, `mutation { createApp(input: {vkAppId: ${APP}, name: "Bench", secretKey: "${SECRET}"}) { vkAppId } }`);
   await gql(server.url, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
   return server;

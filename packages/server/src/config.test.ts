@@ -30,6 +30,14 @@ describe('config from the environment', () => {
     ]);
   });
 
+  it('reads a 32-byte secrets key in base64 (as openssl rand -base64 32 prints it) or base64url; unset by default', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    expect(loadConfig({ VKP_SECRETS_KEY: bytes.toString('base64') }).secretsKey?.bytes).toEqual(bytes);
+    expect(loadConfig({ VKP_SECRETS_KEY: `${bytes.toString('base64url')}\n` }).secretsKey?.bytes).toEqual(bytes);
+    expect(loadConfig({ VKP_SECRETS_KEY_PREVIOUS: bytes.toString('base64') }).secretsKeyPrevious?.bytes).toEqual(bytes);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /^PORT: /],
     [{ PORT: '70000' }, /^PORT: /],
@@ -42,6 +50,11 @@ describe('config from the environment', () => {
     [{ VKP_ALLOW_PRIVATE_URLS: '127.0.0.1, 10.0.0/8' }, /^VKP_ALLOW_PRIVATE_URLS: "10.0.0\/8" is not a valid CIDR/],
     [{ VKP_ALLOW_PRIVATE_URLS: '2130706433' }, /^VKP_ALLOW_PRIVATE_URLS: "2130706433" is neither an IP address/],
     [{ VKP_ALLOW_PRIVATE_URLS: 'http://10.0.0.5/' }, /^VKP_ALLOW_PRIVATE_URLS: /],
+    [{ VKP_SECRETS_KEY: Buffer.alloc(16, 1).toString('base64') }, /^VKP_SECRETS_KEY: must be 32 bytes in base64; make one with: openssl rand -base64 32/],
+    [{ VKP_SECRETS_KEY: Buffer.alloc(33, 1).toString('base64') }, /^VKP_SECRETS_KEY: must be 32 bytes in base64/],
+    [{ VKP_SECRETS_KEY: 'not a key, not base64 at all!!!!!!!!!!!!!!!!' }, /^VKP_SECRETS_KEY: must be 32 bytes in base64/],
+    [{ VKP_SECRETS_KEY: '' }, /^VKP_SECRETS_KEY: must be 32 bytes in base64/],
+    [{ VKP_SECRETS_KEY_PREVIOUS: 'c2hvcnQ=' }, /^VKP_SECRETS_KEY_PREVIOUS: must be 32 bytes in base64/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from './net/addresses.js';
+import { MAKE_A_KEY, SecretsKey } from './secrets/key.js';
 
 export type Database =
   | { dialect: 'sqlite'; path: string }
@@ -29,6 +30,13 @@ export interface Config {
    * check and game-backend deliveries otherwise reach public addresses only. Empty by default.
    */
   allowPrivateUrls: string[];
+  /**
+   * Encrypts the apps' keys and the signing secrets at rest (secrets/). Unset: a key file beside the
+   * SQLite database, generated at the first start; PostgreSQL refuses to start without it.
+   */
+  secretsKey: SecretsKey | undefined;
+  /** The key before a key rotation: still decrypts, never encrypts (`vk-payments secrets rotate-key`). */
+  secretsKeyPrevious: SecretsKey | undefined;
 }
 
 /** After the first attempt: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h (about 8 h in all). */
@@ -42,6 +50,16 @@ export class ConfigError extends Error {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ protocol: /^https?$/ });
+
+/** 32 bytes in base64; an empty value is a mistake (a secret store that gave nothing), not "unset". */
+const secretsKey = z
+  .string()
+  .transform((value, ctx) => {
+    const key = SecretsKey.parse(value);
+    if (!key) ctx.addIssue({ code: 'custom', message: `must be 32 bytes in base64; make one with: ${MAKE_A_KEY}` });
+    return key ?? z.NEVER;
+  })
+  .optional();
 
 const env = z.object({
   PORT: port.default(8080),
@@ -67,6 +85,8 @@ const env = z.object({
         ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; expected comma-separated hosts, IPs or CIDRs, or *` });
       }
     }),
+  VKP_SECRETS_KEY: secretsKey,
+  VKP_SECRETS_KEY_PREVIOUS: secretsKey,
 });
 
 /**
@@ -100,5 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demo: e.VKP_DEMO === '1',
     fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
     allowPrivateUrls: [...parseAllowList(e.VKP_ALLOW_PRIVATE_URLS).entries],
+    secretsKey: e.VKP_SECRETS_KEY,
+    secretsKeyPrevious: e.VKP_SECRETS_KEY_PREVIOUS,
   };
 }

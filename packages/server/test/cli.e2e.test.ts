@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET, startTestServer, type TestServer } from './helpers.js';
+import { SECRET, secretsEnv, startTestServer, type TestServer } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const APP = 51234;
@@ -29,7 +29,8 @@ beforeAll(async () => {
   t = await startTestServer();
   endpoint = `${t.url}/vk/payments`;
   const db = t.server.config.database;
-  dbEnv = { DATABASE_URL: db.dialect === 'sqlite' ? `sqlite:${db.path}` : db.url };
+  // The CLI reads the app's key from the database with the server's secrets key (PostgreSQL: given, as to the server).
+  dbEnv = { DATABASE_URL: db.dialect === 'sqlite' ? `sqlite:${db.path}` : db.url, ...secretsEnv(db) };
   await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "CLI", secretKey: "${SECRET}"}) { vkAppId } }`);
   await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`);
   await t.gql(`mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`);

@@ -15,6 +15,9 @@ import { openSql, type Sql } from '../src/db/sql.js';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
 import { signParams } from '../src/notifications/signature.js';
 import { createSqlStore, type EndpointStore } from '../src/notifications/sql-store.js';
+import { currentKeyColumns } from '../src/apps/app-keys.js';
+import { SecretsKey } from '../src/secrets/key.js';
+import { Secrets } from '../src/secrets/secrets.js';
 
 export type Dialect = Database['dialect'];
 
@@ -56,8 +59,25 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The secrets key of tests on PostgreSQL, which refuses to start without one (as in production). On
+ * SQLite tests leave it unset, as `pnpm start` does: the server generates a key file beside the database.
+ */
+export const TEST_SECRETS_KEY = 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=';
+
+/** The keyring of TEST_SECRETS_KEY, for tests that write rows themselves. */
+export const TEST_SECRETS = new Secrets(SecretsKey.parse(TEST_SECRETS_KEY)!);
+
+/** An app's key columns as the server writes them (encrypted under TEST_SECRETS_KEY), to seed rows with. */
+export const appKey = (vkAppId: number, key: string = SECRET): ReturnType<typeof currentKeyColumns> => currentKeyColumns(TEST_SECRETS, vkAppId, key);
+
+/** The environment a server on `database` needs besides the defaults: a secrets key on PostgreSQL. */
+export const secretsEnv = (database: Database): Record<string, string> => (database.dialect === 'postgresql' ? { VKP_SECRETS_KEY: TEST_SECRETS_KEY } : {});
+
 export interface MigratedOrm {
   orm: Orm;
+  /** The keys the store decrypts with; seed apps with them (apps/app-keys.ts `currentKeyColumns`). */
+  secrets: Secrets;
   /** The endpoint's store on the same database, opened on first use (the server's, db/sql.ts). */
   store(): EndpointStore;
   close(): Promise<void>;
@@ -70,9 +90,11 @@ export async function migratedOrm(dialect: Dialect): Promise<MigratedOrm> {
   await migrate(orm);
   let sql: Sql | undefined;
   let store: EndpointStore | undefined;
+  const secrets = TEST_SECRETS;
   return {
     orm,
-    store: () => (store ??= createSqlStore((sql = openSql(db.database)))),
+    secrets,
+    store: () => (store ??= createSqlStore((sql = openSql(db.database)), secrets)),
     close: async () => {
       await sql?.close();
       await orm.close();
@@ -84,7 +106,7 @@ export async function migratedOrm(dialect: Dialect): Promise<MigratedOrm> {
 export const ROOT_TOKEN = 'test-root-token-0123456789abcdef';
 
 export function testConfig(database: Database, env: Record<string, string> = {}): Config {
-  return { ...loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_DEMO: '0', ...env }), database };
+  return { ...loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_DEMO: '0', ...secretsEnv(database), ...env }), database };
 }
 
 export interface TestServer {

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../src/config.js';
+import { secretsEnv } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
@@ -22,7 +23,7 @@ export function databaseUrl(database: Database): string {
 
 export async function startServerProcess(database: Database, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, PORT: '0', VKP_DEMO: '0', DATABASE_URL: databaseUrl(database), ...env },
+    env: { ...process.env, PORT: '0', VKP_DEMO: '0', DATABASE_URL: databaseUrl(database), ...secretsEnv(database), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

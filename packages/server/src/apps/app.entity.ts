@@ -7,7 +7,7 @@ import { DEFAULT_API_VERSION } from '@vk-payments/shared';
 @ObjectType('App', { description: 'A VK Mini App selling for votes. Its secret key is never readable; see settings.secretKeyHint.' })
 @Entity({ tableName: 'apps' })
 export class App {
-  [OptionalProps]?: 'notificationUrl' | 'apiVersion' | 'published' | 'votesPaymentsEnabled' | 'createdAt' | 'vkRegisteredAt' | 'previousSecretKey' | 'previousSecretExpiresAt';
+  [OptionalProps]?: 'notificationUrl' | 'apiVersion' | 'published' | 'votesPaymentsEnabled' | 'createdAt' | 'vkRegisteredAt' | 'sealedPreviousSecretKey' | 'previousSecretKeyHint' | 'secretKeyHint' | 'previousSecretExpiresAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -21,16 +21,28 @@ export class App {
   @Property({ type: 'string', length: 255 })
   name!: string;
 
-  /** VK's protected key ("Защищённый ключ"). Never leaves the server: hidden from serialisation. */
-  @Property({ type: 'string', length: 255, hidden: true })
-  secretKey!: string;
+  /**
+   * VK's protected key ("Защищённый ключ"), encrypted (secrets/: AES-256-GCM bound to this app and
+   * column). Never leaves the server: hidden from serialisation, decrypted only where a signature is
+   * made or checked (apps/app-keys.ts).
+   */
+  @Property({ type: 'text', fieldName: 'secret_key', hidden: true })
+  sealedSecretKey!: string;
+
+  /** What may be shown of the key (`••••a1b2`), written with it so that showing it decrypts nothing. */
+  @Property({ type: 'string', length: 32, nullable: true })
+  secretKeyHint: string | null = null;
 
   /**
-   * The previous protected key during a rotation's overlap: notifications signed with either verify
-   * until `previousSecretExpiresAt`, so VK's panel and this server need not change in the same second.
+   * The previous protected key (encrypted like the current one) during a rotation's overlap:
+   * notifications signed with either verify until `previousSecretExpiresAt`, so VK's panel and this
+   * server need not change in the same second.
    */
-  @Property({ type: 'string', length: 255, nullable: true, hidden: true })
-  previousSecretKey: string | null = null;
+  @Property({ type: 'text', fieldName: 'previous_secret_key', nullable: true, hidden: true })
+  sealedPreviousSecretKey: string | null = null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  previousSecretKeyHint: string | null = null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Until when the previous secret key still verifies, after a rotation.' })
   @Property({ type: 'datetime', nullable: true })

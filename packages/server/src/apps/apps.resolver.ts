@@ -78,8 +78,8 @@ export class AppsResolver {
 
   @Authorized('ROOT')
   @Mutation(() => App, { description: 'Registers an app (root only).' })
-  createApp(@Arg('input', () => CreateAppInput) input: CreateAppInput, @Ctx() { em, principal }: Context): Promise<App> {
-    return createApp(em, principal, input);
+  createApp(@Arg('input', () => CreateAppInput) input: CreateAppInput, @Ctx() { em, secrets, principal }: Context): Promise<App> {
+    return createApp(em, secrets, principal, input);
   }
 
   @Authorized('MANAGE_ACCESS')

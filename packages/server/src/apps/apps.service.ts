@@ -1,5 +1,6 @@
 /**
- * Apps: creation, lookup by VK's id. The secret is written here and read only by the endpoint (sql-store.ts).
+ * Apps: creation, lookup by VK's id. The secret is written here, encrypted (app-keys.ts), and read
+ * only where signatures are made or checked.
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
@@ -7,7 +8,9 @@ import { audit } from '../audit/audit.service.js';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
 import type { Principal } from '../auth/permissions.js';
 import { FIXED_API_VERSION, isApiVersionLocked } from '../settings/api-version.js';
-import { App, secretKeyHint } from './app.entity.js';
+import type { Secrets } from '../secrets/secrets.js';
+import { App } from './app.entity.js';
+import { currentKeyColumns } from './app-keys.js';
 
 /** VK's protected key: a whitespace around it is the classic copy-paste mistake that breaks every signature. */
 export const secretKeySchema = z
@@ -34,15 +37,15 @@ export const updateAppInput = z.object({
 });
 
 /** `actor` null is the server itself or its CLI, run by whoever holds the machine. */
-export async function createApp(em: EntityManager, actor: Principal | null, input: z.input<typeof createAppInput>): Promise<App> {
+export async function createApp(em: EntityManager, secrets: Secrets, actor: Principal | null, input: z.input<typeof createAppInput>): Promise<App> {
   const data = parseInput(createAppInput, input);
   if (await em.count(App, { vkAppId: data.vkAppId })) {
     throw new ApiError('CONFLICT', `an app with vkAppId ${data.vkAppId} already exists`);
   }
-  const app = em.create(App, { vkAppId: data.vkAppId, name: data.name, secretKey: data.secretKey, vkRegisteredAt: data.vkRegisteredAt ?? null });
+  const app = em.create(App, { vkAppId: data.vkAppId, name: data.name, ...currentKeyColumns(secrets, data.vkAppId, data.secretKey), vkRegisteredAt: data.vkRegisteredAt ?? null });
   await em.flush();
   // The secret is recorded only as its hint.
-  audit(em, actor, { appId: app.id, action: 'app.create', target: String(app.vkAppId), after: { name: app.name, vkRegisteredAt: app.vkRegisteredAt?.toISOString() ?? null, secretKeyHint: secretKeyHint(app.secretKey) } });
+  audit(em, actor, { appId: app.id, action: 'app.create', target: String(app.vkAppId), after: { name: app.name, vkRegisteredAt: app.vkRegisteredAt?.toISOString() ?? null, secretKeyHint: app.secretKeyHint } });
   await em.flush();
   return app;
 }

@@ -7,15 +7,16 @@ import type { EntityManager } from '@mikro-orm/core';
 import { upsertItem, upsertPlan } from '../catalog/catalog.service.js';
 import { App } from './app.entity.js';
 import { createApp } from './apps.service.js';
+import type { Secrets } from '../secrets/secrets.js';
 
 export const DEMO_VK_APP_ID = 1;
 export const DEMO_ITEM = 'gem_pack';
 export const DEMO_PLAN = 'vip_month';
 
 /** Creates the demo app when there are no apps at all; returns it, or null when nothing was done. */
-export async function ensureDemoApp(em: EntityManager): Promise<App | null> {
+export async function ensureDemoApp(em: EntityManager, secrets: Secrets): Promise<App | null> {
   if (await em.count(App, {})) return null;
-  const app = await createApp(em, null, {
+  const app = await createApp(em, secrets, null, {
     vkAppId: DEMO_VK_APP_ID,
     name: 'Demo app',
     // A real VK app has its own protected key; this one only signs the CLI simulator's test notifications.

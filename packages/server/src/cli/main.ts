@@ -2,7 +2,6 @@
 /** The `vk-payments` command (DESIGN.md §9). */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import type { Orm } from '../db/orm.js';
 import { sign } from './sign.js';
 import { SCENARIOS } from '../devtools/scenario.js';
 import { simulate, simulateScenario, SimulateError } from './simulate.js';
@@ -17,10 +16,19 @@ function positiveInt(value: string): number {
 let cached: Config | undefined;
 const config = (): Config => (cached ??= loadConfig(process.env));
 
-/** The database stack loads on demand, so `sign` and `simulate` start fast. */
-async function withOrm<T>(fn: (orm: Orm, lib: typeof import('./db-commands.js')) => Promise<T>): Promise<T> {
+type DbLib = typeof import('./db-commands.js');
+
+/**
+ * The database stack loads on demand, so `sign` and `simulate` start fast. The database is prepared as
+ * the server prepares it (migrations, then secrets older versions left in plain text are encrypted).
+ */
+async function withDatabase<T>(fn: (db: import('./db-commands.js').LocalDatabase, lib: DbLib) => Promise<T>): Promise<T> {
   const lib = await import('./db-commands.js');
-  return lib.withOrm(config(), (orm) => fn(orm, lib));
+  return lib.withDatabase(config(), async (db) => {
+    // A key file made by this very command: say where it is (never the key), as `serve` does.
+    if (db.secretsKeySource.kind === 'file' && db.secretsKeySource.created) print(`secrets key ${lib.describeKeySource(db.secretsKeySource)}`);
+    return fn(db, lib);
+  });
 }
 
 const program = new Command('vk-payments').description('VK Mini Apps votes-payments server').showHelpAfterError();
@@ -35,9 +43,11 @@ program
   .command('migrate')
   .description('apply pending database migrations')
   .action(() =>
-    withOrm(async (orm, { migrate }) => {
-      const applied = await migrate(orm);
+    withDatabase(async (db, { prepareDatabase }) => {
+      const { applied, secrets } = await prepareDatabase(db);
       print(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      if (secrets.encrypted) print(`encrypted ${secrets.encrypted} secret(s) stored in plain text by an older version`);
+      if (secrets.scrubFailed) print(`could not compact the tables afterwards (${secrets.scrubFailed}): run VACUUM to drop the old bytes`);
     }),
   );
 
@@ -49,9 +59,9 @@ app
   .requiredOption('--name <name>', 'a name for people')
   .requiredOption('--secret <key>', "the protected key from VK's panel")
   .action((o: { vkAppId: number; name: string; secret: string }) =>
-    withOrm(async (orm, { migrate, createApp }) => {
-      await migrate(orm);
-      const created = await createApp(orm.em.fork(), null, { vkAppId: o.vkAppId, name: o.name, secretKey: o.secret });
+    withDatabase(async (db, { prepareDatabase, createApp }) => {
+      await prepareDatabase(db);
+      const created = await createApp(db.orm.em.fork(), db.secrets, null, { vkAppId: o.vkAppId, name: o.name, secretKey: o.secret });
       print(`created app ${created.vkAppId} "${created.name}"`);
     }),
   );
@@ -59,9 +69,9 @@ app
   .command('list')
   .description('list apps')
   .action(() =>
-    withOrm(async (orm, { listApps, migrate }) => {
-      await migrate(orm);
-      for (const a of await listApps(orm.em.fork())) print(`${a.vkAppId}\t${a.name}\t${a.notificationUrl ?? '(no notification URL)'}`);
+    withDatabase(async (db, { listApps, prepareDatabase }) => {
+      await prepareDatabase(db);
+      for (const a of await listApps(db.orm.em.fork())) print(`${a.vkAppId}\t${a.name}\t${a.notificationUrl ?? '(no notification URL)'}`);
     }),
   );
 
@@ -71,9 +81,26 @@ program
   .command('reset')
   .description('revoke stored root tokens and print a new one')
   .action(() =>
-    withOrm(async (orm, { migrate, resetRootToken }) => {
-      await migrate(orm);
-      print(`new root token (shown once): ${await resetRootToken(orm.em.fork())}`);
+    withDatabase(async (db, { prepareDatabase, resetRootToken }) => {
+      await prepareDatabase(db);
+      print(`new root token (shown once): ${await resetRootToken(db.orm.em.fork())}`);
+    }),
+  );
+
+program
+  .command('secrets')
+  .description('the secrets key that encrypts app keys and signing secrets in the database')
+  .command('rotate-key')
+  .description('re-encrypt every stored secret under VKP_SECRETS_KEY; the old key is given in VKP_SECRETS_KEY_PREVIOUS')
+  .action(() =>
+    withDatabase(async (db, { rotateLocalSecrets }) => {
+      const counts = await rotateLocalSecrets(db);
+      const { current, previous } = db.secrets;
+      print(`re-encrypted ${counts.reencrypted} stored secret(s) under secrets key ${current.id}${previous ? ` (from ${previous.id})` : ''}`);
+      if (counts.encrypted) print(`encrypted ${counts.encrypted} secret(s) stored in plain text by an older version`);
+      if (counts.scrubFailed) print(`could not compact the tables afterwards (${counts.scrubFailed}): run VACUUM to drop the old bytes`);
+      print(`${counts.unchanged} were under ${current.id} already. Every stored secret is now under ${current.id}:`);
+      print('give every instance VKP_SECRETS_KEY alone (drop VKP_SECRETS_KEY_PREVIOUS) and restart them one by one.');
     }),
   );
 

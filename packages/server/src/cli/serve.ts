@@ -6,6 +6,7 @@ import { DEMO_ITEM, DEMO_PLAN, ensureDemoApp } from '../apps/demo.js';
 import { ensureRootToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { createServer } from '../http/server.js';
+import { describeKeySource } from '../secrets/key-file.js';
 import { describeDatabase } from './local.js';
 import type { Print } from './simulate.js';
 
@@ -14,11 +15,12 @@ export async function serve(config: Config, print: Print): Promise<void> {
   const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
   const em = server.orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
-  const demo = config.demo ? await ensureDemoApp(em) : null;
+  const demo = config.demo ? await ensureDemoApp(em, server.secrets) : null;
   const url = await server.listen();
 
   print(`vk-payments is listening on ${url}`);
   print(`  database:           ${config.database.dialect} (${describeDatabase(config)})`);
+  print(`  secrets key:        ${describeKeySource(server.secretsKeySource)}`);
   print(`  VK notification URL: ${config.publicUrl ?? url}/vk/payments`);
   print(`  GraphQL:            ${url}/graphql`);
   print(`  Admin page:         ${url}/admin`);

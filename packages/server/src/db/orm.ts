@@ -79,8 +79,11 @@ export async function openOrm(database: Database): Promise<Orm> {
   return orm;
 }
 
-/** An arbitrary constant naming this project's migration lock among PostgreSQL advisory locks. */
-const MIGRATION_LOCK = 0x766b70; // "vkp"
+/**
+ * An arbitrary constant naming this project's migration lock among PostgreSQL advisory locks. Also
+ * held by what rewrites stored data right after the migrations (secrets/at-rest.ts).
+ */
+export const MIGRATION_LOCK = 0x766b70; // "vkp"
 
 /**
  * Applies every pending migration; returns the names applied. Several instances may start at once on

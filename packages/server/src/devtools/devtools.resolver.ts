@@ -5,6 +5,7 @@
  */
 import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { z } from 'zod';
+import { openAppKeys } from '../apps/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
 import { authorize } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
@@ -176,7 +177,7 @@ export class DevtoolsResolver {
     @Ctx() ctx: Context,
   ): Promise<Simulation> {
     const data = parseInput(simulationInput, input);
-    const result = await simulateNotification(ctx.em, vkAppId, data, ctx.processNotification);
+    const result = await simulateNotification(ctx.em, ctx.secrets, vkAppId, data, ctx.processNotification);
     return { scenario: result.scenario, vkUserId: result.vkUserId, ok: result.ok, stoppedBecause: result.stoppedBecause, steps: result.steps.map(toStep) };
   }
 
@@ -200,6 +201,7 @@ export class DevtoolsResolver {
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
     if (rawBody.length > MAX_EXPLAINED_BODY) throw new ApiError('BAD_USER_INPUT', `rawBody: longer than ${MAX_EXPLAINED_BODY} characters`, { field: 'rawBody' });
     const app = await getApp(ctx.em, vkAppId);
-    return explainSignature(rawBody, { current: app.secretKey, previous: app.previousSecretKey, previousUntil: app.previousSecretExpiresAt }, new Date());
+    const keys = openAppKeys(ctx.secrets, app);
+    return explainSignature(rawBody, { current: keys.current, previous: keys.previous, previousUntil: app.previousSecretExpiresAt }, new Date());
   }
 }

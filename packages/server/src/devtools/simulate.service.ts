@@ -9,10 +9,12 @@
  * the step is refused, unsent, as BAD_USER_INPUT on `itemId`.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import { openCurrentKey } from '../apps/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
 import { ApiError } from '../graphql/errors.js';
 import type { Processed } from '../notifications/route.js';
 import { signOnRequest, UnsignableError } from '../notifications/signable.js';
+import type { Secrets } from '../secrets/secrets.js';
 import { firstTester } from '../settings/testers.service.js';
 import { runScenario, type ScenarioName, type ScenarioResult } from './scenario.js';
 
@@ -25,14 +27,16 @@ export interface SimulationRequest {
 
 export async function simulateNotification(
   em: EntityManager,
+  secrets: Secrets,
   vkAppId: number,
   input: SimulationRequest,
   processNotification: (rawBody: string) => Promise<Processed>,
 ): Promise<ScenarioResult & { vkUserId: number }> {
   const app = await getApp(em, vkAppId);
   const vkUserId = input.vkUserId ?? (await firstTester(em, app.id)) ?? 1;
+  const key = openCurrentKey(secrets, app);
   const post = async (fields: Record<string, string>) => {
-    const request = signOnRequest(fields, app.secretKey);
+    const request = signOnRequest(fields, key);
     const started = performance.now();
     const answer = await processNotification(new URLSearchParams(request).toString());
     return { request, status: 200, text: answer.body, ms: performance.now() - started, logId: answer.logId ?? undefined };

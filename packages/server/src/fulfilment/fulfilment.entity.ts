@@ -10,7 +10,7 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 @ObjectType('FulfilmentEndpoint', { description: "The game backend's webhook. The signing secret is never readable; see secretHint." })
 @Entity({ tableName: 'fulfilment_endpoints' })
 export class FulfilmentEndpoint {
-  [OptionalProps]?: 'enabled' | 'syncMode' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'enabled' | 'syncMode' | 'createdAt' | 'updatedAt' | 'signingSecretHint';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -22,9 +22,16 @@ export class FulfilmentEndpoint {
   @Property({ type: 'string', length: 2048 })
   url!: string;
 
-  /** `whsec_` + base64 of the key bytes (Standard Webhooks). */
-  @Property({ type: 'string', length: 128 })
-  signingSecret!: string;
+  /**
+   * `whsec_` + base64 of the key bytes (Standard Webhooks), encrypted (secrets/: bound to this app and
+   * column); decrypted only by the worker that signs (fulfilment/endpoint-secret.ts).
+   */
+  @Property({ type: 'text', fieldName: 'signing_secret', hidden: true })
+  sealedSigningSecret!: string;
+
+  /** What may be shown of the secret (`whsec_••••a1b2`), written with it. */
+  @Property({ type: 'string', length: 32, nullable: true })
+  signingSecretHint: string | null = null;
 
   @Field(() => Boolean)
   @Property({ type: 'boolean', default: true })

@@ -14,7 +14,8 @@ import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { assertConnectableUrl } from '../net/saved-url.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
-import { newSigningSecret, signingSecretHint } from './signing.js';
+import { signingSecretColumns } from './endpoint-secret.js';
+import { newSigningSecret } from './signing.js';
 
 @InputType()
 export class FulfilmentEndpointInput {
@@ -56,7 +57,7 @@ const STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 export class FulfilmentEndpointResolver {
   @FieldResolver(() => String, { description: 'The last characters of the signing secret.' })
   secretHint(@Root() e: FulfilmentEndpoint): string {
-    return signingSecretHint(e.signingSecret);
+    return e.signingSecretHint ?? 'whsec_••••';
   }
 
   @Authorized('PAYMENTS')
@@ -78,16 +79,17 @@ export class FulfilmentEndpointResolver {
     const { em } = ctx;
     const app = await getApp(em, vkAppId);
     const existing = await em.findOne(FulfilmentEndpoint, { app });
-    const before = existing && { url: existing.url, enabled: existing.enabled, syncMode: existing.syncMode, secretHint: signingSecretHint(existing.signingSecret) };
+    const before = existing && { url: existing.url, enabled: existing.enabled, syncMode: existing.syncMode, secretHint: existing.signingSecretHint };
     const signingSecret = !existing || data.rotateSecret ? newSigningSecret() : null;
-    const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, signingSecret: signingSecret! });
-    em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, syncMode: data.syncMode ?? endpoint.syncMode, updatedAt: new Date(), ...(signingSecret && { signingSecret }) });
+    const sealed = signingSecret === null ? null : signingSecretColumns(ctx.secrets, app.vkAppId, signingSecret);
+    const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, ...sealed! });
+    em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, syncMode: data.syncMode ?? endpoint.syncMode, updatedAt: new Date(), ...sealed });
     audit(em, ctx.principal, {
       appId: app.id,
       action: existing ? 'fulfilment.update' : 'fulfilment.create',
       target: data.url,
       before,
-      after: { url: endpoint.url, enabled: endpoint.enabled, syncMode: endpoint.syncMode, secretHint: signingSecretHint(endpoint.signingSecret) },
+      after: { url: endpoint.url, enabled: endpoint.enabled, syncMode: endpoint.syncMode, secretHint: endpoint.signingSecretHint },
     });
     await em.flush();
     return { endpoint, signingSecret };

@@ -8,12 +8,16 @@
  */
 import { run as statement, type Sql } from '../db/sql.js';
 import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
+import type { Secrets } from '../secrets/secrets.js';
+import { openSigningSecret } from './endpoint-secret.js';
 import { webhookHeaders } from './signing.js';
 
 export interface WorkerOptions {
   sql: Sql;
   /** Public addresses only, unless VKP_ALLOW_PRIVATE_URLS allows the game backend's (net/outbound.ts). */
   outbound: Outbound;
+  /** Decrypts the endpoints' signing secrets (cached: not once per delivery). */
+  secrets: Secrets;
   /** Waits after the 1st, 2nd… failed attempt; after the last one the delivery is failed. */
   retryDelaysMs: number[];
   /** How often it looks for due deliveries without being poked. */
@@ -52,7 +56,7 @@ const CLAIM_ONE = `update fulfilment_deliveries set locked_until = ?, status = '
   where event_id = ? and status <> 'delivered' and (locked_until is null or locked_until < ?)
   returning id, app_id, event_id, payload, attempts`;
 const STATUS_OF = 'select status from fulfilment_deliveries where event_id = ?';
-const ENDPOINT = 'select url, signing_secret, enabled from fulfilment_endpoints where app_id = ?';
+const ENDPOINT = 'select e.url, e.signing_secret, e.enabled, a.vk_app_id from fulfilment_endpoints e join apps a on a.id = e.app_id where e.app_id = ?';
 const POSTPONE = 'update fulfilment_deliveries set locked_until = null, next_attempt_at = ? where id = ?';
 const ATTEMPT = 'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
 const DELIVERED = "update fulfilment_deliveries set status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = null, locked_until = null where id = ?";
@@ -78,7 +82,7 @@ async function post(outbound: Outbound, url: string, headers: Record<string, str
   }
 }
 
-export function startFulfilmentWorker({ sql, outbound, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
+export function startFulfilmentWorker({ sql, outbound, secrets, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
@@ -95,7 +99,10 @@ export function startFulfilmentWorker({ sql, outbound, retryDelaysMs, pollMs = 1
       return false;
     }
     const body = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
-    const headers = webhookHeaders(String(endpoint.signing_secret), String(row.event_id), body, now);
+    // A secret this server cannot decrypt throws: logged (onError), the claim expires, and the event is
+    // tried again later — by this instance once it has the key, or by another that has it.
+    const secret = openSigningSecret(secrets, Number(endpoint.vk_app_id), String(endpoint.signing_secret));
+    const headers = webhookHeaders(secret, String(row.event_id), body, now);
     const outcome = await post(outbound, String(endpoint.url), { ...headers }, body, attemptTimeoutMs);
     const attempt = Number(row.attempts) + 1;
     const wait = retryDelaysMs[attempt - 1];

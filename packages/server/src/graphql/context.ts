@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Outbound } from '../net/outbound.js';
 import type { Processed } from '../notifications/route.js';
 import type { NotificationStore } from '../notifications/store.js';
+import type { Secrets } from '../secrets/secrets.js';
 
 /** Per-request GraphQL context: a forked EntityManager and who is calling. */
 export interface Context {
@@ -13,6 +14,8 @@ export interface Context {
   /** Why a token that was sent was not accepted. */
   authError?: string;
   config: Config;
+  /** Encrypts the secrets this request writes; decrypts only where a signature is made or checked. */
+  secrets: Secrets;
   /** Where this server is reached: VKP_PUBLIC_URL, or the address it listens on. */
   baseUrl: string;
   /** This server's live events (the notification log tail). */

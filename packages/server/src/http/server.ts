@@ -30,11 +30,17 @@ import { createMetrics } from '../observability/metrics.js';
 import { hashToken } from '../auth/tokens.js';
 import { parseAllowList, type ListenAddress } from '../net/addresses.js';
 import { createOutbound } from '../net/outbound.js';
+import { encryptPlaintextSecrets } from '../secrets/at-rest.js';
+import { loadSecrets, type KeySource } from '../secrets/key-file.js';
+import type { Secrets } from '../secrets/secrets.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
   orm: Orm;
   config: Config;
+  /** The keyring of the secrets stored encrypted (secrets/), and where its key came from (for the start banner). */
+  secrets: Secrets;
+  secretsKeySource: KeySource;
   /** Listens on config.host:config.port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -64,6 +70,8 @@ const armor = new ApolloArmor({
 });
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
+  // First: without a key (PostgreSQL without VKP_SECRETS_KEY) nothing else is touched.
+  const { secrets, source: secretsKeySource } = await loadSecrets(config);
   const orm = await openOrm(config.database);
   let sql: Sql | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
@@ -71,12 +79,24 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await migrate(orm);
     // The endpoint's own statements (db/sql.ts); the ORM serves the API.
     sql = openSql(config.database);
+    // Secrets an older version stored in plain text are encrypted before anything is served.
+    const atRest = await encryptPlaintextSecrets(sql, secrets);
     const http = Fastify({
       logger: options.logger ?? false,
       // One structured line per notification (route.ts) says more than two generic lines per request.
       logController: new LogController({ disableRequestLogging: true }),
     });
     noSniff(http);
+    if (atRest.encrypted) http.log.info({ encrypted: atRest.encrypted }, 'encrypted the secrets an older version stored in plain text');
+    if (atRest.scrubFailed) {
+      http.log.warn({ reason: atRest.scrubFailed }, 'could not compact the tables after encrypting: old plain-text bytes may stay in the database files until the next VACUUM');
+    }
+    if (atRest.unreadable) {
+      http.log.error(
+        { unreadable: atRest.unreadable, secretsKey: secrets.current.id },
+        "stored secrets were encrypted with a secrets key this server does not have: their apps' notifications are answered error 2 until VKP_SECRETS_KEY (or VKP_SECRETS_KEY_PREVIOUS) is that key",
+      );
+    }
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
@@ -108,11 +128,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const fulfilment = startFulfilmentWorker({
       sql,
       outbound,
+      secrets,
       retryDelaysMs: config.fulfilmentRetryDelaysMs,
       onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
     });
     stopWorker = () => fulfilment.stop();
-    const endpoint = { store: publishingLogs(createSqlStore(sql, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub), observe: metrics.observeNotification };
+    const endpoint = { store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub), observe: metrics.observeNotification };
     await http.register(notificationRoute, endpoint);
     const { process: processNotification } = notificationProcessor(endpoint);
     metrics.route(http);
@@ -135,6 +156,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       return {
         em,
         config,
+        secrets,
         baseUrl,
         pubSub,
         processNotification: (rawBody: string) => processNotification(rawBody, http.log),
@@ -167,6 +189,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       http,
       orm,
       config,
+      secrets,
+      secretsKeySource,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const address = http.server.address();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, migratedOrm, SECRET } from '../../test/helpers.js';
+import { appKey, DIALECTS, migratedOrm } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import type { Orm } from '../db/orm.js';
 import { Transaction } from '../orders/transaction.entity.js';
@@ -17,7 +17,7 @@ describe.each(DIALECTS)('log retention on %s', (dialect) => {
     db = await migratedOrm(dialect);
     orm = db.orm;
     const em = orm.em.fork();
-    const app = em.create(App, { vkAppId: 1, name: 'Retention', secretKey: SECRET });
+    const app = em.create(App, { vkAppId: 1, name: 'Retention', ...appKey(1) });
     await em.flush();
     const row = (receivedAt: Date) => ({ app: app.id, receivedAt, request: {}, response: '{}', durationMs: 1 });
     // 2,500 rows older than 90 days, 30 recent ones; and an old transaction.

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, freshDatabase, type Dialect, type TestDatabase } from '../../test/helpers.js';
+import { appKey, DIALECTS, freshDatabase, type Dialect, type TestDatabase } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import type { Principal } from '../auth/permissions.js';
@@ -66,7 +66,7 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
   async function newApp(url: string | null = 'https://game.example.com/vk/payments'): Promise<App> {
     const e = em();
     const vkAppId = nextVkAppId++;
-    const app = e.create(App, { vkAppId, name: `Game ${vkAppId}`, secretKey: 'Secret-0123456789', notificationUrl: url });
+    const app = e.create(App, { vkAppId, name: `Game ${vkAppId}`, ...appKey(vkAppId), notificationUrl: url });
     await e.flush();
     return app;
   }
@@ -319,7 +319,7 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
       try {
         await migrate(qOrm);
         const e = qOrm.em.fork();
-        const apps = [1, 2, 3].map((n) => e.create(App, { vkAppId: 900 + n, name: `Q${n}`, secretKey: 'Secret-0123456789', notificationUrl: 'https://q.example.com' }));
+        const apps = [1, 2, 3].map((n) => e.create(App, { vkAppId: 900 + n, name: `Q${n}`, ...appKey(900 + n), notificationUrl: 'https://q.example.com' }));
         await e.flush();
         const ids: number[] = [];
         for (const app of apps) ids.push((await submitRequest(qOrm.em.fork(), adminOf(app), app, INPUT)).id);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, migratedOrm, SECRET, signed, type Dialect, type MigratedOrm } from '../../test/helpers.js';
+import { appKey, DIALECTS, migratedOrm, SECRET, signed, TEST_SECRETS, type Dialect, type MigratedOrm } from '../../test/helpers.js';
+import { previousKeyColumns } from '../apps/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
@@ -25,8 +26,8 @@ type Fields = Record<string, string | number>;
 
 async function seed(orm: Orm): Promise<void> {
   const em = orm.em.fork();
-  const app = em.create(App, { vkAppId: VK_APP_ID, name: 'Test', secretKey: SECRET });
-  em.create(App, { vkAppId: OTHER_VK_APP_ID, name: 'Other', secretKey: 'OtherSecret-0000' });
+  const app = em.create(App, { vkAppId: VK_APP_ID, name: 'Test', ...appKey(VK_APP_ID) });
+  em.create(App, { vkAppId: OTHER_VK_APP_ID, name: 'Other', ...appKey(OTHER_VK_APP_ID, 'OtherSecret-0000') });
   em.create(CatalogItem, { app, itemId: 'gem_pack', title: 'Gem pack', price: 24, discount: 3, photoUrl: PHOTO });
   em.create(CatalogItem, { app, itemId: 'old_sword', title: 'Old sword', price: 10, active: false });
   em.create(SubscriptionPlan, { app, itemId: 'vip', title: 'VIP', price: 30, period: 30 });
@@ -34,8 +35,8 @@ async function seed(orm: Orm): Promise<void> {
   const rotated = em.create(App, {
     vkAppId: ROTATED_VK_APP_ID,
     name: 'Rotated',
-    secretKey: NEW_SECRET,
-    previousSecretKey: SECRET,
+    ...appKey(ROTATED_VK_APP_ID, NEW_SECRET),
+    ...previousKeyColumns(TEST_SECRETS, ROTATED_VK_APP_ID, SECRET),
     previousSecretExpiresAt: ROTATION_ENDS,
   });
   em.create(CatalogItem, { app: rotated, itemId: 'gem_pack', title: 'Gem pack', price: 24 });

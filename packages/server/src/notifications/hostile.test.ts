@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratedOrm, SECRET } from '../../test/helpers.js';
+import { appKey, migratedOrm, SECRET } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
@@ -56,7 +56,7 @@ describe('hostile bodies through the core', () => {
     db = await migratedOrm('sqlite');
     orm = db.orm;
     const em = orm.em.fork();
-    const app = em.create(App, { vkAppId: APP, name: 'Fuzz', secretKey: SECRET });
+    const app = em.create(App, { vkAppId: APP, name: 'Fuzz', ...appKey(APP) });
     em.create(CatalogItem, { app, itemId: 'gem_pack', title: 'Gem pack', price: 24 });
     em.create(SubscriptionPlan, { app, itemId: 'vip', title: 'VIP', price: 30, period: 30 });
     await em.flush();

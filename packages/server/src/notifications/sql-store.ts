@@ -5,9 +5,11 @@
  * one on the same database — finds the first one's row instead of making a second (PROTOCOL.md §1).
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
+import { openAppKeys } from '../apps/app-keys.js';
 import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
 import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
+import type { Secrets } from '../secrets/secrets.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
 /** The store the endpoint writes through: the core's reads and writes, plus the log row of every request. */
@@ -74,20 +76,27 @@ export interface StoreEvents {
 
 const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: async () => true };
 
-export function createSqlStore(sql: Sql, events: StoreEvents = NO_WORKER): EndpointStore {
+/**
+ * `secrets` decrypts the app's keys as they are read, through its cache: a key is decrypted once per
+ * ciphertext, not once per notification. A key that cannot be decrypted throws, and the core answers
+ * error 2 (VK retries) and logs why (handle.ts): it is our fault, not a bad signature.
+ */
+export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents = NO_WORKER): EndpointStore {
   const findOrder = async (appId: number, test: boolean, orderId: string) => recorded(await sql.one(FIND_ORDER, [appId, test, orderId]));
   const findCharge = async (appId: number, test: boolean, subscriptionId: string, billingKey: string) =>
     recorded(await sql.one(FIND_CHARGE, [appId, test, subscriptionId, billingKey]));
 
   return {
-    async findApp(vkAppId): Promise<AppRecord | null> {
-      const row = await sql.one(FIND_APP, [false, false, vkAppId]);
+    async findApp(id): Promise<AppRecord | null> {
+      const row = await sql.one(FIND_APP, [false, false, id]);
       if (!row) return null;
+      const vkAppId = Number(row.vk_app_id);
+      const keys = openAppKeys(secrets, { vkAppId, sealedSecretKey: String(row.secret_key), sealedPreviousSecretKey: (row.previous_secret_key as string | null) ?? null });
       return {
         id: Number(row.id),
-        vkAppId: Number(row.vk_app_id),
-        secretKey: String(row.secret_key),
-        previousSecretKey: (row.previous_secret_key as string | null) ?? null,
+        vkAppId,
+        secretKey: keys.current,
+        previousSecretKey: keys.previous,
         previousSecretExpiresAt: readDate(row.previous_secret_expires_at),
         apiVersion: String(row.api_version),
         fulfilment: readBoolean(row.fulfilment),

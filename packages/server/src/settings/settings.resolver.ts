@@ -88,13 +88,13 @@ export class SettingsResolver {
     @Arg('overlapHours', () => Int, { nullable: true, defaultValue: DEFAULT_OVERLAP_HOURS }) overlapHours: number | null,
     @Ctx() ctx: Context,
   ): Promise<App> {
-    return rotateAppSecret(ctx.em, authorize(ctx, 'MANAGE_ACCESS', vkAppId), vkAppId, { secretKey, overlapHours });
+    return rotateAppSecret(ctx.em, ctx.secrets, authorize(ctx, 'MANAGE_ACCESS', vkAppId), vkAppId, { secretKey, overlapHours });
   }
 
   @Authorized('PAYMENTS')
   @Mutation(() => NotificationUrlCheck, { description: 'Sends a signed get_item_test to the notification URL, as VK would, and reports what came back. Reaches public addresses only, unless VKP_ALLOW_PRIVATE_URLS allows the host.' })
-  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em, outbound }: Context): Promise<NotificationUrlCheck> {
-    return checkNotificationUrl(em, outbound, vkAppId);
+  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em, outbound, secrets }: Context): Promise<NotificationUrlCheck> {
+    return checkNotificationUrl(em, outbound, secrets, vkAppId);
   }
 
   @Authorized('PAYMENTS')

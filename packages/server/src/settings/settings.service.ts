@@ -6,7 +6,8 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { API_VERSIONS } from '@vk-payments/shared';
 import { z } from 'zod';
-import { App, secretKeyHint } from '../apps/app.entity.js';
+import { App } from '../apps/app.entity.js';
+import { currentKeyColumns, openCurrentKey, previousKeyColumns } from '../apps/app-keys.js';
 import { getApp, secretKeySchema } from '../apps/apps.service.js';
 import { audit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/permissions.js';
@@ -15,6 +16,7 @@ import { ApiError, parseInput } from '../graphql/errors.js';
 import { isSignableItemId } from '../notifications/signable.js';
 import type { Outbound } from '../net/outbound.js';
 import { assertConnectableUrl } from '../net/saved-url.js';
+import { SecretsError, type Secrets } from '../secrets/secrets.js';
 import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from './api-version.js';
 import { probeNotificationUrl, type UrlCheck } from './check-url.js';
 import { firstTester } from './testers.service.js';
@@ -95,12 +97,15 @@ export async function updatePaymentSettings(
   return app;
 }
 
-/** What may be shown of the keys: hints only, and the previous one only while it still verifies. */
-export function keyHints(app: Pick<App, 'secretKey' | 'previousSecretKey' | 'previousSecretExpiresAt'>, now: Date = new Date()) {
-  const overlap = app.previousSecretKey !== null && app.previousSecretExpiresAt !== null && now < app.previousSecretExpiresAt;
+/**
+ * What may be shown of the keys: hints only, and the previous one only while it still verifies. The
+ * hints are stored beside the encrypted keys, so showing them decrypts nothing.
+ */
+export function keyHints(app: Pick<App, 'secretKeyHint' | 'sealedPreviousSecretKey' | 'previousSecretKeyHint' | 'previousSecretExpiresAt'>, now: Date = new Date()) {
+  const overlap = app.sealedPreviousSecretKey !== null && app.previousSecretExpiresAt !== null && now < app.previousSecretExpiresAt;
   return {
-    secretKeyHint: secretKeyHint(app.secretKey),
-    previousSecretKeyHint: overlap ? secretKeyHint(app.previousSecretKey!) : null,
+    secretKeyHint: app.secretKeyHint ?? '••••',
+    previousSecretKeyHint: overlap ? (app.previousSecretKeyHint ?? '••••') : null,
     previousSecretExpiresAt: overlap ? app.previousSecretExpiresAt : null,
   };
 }
@@ -114,9 +119,14 @@ const hintsForAudit = (app: App, now: Date) => {
  * Replaces the protected key. For `overlapHours` the old key keeps verifying (the notification core
  * tries it after the current one), so VK's panel and this server need not change in the same second;
  * 0 ends the old key at once. The audit records hints only, never a key.
+ *
+ * The old key is decrypted to move it: its ciphertext is bound to the current-key column and does not
+ * decrypt in the previous-key one (secrets/). With `overlapHours: 0` it is not needed, so a key this
+ * server cannot decrypt any more (a lost secrets key) can still be replaced with VK's current one.
  */
 export async function rotateAppSecret(
   em: EntityManager,
+  secrets: Secrets,
   principal: Principal,
   vkAppId: number,
   input: z.input<typeof rotateSecretInput>,
@@ -126,13 +136,24 @@ export async function rotateAppSecret(
   const { secretKey } = data;
   const overlapHours = data.overlapHours ?? DEFAULT_OVERLAP_HOURS;
   const app = await getApp(em, vkAppId);
-  if (secretKey === app.secretKey) {
+  let current: string | null = null;
+  try {
+    current = openCurrentKey(secrets, app);
+  } catch (err) {
+    if (!(err instanceof SecretsError)) throw err;
+    if (overlapHours > 0) {
+      throw new ApiError('BAD_USER_INPUT', "overlapHours: the current key cannot be decrypted with this server's secrets key, so it cannot keep verifying; rotate with overlapHours: 0", { field: 'overlapHours' });
+    }
+  }
+  if (secretKey === current) {
     throw new ApiError('BAD_USER_INPUT', "secretKey: this is the current key already; paste the new one from VK's panel", { field: 'secretKey' });
   }
   const before = hintsForAudit(app, now);
-  app.previousSecretKey = overlapHours > 0 ? app.secretKey : null;
-  app.previousSecretExpiresAt = overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000) : null;
-  app.secretKey = secretKey;
+  em.assign(app, {
+    ...currentKeyColumns(secrets, vkAppId, secretKey),
+    ...previousKeyColumns(secrets, vkAppId, overlapHours > 0 ? current : null),
+    previousSecretExpiresAt: overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000) : null,
+  });
   audit(em, principal, { appId: app.id, action: 'secret.rotate', before, after: { ...hintsForAudit(app, now), overlapHours } });
   await em.flush();
   return app;
@@ -155,7 +176,7 @@ async function checkItem(em: EntityManager, appId: number): Promise<string | nul
  * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (PROTOCOL.md
  * §3, §5), with the app's current key and in its API version's format, and reports what came back.
  */
-export async function checkNotificationUrl(em: EntityManager, outbound: Outbound, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
+export async function checkNotificationUrl(em: EntityManager, outbound: Outbound, secrets: Secrets, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
   const app = await getApp(em, vkAppId);
   if (!app.notificationUrl) {
     throw new ApiError('BAD_USER_INPUT', 'notificationUrl: set the notification URL first (updatePaymentSettings)', { field: 'notificationUrl' });
@@ -172,5 +193,5 @@ export async function checkNotificationUrl(em: EntityManager, outbound: Outbound
     user_id: user,
     ...(sendsVersionField(app.apiVersion) && { version: app.apiVersion }),
   };
-  return probeNotificationUrl(outbound, app.notificationUrl, fields, app.secretKey, { placeholderItem: item === null, ...options });
+  return probeNotificationUrl(outbound, app.notificationUrl, fields, openCurrentKey(secrets, app), { placeholderItem: item === null, ...options });
 }
