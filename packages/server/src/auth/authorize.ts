@@ -34,15 +34,16 @@ export const authChecker: AuthChecker<Context> = ({ context, args }, names) => {
 
 /**
  * For operations named by a record id, once the record is loaded: `permission` on the record's app
- * (`vkAppId`, null for a record of no app, which only root reaches). A caller who cannot reach that
- * app at all gets `missing()`, the very answer for an id that does not exist, so ids of other apps
- * cannot be probed; a caller of the same app (or a platform-wide one) may get FORBIDDEN.
- * Call it only after `@Authorized` (or `authorize`) made sure there is a principal, before any lookup.
+ * (`vkAppId`, null for a record of no app, which only root reaches). A refused caller of that very app
+ * is told FORBIDDEN; any other refused caller (another app's token, a platform-wide key without the
+ * permission) gets `missing()`, the very answer for an id that does not exist, so ids cannot be probed.
+ * Call it only after `@Authorized` made sure there is a principal, i.e. before any lookup.
  */
 export function authorizeRecord(ctx: Pick<Context, 'principal' | 'authError'>, permission: Permission, vkAppId: number | null, missing: () => Error): Principal {
   const principal = ctx.principal;
   if (!principal) throw new ApiError('UNAUTHENTICATED', ctx.authError ?? 'send a bearer token in the Authorization header');
-  const reaches = principal.kind === 'root' || (vkAppId !== null && (principal.vkAppId === null || principal.vkAppId === vkAppId));
-  if (!reaches) throw missing();
-  return authorize(ctx, permission, vkAppId);
+  const decision = decide(principal, permission, vkAppId);
+  if (decision.ok) return principal;
+  const ownApp = principal.kind !== 'root' && vkAppId !== null && principal.vkAppId === vkAppId;
+  throw ownApp ? new ApiError('FORBIDDEN', decision.reason) : missing();
 }
