@@ -62,6 +62,38 @@ describe('document limits on both transports', () => {
   });
 });
 
+describe('request errors on both transports', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(DEFAULT_DIALECT);
+  });
+  afterAll(() => t?.close());
+
+  it('answers variables that do not fit their types with BAD_USER_INPUT over WebSocket as over HTTP', async () => {
+    const query = 'query ($n: Int!) { app(vkAppId: $n) { name } }';
+    const http = await overHttp(t, query, ROOT_TOKEN, { n: 'many' });
+    const client = wsClient(t.url, ROOT_TOKEN);
+    clients.push(client);
+    const ws = await new Promise<GqlResult<unknown>>((resolve) => {
+      client.subscribe({ query, variables: { n: 'many' } }, { next: (v) => resolve(v as GqlResult<unknown>), error: (e) => resolve({ errors: e as never }), complete: () => undefined });
+    });
+    for (const answer of [http.body, ws]) {
+      expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(answer.errors?.[0]?.message).toMatch(/\$n/);
+    }
+  });
+
+  it('answers a document whose operation cannot be chosen with a request error, not an internal one', async () => {
+    const query = 'query A { me { kind } } query B { me { kind } }';
+    const http = await overHttp(t, query, ROOT_TOKEN);
+    const ws = await overWs(t, query);
+    for (const answer of [http.body, ws]) {
+      expect(answer.data ?? undefined).toBeUndefined();
+      expect(answer.errors?.[0]?.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+    }
+  });
+});
+
 describe('masking of internal errors on both transports', () => {
   let t: TestServer;
   beforeAll(async () => {

@@ -55,7 +55,7 @@ beforeAll(async () => {
   f.sessionId = String((await issueToken(t.server.orm, A, 'PAYMENTS_ADMIN', { viaKeyId: key.id, expiresAt: new Date(Date.now() + 600_000) })).id);
   await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' }));
   await t.notify(signed({ app_id: 1, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' })); // an unknown app: a row of no app
-  const logs = await t.server.orm.em.fork().getConnection().execute<{ id: number; app_id: number | null }[]>('select id, app_id from notification_logs order by id');
+  const logs = (await t.server.orm.em.fork().getConnection().execute('select id, app_id from notification_logs order by id')) as { id: number; app_id: number | null }[];
   f.logId = String(logs.find((l) => l.app_id !== null)!.id);
   f.orphanLogId = String(logs.find((l) => l.app_id === null)!.id);
   await root(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);

@@ -6,6 +6,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -62,7 +64,13 @@ export function validationError(error: GraphQLError, principal: Principal | null
  * Parses and validates a document for `principal`, as the HTTP path does (Apollo with LIMIT_RULES, then
  * callerRules in the request plugin): the one entry for transports that do not go through Apollo.
  */
-export function checkDocument(schema: GraphQLSchema, query: unknown, principal: Principal | null): { document: DocumentNode } | { errors: GraphQLError[] } {
+export function checkDocument(
+  schema: GraphQLSchema,
+  query: unknown,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  principal: Principal | null,
+): { document: DocumentNode } | { errors: GraphQLError[] } {
   if (typeof query !== 'string' || query === '') {
     return { errors: [new GraphQLError('the operation must contain a non-empty query', { extensions: { code: 'BAD_REQUEST' } })] };
   }
@@ -74,8 +82,24 @@ export function checkDocument(schema: GraphQLSchema, query: unknown, principal: 
     return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
   }
   const errors = validate(schema, document, [...specifiedRules, ...LIMIT_RULES, ...callerRules(principal)]);
-  return errors.length ? { errors: errors.map((e) => validationError(e, principal)) } : { document };
+  if (errors.length) return { errors: errors.map((e) => validationError(e, principal)) };
+  const operation = getOperationAST(document, operationName);
+  if (!operation) {
+    const message = operationName ? `no operation named "${operationName}" in the document` : 'the document has several operations: name one (operationName)';
+    return { errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })] };
+  }
+  // Variables that do not fit their types are the caller's mistake (BAD_USER_INPUT, as Apollo answers them).
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 20 });
+  if (coerced.errors) {
+    return {
+      errors: coerced.errors.map(
+        (e) => new GraphQLError(principal ? e.message : withoutSuggestions(e.message), { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+      ),
+    };
+  }
+  return { document };
 }
+
 
 /**
  * The caller-dependent part of the HTTP path. Apollo caches validated documents by their text whoever

@@ -105,10 +105,14 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
   async function recheck(): Promise<void> {
     if (rechecking) return;
     rechecking = true;
+    // One lookup per token a round, however many sockets share it (a widget opens one per tab).
+    const round = new Map<string | undefined, Promise<Authentication>>();
     try {
-      for (const [socket, entry] of live) {
+      for (const [socket, entry] of [...live]) {
         try {
-          const auth = await o.authenticate(entry.token);
+          let lookup = round.get(entry.token);
+          if (!lookup) round.set(entry.token, (lookup = o.authenticate(entry.token)));
+          const auth = await lookup;
           if (auth.principal) entry.principal = auth.principal;
           else {
             forget(socket);
@@ -157,7 +161,7 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
         try {
           const verdict = o.limiter.take(rateLimitKey(entry.principal, entry.address));
           if (!verdict.ok) return [rateLimited(verdict.retryAfterSeconds)];
-          const checked = checkDocument(o.schema, payload.query, entry.principal);
+          const checked = checkDocument(o.schema, payload.query, payload.operationName, payload.variables, entry.principal);
           if ('errors' in checked) return checked.errors;
           return {
             schema: o.schema,
