@@ -157,6 +157,22 @@ describe('one allowance per principal over HTTP', () => {
   });
 });
 
+describe('what is not counted', () => {
+  it('lets CORS preflights through without spending the allowance of their address', async () => {
+    const other = await startTestServer(DEFAULT_DIALECT, { VKP_RATE_LIMIT: '2' });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${other.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://a.example', 'access-control-request-method': 'POST' } });
+        expect(res.status).not.toBe(429);
+      }
+      const res = await fetch(`${other.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(res.status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('one allowance shared by HTTP and graphql-ws', () => {
   it('refuses a new socket (close 4429) once HTTP spent the allowance', async () => {
     const token = await key();

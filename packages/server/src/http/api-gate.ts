@@ -50,6 +50,8 @@ export function gateApi(http: FastifyInstance, { orm, config, limiter, graphqlPa
     const route = req.routeOptions.url;
     const graphql = route === graphqlPath;
     if (!graphql && !route?.startsWith(EXPORT_PREFIX)) return;
+    // A CORS preflight carries no token and runs nothing: a browser sends one before its real requests.
+    if (req.method === 'OPTIONS') return;
     let caller: Caller;
     try {
       const em = orm.em.fork();
