@@ -20,7 +20,10 @@ export interface Config {
   publicUrl: string | undefined;
   corsOrigins: string[];
   logRetentionDays: number;
-  /** GraphQL and export requests per minute per token (or per address without one); 0 = no limit. */
+  /**
+   * GraphQL (HTTP and WebSocket: each connection and each subscribe) and export requests per minute per
+   * principal (root, API key, widget session), or per client address without a valid token; 0 = no limit.
+   */
   rateLimitPerMinute: number;
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */

@@ -6,6 +6,9 @@
  *
  * "Allowed" means the answer carries no FORBIDDEN/UNAUTHENTICATED error: an allowed call may still be
  * refused for the state it meets (CONFLICT, NOT_FOUND…), since calls run one after another on shared data.
+ * On an operation named by a record id, a caller past the role check but not of the record's app gets
+ * NOT_FOUND instead of FORBIDDEN: the answer for an id that does not exist, so ids cannot be probed
+ * (record-probing.e2e.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DIALECT, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
@@ -33,6 +36,8 @@ interface Fixtures {
 
 interface Operation {
   allowed: Who[];
+  /** Named by a record id of app A: these callers, past the role check but not of app A, are told "not found". */
+  notFoundFor?: Who[];
   document(f: Fixtures): Promise<string> | string;
 }
 
@@ -48,13 +53,13 @@ const OPERATIONS: Record<string, Operation> = {
   // Access
   apiKeys: { allowed: CREATOR_ADMIN, document: () => `{ apiKeys(vkAppId: ${A}) { id } }` },
   createApiKey: { allowed: CREATOR_ADMIN, document: () => `mutation { createApiKey(vkAppId: ${A}, role: PAYMENTS_ADMIN, label: "matrix") { token } }` },
-  revokeApiKey: { allowed: CREATOR_ADMIN, document: async (f) => `mutation { revokeApiKey(id: "${await f.throwawayKeyId()}") { id } }` },
+  revokeApiKey: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: CREATOR_ADMIN, document: async (f) => `mutation { revokeApiKey(id: "${await f.throwawayKeyId()}") { id } }` },
   createWidgetSession: {
     // Minted with an API key (not a session), for a role no higher than the key's: a moderator key may not mint PAYMENTS_ADMIN.
     allowed: ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN'],
     document: () => `mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { token } }`,
   },
-  revokeWidgetSession: { allowed: CREATOR_ADMIN, document: async (f) => `mutation { revokeWidgetSession(id: "${await f.throwawaySessionId()}") }` },
+  revokeWidgetSession: { notFoundFor: ['OTHER_APP_CREATOR', 'MODERATOR'], allowed: CREATOR_ADMIN, document: async (f) => `mutation { revokeWidgetSession(id: "${await f.throwawaySessionId()}") }` },
   auditEvents: { allowed: PAYMENTS, document: () => `{ auditEvents(vkAppId: ${A}) { totalCount } }` },
   // Settings and testers
   updatePaymentSettings: { allowed: PAYMENTS, document: () => `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }` },
@@ -74,7 +79,7 @@ const OPERATIONS: Record<string, Operation> = {
   subscriptions: { allowed: PAYMENTS, document: () => `{ subscriptions(vkAppId: ${A}) { totalCount } }` },
   paymentStats: { allowed: PAYMENTS, document: () => `{ paymentStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { revenue } } }` },
   notificationLogs: { allowed: PAYMENTS, document: () => `{ notificationLogs(vkAppId: ${A}) { totalCount } }` },
-  notificationLog: { allowed: PAYMENTS, document: (f) => `{ notificationLog(id: "${f.logId}") { id } }` },
+  notificationLog: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `{ notificationLog(id: "${f.logId}") { id } }` },
   // The votes-payments application
   moderationRequests: { allowed: MODERATION_READERS, document: () => `{ moderationRequests(vkAppId: ${A}) { id } }` },
   votesPaymentsPreflight: { allowed: MODERATION_READERS, document: () => `{ votesPaymentsPreflight(vkAppId: ${A}) { ready } }` },
@@ -83,17 +88,17 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: PAYMENTS,
     document: () => `mutation { submitModerationRequest(vkAppId: ${A}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
   },
-  withdrawModerationRequest: { allowed: PAYMENTS, document: (f) => `mutation { withdrawModerationRequest(id: "${f.requestId}") { status } }` },
+  withdrawModerationRequest: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `mutation { withdrawModerationRequest(id: "${f.requestId}") { status } }` },
   decideModerationRequest: { allowed: MODERATORS, document: (f) => `mutation { decideModerationRequest(id: "${f.requestId}", decision: REJECT, comment: "No") { status } }` },
   // Developer tools
   simulateNotification: { allowed: PAYMENTS, document: () => `mutation { simulateNotification(vkAppId: ${A}, input: {scenario: PURCHASE, itemId: "gem"}) { ok } }` },
-  replayNotification: { allowed: PAYMENTS, document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }` },
+  replayNotification: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }` },
   explainSignature: { allowed: PAYMENTS, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
   // Fulfilment (the game backend's webhook): its secret is handed out like an API key's.
   fulfilmentEndpoint: { allowed: PAYMENTS, document: () => `{ fulfilmentEndpoint(vkAppId: ${A}) { url secretHint } }` },
   setFulfilmentEndpoint: { allowed: CREATOR_ADMIN, document: () => `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }` },
   fulfilmentDeliveries: { allowed: PAYMENTS, document: () => `{ fulfilmentDeliveries(vkAppId: ${A}) { totalCount } }` },
-  resendFulfilmentDelivery: { allowed: PAYMENTS, document: (f) => `mutation { resendFulfilmentDelivery(id: "${f.deliveryId}") { status } }` },
+  resendFulfilmentDelivery: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `mutation { resendFulfilmentDelivery(id: "${f.deliveryId}") { status } }` },
   // Live log (over WebSocket)
   notificationLogged: { allowed: PAYMENTS, document: () => `subscription { notificationLogged(vkAppId: ${A}) { id } }` },
 };
@@ -192,6 +197,7 @@ describe.each(Object.entries(OPERATIONS))('%s', (name, op) => {
     const result = document.startsWith('subscription') ? await subscribeOnce(tokens[who], document) : await t.gql(document, {}, tokens[who]);
     const codes = (result.errors ?? []).map((e) => e.extensions?.code);
     if (who === 'NOBODY') expect(codes).toEqual(['UNAUTHENTICATED']);
+    else if (op.notFoundFor?.includes(who)) expect(codes, JSON.stringify(result)).toEqual(['NOT_FOUND']);
     else if (op.allowed.includes(who)) expect(codes.filter((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED'), JSON.stringify(result.errors)).toEqual([]);
     else expect(codes, JSON.stringify(result)).toEqual(['FORBIDDEN']);
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config, type Database } from '../src/config.js';
 import { migrate, openOrm, type Orm } from '../src/db/orm.js';
 import { openSql, type Sql } from '../src/db/sql.js';
-import { createServer, type VkPaymentsServer } from '../src/http/server.js';
+import { createServer, type ServerOptions, type VkPaymentsServer } from '../src/http/server.js';
 import { signParams } from '../src/notifications/signature.js';
 import { createSqlStore, type EndpointStore } from '../src/notifications/sql-store.js';
 import { currentKeyColumns } from '../src/apps/app-keys.js';
@@ -123,9 +123,9 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-export async function startTestServer(dialect: Dialect = DEFAULT_DIALECT, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(dialect: Dialect = DEFAULT_DIALECT, env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const db = await freshDatabase(dialect);
-  const server = await createServer(testConfig(db.database, env));
+  const server = await createServer(testConfig(db.database, env), options);
   const url = await server.listen();
   return {
     url,
@@ -180,4 +180,29 @@ export const SECRET = 'AbCdEf0123456789XyZw';
 /** A correctly signed notification body for `app_id`, with the fields given. */
 export function signed(fields: Record<string, string | number>, secret = SECRET): Record<string, string> {
   return signParams(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), secret);
+}
+
+/**
+ * An API key (or, with `session`, a widget session minted with key `viaKeyId`) for `vkAppId`, written
+ * straight into the server's database: it spends no rate-limit allowance and may expire sooner than the
+ * API allows. Returns the bearer token and the record's id.
+ */
+export async function issueToken(
+  orm: Orm,
+  vkAppId: number,
+  role: string,
+  session?: { viaKeyId: number | null; expiresAt: Date },
+): Promise<{ token: string; id: number }> {
+  const { App } = await import('../src/apps/app.entity.js');
+  const { ApiKey } = await import('../src/auth/api-key.entity.js');
+  const { WidgetSession } = await import('../src/auth/widget-session.entity.js');
+  const { generateToken, hashToken, TOKEN_PREFIX } = await import('../src/auth/tokens.js');
+  const em = orm.em.fork();
+  const app = await em.findOneOrFail(App, { vkAppId });
+  const token = generateToken(session ? TOKEN_PREFIX.session : TOKEN_PREFIX.key);
+  const record = session
+    ? em.create(WidgetSession, { app, apiKey: session.viaKeyId, role, tokenHash: hashToken(token), expiresAt: session.expiresAt })
+    : em.create(ApiKey, { app, role, label: 'issued by a test', tokenHash: hashToken(token) });
+  await em.flush();
+  return { token, id: record.id };
 }

@@ -189,7 +189,8 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
   it("another app's key may not touch this app's requests", async () => {
     expect((await error(HISTORY, { vkAppId: VK_APP_ID }, tokens.otherApp)).extensions?.code).toBe('FORBIDDEN');
     expect((await error(SUBMIT, { vkAppId: VK_APP_ID, input: INPUT }, tokens.otherApp)).extensions?.code).toBe('FORBIDDEN');
-    expect((await error(WITHDRAW, { id: sent[0] }, tokens.otherApp)).extensions?.code).toBe('FORBIDDEN');
+    // Named by id: another app is told "not found", as for an id that does not exist.
+    expect((await error(WITHDRAW, { id: sent[0] }, tokens.otherApp)).extensions?.code).toBe('NOT_FOUND');
     expect((await history())[0]?.status).toBe('PENDING');
   });
 

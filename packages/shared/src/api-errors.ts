@@ -7,6 +7,8 @@ export const API_ERROR_CODES = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** Too many requests for one token (or one address without a valid token); HTTP answers 429 with Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -3,11 +3,11 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectTy
 import { getApp } from '../apps/apps.service.js';
 import type { Context } from '../graphql/context.js';
 import { RoleEnum } from '../graphql/enums.js';
-import { recordId } from '../graphql/errors.js';
+import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { createApiKey, createWidgetSession, findApiKey, findWidgetSession, listApiKeys, revokeApiKey, revokeWidgetSession } from './access.service.js';
 import { ApiKey } from './api-key.entity.js';
-import { authorize } from './authorize.js';
+import { authorize, authorizeRecord } from './authorize.js';
 
 @ObjectType({ description: 'A new API key. The token is shown only here, once.' })
 export class CreatedApiKey {
@@ -91,8 +91,9 @@ export class AccessResolver {
   @Authorized('MANAGE_ACCESS')
   @Mutation(() => ApiKey, { description: 'Revokes the key and every widget session minted with it.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
-    const key = await findApiKey(ctx.em, idOf(id, 'an API key'));
-    const principal = authorize(ctx, key.app ? 'MANAGE_ACCESS' : 'ROOT', key.app?.vkAppId ?? null);
+    const keyId = idOf(id, 'an API key');
+    const key = await findApiKey(ctx.em, keyId);
+    const principal = authorizeRecord(ctx, key.app ? 'MANAGE_ACCESS' : 'ROOT', key.app?.vkAppId ?? null, () => notFound(`API key ${keyId}`));
     return revokeApiKey(ctx.em, principal, key);
   }
 
@@ -112,9 +113,10 @@ export class AccessResolver {
   @Authorized('MINT_SESSION')
   @Mutation(() => Boolean, { description: 'Ends a widget session before it expires: the key that minted it, or the app\'s creator/admin.' })
   async revokeWidgetSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const session = await findWidgetSession(ctx.em, idOf(id, 'a widget session'));
+    const sessionId = idOf(id, 'a widget session');
+    const session = await findWidgetSession(ctx.em, sessionId);
     const mintedByCaller = ctx.principal?.kind === 'key' && ctx.principal.keyId === session.apiKey?.id;
-    authorize(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId);
+    authorizeRecord(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId, () => notFound(`widget session ${sessionId}`));
     return revokeWidgetSession(ctx.em, session);
   }
 

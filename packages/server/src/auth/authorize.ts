@@ -31,3 +31,19 @@ export const authChecker: AuthChecker<Context> = ({ context, args }, names) => {
   authorize(context, name, vkAppId);
   return true;
 };
+
+/**
+ * For operations named by a record id, once the record is loaded: `permission` on the record's app
+ * (`vkAppId`, null for a record of no app, which only root reaches). A refused caller of that very app
+ * is told FORBIDDEN; any other refused caller (another app's token, a platform-wide key without the
+ * permission) gets `missing()`, the very answer for an id that does not exist, so ids cannot be probed.
+ * Call it only after `@Authorized` made sure there is a principal, i.e. before any lookup.
+ */
+export function authorizeRecord(ctx: Pick<Context, 'principal' | 'authError'>, permission: Permission, vkAppId: number | null, missing: () => Error): Principal {
+  const principal = ctx.principal;
+  if (!principal) throw new ApiError('UNAUTHENTICATED', ctx.authError ?? 'send a bearer token in the Authorization header');
+  const decision = decide(principal, permission, vkAppId);
+  if (decision.ok) return principal;
+  const ownApp = principal.kind !== 'root' && vkAppId !== null && principal.vkAppId === vkAppId;
+  throw ownApp ? new ApiError('FORBIDDEN', decision.reason) : missing();
+}

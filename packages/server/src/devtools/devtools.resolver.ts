@@ -7,7 +7,7 @@ import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Int, Mutation, Objec
 import { z } from 'zod';
 import { openAppKeys } from '../apps/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
-import { authorize } from '../auth/authorize.js';
+import { authorizeRecord } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { JSONScalar } from '../graphql/scalars.js';
@@ -185,8 +185,9 @@ export class DevtoolsResolver {
   @Query(() => NotificationReplay, { description: "Runs a logged request through today's handler in a dry run (nothing is written) and compares the answers." })
   async replayNotification(@Arg('logId', () => ID) logId: string, @Ctx() ctx: Context): Promise<NotificationReplay> {
     const row = await ctx.em.findOne(NotificationLog, { id: recordId(logId, 'a notification log', 'logId') }, { populate: ['app'] });
-    if (!row) throw notFound(`notification log ${logId}`);
-    authorize(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null);
+    const missing = () => notFound(`notification log ${logId}`);
+    if (!row) throw missing();
+    authorizeRecord(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null, missing);
     if ('_unreadable' in row.request) {
       throw new ApiError('BAD_USER_INPUT', 'logId: that request could not be read when it came, so there is nothing to replay', { field: 'logId' });
     }

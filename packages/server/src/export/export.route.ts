@@ -39,6 +39,7 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -112,11 +113,19 @@ const statsQuery = z.object({
 
 // ---- access ----
 
-/** 401 as GraphQL answers it: no token, or one that is not (or no longer) valid. */
-async function principalOf(em: EntityManager, config: Config, req: FastifyRequest): Promise<Principal> {
-  const auth = await authenticate(em, bearerToken(req.headers.authorization), config.adminToken);
+/**
+ * Who asks, as the API gate (http/api-gate.ts) found when it counted the request against the rate limit;
+ * 401 as GraphQL answers it: no token, or one that is not (or no longer) valid.
+ */
+async function callerOf(orm: Orm, config: Config, req: FastifyRequest): Promise<{ em: EntityManager; principal: Principal }> {
+  let caller = req.caller;
+  if (!caller) {
+    const em = orm.em.fork();
+    caller = { em, auth: await authenticate(em, bearerToken(req.headers.authorization), config.adminToken) };
+  }
+  const { em, auth } = caller;
   if (!auth.principal) throw new ApiError('UNAUTHENTICATED', auth.reason ?? 'send a bearer token in the Authorization header');
-  return auth.principal;
+  return { em, principal: auth.principal };
 }
 
 /** 403 / 404 as `@Authorized('PAYMENTS')` on an operation with `vkAppId` decides them. */
@@ -168,8 +177,7 @@ export async function exportRoutes(app: FastifyInstance, { orm, config }: Export
   });
 
   app.get('/export/transactions.csv', async (req, reply) => {
-    const em = orm.em.fork();
-    const principal = await principalOf(em, config, req);
+    const { em, principal } = await callerOf(orm, config, req);
     const { vkAppId, ...filter } = parseInput(transactionsQuery, req.query);
     const target = await paymentsApp(em, principal, vkAppId);
     const where = transactionWhere(target.id, filter);
@@ -181,8 +189,7 @@ export async function exportRoutes(app: FastifyInstance, { orm, config }: Export
   });
 
   app.get('/export/stats.csv', async (req, reply) => {
-    const em = orm.em.fork();
-    const principal = await principalOf(em, config, req);
+    const { em, principal } = await callerOf(orm, config, req);
     const { vkAppId, ...args } = parseInput(statsQuery, req.query);
     const { timeZone } = resolvePeriods(args); // bad arguments answer 400 before the app is looked up
     const target = await paymentsApp(em, principal, vkAppId);

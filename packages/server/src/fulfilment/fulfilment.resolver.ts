@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { audit } from '../audit/audit.service.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeRecord } from '../auth/authorize.js';
 import { decide } from '../auth/permissions.js';
 import type { Context } from '../graphql/context.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
@@ -131,15 +131,18 @@ export class FulfilmentDeliveryResolver {
     return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);
   }
 
+  @Authorized('PAYMENTS')
   @Mutation(() => FulfilmentDelivery, {
     description:
       'Sends the delivery again now, whatever its state (the receiver dedupes on webhook-id). A failed one gets this one attempt; ' +
       'a pending one keeps its schedule after it.',
   })
   async resendFulfilmentDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FulfilmentDelivery> {
+    // Authenticated (by @Authorized) before the lookup: without a token the answer cannot depend on the id.
     const delivery = await ctx.em.findOne(FulfilmentDelivery, { id: recordId(id, 'a delivery') }, { populate: ['app'] });
-    if (!delivery) throw notFound(`fulfilment delivery ${id}`);
-    const principal = authorize(ctx, 'PAYMENTS', delivery.app.vkAppId);
+    const missing = () => notFound(`fulfilment delivery ${id}`);
+    if (!delivery) throw missing();
+    const principal = authorizeRecord(ctx, 'PAYMENTS', delivery.app.vkAppId, missing);
     const now = new Date();
     // An attempt in flight keeps its claim (its outcome is recorded as usual); an expired claim is dropped.
     const claimed = delivery.lockedUntil !== null && delivery.lockedUntil > now;

@@ -34,7 +34,9 @@ const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown, onMasked: (error: unknown) => void): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
-  if (original instanceof ApiError) return { ...formatted, extensions: { ...original.extensions } };
+  // An ApiError comes either wrapped by graphql-js (thrown in a resolver) or as is (thrown before execution).
+  const api = error instanceof ApiError ? error : original instanceof ApiError ? original : null;
+  if (api) return { ...formatted, extensions: { ...api.extensions } };
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASS_THROUGH.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
     return formatted;

@@ -1,29 +1,71 @@
 /**
  * GraphQL subscriptions over the graphql-ws protocol on the same path as HTTP GraphQL (`/graphql`).
  * The bearer token comes in the connection's `connectionParams.authorization` (browsers cannot set
- * headers on a WebSocket) or in the upgrade request's Authorization header; it is checked when the
- * connection opens and again for each subscription, with the same rules as HTTP.
+ * headers on a WebSocket) or in the upgrade request's Authorization header.
+ *
+ * The same path as HTTP for everything HTTP enforces: the token is looked up when the connection opens;
+ * the connection and each `subscribe` spend the principal's rate-limit allowance (the one HTTP spends);
+ * every document goes through checkDocument (validation.ts: GraphQL's rules, the document limits,
+ * introspection only with a token) and every error through formatError (masking).
+ *
+ * A socket lives no longer than its token: every `recheckMs` the token of each open socket is looked up
+ * again, in the shared database, so a revocation made on any instance ends it (close 4403); a widget
+ * session's socket also closes at `expiresAt` (close 4401).
  */
 import type { Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Principal } from '../auth/permissions.js';
+import type { Authentication } from '../auth/tokens.js';
+import { rateLimitKey, type RateLimiter } from '../http/rate-limit.js';
 import type { Context } from './context.js';
+import { ApiError } from './errors.js';
+import { checkDocument } from './validation.js';
 
 export interface WebSocketOptions {
   server: Server;
   path: string;
   schema: GraphQLSchema;
-  /** Builds the per-operation context from a bearer token (or undefined). */
-  context: (token: string | undefined) => Promise<Context>;
+  /** Who holds a bearer token (or undefined), as HTTP decides it. */
+  authenticate: (token: string | undefined) => Promise<Authentication>;
+  /** The per-operation context of an authenticated principal. */
+  context: (principal: Principal) => Context;
+  /** The API's limiter, shared with HTTP. */
+  limiter: RateLimiter;
+  /** The error path of HTTP GraphQL: masking of anything that is not ours to show. */
+  formatError: (error: GraphQLError) => GraphQLFormattedError;
+  /** How often each open socket's token is checked again (revocation, expiry). */
+  recheckMs: number;
+  /** Reports a failure of our own code (the socket stays usable or is closed, never the process). */
+  onError: (err: unknown, what: string) => void;
   /** Origins allowed to open a socket from a browser (the CORS list); empty = same origin only. */
   allowedOrigins: readonly string[];
 }
+
+/** graphql-ws close codes (4400–4499 are the protocol's client errors). */
+export const CLOSE = { expired: 4401, forbidden: 4403, rateLimited: 4429 } as const;
+
+/** The longest delay setTimeout takes (about 24.8 days); a later expiry is found by the recheck. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface LiveSocket {
+  token: string | undefined;
+  principal: Principal;
+  address: string | undefined;
+  expiry: NodeJS.Timeout | undefined;
+}
+
+type Extra = { socket: WebSocket; request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } } };
 
 function tokenOf(params: unknown, header: string | undefined): string | undefined {
   const fromParams = typeof params === 'object' && params !== null ? (params as Record<string, unknown>).authorization : undefined;
   const raw = typeof fromParams === 'string' ? fromParams : header;
   return raw ? /^Bearer\s+(\S+)\s*$/i.exec(raw)?.[1] : undefined;
+}
+
+function rateLimited(retryAfterSeconds: number): ApiError {
+  return new ApiError('RATE_LIMITED', `too many requests: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 }
 
 export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<void> } {
@@ -41,19 +83,107 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const server = useServer<Record<string, unknown> | undefined, { request: { headers: Record<string, string | string[] | undefined> } }>(
+  const live = new Map<WebSocket, LiveSocket>();
+
+  function closeAtExpiry(socket: WebSocket, principal: Principal): NodeJS.Timeout | undefined {
+    if (principal.kind !== 'session') return undefined;
+    const ms = principal.expiresAt.getTime() - Date.now();
+    if (ms > MAX_TIMER_MS) return undefined;
+    const timer = setTimeout(() => socket.close(CLOSE.expired, 'Session expired'), Math.max(0, ms));
+    timer.unref();
+    return timer;
+  }
+
+  function forget(socket: WebSocket): void {
+    const entry = live.get(socket);
+    if (entry?.expiry) clearTimeout(entry.expiry);
+    live.delete(socket);
+  }
+
+  /** Looks every open socket's token up again; one that is no longer valid ends its socket. */
+  let rechecking = false;
+  async function recheck(): Promise<void> {
+    if (rechecking) return;
+    rechecking = true;
+    // One lookup per token a round, however many sockets share it (a widget opens one per tab).
+    const round = new Map<string | undefined, Promise<Authentication>>();
+    try {
+      for (const [socket, entry] of [...live]) {
+        try {
+          let lookup = round.get(entry.token);
+          if (!lookup) round.set(entry.token, (lookup = o.authenticate(entry.token)));
+          const auth = await lookup;
+          if (auth.principal) entry.principal = auth.principal;
+          else {
+            forget(socket);
+            socket.close(/expired/.test(auth.reason ?? '') ? CLOSE.expired : CLOSE.forbidden, auth.reason ? 'Token no longer valid' : 'Forbidden');
+          }
+        } catch (err) {
+          // The database may be away for a moment: keep the socket, try again at the next round.
+          o.onError(err, 're-checking a live socket failed');
+        }
+      }
+    } finally {
+      rechecking = false;
+    }
+  }
+  const rechecks = setInterval(() => void recheck(), o.recheckMs);
+  rechecks.unref();
+
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => o.formatError(e));
+
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: o.schema,
       onConnect: async (ctx) => {
-        const context = await o.context(tokenOf(ctx.connectionParams, ctx.extra.request.headers.authorization as string | undefined));
-        return context.principal !== null;
+        const { socket, request } = ctx.extra;
+        try {
+          const token = tokenOf(ctx.connectionParams, request.headers.authorization as string | undefined);
+          const auth = await o.authenticate(token);
+          const address = request.socket.remoteAddress;
+          const verdict = o.limiter.take(rateLimitKey(auth.principal, address));
+          if (!verdict.ok) {
+            socket.close(CLOSE.rateLimited, 'Too many requests');
+            return false;
+          }
+          if (!auth.principal) return false;
+          live.set(socket, { token, principal: auth.principal, address, expiry: closeAtExpiry(socket, auth.principal) });
+          return true;
+        } catch (err) {
+          o.onError(err, 'opening a live socket failed');
+          return false;
+        }
       },
-      context: (ctx) => o.context(tokenOf(ctx.connectionParams, ctx.extra.request.headers.authorization as string | undefined)),
+      onClose: (ctx) => forget(ctx.extra.socket),
+      onSubscribe: (ctx, _id, payload) => {
+        const entry = live.get(ctx.extra.socket);
+        if (!entry) return [new ApiError('UNAUTHENTICATED', 'the token of this connection is no longer valid')];
+        try {
+          const verdict = o.limiter.take(rateLimitKey(entry.principal, entry.address));
+          if (!verdict.ok) return [rateLimited(verdict.retryAfterSeconds)];
+          const checked = checkDocument(o.schema, payload.query, payload.operationName, payload.variables, entry.principal);
+          if ('errors' in checked) return checked.errors;
+          return {
+            schema: o.schema,
+            document: checked.document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: o.context(entry.principal),
+          };
+        } catch (err) {
+          o.onError(err, 'starting a live operation failed');
+          return [new ApiError('INTERNAL_SERVER_ERROR', 'Internal server error')];
+        }
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wss,
   );
   return {
     async close() {
+      clearInterval(rechecks);
+      for (const socket of [...live.keys()]) forget(socket);
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -7,9 +7,9 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Principal } from '../auth/permissions.js';
 import { authenticate, bearerToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Orm } from '../db/orm.js';
@@ -17,8 +17,11 @@ import { exportRoutes } from '../export/export.route.js';
 import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
+import { callerRulesPlugin, LIMIT_RULES, PARSE_OPTIONS } from '../graphql/validation.js';
 import { attachGraphqlWebSocket } from '../graphql/websocket.js';
 import { noSniff } from './security-headers.js';
+import { gateApi } from './api-gate.js';
+import { createRateLimiter } from './rate-limit.js';
 import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
@@ -27,7 +30,6 @@ import { createSqlStore } from '../notifications/sql-store.js';
 import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute } from '../notifications/route.js';
 import { createMetrics } from '../observability/metrics.js';
-import { hashToken } from '../auth/tokens.js';
 import { parseAllowList, type ListenAddress } from '../net/addresses.js';
 import { createOutbound } from '../net/outbound.js';
 import { encryptPlaintextSecrets } from '../secrets/at-rest.js';
@@ -50,24 +52,14 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** How long `close()` waits for requests in flight before it cuts the remaining connections. */
   shutdownGraceMs?: number;
+  /** How often each open WebSocket's token is looked up again, so a revocation ends its subscriptions. */
+  liveRecheckMs?: number;
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+export const DEFAULT_LIVE_RECHECK_MS = 5_000;
 
 export const GRAPHQL_PATH = '/graphql';
-
-/**
- * Limits on what one GraphQL document may ask for, so a single request cannot make the server walk
- * the whole database: our deepest real query (a connection's node with its fields) is depth 4–5.
- */
-const armor = new ApolloArmor({
-  maxDepth: { n: 8 },
-  maxAliases: { n: 20 },
-  costLimit: { maxCost: 10_000 },
-  maxTokens: { n: 2_000 },
-  // Field suggestions ("did you mean…") help people writing scripts; the schema is public anyway.
-  blockFieldSuggestion: { enabled: false },
-});
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
   // First: without a key (PostgreSQL without VKP_SECRETS_KEY) nothing else is touched.
@@ -109,18 +101,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       exposedHeaders: ['content-disposition'],
       maxAge: 600,
     });
-    // Per token, on the API only: VK's notifications are never throttled (a refusal would cost a sale).
-    if (config.rateLimitPerMinute > 0) {
-      await http.register(rateLimit, {
-        max: config.rateLimitPerMinute,
-        timeWindow: 60_000,
-        allowList: (req) => !/^\/(graphql|export)\b/.test(req.url),
-        keyGenerator: (req) => {
-          const token = bearerToken(req.headers.authorization);
-          return token ? `token:${hashToken(token)}` : `ip:${req.ip}`;
-        },
-      });
-    }
+    // Per principal, on the API only (GraphQL over HTTP and WebSocket, the export): VK's notifications
+    // are never throttled (a refusal would cost a sale).
+    const limiter = createRateLimiter({ max: config.rateLimitPerMinute });
+    gateApi(http, { orm, config, limiter, graphqlPath: GRAPHQL_PATH });
     // Every connection to a URL someone gave us goes through this (no SSRF). Our own listen address is
     // allowed once we listen: it reaches only our own routes, and the local demo's notification URL
     // (settings.endpointUrl, http://127.0.0.1:8080/vk/payments) is exactly that.
@@ -150,40 +134,55 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       }
     });
 
-    const context = async (token: string | undefined): Promise<Context> => {
-      const em = orm.em.fork();
-      const auth = await authenticate(em, token, config.adminToken);
-      return {
-        em,
-        config,
-        secrets,
-        baseUrl,
-        pubSub,
-        processNotification: (rawBody: string) => processNotification(rawBody, http.log),
-        notificationStore: endpoint.store,
-        fulfilment,
-        outbound,
-        principal: auth.principal,
-        ...(auth.principal === null && auth.reason !== null && { authError: auth.reason }),
-      };
-    };
+    /** The context of one operation: the caller was authenticated once, by the API gate or the socket. */
+    const context = (em: EntityManager, auth: { principal: Principal | null; reason?: string | null }): Context => ({
+      em,
+      config,
+      secrets,
+      baseUrl,
+      pubSub,
+      processNotification: (rawBody: string) => processNotification(rawBody, http.log),
+      notificationStore: endpoint.store,
+      fulfilment,
+      outbound,
+      principal: auth.principal,
+      ...(auth.principal === null && auth.reason && { authError: auth.reason }),
+    });
+    const authenticateToken = (token: string | undefined) => authenticate(orm.em.fork(), token, config.adminToken);
+    const maskError = (formatted: Parameters<typeof formatError>[0], error: unknown) =>
+      formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed'));
 
     const schema = await buildGraphqlSchema(pubSub);
-    const protection = armor.protect();
     const apollo = new ApolloServer<Context>({
       schema,
-      // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
       // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
       // this origin, the admin page's (whose tab keeps the token in sessionStorage).
-      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
-      validationRules: protection.validationRules,
+      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, callerRulesPlugin],
+      // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
+      parseOptions: PARSE_OPTIONS,
+      validationRules: [...LIMIT_RULES],
       // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
-      formatError: (formatted, error) => formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed')),
+      formatError: maskError,
     });
     await apollo.start();
-    await http.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, context: async (req) => context(bearerToken(req.headers.authorization)) });
+    await http.register(fastifyApollo(apollo), {
+      path: GRAPHQL_PATH,
+      // The API gate looked the token up already (api-gate.ts).
+      context: async (req) => (req.caller ? context(req.caller.em, req.caller.auth) : context(orm.em.fork(), await authenticateToken(bearerToken(req.headers.authorization)))),
+    });
     const retention = scheduleRetention(orm, config.logRetentionDays, (err) => http.log.error({ err }, 'log retention failed'));
-    const ws = attachGraphqlWebSocket({ server: http.server, path: GRAPHQL_PATH, schema, context, allowedOrigins: config.corsOrigins });
+    const ws = attachGraphqlWebSocket({
+      server: http.server,
+      path: GRAPHQL_PATH,
+      schema,
+      authenticate: authenticateToken,
+      context: (principal) => context(orm.em.fork(), { principal }),
+      limiter,
+      formatError: (error) => maskError(error.toJSON(), error),
+      recheckMs: options.liveRecheckMs ?? DEFAULT_LIVE_RECHECK_MS,
+      onError: (err, what) => http.log.error({ err }, what),
+      allowedOrigins: config.corsOrigins,
+    });
 
     return {
       http,

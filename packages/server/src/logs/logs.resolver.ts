@@ -2,7 +2,7 @@ import type { NotificationKind } from '@vk-payments/shared';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeRecord } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { NotificationTypeEnum } from '../graphql/enums.js';
 import { notFound, recordId } from '../graphql/errors.js';
@@ -61,9 +61,10 @@ export class LogsResolver {
   @Query(() => NotificationLog)
   async notificationLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NotificationLog> {
     const row = await ctx.em.findOne(NotificationLog, { id: recordId(id, 'a notification log') }, { populate: ['app'] });
-    if (!row) throw notFound(`notification log ${id}`);
+    const missing = () => notFound(`notification log ${id}`);
+    if (!row) throw missing();
     // Rows of unknown apps belong to no app: only root reads them.
-    authorize(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null);
+    authorizeRecord(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null, missing);
     return row;
   }
 

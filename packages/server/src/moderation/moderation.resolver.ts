@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeRecord } from '../auth/authorize.js';
 import { Connection, PageArgs, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { ModerationDecisionEnum, ModerationStatusEnum } from '../graphql/enums.js';
@@ -10,6 +10,7 @@ import {
   checkPreflight,
   decideRequest,
   findRequest,
+  requestNotFound,
   listRequests,
   moderationQueue,
   submitRequest,
@@ -59,7 +60,7 @@ export class ModerationResolver {
   @Mutation(() => ModerationRequest, { description: 'Takes back a pending application.' })
   async withdrawModerationRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModerationRequest> {
     const request = await findRequest(ctx.em, id);
-    return withdrawRequest(ctx.em, authorize(ctx, 'PAYMENTS', request.app.vkAppId), request);
+    return withdrawRequest(ctx.em, authorizeRecord(ctx, 'PAYMENTS', request.app.vkAppId, () => requestNotFound(id)), request);
   }
 
   @Authorized('MODERATION_DECIDE')
@@ -71,7 +72,7 @@ export class ModerationResolver {
     @Ctx() ctx: Context,
   ): Promise<ModerationRequest> {
     const request = await findRequest(ctx.em, id);
-    return decideRequest(ctx.em, authorize(ctx, 'MODERATION_DECIDE', request.app.vkAppId), request, decision, comment);
+    return decideRequest(ctx.em, authorizeRecord(ctx, 'MODERATION_DECIDE', request.app.vkAppId, () => requestNotFound(id)), request, decision, comment);
   }
 
   @FieldResolver(() => ID)

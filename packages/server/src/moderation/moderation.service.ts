@@ -80,9 +80,12 @@ async function lockApp(tx: EntityManager, appId: number): Promise<App> {
 
 const parseId = (id: string): number => recordId(id, 'a moderation request');
 
+/** The answer for a request that does not exist, or that the caller cannot reach (authorizeRecord). */
+export const requestNotFound = (id: string) => notFound(`moderation request ${id}`);
+
 export async function findRequest(em: EntityManager, id: string): Promise<ModerationRequest> {
   const request = await em.findOne(ModerationRequest, { id: parseId(id) }, { populate: ['app'] });
-  if (!request) throw notFound(`moderation request ${id}`);
+  if (!request) throw requestNotFound(id);
   return request;
 }
 

@@ -49,8 +49,10 @@ export function subscribe<T>(o: LiveOptions<T>): () => void {
     }
   };
   socket.onclose = (event) => {
-    // 4403: the server refused the token (graphql-ws's Forbidden close).
-    if (!ended) o.onError(event.code === 4403 ? 'UNAUTHENTICATED' : 'CLOSED', event.reason || `connection closed (${event.code})`);
+    // 4403: the server refused the token, or it was revoked; 4401: the widget session expired (a new
+    // token may be asked for); 4429: the token's rate limit is spent.
+    const code = event.code === 4403 || event.code === 4401 ? 'UNAUTHENTICATED' : event.code === 4429 ? 'RATE_LIMITED' : 'CLOSED';
+    if (!ended) o.onError(code, event.reason || `connection closed (${event.code})`);
   };
   return () => {
     ended = true;
