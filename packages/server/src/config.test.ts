@@ -19,7 +19,15 @@ describe('config from the environment', () => {
     expect(c.publicUrl).toBe('https://pay.example');
   });
 
+  it('logs at most 60 unverified notifications per app and minute unless told otherwise (0: no cap)', () => {
+    expect(loadConfig({}).unverifiedLogPerMinute).toBe(60);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: '5' }).unverifiedLogPerMinute).toBe(5);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: '0' }).unverifiedLogPerMinute).toBe(0);
+  });
+
   it.each([
+    [{ VKP_UNVERIFIED_LOG_PER_MINUTE: '-1' }, /^VKP_UNVERIFIED_LOG_PER_MINUTE: /],
+    [{ VKP_UNVERIFIED_LOG_PER_MINUTE: 'lots' }, /^VKP_UNVERIFIED_LOG_PER_MINUTE: /],
     [{ PORT: 'eighty' }, /^PORT: /],
     [{ PORT: '70000' }, /^PORT: /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: /],

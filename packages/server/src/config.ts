@@ -20,6 +20,8 @@ export interface Config {
   logRetentionDays: number;
   /** GraphQL and export requests per minute per token (or per address without one); 0 = no limit. */
   rateLimitPerMinute: number;
+  /** Log rows of unverified notifications (bad or missing sig, unknown app) per app and minute, per instance; 0 = no cap. */
+  unverifiedLogPerMinute: number;
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
   fulfilmentRetryDelaysMs: number[];
@@ -46,6 +48,7 @@ const env = z.object({
   VKP_CORS_ORIGINS: z.string().optional(),
   VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   VKP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  VKP_UNVERIFIED_LOG_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   VKP_DEMO: z.enum(['0', '1']).default('1'),
   VKP_FULFILMENT_RETRY_DELAYS: z
     .string()
@@ -81,6 +84,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins: (e.VKP_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
+    unverifiedLogPerMinute: e.VKP_UNVERIFIED_LOG_PER_MINUTE,
     demo: e.VKP_DEMO === '1',
     fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
   };
