@@ -110,8 +110,8 @@ export class AccessResolver {
   async revokeWidgetSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const session = await findWidgetSession(ctx.em, idOf(id, 'a widget session'));
     const mintedByCaller = ctx.principal?.kind === 'key' && ctx.principal.keyId === session.apiKey?.id;
-    authorize(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId);
-    return revokeWidgetSession(ctx.em, session);
+    const principal = authorize(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId);
+    return revokeWidgetSession(ctx.em, principal, session);
   }
 
   @FieldResolver(() => ID)

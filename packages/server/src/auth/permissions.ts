@@ -67,6 +67,19 @@ export function decide(principal: Principal, permission: Permission, vkAppId: nu
   return principal.vkAppId === vkAppId ? allow : { ok: false, reason: `this token is for app ${principal.vkAppId}, not ${vkAppId}` };
 }
 
+/**
+ * May `actor` act on a principal of `targetRole`: hand out a key or widget session of that role, or
+ * revoke one? Only on its own rank or below (root on anyone; a moderator only on moderators, who are
+ * outside the app ranks). Both ways alike: whoever may create a principal may revoke it, and nobody
+ * may revoke one they could not have created (DESIGN.md §7 roles). The caller has already checked
+ * that the actor may manage access on the target's app (`decide`).
+ */
+export function mayActOn(actor: Principal, targetRole: Role): boolean {
+  if (actor.kind === 'root') return true;
+  if (targetRole === 'MODERATOR' || actor.role === 'MODERATOR') return targetRole === actor.role;
+  return ROLE_RANK[targetRole] <= ROLE_RANK[actor.role];
+}
+
 /** How a change is attributed in the audit log and on records. */
 export function describeActor(p: Principal): string {
   switch (p.kind) {
