@@ -108,3 +108,49 @@ describe.each(ACTORS)('as %s', (actor) => {
 it('no actor may revoke a key it could not have created: the lists agree for every key manager', () => {
   for (const actor of ['root', 'CREATOR', 'ADMIN'] as const) expect(KEY_REVOKES_OF[actor]).toEqual(KEYS_OF[actor]);
 });
+
+describe('API key labels are access management: only CREATOR and ADMIN read them', () => {
+  const LABEL = 'deploy-bot "prod" (CREATOR)';
+  const READS = `{
+    auditEvents(vkAppId: ${APP}, first: 100) { edges { node { action actor before after } } }
+    paymentTesters(vkAppId: ${APP}) { vkUserId addedBy }
+    moderationRequests(vkAppId: ${APP}) { submittedBy }
+  }`;
+  let keyId: string;
+  let moderatorToken: string;
+
+  beforeAll(async () => {
+    const creator = await asRoot<{ createApiKey: { token: string; apiKey: { id: string } } }>(`mutation { createApiKey(vkAppId: ${APP}, role: CREATOR, label: ${JSON.stringify(LABEL)}) { token apiKey { id } } }`);
+    keyId = creator.createApiKey.apiKey.id;
+    const as = async (document: string) => {
+      const r = await t.gql(document, {}, creator.createApiKey.token);
+      if (r.errors) throw new Error(JSON.stringify(r.errors));
+    };
+    await as(`mutation { createApiKey(vkAppId: ${APP}, role: VIEWER, label: "made by the bot") { token } }`);
+    await as(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: 4242) { vkUserId } }`);
+    await as(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: 4343) { vkUserId } }`);
+    await as(`mutation { removePaymentTester(vkAppId: ${APP}, vkUserId: 4343) }`);
+    await as(`mutation { updatePaymentSettings(vkAppId: ${APP}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`);
+    await as(`mutation { submitModerationRequest(vkAppId: ${APP}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`);
+    const moderator = await asRoot<{ createApiKey: { token: string } }>('mutation { createApiKey(role: MODERATOR, label: "mod") { token } }');
+    moderatorToken = moderator.createApiKey.token;
+  });
+
+  it.each(['PAYMENTS_ADMIN', 'MODERATOR'] as const)('a %s sees who acted as "key N (ROLE)", never a key label or a key event', async (viewer) => {
+    const document = viewer === 'MODERATOR' ? `{ moderationRequests(vkAppId: ${APP}) { submittedBy } }` : READS;
+    const result = await t.gql<Record<string, unknown>>(document, {}, viewer === 'MODERATOR' ? moderatorToken : tokens[viewer]);
+    expect(result.errors).toBeUndefined();
+    const text = JSON.stringify(result.data);
+    expect(text).not.toContain('deploy-bot');
+    expect(text).not.toContain('made by the bot');
+    expect(text).not.toContain('apikey.');
+    expect(text).toContain(`key ${keyId} (CREATOR)`);
+  });
+
+  it.each(['CREATOR', 'ADMIN'] as const)('a %s sees the labels and the key events', async (viewer) => {
+    const result = await t.gql(READS, {}, tokens[viewer]);
+    const text = JSON.stringify(result.data);
+    expect(text).toContain(JSON.stringify(`key ${keyId} "${LABEL}" (CREATOR)`).slice(1, -1));
+    expect(text).toContain('apikey.create');
+  });
+});

@@ -91,3 +91,23 @@ export function describeActor(p: Principal): string {
       return `widget session ${p.sessionId} (${p.role})${p.keyId === null ? ' via root' : ` via key ${p.keyId} "${p.keyLabel ?? ''}"`}`;
   }
 }
+
+/** `describeActor`'s two texts that carry an API key's label, anchored so a label with quotes in it is still all of it. */
+const KEY_ACTOR = /^(key (\d+)) ".*" (\([A-Z_]+\))$/s;
+const SESSION_VIA_KEY = /^(widget session \d+ \([A-Z_]+\) via key (\d+)) ".*"$/s;
+
+/**
+ * An actor text (`describeActor`) as `viewer` may read it. API keys — their labels included — are
+ * access management, for CREATOR and ADMIN only (DESIGN.md §7): anyone else (a PAYMENTS_ADMIN reading
+ * the audit trail, a platform moderator reading an application) sees `key 12 (ADMIN)`, and the label
+ * only of its own key.
+ */
+export function actorAsSeenBy(viewer: Principal | null | undefined, actor: string): string {
+  if (viewer && decide(viewer, 'MANAGE_ACCESS', null).ok) return actor;
+  const own = viewer && viewer.kind !== 'root' && viewer.keyId !== null ? String(viewer.keyId) : null;
+  const key = KEY_ACTOR.exec(actor);
+  if (key) return key[2] === own ? actor : `${key[1]} ${key[3]}`;
+  const session = SESSION_VIA_KEY.exec(actor);
+  if (session) return session[2] === own ? actor : session[1]!;
+  return actor;
+}
