@@ -4,10 +4,12 @@
  * logged bounded, and at most VKP_UNVERIFIED_LOG_PER_MINUTE (default 60) of them per app and minute;
  * the rest are counted in /metrics. Verified notifications are logged whole and never dropped.
  */
+import { Writable } from 'node:stream';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationLog } from '../src/logs/notification-log.entity.js';
-import { DIALECTS, SECRET, signed, startTestServer, wsClient, type Dialect, type TestServer } from './helpers.js';
+import { createServer } from '../src/http/server.js';
+import { DEFAULT_DIALECT, DIALECTS, freshDatabase, ROOT_TOKEN, SECRET, signed, startTestServer, testConfig, wsClient, type Dialect, type TestServer } from './helpers.js';
 
 const CAP = 60; // the default of VKP_UNVERIFIED_LOG_PER_MINUTE
 const BIG_APP = 61001;
@@ -135,5 +137,31 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
     // The made-up-apps flood used up this minute's budget of requests that reach no app: counted, not stored.
     expect((await unlogged('no_app')) - before).toBe(1);
     expect((await rows({ app: null })).filter((r) => '_unreadable' in r.request)).toEqual([]);
+  });
+});
+
+describe('the server log during a flood', () => {
+  it('writes one line per logged notification and one warning per app and minute, not a line per unlogged request', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+        done();
+      },
+    });
+    const db = await freshDatabase(DEFAULT_DIALECT);
+    const server = await createServer(testConfig(db.database, { VKP_UNVERIFIED_LOG_PER_MINUTE: '5' }), { logger: { level: 'info', stream } });
+    const url = await server.listen();
+    try {
+      const gql = (query: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+      await gql(`mutation { createApp(input: {vkAppId: ${FLOOD_APP}, name: "Flood", secretKey: "${SECRET}"}) { vkAppId } }`);
+      const body = new URLSearchParams(badlySigned(FLOOD_APP)).toString();
+      for (let i = 0; i < 50; i++) await fetch(`${url}/vk/payments`, { method: 'POST', body });
+      expect(lines.filter((l) => l.msg === 'notification')).toHaveLength(5);
+      expect(lines.filter((l) => l.level === 40)).toEqual([expect.objectContaining({ vkAppId: FLOOD_APP, reason: 'bad_signature' })]);
+    } finally {
+      await server.close();
+      await db.drop();
+    }
   });
 });

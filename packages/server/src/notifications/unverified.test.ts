@@ -85,6 +85,16 @@ describe('the per-minute budget of unverified log rows', () => {
     expect(budget.take(7).logged).toBe(true);
   });
 
+  it("an app's minute starts with its first request: a flood that starts late in another's minute still gets exactly the budget", () => {
+    let now = 0;
+    const budget = unverifiedLogBudget(2, () => now);
+    budget.take(1);
+    now = 59_000;
+    const early = [1, 2, 3].map(() => budget.take(2).logged);
+    now = 61_000; // app 1's minute has ended, app 2's has not
+    expect([...early, budget.take(2).logged, budget.take(1).logged]).toEqual([true, true, false, false, true]);
+  });
+
   it('requests that name no app of ours share one budget', () => {
     const budget = unverifiedLogBudget(2, () => 0);
     expect([null, null, null].map((id) => budget.take(id).logged)).toEqual([true, true, false]);
