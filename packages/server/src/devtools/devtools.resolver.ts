@@ -11,11 +11,11 @@ import type { Context } from '../graphql/context.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
-import { isTruncatedRequest } from '../notifications/unverified.js';
 import { explainSignature } from './explain-signature.js';
 import { replay } from './replay.js';
 import { answerJson, type ScenarioName, type ScenarioStep } from './scenario.js';
 import { simulateNotification } from './simulate.service.js';
+import { refuseTruncated } from './truncated.js';
 
 const SCENARIO_ENUM = { PURCHASE: 'purchase', PURCHASE_REFUND: 'purchase-refund', SUBSCRIBE: 'subscribe', SUBSCRIBE_CANCEL: 'subscribe-cancel' } as const satisfies Record<string, ScenarioName>;
 registerEnumType(SCENARIO_ENUM, {
@@ -157,28 +157,6 @@ const toStep = (s: ScenarioStep): SimulationStep => ({
   logId: s.first.logId === undefined ? null : String(s.first.logId),
 });
 
-/**
- * A log row of an unverified request may be a cut copy (notifications/unverified.ts): run again or
- * signed again it would be judged as a different request, so both tools refuse it and say why.
- */
-const storedTruncated = (field: 'logId' | 'rawBody', what: string): ApiError =>
-  new ApiError(
-    'BAD_USER_INPUT',
-    `${field}: this request was stored truncated (its signature did not verify, so the log kept only a bounded part of it); it cannot be ${what} as if whole: use the body as it was sent`,
-    { field },
-  );
-
-/** The JSON object explainSignature also accepts (the log's `request`), or undefined for a form body. */
-function jsonObject(rawBody: string): unknown {
-  const trimmed = rawBody.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(trimmed) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** How much of a pasted body explainSignature reads: VK's are a few hundred bytes. */
 const MAX_EXPLAINED_BODY = 64 * 1024;
 
@@ -209,7 +187,7 @@ export class DevtoolsResolver {
     if ('_unreadable' in row.request) {
       throw new ApiError('BAD_USER_INPUT', 'logId: that request could not be read when it came, so there is nothing to replay', { field: 'logId' });
     }
-    if (isTruncatedRequest(row.request)) throw storedTruncated('logId', 'replayed');
+    refuseTruncated(row.request, 'logId');
     const result = await replay(row.request as Record<string, unknown>, row.response, ctx.notificationStore, new Date());
     return { logId, ...result };
   }
@@ -220,7 +198,7 @@ export class DevtoolsResolver {
   @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
     if (rawBody.length > MAX_EXPLAINED_BODY) throw new ApiError('BAD_USER_INPUT', `rawBody: longer than ${MAX_EXPLAINED_BODY} characters`, { field: 'rawBody' });
-    if (isTruncatedRequest(jsonObject(rawBody))) throw storedTruncated('rawBody', 'explained');
+    refuseTruncated(rawBody, 'rawBody');
     const app = await getApp(ctx.em, vkAppId);
     return explainSignature(rawBody, { current: app.secretKey, previous: app.previousSecretKey, previousUntil: app.previousSecretExpiresAt }, new Date());
   }
