@@ -60,3 +60,16 @@ describe('config from the environment', () => {
     expect(() => loadConfig(env)).toThrowError(message);
   });
 });
+
+describe('the log budget of unverified notifications', () => {
+  it('logs at most 60 per app and minute unless told otherwise (0: no cap)', () => {
+    expect(loadConfig({}).unverifiedLogPerMinute).toBe(60);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: '5' }).unverifiedLogPerMinute).toBe(5);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: '0' }).unverifiedLogPerMinute).toBe(0);
+  });
+
+  it.each(['-1', 'lots', '1.5'])('refuses VKP_UNVERIFIED_LOG_PER_MINUTE=%s with a message naming the variable', (value) => {
+    expect(() => loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: value })).toThrowError(/^VKP_UNVERIFIED_LOG_PER_MINUTE: /);
+  });
+});

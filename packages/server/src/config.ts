@@ -25,6 +25,8 @@ export interface Config {
    * principal (root, API key, widget session), or per client address without a valid token; 0 = no limit.
    */
   rateLimitPerMinute: number;
+  /** Log rows of unverified notifications (bad or missing sig, unknown app) per app and minute, per instance; 0 = no cap. */
+  unverifiedLogPerMinute: number;
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
   fulfilmentRetryDelaysMs: number[];
@@ -73,6 +75,7 @@ const env = z.object({
   VKP_CORS_ORIGINS: z.string().optional(),
   VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   VKP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  VKP_UNVERIFIED_LOG_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   VKP_DEMO: z.enum(['0', '1']).default('1'),
   VKP_FULFILMENT_RETRY_DELAYS: z
     .string()
@@ -120,6 +123,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     corsOrigins: (e.VKP_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
+    unverifiedLogPerMinute: e.VKP_UNVERIFIED_LOG_PER_MINUTE,
     demo: e.VKP_DEMO === '1',
     fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
     allowPrivateUrls: [...parseAllowList(e.VKP_ALLOW_PRIVATE_URLS).entries],

@@ -116,8 +116,8 @@ export class AccessResolver {
     const sessionId = idOf(id, 'a widget session');
     const session = await findWidgetSession(ctx.em, sessionId);
     const mintedByCaller = ctx.principal?.kind === 'key' && ctx.principal.keyId === session.apiKey?.id;
-    authorizeRecord(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId, () => notFound(`widget session ${sessionId}`));
-    return revokeWidgetSession(ctx.em, session);
+    const principal = authorizeRecord(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId, () => notFound(`widget session ${sessionId}`));
+    return revokeWidgetSession(ctx.em, principal, session);
   }
 
   @FieldResolver(() => ID)

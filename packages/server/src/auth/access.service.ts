@@ -9,7 +9,7 @@ import { App } from '../apps/app.entity.js';
 import { audit, snapshot } from '../audit/audit.service.js';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
 import { ApiKey } from './api-key.entity.js';
-import { ROLE_RANK, type Principal } from './permissions.js';
+import { mayActOn, type Principal } from './permissions.js';
 import { generateToken, hashToken, TOKEN_PREFIX } from './tokens.js';
 import { WidgetSession } from './widget-session.entity.js';
 
@@ -17,12 +17,7 @@ export const SESSION_TTL = { default: 15 * 60, min: 60, max: 24 * 60 * 60 } as c
 
 const label = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
 
-/** The highest app role `principal` may hand out (root: any). */
-function mayGrant(principal: Principal, role: Role): boolean {
-  if (principal.kind === 'root') return true;
-  if (role === 'MODERATOR' || principal.role === 'MODERATOR') return role === principal.role;
-  return ROLE_RANK[role] <= ROLE_RANK[principal.role];
-}
+const who = (p: Principal): string => (p.kind === 'root' ? 'root' : p.role);
 
 export interface CreatedKey {
   token: string;
@@ -34,7 +29,9 @@ export async function createApiKey(em: EntityManager, principal: Principal, app:
   const keyLabel = parseInput(label, rawLabel);
   if (app === null && role !== 'MODERATOR') throw new ApiError('BAD_USER_INPUT', 'role: a key without an app must be a MODERATOR key', { field: 'role' });
   if (app !== null && role === 'MODERATOR') throw new ApiError('BAD_USER_INPUT', 'role: MODERATOR keys are platform-wide: leave vkAppId out', { field: 'role' });
-  if (!mayGrant(principal, role)) throw new ApiError('FORBIDDEN', `a ${principal.kind === 'root' ? 'root' : principal.role} token may not create a ${role} key`);
+  if (!mayActOn(principal, role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not create a ${role} key`);
+  // A widget session lives minutes in a browser; a key made with it would outlive it for good.
+  if (principal.kind === 'session') throw new ApiError('FORBIDDEN', 'API keys are created with an API key or the root token, not with a widget session');
   const token = generateToken(TOKEN_PREFIX.key);
   const apiKey = em.create(ApiKey, { app, role, label: keyLabel, tokenHash: hashToken(token) });
   await em.flush();
@@ -51,6 +48,7 @@ export async function findApiKey(em: EntityManager, id: number): Promise<ApiKey>
 
 /** Revokes the key and, with it, every widget session it minted. Revoking twice keeps the first time. */
 export async function revokeApiKey(em: EntityManager, principal: Principal, key: ApiKey): Promise<ApiKey> {
+  if (!mayActOn(principal, key.role as Role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not revoke a ${key.role} key`);
   if (key.revokedAt) return key;
   key.revokedAt = new Date();
   audit(em, principal, { appId: key.app?.id ?? null, action: 'apikey.revoke', target: String(key.id), before: snapshot(key, ['role', 'label']) });
@@ -76,9 +74,7 @@ export async function createWidgetSession(em: EntityManager, principal: Principa
     throw new ApiError('BAD_USER_INPUT', `ttlSeconds: must be between ${SESSION_TTL.min} and ${SESSION_TTL.max}`, { field: 'ttlSeconds' });
   }
   if (role === 'VIEWER') throw new ApiError('BAD_USER_INPUT', 'role: a VIEWER session could do nothing here', { field: 'role' });
-  if (!mayGrant(principal, role)) {
-    throw new ApiError('FORBIDDEN', `a ${principal.kind === 'root' ? 'root' : principal.role} key may not mint a ${role} session`);
-  }
+  if (!mayActOn(principal, role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} key may not mint a ${role} session`);
   const token = generateToken(TOKEN_PREFIX.session);
   const session = em.create(WidgetSession, {
     app,
@@ -97,7 +93,8 @@ export async function findWidgetSession(em: EntityManager, id: number): Promise<
   return session;
 }
 
-export async function revokeWidgetSession(em: EntityManager, session: WidgetSession): Promise<boolean> {
+export async function revokeWidgetSession(em: EntityManager, principal: Principal, session: WidgetSession): Promise<boolean> {
+  if (!mayActOn(principal, session.role as Role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not revoke a ${session.role} session`);
   if (!session.revokedAt) {
     session.revokedAt = new Date();
     await em.flush();

@@ -67,6 +67,19 @@ export function decide(principal: Principal, permission: Permission, vkAppId: nu
   return principal.vkAppId === vkAppId ? allow : { ok: false, reason: `this token is for app ${principal.vkAppId}, not ${vkAppId}` };
 }
 
+/**
+ * May `actor` act on a principal of `targetRole`: hand out a key or widget session of that role, or
+ * revoke one? Only on its own rank or below (root on anyone; a moderator only on moderators, who are
+ * outside the app ranks). Both ways alike: whoever may create a principal may revoke it, and nobody
+ * may revoke one they could not have created (DESIGN.md §7 roles). The caller has already checked
+ * that the actor may manage access on the target's app (`decide`).
+ */
+export function mayActOn(actor: Principal, targetRole: Role): boolean {
+  if (actor.kind === 'root') return true;
+  if (targetRole === 'MODERATOR' || actor.role === 'MODERATOR') return targetRole === actor.role;
+  return ROLE_RANK[targetRole] <= ROLE_RANK[actor.role];
+}
+
 /** How a change is attributed in the audit log and on records. */
 export function describeActor(p: Principal): string {
   switch (p.kind) {
@@ -77,4 +90,24 @@ export function describeActor(p: Principal): string {
     case 'session':
       return `widget session ${p.sessionId} (${p.role})${p.keyId === null ? ' via root' : ` via key ${p.keyId} "${p.keyLabel ?? ''}"`}`;
   }
+}
+
+/** `describeActor`'s two texts that carry an API key's label, anchored so a label with quotes in it is still all of it. */
+const KEY_ACTOR = /^(key (\d+)) ".*" (\([A-Z_]+\))$/s;
+const SESSION_VIA_KEY = /^(widget session \d+ \([A-Z_]+\) via key (\d+)) ".*"$/s;
+
+/**
+ * An actor text (`describeActor`) as `viewer` may read it. API keys — their labels included — are
+ * access management, for CREATOR and ADMIN only (DESIGN.md §7): anyone else (a PAYMENTS_ADMIN reading
+ * the audit trail, a platform moderator reading an application) sees `key 12 (ADMIN)`, and the label
+ * only of its own key.
+ */
+export function actorAsSeenBy(viewer: Principal | null | undefined, actor: string): string {
+  if (viewer && decide(viewer, 'MANAGE_ACCESS', null).ok) return actor;
+  const own = viewer && viewer.kind !== 'root' && viewer.keyId !== null ? String(viewer.keyId) : null;
+  const key = KEY_ACTOR.exec(actor);
+  if (key) return key[2] === own ? actor : `${key[1]} ${key[3]}`;
+  const session = SESSION_VIA_KEY.exec(actor);
+  if (session) return session[2] === own ? actor : session[1]!;
+  return actor;
 }

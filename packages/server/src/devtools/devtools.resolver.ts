@@ -17,6 +17,7 @@ import { explainSignature } from './explain-signature.js';
 import { replay } from './replay.js';
 import { answerJson, type ScenarioName, type ScenarioStep } from './scenario.js';
 import { simulateNotification } from './simulate.service.js';
+import { refuseTruncated } from './truncated.js';
 
 const SCENARIO_ENUM = { PURCHASE: 'purchase', PURCHASE_REFUND: 'purchase-refund', SUBSCRIBE: 'subscribe', SUBSCRIBE_CANCEL: 'subscribe-cancel' } as const satisfies Record<string, ScenarioName>;
 registerEnumType(SCENARIO_ENUM, {
@@ -191,6 +192,7 @@ export class DevtoolsResolver {
     if ('_unreadable' in row.request) {
       throw new ApiError('BAD_USER_INPUT', 'logId: that request could not be read when it came, so there is nothing to replay', { field: 'logId' });
     }
+    refuseTruncated(row.request, 'logId');
     const result = await replay(row.request as Record<string, unknown>, row.response, ctx.notificationStore, new Date());
     return { logId, ...result };
   }
@@ -201,6 +203,7 @@ export class DevtoolsResolver {
   @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
     if (rawBody.length > MAX_EXPLAINED_BODY) throw new ApiError('BAD_USER_INPUT', `rawBody: longer than ${MAX_EXPLAINED_BODY} characters`, { field: 'rawBody' });
+    refuseTruncated(rawBody, 'rawBody');
     const app = await getApp(ctx.em, vkAppId);
     const keys = openAppKeys(ctx.secrets, app);
     return explainSignature(rawBody, { current: keys.current, previous: keys.previous, previousUntil: app.previousSecretExpiresAt }, new Date());

@@ -13,7 +13,7 @@ import { FulfilmentDeliveryResolver, FulfilmentEndpointResolver } from '../fulfi
 import { LogsResolver } from '../logs/logs.resolver.js';
 import { ModerationResolver } from '../moderation/moderation.resolver.js';
 import { OrdersResolver } from '../orders/orders.resolver.js';
-import { SettingsResolver } from '../settings/settings.resolver.js';
+import { PaymentTesterResolver, SettingsResolver } from '../settings/settings.resolver.js';
 import { StatsResolver } from '../stats/stats.resolver.js';
 import { SubscriptionsResolver } from '../subscriptions/subscriptions.resolver.js';
 
@@ -22,6 +22,7 @@ export const RESOLVERS = [
   AccessResolver,
   AuditResolver,
   SettingsResolver,
+  PaymentTesterResolver,
   CatalogResolver,
   OrdersResolver,
   SubscriptionsResolver,

@@ -28,7 +28,8 @@ import { scheduleRetention } from '../logs/retention.js';
 import { openSql, type Sql } from '../db/sql.js';
 import { createSqlStore } from '../notifications/sql-store.js';
 import { startFulfilmentWorker } from '../fulfilment/worker.js';
-import { notificationProcessor, notificationRoute } from '../notifications/route.js';
+import { notificationProcessor, notificationRoute, type NotificationRouteOptions } from '../notifications/route.js';
+import { unverifiedLogBudget } from '../notifications/unverified-budget.js';
 import { createMetrics } from '../observability/metrics.js';
 import { parseAllowList, type ListenAddress } from '../net/addresses.js';
 import { createOutbound } from '../net/outbound.js';
@@ -117,7 +118,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
     });
     stopWorker = () => fulfilment.stop();
-    const endpoint = { store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub), observe: metrics.observeNotification };
+    const endpoint: NotificationRouteOptions = {
+      store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub),
+      observe: metrics.observeNotification,
+      // One budget for the route and the in-process sender alike.
+      unverifiedLog: unverifiedLogBudget(config.unverifiedLogPerMinute),
+      unlogged: metrics.countUnlogged,
+    };
     await http.register(notificationRoute, endpoint);
     const { process: processNotification } = notificationProcessor(endpoint);
     metrics.route(http);

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { authorize, authorizeRecord } from '../auth/authorize.js';
+import { actorAsSeenBy } from '../auth/permissions.js';
 import { Connection, PageArgs, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { ModerationDecisionEnum, ModerationStatusEnum } from '../graphql/enums.js';
@@ -78,6 +79,17 @@ export class ModerationResolver {
   @FieldResolver(() => ID)
   id(@Root() request: ModerationRequest): string {
     return String(request.id);
+  }
+
+  // A platform moderator reads every app's applications: API key labels stay with the app's CREATOR/ADMIN.
+  @FieldResolver(() => String)
+  submittedBy(@Root() request: ModerationRequest, @Ctx() ctx: Context): string {
+    return actorAsSeenBy(ctx.principal, request.submittedBy);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  decidedBy(@Root() request: ModerationRequest, @Ctx() ctx: Context): string | null {
+    return request.decidedBy === null ? null : actorAsSeenBy(ctx.principal, request.decidedBy);
   }
 
   @FieldResolver(() => Int)

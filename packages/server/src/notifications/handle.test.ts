@@ -375,6 +375,16 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       expect(await ordersWithId(orderId)).toHaveLength(0);
     });
 
+    it('logs a long unverified request bounded, and the same request signed whole', async () => {
+      const fields = { app_id: VK_APP_ID, user_id: 501, version: '5.132', notification_type: 'get_item', item: 'gem_pack', lang: 'x'.repeat(5000) };
+      const bad = await handleRaw(new URLSearchParams({ ...signed(fields), sig: 'f'.repeat(32) }).toString());
+      expectError(bad, 10);
+      expect(bad.log.request.lang).toBe(`${'x'.repeat(64)}… (5000 characters)`);
+      expect(bad.log.request._truncated).toMatchObject({ fields: 7, omittedFields: 0 });
+      const good = await handleRaw(new URLSearchParams(signed(fields)).toString());
+      expect(good.log.request).toEqual(signed(fields));
+    });
+
     it('answers error 11 for an unknown app_id, logged without an app', async () => {
       const result = await handleRaw(body({ app_id: 999, notification_type: 'get_item', item: 'gem_pack' }));
       expectError(result, 11);

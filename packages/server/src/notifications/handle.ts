@@ -10,6 +10,7 @@ import * as handlers from './handlers.js';
 import type { HandlerContext, VkResponse } from './handlers.js';
 import { verifySig } from './signature.js';
 import type { AppRecord, NotificationStore } from './store.js';
+import { unverifiedRequest } from './unverified.js';
 import { isVkError, stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 export interface CoreDeps {
@@ -27,6 +28,7 @@ export interface LogDraft {
   vkUserId: number | null;
   orderId: string | null;
   subscriptionId: string | null;
+  /** The decoded fields: whole once the signature verified, else bounded (unverified.ts). */
   request: Record<string, unknown>;
   errorCode: number | null;
   signatureValid: boolean | null;
@@ -97,7 +99,7 @@ export async function handleNotification(rawBody: string, deps: CoreDeps): Promi
     vkUserId: safeInt(p.user_id),
     orderId: text(p.order_id, 32),
     subscriptionId: text(p.subscription_id, 64),
-    request: { ...p },
+    request: p,
     errorCode: null,
     signatureValid: null,
     signedWith: null,
@@ -135,6 +137,8 @@ export async function handleNotification(rawBody: string, deps: CoreDeps): Promi
     log.errorCode = failure.error.error_code;
     answer = failure;
   }
+  // Anyone can send an unverified request: the log keeps a bounded copy. A verified one is kept whole.
+  log.request = log.signatureValid === true ? { ...p } : unverifiedRequest(p, Buffer.byteLength(rawBody));
   // Only `_test` types pay for this lookup: real payments' hot path stays as it was.
   if (log.signatureValid && log.test && log.appId !== null && log.vkUserId !== null) {
     log.warning = await testerWarning(deps.store, log.appId, log.vkUserId);

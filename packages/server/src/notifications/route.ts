@@ -6,6 +6,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { handleNotification, type HandledNotification } from './handle.js';
 import type { EndpointStore } from './sql-store.js';
+import { unloggedReason, type UnloggedReason, type UnverifiedLogBudget } from './unverified-budget.js';
+import { unreadableRequest } from './unverified.js';
 import { stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 export const NOTIFICATION_PATH = '/vk/payments';
@@ -16,6 +18,10 @@ export interface NotificationRouteOptions {
   store: EndpointStore;
   /** Told of every answer with its duration in seconds (metrics). */
   observe?: (handled: HandledNotification, seconds: number) => void;
+  /** Caps the log rows of unverified requests per app and minute; absent, every request is logged. */
+  unverifiedLog?: UnverifiedLogBudget;
+  /** Told of each request answered without a log row because of that cap (metrics). */
+  unlogged?: (reason: UnloggedReason) => void;
 }
 
 /** Our answer as it goes on the wire, and the log row it made (null when the row could not be written). */
@@ -30,10 +36,30 @@ export interface Processed {
  */
 export type ProcessNotification = (rawBody: string, logger: FastifyBaseLogger) => Promise<Processed>;
 
-export function notificationProcessor({ store, observe }: NotificationRouteOptions) {
+export function notificationProcessor({ store, observe, unverifiedLog, unlogged }: NotificationRouteOptions) {
+  /**
+   * Whether the row of this request is written. A verified request always is (one property read on
+   * the hot path); an unverified one within its app's budget for the minute.
+   */
+  function mayLog(logger: FastifyBaseLogger, handled: HandledNotification): boolean {
+    const { signatureValid, appId, vkAppId } = handled.log;
+    if (signatureValid === true || !unverifiedLog) return true;
+    const { logged, firstOver } = unverifiedLog.take(appId);
+    if (logged) return true;
+    const reason = unloggedReason(appId);
+    unlogged?.(reason);
+    // One line per app and minute, not one per request: the flood must not fill the server log either.
+    if (firstOver) logger.warn({ vkAppId: appId === null ? null : vkAppId, reason }, 'unverified notifications over the per-minute log budget: answered, not logged until the minute ends');
+    return false;
+  }
+
   async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number): Promise<Processed> {
     if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
     const durationMs = performance.now() - started;
+    if (!mayLog(logger, handled)) {
+      observe?.(handled, (performance.now() - started) / 1000);
+      return { body: handled.body, logId: null };
+    }
     let logId: number | null = null;
     try {
       logId = await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs });
@@ -85,7 +111,7 @@ export async function notificationRoute(app: FastifyInstance, options: Notificat
         vkUserId: null,
         orderId: null,
         subscriptionId: null,
-        request: { _unreadable: message, contentLength: req.headers['content-length'] ?? null },
+        request: unreadableRequest(message, req.headers['content-length']),
         errorCode: answer.error.error_code,
         signatureValid: null,
         signedWith: null,

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Orm } from '../db/orm.js';
 import type { HandledNotification } from '../notifications/handle.js';
+import type { UnloggedReason } from '../notifications/unverified-budget.js';
 
 /** A tenth of VK's 10 s deadline (PROTOCOL.md §1): an answer slower than this is worth an alert. */
 export const SLOW_ANSWER_SECONDS = 1;
@@ -21,6 +22,8 @@ interface TarnPool {
 export interface Metrics {
   registry: Registry;
   observeNotification(handled: HandledNotification, seconds: number): void;
+  /** An unverified notification answered without a log row (over its app's per-minute budget). */
+  countUnlogged(reason: UnloggedReason): void;
   apolloPlugin: ApolloServerPlugin;
   route(app: FastifyInstance): void;
 }
@@ -41,6 +44,12 @@ export function createMetrics(orm: Orm): Metrics {
     help: 'Time from reading a notification to its committed answer.',
     labelNames: ['type'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const unlogged = new Counter({
+    name: 'vkp_notifications_unlogged_total',
+    help: 'Unverified notifications (bad or missing sig, no app of ours) answered but not logged: over the per-minute budget (VKP_UNVERIFIED_LOG_PER_MINUTE).',
+    labelNames: ['reason'] as const,
     registers,
   });
   const slow = new Counter({ name: 'vkp_notifications_slow_total', help: `Answers slower than ${SLOW_ANSWER_SECONDS} s (a tenth of VK's deadline).`, registers });
@@ -72,6 +81,7 @@ export function createMetrics(orm: Orm): Metrics {
       latency.observe({ type }, seconds);
       if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
     },
+    countUnlogged: (reason) => unlogged.inc({ reason }),
     apolloPlugin: {
       async requestDidStart() {
         return {

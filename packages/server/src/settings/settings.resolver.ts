@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { authorize } from '../auth/authorize.js';
+import { actorAsSeenBy } from '../auth/permissions.js';
 import type { Context } from '../graphql/context.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import type { UrlCheck, UrlCheckVerdict } from './check-url.js';
@@ -113,5 +114,14 @@ export class SettingsResolver {
   @Mutation(() => Boolean, { description: 'False when the user was not a tester.' })
   async removePaymentTester(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('vkUserId', () => Int) vkUserId: number, @Ctx() ctx: Context): Promise<boolean> {
     return removeTester(ctx.em, authorize(ctx, 'PAYMENTS', vkAppId), (await getApp(ctx.em, vkAppId)).id, vkUserId);
+  }
+}
+
+/** Who added a tester, as the reader may see it: API key labels only for CREATOR and ADMIN (DESIGN.md §7). */
+@Resolver(() => PaymentTester)
+export class PaymentTesterResolver {
+  @FieldResolver(() => String)
+  addedBy(@Root() tester: PaymentTester, @Ctx() ctx: Context): string {
+    return actorAsSeenBy(ctx.principal, tester.addedBy);
   }
 }
