@@ -44,7 +44,7 @@ async function root<T>(query: string): Promise<T> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer(DEFAULT_DIALECT);
+  t = await startTestServer(DEFAULT_DIALECT, { VKP_ALLOW_PRIVATE_URLS: '127.0.0.1' });
   for (const vkAppId of [A, B]) await root(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Probe ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
   await root(`mutation { upsertCatalogItem(vkAppId: ${A}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
   await root(`mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`);
