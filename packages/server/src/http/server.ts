@@ -4,6 +4,8 @@
  * unmigrated schema.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -26,6 +28,9 @@ import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute } from '../notifications/route.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hashToken } from '../auth/tokens.js';
+import { capConnectionsPerAddress } from './connection-cap.js';
+import { answerErrorsPlainly } from './error-answer.js';
+import { trustFunction } from './trusted-proxy.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -33,6 +38,7 @@ export interface VkPaymentsServer {
   config: Config;
   /** Listens on config.host:config.port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
+  /** Stops accepting, answers /readyz 503, lets requests in flight finish (within the grace period), then closes. */
   close(): Promise<void>;
 }
 
@@ -67,11 +73,25 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await migrate(orm);
     // The endpoint's own statements (db/sql.ts); the ORM serves the API.
     sql = openSql(config.database);
+    const trusted = trustFunction(config.trustProxy);
+    const { requestMs, headersMs, keepAliveMs } = config.timeouts;
     const http = Fastify({
       logger: options.logger ?? false,
       // One structured line per notification (route.ts) says more than two generic lines per request.
       logController: new LogController({ disableRequestLogging: true }),
+      // `req.ip` is the client behind a trusted proxy (trusted-proxy.ts); the rate limit keys on it.
+      trustProxy: trusted,
+      // A client that sends slowly holds a connection: the whole request must arrive within VKP_REQUEST_TIMEOUT
+      // (VK's own deadline is 10 s, PROTOCOL.md §1), its headers within VKP_HEADERS_TIMEOUT, and an idle
+      // keep-alive connection closes after VKP_KEEPALIVE_TIMEOUT. Node checks the first two every
+      // `connectionsCheckingInterval` (30 s by default, far too coarse for a 10 s limit).
+      requestTimeout: requestMs,
+      keepAliveTimeout: keepAliveMs,
+      http: { requestTimeout: requestMs, headersTimeout: headersMs, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersMs / 4))) },
     });
+    answerErrorsPlainly(http);
+    capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, trusted, (err) => http.log.error({ err }, 'connection cap failed'));
+    let draining = false;
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
@@ -111,6 +131,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
     http.get('/healthz', async () => ({ status: 'ok' }));
     http.get('/readyz', async (_req, reply) => {
+      // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
+      if (draining) return reply.code(503).send({ status: 'draining' });
       try {
         await orm.em.getConnection().execute('select 1');
         return { status: 'ready' };
@@ -140,15 +162,26 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const apollo = new ApolloServer<Context>({
       schema,
       // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
-      plugins: [fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
+      plugins: [config.debug ? ApolloServerPluginLandingPageLocalDefault() : ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
       validationRules: protection.validationRules,
+      // Decided by VKP_DEBUG, never by NODE_ENV: `pnpm start` leaves NODE_ENV unset, and the default run is the
+      // production run. No stack trace in answers; no landing page loading Apollo's sandbox from its CDN.
+      includeStacktraceInErrorResponses: config.debug,
       // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
       formatError: (formatted, error) => formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed')),
     });
     await apollo.start();
     await http.register(fastifyApollo(apollo), { path: GRAPHQL_PATH, context: async (req) => context(bearerToken(req.headers.authorization)) });
     const retention = scheduleRetention(orm, config.logRetentionDays, (err) => http.log.error({ err }, 'log retention failed'));
-    const ws = attachGraphqlWebSocket({ server: http.server, path: GRAPHQL_PATH, schema, context, allowedOrigins: config.corsOrigins });
+    const ws = attachGraphqlWebSocket({
+      server: http.server,
+      path: GRAPHQL_PATH,
+      schema,
+      context,
+      allowedOrigins: config.corsOrigins,
+      debug: config.debug,
+      onError: (err) => http.log.error({ err }, 'WebSocket upgrade failed'),
+    });
 
     return {
       http,
@@ -163,6 +196,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         return url;
       },
       async close() {
+        draining = true;
         retention.stop();
         await ws.close();
         // Stop accepting, let requests in flight finish; after the grace period, connections that are
