@@ -164,9 +164,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
       plugins: [config.debug ? ApolloServerPluginLandingPageLocalDefault() : ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
       validationRules: protection.validationRules,
-      // Decided by VKP_DEBUG, never by NODE_ENV: `pnpm start` leaves NODE_ENV unset, and the default run is the
-      // production run. No stack trace in answers; no landing page loading Apollo's sandbox from its CDN.
+      // Every default Apollo takes from NODE_ENV is decided here: `pnpm start` leaves NODE_ENV unset, and the
+      // default run is the production run. Stack traces in answers only with VKP_DEBUG; no landing page
+      // loading Apollo's sandbox from its CDN; introspection on, as under `pnpm start` so far; and Apollo
+      // leaves SIGINT/SIGTERM to cli/serve.ts (its own handler would re-raise the signal mid-drain).
       includeStacktraceInErrorResponses: config.debug,
+      introspection: true,
+      stopOnTerminationSignals: false,
       // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
       formatError: (formatted, error) => formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed')),
     });
