@@ -6,7 +6,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DIALECT, startTestServer, type TestServer } from './helpers.js';
+import WebSocket from 'ws';
+import { DEFAULT_DIALECT, ROOT_TOKEN, startTestServer, type TestServer } from './helpers.js';
 import { exchange, expectStillPays, seedPayingApp, statusOf } from './sockets.js';
 
 const REQUEST_S = 1;
@@ -54,6 +55,20 @@ describe('time limits on a connection', () => {
     expect(statusOf(x)).toBe(200);
     expect(x.closedByServer).toBe(true);
     expect(x.ms).toBeLessThan(KEEPALIVE_S * 1000 + 1_500);
+  });
+
+  it('keeps a live WebSocket open past the request and keep-alive limits (they apply to HTTP requests only)', async () => {
+    const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: string[] = [];
+    ws.on('message', (m) => messages.push(String(m)));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${ROOT_TOKEN}` } }));
+    await new Promise((resolve) => setTimeout(resolve, (REQUEST_S + KEEPALIVE_S) * 1000 + 500));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(messages).toEqual(['{"type":"connection_ack"}', '{"type":"pong"}']);
+    ws.close();
   });
 });
 

@@ -78,7 +78,15 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   }
 }
 
-export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
+export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError: report = () => {} }: WorkerOptions): FulfilmentWorker {
+  // Runs from timers: a failure of the reporter itself must not become an unhandled rejection either.
+  const onError = (err: unknown): void => {
+    try {
+      report(err);
+    } catch {
+      // nothing left to tell
+    }
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
