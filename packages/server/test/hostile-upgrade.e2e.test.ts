@@ -18,7 +18,7 @@ const setTo = (name: string, ...values: (string | Buffer)[]): Mutation => (lines
 const nonAscii = (prefix: string): Buffer => Buffer.concat([Buffer.from(prefix, 'latin1'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x80])]);
 
 function request(path: string, lines: Line[]): Buffer {
-  const head = [Buffer.from(`GET ${path} HTTP/1.1\r\n`, 'latin1')];
+  const head: Buffer[] = [Buffer.from(`GET ${path} HTTP/1.1\r\n`, 'latin1')];
   for (const [name, value] of lines) head.push(Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'), Buffer.from('\r\n'));
   head.push(Buffer.from('\r\n'));
   return Buffer.concat(head);
