@@ -82,7 +82,7 @@ async function open(url: string): Promise<{ socket: Socket; refused: Promise<boo
   const refused = new Promise<boolean>((resolve) => {
     socket.once('close', () => resolve(text.startsWith('HTTP/1.1 503')));
     socket.on('error', () => undefined);
-    setTimeout(() => resolve(false), 400).unref();
+    setTimeout(() => resolve(false), 1_000).unref();
   });
   return { socket, refused };
 }
