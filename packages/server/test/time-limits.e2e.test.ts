@@ -54,7 +54,8 @@ describe('time limits on a connection', () => {
     const x = await exchange(t.url, ['GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'], { waitMs: 10_000 });
     expect(statusOf(x)).toBe(200);
     expect(x.closedByServer).toBe(true);
-    expect(x.ms).toBeLessThan(KEEPALIVE_S * 1000 + 1_500);
+    // Node waits a further second past keepAliveTimeout, so it never closes just as a client reuses the connection.
+    expect(x.ms).toBeLessThan(KEEPALIVE_S * 1000 + 1_000 + 1_500);
   });
 
   it('keeps a live WebSocket open past the request and keep-alive limits (they apply to HTTP requests only)', async () => {
@@ -92,7 +93,7 @@ describe('connections per client address', () => {
   const servers: TestServer[] = [];
   afterAll(() => Promise.all(servers.map((s) => s.close())));
 
-  it(`refuses the connection after the ${CAP}th from one address, not the ${CAP}th, and takes new ones once some close`, async () => {
+  it(`refuses connection ${CAP + 1} from one address but not connection ${CAP}, and takes new ones once some close`, async () => {
     const t = await startTestServer(DEFAULT_DIALECT, { VKP_MAX_CONNECTIONS_PER_IP: String(CAP) });
     servers.push(t);
     const held = await Promise.all(Array.from({ length: CAP }, () => open(t.url)));
