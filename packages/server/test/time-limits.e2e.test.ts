@@ -113,6 +113,14 @@ describe('connections per client address', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
+  it('logs a failed accept (out of file descriptors) instead of throwing it, and keeps serving', async () => {
+    const t = await startTestServer(DEFAULT_DIALECT);
+    servers.push(t);
+    const failure = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' });
+    expect(() => t.server.http.server.emit('error', failure)).not.toThrow();
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
   it('never caps a trusted proxy, which carries many clients', async () => {
     const t = await startTestServer(DEFAULT_DIALECT, { VKP_MAX_CONNECTIONS_PER_IP: String(CAP), VKP_TRUST_PROXY: '127.0.0.1' });
     servers.push(t);

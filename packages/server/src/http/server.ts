@@ -91,6 +91,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     answerErrorsPlainly(http);
     capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, trusted, (err) => http.log.error({ err }, 'connection cap failed'));
+    // Node reports a failed accept (EMFILE when a flood of connections used up the file descriptors) as an
+    // 'error' on the listening server, which would throw without a listener; the server keeps listening.
+    http.server.on('error', (err) => http.log.error({ err }, 'HTTP server error'));
     let draining = false;
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
