@@ -24,7 +24,7 @@ export interface Config {
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
   fulfilmentRetryDelaysMs: number[];
-  /** Stack traces in GraphQL answers (and Apollo's development landing page). Off: the default run is the production run. */
+  /** Stack traces in GraphQL answers and internal messages in WebSocket close reasons. Off: the default run is the production run. */
   debug: boolean;
   /** Time limits on one connection, in ms (README "Security"). */
   timeouts: {

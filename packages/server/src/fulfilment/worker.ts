@@ -78,19 +78,20 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   }
 }
 
-export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError: report = () => {} }: WorkerOptions): FulfilmentWorker {
-  // Runs from timers: a failure of the reporter itself must not become an unhandled rejection either.
-  const onError = (err: unknown): void => {
-    try {
-      report(err);
-    } catch {
-      // nothing left to tell
-    }
-  };
+export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+
+  // Runs from timers: a failure of the reporter itself must not become an unhandled rejection either.
+  const report = (err: unknown): void => {
+    try {
+      onError(err);
+    } catch {
+      // nothing left to tell
+    }
+  };
 
   /** One attempt at a claimed delivery; true when the game backend answered 2xx. */
   async function deliver(row: Record<string, unknown>, attemptTimeoutMs = timeoutMs): Promise<boolean> {
@@ -135,7 +136,7 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
       again = false;
       const now = new Date();
       const claimed = await sql.all(CLAIM, [new Date(now.getTime() + CLAIM_MS), now, now, now]);
-      await Promise.all(claimed.map((row) => deliver(row).catch(onError)));
+      await Promise.all(claimed.map((row) => deliver(row).catch(report)));
       if (claimed.length === BATCH) again = true; // more may be due
     } while (again && !stopped);
   }
@@ -148,7 +149,7 @@ export function startFulfilmentWorker({ sql, retryDelaysMs, pollMs = 1_000, time
     }
     clearTimeout(timer);
     running = cycle()
-      .catch(onError)
+      .catch(report)
       .finally(() => {
         running = null;
         if (!stopped) timer = setTimeout(run, pollMs);

@@ -5,7 +5,6 @@
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -165,11 +164,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const apollo = new ApolloServer<Context>({
       schema,
       // (graphql-armor is typed against Apollo's CommonJS build; the plugin objects are the same.)
-      plugins: [config.debug ? ApolloServerPluginLandingPageLocalDefault() : ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
+      // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
+      // this origin, the admin page's (whose tab keeps the token in sessionStorage).
+      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, ...(protection.plugins as unknown as ApolloServerPlugin<Context>[])],
       validationRules: protection.validationRules,
       // Every default Apollo takes from NODE_ENV is decided here: `pnpm start` leaves NODE_ENV unset, and the
-      // default run is the production run. Stack traces in answers only with VKP_DEBUG; no landing page
-      // loading Apollo's sandbox from its CDN; introspection on, as under `pnpm start` so far; and Apollo
+      // default run is the production run. Stack traces in answers only with VKP_DEBUG; introspection on, as
+      // under `pnpm start` so far (who may use it is for validation to decide); and Apollo
       // leaves SIGINT/SIGTERM to cli/serve.ts (its own handler would re-raise the signal mid-drain).
       includeStacktraceInErrorResponses: config.debug,
       introspection: true,
