@@ -38,8 +38,41 @@ describe('config from the environment', () => {
     expect(loadConfig({ VKP_SECRETS_KEY_PREVIOUS: bytes.toString('base64') }).secretsKeyPrevious?.bytes).toEqual(bytes);
   });
 
+  it('runs as production by default: no debug detail, time limits under VK\'s 10 s deadline, 256 connections per address, no trusted proxy', () => {
+    const c = loadConfig({});
+    expect(c.debug).toBe(false);
+    expect(c.timeouts).toEqual({ requestMs: 10_000, headersMs: 5_000, keepAliveMs: 72_000 });
+    expect(c.maxConnectionsPerIp).toBe(256);
+    expect(c.trustProxy).toEqual({ kind: 'none' });
+  });
+
+  it('reads time limits in seconds (fractions allowed), the connection cap and the debug switch', () => {
+    const c = loadConfig({ VKP_REQUEST_TIMEOUT: '0.5', VKP_HEADERS_TIMEOUT: '0.25', VKP_KEEPALIVE_TIMEOUT: '3', VKP_MAX_CONNECTIONS_PER_IP: '0', VKP_DEBUG: '1' });
+    expect(c.timeouts).toEqual({ requestMs: 500, headersMs: 250, keepAliveMs: 3_000 });
+    expect(c.maxConnectionsPerIp).toBe(0);
+    expect(c.debug).toBe(true);
+  });
+
+  it.each([
+    ['', { kind: 'none' }],
+    ['false', { kind: 'none' }],
+    ['true', { kind: 'all' }],
+    ['2', { kind: 'hops', hops: 2 }],
+    ['10.0.0.1, 192.168.0.0/16,::1, fd00::/8', { kind: 'addresses', addresses: ['10.0.0.1', '192.168.0.0/16', '::1', 'fd00::/8'] }],
+  ])('reads VKP_TRUST_PROXY=%j', (value, expected) => {
+    expect(loadConfig({ VKP_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /^PORT: /],
+    [{ VKP_DEBUG: 'yes' }, /^VKP_DEBUG: /],
+    [{ VKP_REQUEST_TIMEOUT: '0' }, /^VKP_REQUEST_TIMEOUT: /],
+    [{ VKP_HEADERS_TIMEOUT: 'soon' }, /^VKP_HEADERS_TIMEOUT: /],
+    [{ VKP_REQUEST_TIMEOUT: '2', VKP_HEADERS_TIMEOUT: '3' }, /^VKP_HEADERS_TIMEOUT: must not be longer than VKP_REQUEST_TIMEOUT/],
+    [{ VKP_KEEPALIVE_TIMEOUT: '-1' }, /^VKP_KEEPALIVE_TIMEOUT: /],
+    [{ VKP_MAX_CONNECTIONS_PER_IP: '1.5' }, /^VKP_MAX_CONNECTIONS_PER_IP: /],
+    [{ VKP_TRUST_PROXY: '10.0.0.0/33' }, /^VKP_TRUST_PROXY: /],
+    [{ VKP_TRUST_PROXY: 'proxy.local' }, /^VKP_TRUST_PROXY: /],
     [{ PORT: '70000' }, /^PORT: /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: /],
     [{ VKP_ADMIN_TOKEN: 'short' }, /^VKP_ADMIN_TOKEN: must be at least 16 characters/],

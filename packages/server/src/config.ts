@@ -2,6 +2,7 @@
  * The one typed configuration, read from the environment once at start (DESIGN.md §3).
  * Nothing else reads `process.env`. A bad value stops the start with a message naming the variable.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from './net/addresses.js';
@@ -42,7 +43,33 @@ export interface Config {
   secretsKey: SecretsKey | undefined;
   /** The key before a key rotation: still decrypts, never encrypts (`vk-payments secrets rotate-key`). */
   secretsKeyPrevious: SecretsKey | undefined;
+  /** Stack traces in GraphQL answers and internal messages in WebSocket close reasons. Off: the default run is the production run. */
+  debug: boolean;
+  /** Time limits on one connection, in ms (README "Security"). */
+  timeouts: {
+    /** The whole request (headers and body) must have arrived within this. */
+    requestMs: number;
+    /** The request's headers must have arrived within this. */
+    headersMs: number;
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveMs: number;
+  };
+  /** Open connections one client address may hold at once; 0 = no cap. A trusted proxy is never capped. */
+  maxConnectionsPerIp: number;
+  /** Which peers may tell us the client's address in X-Forwarded-For (VKP_TRUST_PROXY). */
+  trustProxy: TrustProxy;
 }
+
+/**
+ * `none`: the socket's peer is the client. `all`: every hop is trusted (the left-most X-Forwarded-For
+ * address is the client). `hops`: that many hops from our side are proxies. `addresses`: peers in these
+ * IPs/CIDRs are proxies.
+ */
+export type TrustProxy =
+  | { kind: 'none' }
+  | { kind: 'all' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'addresses'; addresses: string[] };
 
 /** After the first attempt: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h (about 8 h in all). */
 export const DEFAULT_FULFILMENT_RETRY_DELAYS = '5,30,120,600,1800,3600,7200,14400';
@@ -54,6 +81,8 @@ export class ConfigError extends Error {
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** Seconds, fractions allowed (tests use short limits); at least a millisecond. */
+const seconds = z.coerce.number().min(0.001, 'must be a positive number of seconds');
 const url = z.url({ protocol: /^https?$/ });
 
 /** 32 bytes in base64; an empty value is a mistake (a secret store that gave nothing), not "unset". */
@@ -93,7 +122,33 @@ const env = z.object({
     }),
   VKP_SECRETS_KEY: secretsKey,
   VKP_SECRETS_KEY_PREVIOUS: secretsKey,
+  VKP_DEBUG: z.enum(['0', '1']).default('0'),
+  // VK gives up on an answer after 10 s (PROTOCOL.md §1): a body still arriving after that is not VK's.
+  VKP_REQUEST_TIMEOUT: seconds.default(10),
+  VKP_HEADERS_TIMEOUT: seconds.default(5),
+  // Longer than the 60 s idle timeout of common load balancers, so a balancer never reuses a connection we are closing.
+  VKP_KEEPALIVE_TIMEOUT: seconds.default(72),
+  VKP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).default(256),
+  VKP_TRUST_PROXY: z.string().default(''),
 });
+
+/** `VKP_TRUST_PROXY`: empty/false, `true`, a hop count, or comma-separated IPs/CIDRs (as Fastify's `trustProxy`). */
+export function parseTrustProxy(value: string): TrustProxy {
+  const v = value.trim();
+  if (v === '' || v === 'false' || v === '0') return { kind: 'none' };
+  if (v === 'true') return { kind: 'all' };
+  if (/^\d+$/.test(v)) return { kind: 'hops', hops: Number(v) };
+  const addresses = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of addresses) {
+    const [ip, bits, ...rest] = a.split('/');
+    const family = isIP(ip ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || rest.length || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      throw new ConfigError(`VKP_TRUST_PROXY: "${a}" is not an IP address or CIDR (expected true, a hop count, or IPs/CIDRs separated by commas)`);
+    }
+  }
+  return { kind: 'addresses', addresses };
+}
 
 /**
  * `DATABASE_URL`: unset → the embedded SQLite file; `postgres://…`/`postgresql://…` → PostgreSQL;
@@ -107,6 +162,8 @@ function parseDatabase(value: string | undefined): Database {
   throw new ConfigError('DATABASE_URL: expected postgres://…, sqlite:PATH or file:PATH');
 }
 
+const ms = (s: number): number => Math.max(1, Math.round(s * 1000));
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
@@ -114,6 +171,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  // Node refuses a headers limit longer than the request limit (the headers are part of the request).
+  if (e.VKP_HEADERS_TIMEOUT > e.VKP_REQUEST_TIMEOUT) throw new ConfigError('VKP_HEADERS_TIMEOUT: must not be longer than VKP_REQUEST_TIMEOUT');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -129,5 +188,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     allowPrivateUrls: [...parseAllowList(e.VKP_ALLOW_PRIVATE_URLS).entries],
     secretsKey: e.VKP_SECRETS_KEY,
     secretsKeyPrevious: e.VKP_SECRETS_KEY_PREVIOUS,
+    debug: e.VKP_DEBUG === '1',
+    timeouts: { requestMs: ms(e.VKP_REQUEST_TIMEOUT), headersMs: ms(e.VKP_HEADERS_TIMEOUT), keepAliveMs: ms(e.VKP_KEEPALIVE_TIMEOUT) },
+    maxConnectionsPerIp: e.VKP_MAX_CONNECTIONS_PER_IP,
+    trustProxy: parseTrustProxy(e.VKP_TRUST_PROXY),
   };
 }

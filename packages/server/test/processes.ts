@@ -14,6 +14,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -21,8 +23,9 @@ export function databaseUrl(database: Database): string {
   return database.dialect === 'sqlite' ? `sqlite:${database.path}` : database.url;
 }
 
-export async function startServerProcess(database: Database, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+/** `nodeArgs` go before the script, e.g. `--import` of a fixture that misbehaves inside the server. */
+export async function startServerProcess(database: Database, env: Record<string, string | undefined> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
     env: { ...process.env, PORT: '0', VKP_DEMO: '0', DATABASE_URL: databaseUrl(database), ...secretsEnv(database), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +46,7 @@ export async function startServerProcess(database: Database, env: Record<string,
     url,
     child,
     exited,
+    output: () => output,
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

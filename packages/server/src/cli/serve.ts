@@ -1,6 +1,7 @@
 /**
  * `vk-payments serve` (what `pnpm start` runs): migrate, create the root token and the demo app when
- * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM.
+ * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM; a failure
+ * that reaches the process drains it the same way and exits non-zero (uncaught.ts).
  */
 import { DEMO_ITEM, DEMO_PLAN, ensureDemoApp } from '../apps/demo.js';
 import { ensureRootToken } from '../auth/tokens.js';
@@ -9,10 +10,12 @@ import { createServer } from '../http/server.js';
 import { describeKeySource } from '../secrets/key-file.js';
 import { describeDatabase } from './local.js';
 import type { Print } from './simulate.js';
+import { drainOnUncaught } from './uncaught.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
   // Structured JSON logs (pino); tokens in headers are never written.
   const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const guard = drainOnUncaught(server, server.http.log);
   const em = server.orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
   const demo = config.demo ? await ensureDemoApp(em, server.secrets) : null;
@@ -42,9 +45,15 @@ export async function serve(config: Config, print: Print): Promise<void> {
   }
 
   const stop = async (signal: string): Promise<void> => {
+    if (guard.crashed) return; // already draining, and exiting non-zero
     print(`${signal}: finishing requests in flight, then closing the database`);
-    await server.close();
-    process.exit(0);
+    try {
+      await server.close();
+    } catch (err) {
+      server.http.log.error({ err }, 'closing failed');
+      process.exit(1);
+    }
+    process.exit(guard.crashed ? 1 : 0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -88,6 +88,15 @@ export function startFulfilmentWorker({ sql, outbound, secrets, retryDelaysMs, p
   let again = false;
   let stopped = false;
 
+  // Runs from timers: a failure of the reporter itself must not become an unhandled rejection either.
+  const report = (err: unknown): void => {
+    try {
+      onError(err);
+    } catch {
+      // nothing left to tell
+    }
+  };
+
   /** One attempt at a claimed delivery; true when the game backend answered 2xx. */
   async function deliver(row: Record<string, unknown>, attemptTimeoutMs = timeoutMs): Promise<boolean> {
     const id = Number(row.id);
@@ -134,7 +143,7 @@ export function startFulfilmentWorker({ sql, outbound, secrets, retryDelaysMs, p
       again = false;
       const now = new Date();
       const claimed = await sql.all(CLAIM, [new Date(now.getTime() + CLAIM_MS), now, now, now]);
-      await Promise.all(claimed.map((row) => deliver(row).catch(onError)));
+      await Promise.all(claimed.map((row) => deliver(row).catch(report)));
       if (claimed.length === BATCH) again = true; // more may be due
     } while (again && !stopped);
   }
@@ -147,7 +156,7 @@ export function startFulfilmentWorker({ sql, outbound, secrets, retryDelaysMs, p
     }
     clearTimeout(timer);
     running = cycle()
-      .catch(onError)
+      .catch(report)
       .finally(() => {
         running = null;
         if (!stopped) timer = setTimeout(run, pollMs);

@@ -41,6 +41,8 @@ export interface WebSocketOptions {
   onError: (err: unknown, what: string) => void;
   /** Origins allowed to open a socket from a browser (the CORS list); empty = same origin only. */
   allowedOrigins: readonly string[];
+  /** Internal messages in close reasons (VKP_DEBUG); graphql-ws would otherwise decide by NODE_ENV. */
+  debug?: boolean;
 }
 
 /** graphql-ws close codes (4400–4499 are the protocol's client errors). */
@@ -58,6 +60,21 @@ interface LiveSocket {
 
 type Extra = { socket: WebSocket; request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } } };
 
+/**
+ * A page on another origin may only open a socket when that origin is allowed (as with CORS). Anything
+ * that is not an absolute URL — `null` from a sandboxed frame, a repeated header joined with commas,
+ * bytes no browser sends — is refused, never thrown.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true; // not a browser: the token decides
+  if (allowed.includes(origin)) return true;
+  if (!host || !URL.canParse(origin)) return false;
+  const url = new URL(origin);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+}
+
+const FORBIDDEN = 'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
 function tokenOf(params: unknown, header: string | undefined): string | undefined {
   const fromParams = typeof params === 'object' && params !== null ? (params as Record<string, unknown>).authorization : undefined;
   const raw = typeof fromParams === 'string' ? fromParams : header;
@@ -71,17 +88,23 @@ function rateLimited(retryAfterSeconds: number): ApiError {
 export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true });
   o.server.on('upgrade', (req, socket, head) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    const origin = req.headers.origin;
-    // A page on another origin may only open a socket when that origin is allowed (as with CORS).
-    const originOk = !origin || o.allowedOrigins.includes(origin) || new URL(origin).host === req.headers.host;
-    if (pathname !== o.path || !originOk) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    // Node hands the socket over without its error listener: a reset before ws takes it must not throw.
+    socket.on('error', () => socket.destroy());
+    try {
+      const pathname = (req.url ?? '').split('?')[0];
+      if (pathname !== o.path || !originAllowed(req.headers.origin, req.headers.host, o.allowedOrigins)) {
+        socket.end(FORBIDDEN);
+        // The server keeps half-open sockets: one whose peer never closes must not stay open.
+        setTimeout(() => socket.destroy(), 1_000).unref();
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (err) {
+      o.onError(err, 'WebSocket upgrade failed');
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
+  wss.on('error', (err) => o.onError(err, 'WebSocket server error'));
 
   const live = new Map<WebSocket, LiveSocket>();
 
@@ -134,6 +157,7 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
 
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
+      isProd: !o.debug,
       schema: o.schema,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;

@@ -36,6 +36,9 @@ import { createOutbound } from '../net/outbound.js';
 import { encryptPlaintextSecrets } from '../secrets/at-rest.js';
 import { loadSecrets, type KeySource } from '../secrets/key-file.js';
 import type { Secrets } from '../secrets/secrets.js';
+import { capConnectionsPerAddress } from './connection-cap.js';
+import { answerErrorsPlainly } from './error-answer.js';
+import { trustFunction } from './trusted-proxy.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -46,6 +49,7 @@ export interface VkPaymentsServer {
   secretsKeySource: KeySource;
   /** Listens on config.host:config.port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
+  /** Stops accepting, answers /readyz 503, lets requests in flight finish (within the grace period), then closes. */
   close(): Promise<void>;
 }
 
@@ -74,10 +78,21 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     sql = openSql(config.database);
     // Secrets an older version stored in plain text are encrypted before anything is served.
     const atRest = await encryptPlaintextSecrets(sql, secrets);
+    const trusted = trustFunction(config.trustProxy);
+    const { requestMs, headersMs, keepAliveMs } = config.timeouts;
     const http = Fastify({
       logger: options.logger ?? false,
       // One structured line per notification (route.ts) says more than two generic lines per request.
       logController: new LogController({ disableRequestLogging: true }),
+      // `req.ip` is the client behind a trusted proxy (trusted-proxy.ts); the rate limit keys on it.
+      trustProxy: trusted,
+      // A client that sends slowly holds a connection: the whole request must arrive within VKP_REQUEST_TIMEOUT
+      // (VK's own deadline is 10 s, PROTOCOL.md §1), its headers within VKP_HEADERS_TIMEOUT, and an idle
+      // keep-alive connection closes after VKP_KEEPALIVE_TIMEOUT. Node checks the first two every
+      // `connectionsCheckingInterval` (30 s by default, far too coarse for a 10 s limit).
+      requestTimeout: requestMs,
+      keepAliveTimeout: keepAliveMs,
+      http: { requestTimeout: requestMs, headersTimeout: headersMs, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersMs / 4))) },
     });
     noSniff(http);
     if (atRest.encrypted) http.log.info({ encrypted: atRest.encrypted }, 'encrypted the secrets an older version stored in plain text');
@@ -90,6 +105,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         "stored secrets were encrypted with a secrets key this server does not have: their apps' notifications are answered error 2 until VKP_SECRETS_KEY (or VKP_SECRETS_KEY_PREVIOUS) is that key",
       );
     }
+    answerErrorsPlainly(http);
+    capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, trusted, (err) => http.log.error({ err }, 'connection cap failed'));
+    // Node reports a failed accept (EMFILE when a flood of connections used up the file descriptors) as an
+    // 'error' on the listening server, which would throw without a listener; the server keeps listening.
+    http.server.on('error', (err) => http.log.error({ err }, 'HTTP server error'));
+    let draining = false;
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
@@ -133,6 +154,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
     http.get('/healthz', async () => ({ status: 'ok' }));
     http.get('/readyz', async (_req, reply) => {
+      // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
+      if (draining) return reply.code(503).send({ status: 'draining' });
       try {
         await orm.em.getConnection().execute('select 1');
         return { status: 'ready' };
@@ -168,6 +191,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
       parseOptions: PARSE_OPTIONS,
       validationRules: [...LIMIT_RULES],
+      // Every default Apollo takes from NODE_ENV is decided here: `pnpm start` leaves NODE_ENV unset, and the
+      // default run is the production run. Stack traces in answers only with VKP_DEBUG; introspection on, as
+      // under `pnpm start` so far (who may use it is for validation to decide); and Apollo
+      // leaves SIGINT/SIGTERM to cli/serve.ts (its own handler would re-raise the signal mid-drain).
+      includeStacktraceInErrorResponses: config.debug,
+      introspection: true,
+      stopOnTerminationSignals: false,
       // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
       formatError: maskError,
     });
@@ -189,6 +219,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       recheckMs: options.liveRecheckMs ?? DEFAULT_LIVE_RECHECK_MS,
       onError: (err, what) => http.log.error({ err }, what),
       allowedOrigins: config.corsOrigins,
+      debug: config.debug,
     });
 
     return {
@@ -208,6 +239,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         return url;
       },
       async close() {
+        draining = true;
         retention.stop();
         await ws.close();
         // Stop accepting, let requests in flight finish; after the grace period, connections that are

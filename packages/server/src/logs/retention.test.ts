@@ -4,7 +4,7 @@ import { App } from '../apps/app.entity.js';
 import type { Orm } from '../db/orm.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { NotificationLog } from './notification-log.entity.js';
-import { purgeOldLogs } from './retention.js';
+import { purgeOldLogs, scheduleRetention } from './retention.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (d: number): Date => new Date(NOW.getTime() - d * 86_400_000);
@@ -33,5 +33,21 @@ describe.each(DIALECTS)('log retention on %s', (dialect) => {
     expect(await em.count(NotificationLog, {})).toBe(30);
     expect(await em.count(Transaction, {})).toBe(1);
     expect(await purgeOldLogs(orm, { days: 90, pauseMs: 0, now: () => NOW })).toBe(0);
+  });
+});
+
+describe('scheduled retention', () => {
+  it('keeps a failing purge to itself, even when reporting it fails too', async () => {
+    const db = await migratedOrm('sqlite');
+    await db.close(); // every query now fails
+    const reported: unknown[] = [];
+    const schedule = scheduleRetention(db.orm, 90, (err) => {
+      reported.push(err);
+      throw new Error('the reporter failed as well');
+    }, 20);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    schedule.stop();
+    // An unhandled rejection here would fail this file (vitest reports it as an error).
+    expect(reported.length).toBeGreaterThan(0);
   });
 });

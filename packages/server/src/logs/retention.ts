@@ -35,8 +35,15 @@ export async function purgeOldLogs(orm: Orm, { days, batchSize = 1_000, pauseMs 
 /** Runs the purge a minute after start and then hourly; `stop()` ends it (and any purge under way). */
 export function scheduleRetention(orm: Orm, days: number, onError: (err: unknown) => void, intervalMs = 3_600_000): { stop(): void } {
   const controller = new AbortController();
+  // Runs from timers: whatever fails (the purge, or the reporter itself) stays here.
   const run = (): void => {
-    purgeOldLogs(orm, { days, signal: controller.signal }).catch(onError);
+    purgeOldLogs(orm, { days, signal: controller.signal }).catch((err: unknown) => {
+      try {
+        onError(err);
+      } catch {
+        // nothing left to tell
+      }
+    });
   };
   const first = setTimeout(run, Math.min(60_000, intervalMs));
   const every = setInterval(run, intervalMs);

@@ -2,10 +2,14 @@
  * Prometheus metrics at GET /metrics (DESIGN.md §3): notifications by type and result, their latency,
  * answers slower than a tenth of VK's deadline, GraphQL operations and errors, the database pool.
  * One registry per server, so several servers in one process (tests) do not collide.
+ *
+ * Every label value comes from a closed list (labels.ts): a value a client chose would make a new
+ * series per request and grow the registry, and every scrape, without bound.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { errorCodeLabel, notificationTypeLabel, operationLabel } from './labels.js';
 import type { Orm } from '../db/orm.js';
 import type { HandledNotification } from '../notifications/handle.js';
 import type { UnloggedReason } from '../notifications/unverified-budget.js';
@@ -55,7 +59,7 @@ export function createMetrics(orm: Orm): Metrics {
   const slow = new Counter({ name: 'vkp_notifications_slow_total', help: `Answers slower than ${SLOW_ANSWER_SECONDS} s (a tenth of VK's deadline).`, registers });
   const operations = new Counter({
     name: 'vkp_graphql_operations_total',
-    help: 'GraphQL operations, by operation name, type and result (ok, or the first error code).',
+    help: 'GraphQL operations, by root field (first field of the operation, or other), type and result (ok, or the first error code).',
     labelNames: ['operation', 'type', 'result'] as const,
     registers,
   });
@@ -65,7 +69,12 @@ export function createMetrics(orm: Orm): Metrics {
     labelNames: ['state'] as const,
     registers,
     collect() {
-      const pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
+      let pool: TarnPool | undefined;
+      try {
+        pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
+      } catch {
+        pool = undefined; // closing: the scrape still answers, without this gauge
+      }
       if (!pool) return;
       this.set({ state: 'used' }, pool.numUsed());
       this.set({ state: 'free' }, pool.numFree());
@@ -76,7 +85,7 @@ export function createMetrics(orm: Orm): Metrics {
   return {
     registry,
     observeNotification(handled, seconds) {
-      const type = handled.log.notificationType ?? 'unknown';
+      const type = notificationTypeLabel(handled.log.notificationType);
       notifications.inc({ type, test: String(handled.log.test), result: handled.log.errorCode === null ? 'ok' : String(handled.log.errorCode) });
       latency.observe({ type }, seconds);
       if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
@@ -85,18 +94,18 @@ export function createMetrics(orm: Orm): Metrics {
     apolloPlugin: {
       async requestDidStart() {
         return {
-          async willSendResponse({ operationName, operation, errors }) {
-            const code = errors?.[0]?.extensions?.code;
+          async willSendResponse({ schema, operation, errors }) {
             operations.inc({
-              operation: operationName ?? 'anonymous',
+              operation: operationLabel(schema, operation),
               type: operation?.operation ?? 'unknown',
-              result: errors?.length ? String(code ?? 'ERROR') : 'ok',
+              result: errors?.length ? errorCodeLabel(errors[0]?.extensions?.code) : 'ok',
             });
           },
         };
       },
     },
     route(app) {
+      // A collector that fails is Fastify's 500 for this scrape, never the process's problem.
       app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
     },
   };
