@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
@@ -44,6 +45,11 @@ const vkpNotify: BrowserCommand<[fields: Record<string, string | number>]> = asy
 };
 
 export default defineConfig({
+  resolve: {
+    // The real server runs inside vitest's global setup: one graphql instance for it and type-graphql, as
+    // in the server's own tests (the ESM and CommonJS builds of graphql are two "realms" to each other).
+    alias: [{ find: /^graphql$/, replacement: createRequire(new URL('../server/package.json', import.meta.url)).resolve('graphql') }],
+  },
   // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
   server: {
     proxy: {
