@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 import { SEED } from './test/fixtures.js';
+import { oneGraphql } from './vitest.one-graphql.js';
 
 /** A port the OS just called free. Another process could take it before the server binds; on a test box that is rare enough. */
 function freePort(): Promise<number> {
@@ -45,11 +45,7 @@ const vkpNotify: BrowserCommand<[fields: Record<string, string | number>]> = asy
 };
 
 export default defineConfig({
-  resolve: {
-    // The real server runs inside vitest's global setup: one graphql instance for it and type-graphql, as
-    // in the server's own tests (the ESM and CommonJS builds of graphql are two "realms" to each other).
-    alias: [{ find: /^graphql$/, replacement: createRequire(new URL('../server/package.json', import.meta.url)).resolve('graphql') }],
-  },
+  resolve: { alias: oneGraphql },
   // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
   server: {
     proxy: {
