@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/fulfilment/signing.js';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
-import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, testConfig, type TestDatabase } from './helpers.js';
+import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, testConfig, type TestDatabase, until } from './helpers.js';
 
 const APP = 71234;
 /** Short retries; the game backend of these tests listens on 127.0.0.1, which the operator allows. */
@@ -54,15 +54,6 @@ class GameBackend {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 8_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 class Instance {
   constructor(readonly server: VkPaymentsServer, readonly url: string) {}

@@ -206,3 +206,14 @@ export async function issueToken(
   await em.flush();
   return { token, id: record.id };
 }
+
+/** Polls `probe` every 50 ms until it gives a truthy value (returned), or throws naming `what` after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 8_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -11,7 +11,7 @@ import { createServer as createNetServer, type AddressInfo, type Server, type So
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../src/apps/app.entity.js';
 import { FulfilmentEndpoint } from '../src/fulfilment/fulfilment.entity.js';
-import { DEFAULT_DIALECT, SECRET, signed, startTestServer, type GqlResult, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, SECRET, signed, startTestServer, type GqlResult, type TestServer, until } from './helpers.js';
 
 const APP = 61001;
 const CHECK = `mutation ($vkAppId: Int!) { checkNotificationUrl(vkAppId: $vkAppId) { ok verdict httpStatus problems responseBody summary } }`;
@@ -64,15 +64,6 @@ async function tripwire(): Promise<{ port: number; connections(): number }> {
   return { port, connections: () => count };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 8_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function data<T>(result: GqlResult<T>): T {
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
