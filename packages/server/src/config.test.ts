@@ -101,8 +101,8 @@ describe('the log budget of unverified notifications', () => {
     expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: '0' }).unverifiedLogPerMinute).toBe(0);
   });
 
-  it('logs at most 300 of all apps together per minute unless told otherwise (0: no cap)', () => {
-    expect(loadConfig({}).unverifiedLogPerMinuteTotal).toBe(300);
+  it('logs at most 120 of all apps together per minute unless told otherwise (0: no cap)', () => {
+    expect(loadConfig({}).unverifiedLogPerMinuteTotal).toBe(120);
     expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: '1000' }).unverifiedLogPerMinuteTotal).toBe(1000);
     expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: '0' }).unverifiedLogPerMinuteTotal).toBe(0);
   });

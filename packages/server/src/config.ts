@@ -109,8 +109,9 @@ const env = z.object({
   VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   VKP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   VKP_UNVERIFIED_LOG_PER_MINUTE: z.coerce.number().int().min(0).default(60),
-  // Five apps' worth: with 1 KB rows kept 7 days, a sustained flood costs at most ~3 GB per instance (README "Security").
-  VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: z.coerce.number().int().min(0).default(300),
+  // Two apps' worth. Rows of at most 1 KB (~1.5 KB on disk with their indexes) kept 7 days: a flood that never
+  // stops costs at most ~1.8 GB per instance, however many apps it names (README "Security").
+  VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: z.coerce.number().int().min(0).default(120),
   VKP_UNVERIFIED_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   VKP_DEMO: z.enum(['0', '1']).default('1'),
   VKP_FULFILMENT_RETRY_DELAYS: z

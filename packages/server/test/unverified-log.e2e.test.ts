@@ -2,7 +2,7 @@
  * Unsigned traffic cannot fill the disk or the log: over real HTTP, a real database and a real
  * graphql-ws client. An unverified request (bad or missing sig, unknown app) is answered as always but
  * logged bounded (1 KB at most), at most VKP_UNVERIFIED_LOG_PER_MINUTE (default 60) of them per app and
- * minute and VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL (default 300) of all apps together; the rest are counted
+ * minute and VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL (default 120) of all apps together; the rest are counted
  * in /metrics. Verified notifications are logged whole and never dropped.
  */
 import { Writable } from 'node:stream';
