@@ -101,8 +101,31 @@ describe('the log budget of unverified notifications', () => {
     expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: '0' }).unverifiedLogPerMinute).toBe(0);
   });
 
-  it.each(['-1', 'lots', '1.5'])('refuses VKP_UNVERIFIED_LOG_PER_MINUTE=%s with a message naming the variable', (value) => {
-    expect(() => loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: value })).toThrowError(ConfigError);
-    expect(() => loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE: value })).toThrowError(/^VKP_UNVERIFIED_LOG_PER_MINUTE: /);
+  it('logs at most 120 of all apps together per minute unless told otherwise (0: no cap)', () => {
+    expect(loadConfig({}).unverifiedLogPerMinuteTotal).toBe(120);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: '1000' }).unverifiedLogPerMinuteTotal).toBe(1000);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: '0' }).unverifiedLogPerMinuteTotal).toBe(0);
+  });
+
+  it('keeps unverified rows 7 days unless told otherwise, never longer than the log itself', () => {
+    expect(loadConfig({}).unverifiedLogRetentionDays).toBe(7);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_RETENTION_DAYS: '30' }).unverifiedLogRetentionDays).toBe(30);
+    expect(loadConfig({ VKP_UNVERIFIED_LOG_RETENTION_DAYS: '30', VKP_LOG_RETENTION_DAYS: '10' }).unverifiedLogRetentionDays).toBe(10);
+  });
+
+  it.each([
+    ['VKP_UNVERIFIED_LOG_PER_MINUTE', '-1'],
+    ['VKP_UNVERIFIED_LOG_PER_MINUTE', 'lots'],
+    ['VKP_UNVERIFIED_LOG_PER_MINUTE', '1.5'],
+    ['VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL', '-1'],
+    ['VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL', 'lots'],
+    ['VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL', '2.5'],
+    ['VKP_UNVERIFIED_LOG_RETENTION_DAYS', '0'],
+    ['VKP_UNVERIFIED_LOG_RETENTION_DAYS', '-7'],
+    ['VKP_UNVERIFIED_LOG_RETENTION_DAYS', 'week'],
+    ['VKP_UNVERIFIED_LOG_RETENTION_DAYS', '1.5'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`^${name}: `));
   });
 });

@@ -28,6 +28,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Log rows of unverified notifications (bad or missing sig, unknown app) per app and minute, per instance; 0 = no cap. */
   unverifiedLogPerMinute: number;
+  /** The same rows of all apps together per minute, per instance; 0 = no cap. */
+  unverifiedLogPerMinuteTotal: number;
+  /** Days unverified notification log rows are kept (never longer than `logRetentionDays`). */
+  unverifiedLogRetentionDays: number;
   demo: boolean;
   /** Waits between attempts to deliver an event to the game backend, in ms; then it is given up (failed). */
   fulfilmentRetryDelaysMs: number[];
@@ -105,6 +109,10 @@ const env = z.object({
   VKP_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   VKP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   VKP_UNVERIFIED_LOG_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  // Two apps' worth. Rows of at most 1 KB (~1.5 KB on disk with their indexes) kept 7 days: a flood that never
+  // stops costs at most ~1.8 GB per instance, however many apps it names (README "Security").
+  VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: z.coerce.number().int().min(0).default(120),
+  VKP_UNVERIFIED_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   VKP_DEMO: z.enum(['0', '1']).default('1'),
   VKP_FULFILMENT_RETRY_DELAYS: z
     .string()
@@ -183,6 +191,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
     unverifiedLogPerMinute: e.VKP_UNVERIFIED_LOG_PER_MINUTE,
+    unverifiedLogPerMinuteTotal: e.VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL,
+    // The general retention deletes every row older than its limit, unverified ones too.
+    unverifiedLogRetentionDays: Math.min(e.VKP_UNVERIFIED_LOG_RETENTION_DAYS, e.VKP_LOG_RETENTION_DAYS),
     demo: e.VKP_DEMO === '1',
     fulfilmentRetryDelaysMs: e.VKP_FULFILMENT_RETRY_DELAYS.split(',').map((v) => Math.round(Number(v) * 1000)),
     allowPrivateUrls: [...parseAllowList(e.VKP_ALLOW_PRIVATE_URLS).entries],

@@ -1,8 +1,9 @@
 /**
  * Unsigned traffic cannot fill the disk or the log: over real HTTP, a real database and a real
  * graphql-ws client. An unverified request (bad or missing sig, unknown app) is answered as always but
- * logged bounded, and at most VKP_UNVERIFIED_LOG_PER_MINUTE (default 60) of them per app and minute;
- * the rest are counted in /metrics. Verified notifications are logged whole and never dropped.
+ * logged bounded (1 KB at most), at most VKP_UNVERIFIED_LOG_PER_MINUTE (default 60) of them per app and
+ * minute and VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL (default 120) of all apps together; the rest are counted
+ * in /metrics. Verified notifications are logged whole and never dropped.
  */
 import { Writable } from 'node:stream';
 import type { Client } from 'graphql-ws';
@@ -54,7 +55,7 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
     await t?.close();
   });
 
-  it('a 60 KB body with a known app and a bad sig is answered error 10 and stored as a few KB with its field names', async () => {
+  it('a 60 KB body with a known app and a bad sig is answered error 10 and stored as at most 1 KB with its field names', async () => {
     const answer = await t.notify(badlySigned(BIG_APP, { item: 'x'.repeat(60_000) }));
     expect(answer.json).toMatchObject({ error: { error_code: 10, critical: true } });
     const [row] = await rows({ vkAppId: BIG_APP });
@@ -64,7 +65,7 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
     expect(request.item).toBe(`${'x'.repeat(64)}… (60000 characters)`);
     expect(request._truncated).toMatchObject({ bodyBytes: expect.any(Number), fields: 7, omittedFields: 0 });
     expect((request._truncated as { bodyBytes: number }).bodyBytes).toBeGreaterThan(60_000);
-    expect(JSON.stringify(request).length).toBeLessThan(2048);
+    expect(Buffer.byteLength(JSON.stringify(request))).toBeLessThanOrEqual(1024);
   });
 
   it('a live subscriber gets the same bounded row, never the body whole', async () => {
@@ -81,7 +82,7 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
     const { notificationLogged } = await event;
     expect(notificationLogged.signatureValid).toBe(false);
     expect(notificationLogged.request.item).toBe(`${'y'.repeat(64)}… (60000 characters)`);
-    expect(JSON.stringify(notificationLogged).length).toBeLessThan(2048);
+    expect(Buffer.byteLength(JSON.stringify(notificationLogged.request))).toBeLessThanOrEqual(1024);
   });
 
   it('the devtools refuse a truncated row: replay and explainSignature say it was stored truncated', async () => {
@@ -137,6 +138,45 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
     // The made-up-apps flood used up this minute's budget of requests that reach no app: counted, not stored.
     expect((await unlogged('no_app')) - before).toBe(1);
     expect((await rows({ app: null })).filter((r) => '_unreadable' in r.request)).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('a flood spread over many apps on %s', (dialect: Dialect) => {
+  const PER_APP = 10;
+  const TOTAL = 50;
+  const APPS = Array.from({ length: 20 }, (_, i) => 62_000 + i);
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect, { VKP_UNVERIFIED_LOG_PER_MINUTE: String(PER_APP), VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: String(TOTAL) });
+    for (const vkAppId of APPS) {
+      await t.gql(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Many ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
+      await t.gql(`mutation { upsertCatalogItem(vkAppId: ${vkAppId}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
+    }
+  });
+  afterAll(() => t?.close());
+
+  it(`20 apps flooded at once store at most ${TOTAL} unverified rows in all, not 20 × ${PER_APP}; every request is answered and the rest counted`, async () => {
+    const metric = async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return [...text.matchAll(/^vkp_notifications_unlogged_total\{reason="[a-z_]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const before = await metric();
+    // Each app sends more than its per-app budget, all apps at once (round-robin, 40 requests in flight), with made-up apps mixed in.
+    const bodies = Array.from({ length: PER_APP + 2 }, (_, round) => APPS.map((app, i) => (round === 0 ? badlySigned(990_000 + i) : badlySigned(app)))).flat();
+    const answers: Awaited<ReturnType<TestServer['notify']>>[] = [];
+    for (let i = 0; i < bodies.length; i += 40) answers.push(...(await Promise.all(bodies.slice(i, i + 40).map((body) => t.notify(body)))));
+    expect(answers.every((a) => a.status === 200 && [10, 11].includes((a.json as { error: { error_code: number } }).error.error_code))).toBe(true);
+    const unverified = await t.server.orm.em.fork().count(NotificationLog, { $or: [{ signatureValid: false }, { signatureValid: null }] });
+    expect(unverified).toBe(TOTAL);
+    expect((await metric()) - before).toBe(bodies.length - TOTAL);
+  });
+
+  it('past the instance budget a correctly signed notification still succeeds and is logged whole', async () => {
+    const answer = await t.notify(getItem(APPS[7]!, { order_id: 4242 }));
+    expect(answer.json).toEqual({ response: { item_id: 'gem', title: 'Gem', price: 5 } });
+    const [row] = await t.server.orm.em.fork().find(NotificationLog, { vkAppId: APPS[7]!, orderId: '4242' });
+    expect(row).toMatchObject({ signatureValid: true, request: getItem(APPS[7]!, { order_id: 4242 }) });
   });
 });
 

@@ -143,7 +143,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub),
       observe: metrics.observeNotification,
       // One budget for the route and the in-process sender alike.
-      unverifiedLog: unverifiedLogBudget(config.unverifiedLogPerMinute),
+      unverifiedLog: unverifiedLogBudget({ perApp: config.unverifiedLogPerMinute, total: config.unverifiedLogPerMinuteTotal }),
       unlogged: metrics.countUnlogged,
     };
     await http.register(notificationRoute, endpoint);
@@ -207,7 +207,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       // The API gate looked the token up already (api-gate.ts).
       context: async (req) => (req.caller ? context(req.caller.em, req.caller.auth) : context(orm.em.fork(), await authenticateToken(bearerToken(req.headers.authorization)))),
     });
-    const retention = scheduleRetention(orm, config.logRetentionDays, (err) => http.log.error({ err }, 'log retention failed'));
+    const retention = scheduleRetention(orm, { days: config.logRetentionDays, unverifiedDays: config.unverifiedLogRetentionDays }, (err) => http.log.error({ err }, 'log retention failed'));
     const ws = attachGraphqlWebSocket({
       server: http.server,
       path: GRAPHQL_PATH,

@@ -17,6 +17,8 @@ import { App } from '../apps/app.entity.js';
 @Index({ name: 'notification_logs_app_error_idx', properties: ['app', 'errorCode'] })
 @Index({ name: 'notification_logs_app_user_idx', properties: ['app', 'vkUserId'] })
 @Index({ name: 'notification_logs_app_order_idx', properties: ['app', 'orderId'] })
+// The short retention of unverified rows (logs/retention.ts) finds them without walking the verified ones.
+@Index({ name: 'notification_logs_unverified_received_idx', properties: ['signatureValid', 'receivedAt'] })
 export class NotificationLog {
   [OptionalProps]?: 'app' | 'vkAppId' | 'rawType' | 'notificationType' | 'test' | 'vkUserId' | 'orderId' | 'subscriptionId' | 'errorCode' | 'signatureValid' | 'signedWith' | 'warning';
 

@@ -18,7 +18,7 @@ export interface NotificationRouteOptions {
   store: EndpointStore;
   /** Told of every answer with its duration in seconds (metrics). */
   observe?: (handled: HandledNotification, seconds: number) => void;
-  /** Caps the log rows of unverified requests per app and minute; absent, every request is logged. */
+  /** Caps the log rows of unverified requests per app and per instance and minute; absent, every request is logged. */
   unverifiedLog?: UnverifiedLogBudget;
   /** Told of each request answered without a log row because of that cap (metrics). */
   unlogged?: (reason: UnloggedReason) => void;
@@ -39,17 +39,20 @@ export type ProcessNotification = (rawBody: string, logger: FastifyBaseLogger) =
 export function notificationProcessor({ store, observe, unverifiedLog, unlogged }: NotificationRouteOptions) {
   /**
    * Whether the row of this request is written. A verified request always is (one property read on
-   * the hot path); an unverified one within its app's budget for the minute.
+   * the hot path); an unverified one within its app's budget and the instance's for the minute.
    */
   function mayLog(logger: FastifyBaseLogger, handled: HandledNotification): boolean {
     const { signatureValid, appId, vkAppId } = handled.log;
     if (signatureValid === true || !unverifiedLog) return true;
-    const { logged, firstOver } = unverifiedLog.take(appId);
+    const { logged, firstOver, limit } = unverifiedLog.take(appId);
     if (logged) return true;
     const reason = unloggedReason(appId);
     unlogged?.(reason);
-    // One line per app and minute, not one per request: the flood must not fill the server log either.
-    if (firstOver) logger.warn({ vkAppId: appId === null ? null : vkAppId, reason }, 'unverified notifications over the per-minute log budget: answered, not logged until the minute ends');
+    // One line per app and minute (and one for the instance), not one per request: the flood must not fill the server log either.
+    if (firstOver) {
+      if (limit === 'instance') logger.warn({ limit, reason }, 'unverified notifications of all apps over the per-minute log budget of this instance: answered, not logged until the minute ends');
+      else logger.warn({ vkAppId: appId === null ? null : vkAppId, limit, reason }, 'unverified notifications over the per-minute log budget: answered, not logged until the minute ends');
+    }
     return false;
   }
 

@@ -1,21 +1,22 @@
 /**
  * What the log keeps of a request whose signature was never verified (unknown app, missing or wrong
  * `sig`, unreadable body): anyone can send one, so it is kept bounded — the field names, values cut to
- * a few dozen characters, how many fields did not fit and the body's size — never the body whole. A
- * verified request is logged whole (handle.ts); VK's own bodies are a few hundred bytes and fit here
- * unchanged, so an integrator's badly signed request still shows exactly what came.
+ * a few dozen characters, how many fields did not fit and the body's size — never the body whole, and
+ * never more than `UNVERIFIED_LIMITS.bytes` of JSON in all (README "Security": with the per-minute caps
+ * and the short retention of such rows, this is what bounds the disk an attacker can fill). A verified
+ * request is logged whole (handle.ts); VK's own bodies are a few hundred bytes and fit here unchanged,
+ * so an integrator's badly signed request still shows exactly what came.
  * Pure: the same row goes to the database and to the live log.
  */
 
 export const UNVERIFIED_LIMITS = {
   /** Characters kept of a field name or value; VK's longest (sig, ids, item ids) are shorter. */
   chars: 64,
-  /** Fields kept; VK sends about fifteen. */
-  fields: 32,
-  /** JSON characters of all the kept names and values together (escapes make some characters cost 6). */
-  budget: 4096,
+  /** Fields kept; VK sends at most about sixteen. */
+  fields: 20,
+  /** UTF-8 bytes of the whole `request` as JSON, the truncation mark included. */
+  bytes: 1024,
 } as const;
-
 /**
  * The key that marks a row as cut. Its value is an object, which no form field can be (a form
  * field's value is text), so a request cannot pass itself off as cut, nor a cut one as whole.
@@ -33,6 +34,21 @@ export interface TruncationNote {
   note: string;
 }
 
+/** What a cut row says of itself, in words for the log view. */
+const NOTE = `signature not verified: names and values cut to ${UNVERIFIED_LIMITS.chars} characters, at most ${UNVERIFIED_LIMITS.fields} fields, ${UNVERIFIED_LIMITS.bytes} bytes`;
+
+const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+/**
+ * Bytes left for the kept names and values: the whole bound less the braces and the largest mark
+ * (every count at its largest), so the row stays within `bytes` whatever the counts turn out to be.
+ */
+const FIELDS_BUDGET = (() => {
+  const n = Number.MAX_SAFE_INTEGER;
+  const mark: TruncationNote = { bodyBytes: n, fields: n, omittedFields: n, note: NOTE };
+  return UNVERIFIED_LIMITS.bytes - bytesOf({ [TRUNCATED_KEY]: mark }) - 1; // 1: the comma before the mark
+})();
+
 /** `value`, or its first `max` characters (never half a surrogate pair) marked with its length. */
 function cut(value: string, max: number): { text: string; cut: boolean } {
   if (value.length <= max) return { text: value, cut: false };
@@ -47,7 +63,7 @@ function cut(value: string, max: number): { text: string; cut: boolean } {
  * bounded, with `_truncated` saying so (see TruncationNote).
  */
 export function unverifiedRequest(params: Readonly<Record<string, string | string[]>>, bodyBytes: number): Record<string, unknown> {
-  const { chars, fields: maxFields, budget } = UNVERIFIED_LIMITS;
+  const { chars, fields: maxFields } = UNVERIFIED_LIMITS;
   const kept: Record<string, string | string[]> = {};
   let truncated = false;
   let total = 0;
@@ -65,8 +81,9 @@ export function unverifiedRequest(params: Readonly<Record<string, string | strin
     const texts: string[] = [];
     for (const v of values) {
       const piece = cut(v, chars);
-      const cost = JSON.stringify(piece.text).length + (texts.length === 0 ? JSON.stringify(key.text).length + 2 : 1);
-      if (keptCount >= maxFields || spent + cost > budget) {
+      // In bytes as stored: `"name":` and a comma for the field's first value (and `[]` for a list), a comma for each further one.
+      const cost = bytesOf(piece.text) + (texts.length === 0 ? bytesOf(key.text) + 2 + (Array.isArray(value) ? 2 : 0) : 1);
+      if (keptCount >= maxFields || spent + cost > FIELDS_BUDGET) {
         truncated = true;
         continue;
       }
@@ -82,7 +99,7 @@ export function unverifiedRequest(params: Readonly<Record<string, string | strin
     bodyBytes,
     fields: total,
     omittedFields: total - keptCount,
-    note: `the signature was not verified, so only a bounded part was kept: names and values cut to ${chars} characters, at most ${maxFields} fields`,
+    note: NOTE,
   };
   return { ...kept, [TRUNCATED_KEY]: note };
 }

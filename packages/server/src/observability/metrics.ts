@@ -52,7 +52,7 @@ export function createMetrics(orm: Orm): Metrics {
   });
   const unlogged = new Counter({
     name: 'vkp_notifications_unlogged_total',
-    help: 'Unverified notifications (bad or missing sig, no app of ours) answered but not logged: over the per-minute budget (VKP_UNVERIFIED_LOG_PER_MINUTE).',
+    help: 'Unverified notifications (bad or missing sig, no app of ours) answered but not logged: over the per-minute budget of their app (VKP_UNVERIFIED_LOG_PER_MINUTE) or of the instance (VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL).',
     labelNames: ['reason'] as const,
     registers,
   });
