@@ -7,7 +7,11 @@ export const API_ERROR_CODES = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
-  /** Too many requests for one token (or one address without a valid token); HTTP answers 429 with Retry-After. */
+  /**
+   * Too many requests for one token (or one address without a valid token); HTTP answers 429 with
+   * Retry-After; a graphql-ws `subscribe` gets it with `retryAfterSeconds`. Over graphql-ws also: too many
+   * operations at once on one socket (the error carries `limit` and no retry time: complete one first).
+   */
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -11,6 +11,12 @@
  * A socket lives no longer than its token: every `recheckMs` the token of each open socket is looked up
  * again, in the shared database, so a revocation made on any instance ends it (close 4403); a widget
  * session's socket also closes at `expiresAt` (close 4401).
+ *
+ * A socket costs bounded memory whoever opens it: frames are refused past MAX_FRAME_BYTES (close 1009)
+ * before they are buffered or parsed, a socket that sends no `connection_init` is closed after
+ * INIT_TIMEOUT_MS (close 4408), a principal opens at most MAX_SOCKETS_PER_PRINCIPAL sockets per
+ * instance (close 4429), and a socket runs at most MAX_OPERATIONS_PER_SOCKET operations at once (the
+ * extra `subscribe` gets RATE_LIMITED), so one notification fans out to a bounded number of pushes.
  */
 import type { Server } from 'node:http';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -48,11 +54,44 @@ export interface WebSocketOptions {
 /** graphql-ws close codes (4400–4499 are the protocol's client errors). */
 export const CLOSE = { expired: 4401, forbidden: 4403, rateLimited: 4429 } as const;
 
+/**
+ * The largest WebSocket message (all fragments together) a client may send. ws's own default is
+ * 100 MiB, buffered whole and parsed by graphql-ws before any token is checked: a few sockets of
+ * ~95 MB each took the server to gigabytes. Our messages are `connection_init` (a token), `subscribe`
+ * (a document within the document limits of validation.ts: 2,000 tokens, a few KB) and ping/pong, so
+ * 64 KB leaves ample room; HTTP GraphQL bodies, which carry mutations' inputs, have 1 MB.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/**
+ * How long a socket may stay open without sending `connection_init`. Clients send it as soon as the
+ * socket opens (graphql-ws's client and the widget's live.ts do), so only a socket that never means to
+ * authenticate waits: it holds a connection of its address's cap for no more than this. The same as
+ * graphql-ws's default, stated here so a library upgrade cannot change it.
+ */
+export const INIT_TIMEOUT_MS = 3_000;
+
+/**
+ * Operations one socket may run at once (subscriptions, and queries or mutations while they run). The
+ * widget uses one per socket; without a cap one socket held 550 `notificationLogged` subscriptions and
+ * each notification became 550 pushes. Ten leaves room for a script watching a few apps.
+ */
+export const MAX_OPERATIONS_PER_SOCKET = 10;
+
+/**
+ * Sockets one principal (root token, API key or widget session) may hold open on one instance. The
+ * widget opens one per browser tab; twenty covers a busy operator, while a leaked or scripted token
+ * cannot multiply the fan-out of every notification (MAX_OPERATIONS_PER_SOCKET each) without bound.
+ */
+export const MAX_SOCKETS_PER_PRINCIPAL = 20;
+
 /** The longest delay setTimeout takes (about 24.8 days); a later expiry is found by the recheck. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface LiveSocket {
   token: string | undefined;
+  /** Whose socket this is, for MAX_SOCKETS_PER_PRINCIPAL (the rate limit's key: one per token, key or session). */
+  owner: string;
   principal: Principal;
   address: string | undefined;
   expiry: NodeJS.Timeout | undefined;
@@ -85,8 +124,16 @@ function rateLimited(retryAfterSeconds: number): ApiError {
   return new ApiError('RATE_LIMITED', `too many requests: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 }
 
+/** RATE_LIMITED, as for other "too much from one principal" refusals, but without a retry time: waiting does not help, ending an operation does. */
+function tooManyOperations(): ApiError {
+  return new ApiError('RATE_LIMITED', `too many operations on this connection: at most ${MAX_OPERATIONS_PER_SOCKET} at once; complete one first`, {
+    limit: MAX_OPERATIONS_PER_SOCKET,
+  });
+}
+
 export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ noServer: true });
+  // Compression stays off (ws's default for servers): our messages are small, and inflating costs CPU before any token is checked.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   o.server.on('upgrade', (req, socket, head) => {
     // Node hands the socket over without its error listener: a reset before ws takes it must not throw.
     socket.on('error', () => socket.destroy());
@@ -98,7 +145,15 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
         setTimeout(() => socket.destroy(), 1_000).unref();
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        wss.emit('connection', ws, req);
+        // A socket's 'error' is the peer breaking the protocol (a message over MAX_FRAME_BYTES, invalid
+        // UTF-8, an unmasked frame), and ws has already closed it with the matching code (1009, 1007,
+        // 1002). graphql-ws would print each one to stderr as an "internal error", stack and all, so
+        // anyone could flood the log: its listener is replaced by one that only keeps 'error' handled.
+        ws.removeAllListeners('error');
+        ws.on('error', () => undefined);
+      });
     } catch (err) {
       o.onError(err, 'WebSocket upgrade failed');
       socket.destroy();
@@ -107,6 +162,8 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
   wss.on('error', (err) => o.onError(err, 'WebSocket server error'));
 
   const live = new Map<WebSocket, LiveSocket>();
+  /** Open sockets per owner (LiveSocket.owner), kept with `live`. */
+  const owned = new Map<string, number>();
 
   function closeAtExpiry(socket: WebSocket, principal: Principal): NodeJS.Timeout | undefined {
     if (principal.kind !== 'session') return undefined;
@@ -119,8 +176,12 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
 
   function forget(socket: WebSocket): void {
     const entry = live.get(socket);
-    if (entry?.expiry) clearTimeout(entry.expiry);
+    if (!entry) return;
+    if (entry.expiry) clearTimeout(entry.expiry);
     live.delete(socket);
+    const left = (owned.get(entry.owner) ?? 1) - 1;
+    if (left > 0) owned.set(entry.owner, left);
+    else owned.delete(entry.owner);
   }
 
   /** Looks every open socket's token up again; one that is no longer valid ends its socket. */
@@ -159,19 +220,30 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
     {
       isProd: !o.debug,
       schema: o.schema,
+      connectionInitWaitTimeout: INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         try {
           const token = tokenOf(ctx.connectionParams, request.headers.authorization as string | undefined);
           const auth = await o.authenticate(token);
           const address = request.socket.remoteAddress;
-          const verdict = o.limiter.take(rateLimitKey(auth.principal, address));
+          const owner = rateLimitKey(auth.principal, address);
+          const verdict = o.limiter.take(owner);
           if (!verdict.ok) {
             socket.close(CLOSE.rateLimited, 'Too many requests');
             return false;
           }
           if (!auth.principal) return false;
-          live.set(socket, { token, principal: auth.principal, address, expiry: closeAtExpiry(socket, auth.principal) });
+          // The peer may have gone while the token was looked up: its close came before it was counted,
+          // so counting it now would hold its place (and its principal's) for good.
+          if (socket.readyState !== socket.OPEN) return false;
+          // Counted and registered with no await in between, so sockets opening at once cannot all pass.
+          if ((owned.get(owner) ?? 0) >= MAX_SOCKETS_PER_PRINCIPAL) {
+            socket.close(CLOSE.rateLimited, 'Too many connections for this token');
+            return false;
+          }
+          live.set(socket, { token, owner, principal: auth.principal, address, expiry: closeAtExpiry(socket, auth.principal) });
+          owned.set(owner, (owned.get(owner) ?? 0) + 1);
           return true;
         } catch (err) {
           o.onError(err, 'opening a live socket failed');
@@ -185,6 +257,8 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
         try {
           const verdict = o.limiter.take(rateLimitKey(entry.principal, entry.address));
           if (!verdict.ok) return [rateLimited(verdict.retryAfterSeconds)];
+          // graphql-ws lists this operation already, and drops each one when it ends.
+          if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) return [tooManyOperations()];
           const checked = checkDocument(o.schema, payload.query, payload.operationName, payload.variables, entry.principal);
           if ('errors' in checked) return checked.errors;
           return {

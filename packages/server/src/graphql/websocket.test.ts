@@ -1,0 +1,80 @@
+/**
+ * The socket count of a principal, with a token lookup the test holds back: a socket whose peer is gone
+ * before its token was looked up must not keep its place. (On PostgreSQL the lookup waits for the
+ * database, and a client that opens, authenticates and vanishes at once lands exactly there.)
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildSchema } from 'graphql';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { Authentication } from '../auth/tokens.js';
+import { createRateLimiter } from '../http/rate-limit.js';
+import type { Context } from './context.js';
+import { attachGraphqlWebSocket, MAX_SOCKETS_PER_PRINCIPAL } from './websocket.js';
+
+const ROOT: Authentication = { principal: { kind: 'root', keyId: null } };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let server: Server;
+let url: string;
+let live: { close(): Promise<void> };
+/** While set, each lookup waits for it (the test releases it once the peer has gone). */
+let held: Promise<void> | undefined;
+const failures: unknown[] = [];
+
+beforeAll(async () => {
+  server = createServer((_req, res) => res.writeHead(404).end());
+  live = attachGraphqlWebSocket({
+    server,
+    path: '/graphql',
+    schema: buildSchema('type Query { ok: Boolean }'),
+    authenticate: async () => {
+      await held;
+      return ROOT;
+    },
+    context: () => ({}) as Context,
+    limiter: createRateLimiter({ max: 0 }),
+    formatError: (e) => e.toJSON(),
+    recheckMs: 60_000,
+    onError: (err) => void failures.push(err),
+    allowedOrigins: [],
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+afterAll(async () => {
+  await live.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Opens a socket and sends connection_init; resolves with 'ack' or the close code. */
+function open(): { socket: WebSocket; outcome: Promise<'ack' | number> } {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  socket.on('error', () => undefined);
+  socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer root' } })));
+  const outcome = new Promise<'ack' | number>((resolve) => {
+    socket.on('message', (m) => (JSON.parse(String(m)) as { type: string }).type === 'connection_ack' && resolve('ack'));
+    socket.once('close', (code) => resolve(code));
+  });
+  return { socket, outcome };
+}
+
+it('does not count a socket whose peer went away while its token was looked up', async () => {
+  let release!: () => void;
+  held = new Promise((r) => (release = r));
+  const gone = Array.from({ length: MAX_SOCKETS_PER_PRINCIPAL + 5 }, open);
+  // Each has sent its token (the lookup is waiting) before it goes.
+  await sleep(300);
+  for (const g of gone) g.socket.terminate();
+  await Promise.all(gone.map((g) => g.outcome));
+  await sleep(100);
+  release();
+  held = undefined;
+  await sleep(100);
+
+  const next = open();
+  expect(await next.outcome).toBe('ack');
+  next.socket.close();
+  expect(failures).toEqual([]);
+});
