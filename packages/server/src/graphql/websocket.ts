@@ -12,12 +12,13 @@
  * again, in the shared database, so a revocation made on any instance ends it (close 4403); a widget
  * session's socket also closes at `expiresAt` (close 4401).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/permissions.js';
 import type { Authentication } from '../auth/tokens.js';
+import type { Admission } from '../http/admission.js';
 import { rateLimitKey, type RateLimiter } from '../http/rate-limit.js';
 import type { Context } from './context.js';
 import { ApiError } from './errors.js';
@@ -31,8 +32,12 @@ export interface WebSocketOptions {
   authenticate: (token: string | undefined) => Promise<Authentication>;
   /** The per-operation context of an authenticated principal. */
   context: (principal: Principal) => Context;
-  /** The API's limiter, shared with HTTP. */
+  /** The API's limiter, shared with HTTP (each `subscribe` spends from it). */
   limiter: RateLimiter;
+  /** HTTP's admission (lookup, then the limit): opening a socket is let in or refused as a request is. */
+  admission: Admission;
+  /** The client's address as HTTP's `req.ip` gives it (behind a trusted proxy, the forwarded client). */
+  clientAddress: (request: IncomingMessage) => string | undefined;
   /** The error path of HTTP GraphQL: masking of anything that is not ours to show. */
   formatError: (error: GraphQLError) => GraphQLFormattedError;
   /** How often each open socket's token is checked again (revocation, expiry). */
@@ -58,7 +63,7 @@ interface LiveSocket {
   expiry: NodeJS.Timeout | undefined;
 }
 
-type Extra = { socket: WebSocket; request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } } };
+type Extra = { socket: WebSocket; request: IncomingMessage };
 
 /**
  * A page on another origin may only open a socket when that origin is allowed (as with CORS). Anything
@@ -163,13 +168,13 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
         const { socket, request } = ctx.extra;
         try {
           const token = tokenOf(ctx.connectionParams, request.headers.authorization as string | undefined);
-          const auth = await o.authenticate(token);
-          const address = request.socket.remoteAddress;
-          const verdict = o.limiter.take(rateLimitKey(auth.principal, address));
-          if (!verdict.ok) {
+          const address = o.clientAddress(request);
+          const admitted = await o.admission.admit(token, address, o.authenticate);
+          if (!admitted.ok) {
             socket.close(CLOSE.rateLimited, 'Too many requests');
             return false;
           }
+          const { auth } = admitted;
           if (!auth.principal) return false;
           live.set(socket, { token, principal: auth.principal, address, expiry: closeAtExpiry(socket, auth.principal) });
           return true;
