@@ -3,8 +3,10 @@
  * The bearer token comes in the connection's `connectionParams.authorization` (browsers cannot set
  * headers on a WebSocket) or in the upgrade request's Authorization header.
  *
- * The same path as HTTP for everything HTTP enforces: the token is looked up when the connection opens;
- * the connection and each `subscribe` spend the principal's rate-limit allowance (the one HTTP spends);
+ * The same path as HTTP for everything HTTP enforces: the connection is let in as an HTTP request is
+ * (http/admission.ts: its token looked up, then the allowance HTTP spends; without a valid token, the
+ * allowance of the client's address, found as HTTP's `req.ip` is, behind a trusted proxy too), and
+ * each `subscribe` spends the principal's allowance;
  * every document goes through checkDocument (validation.ts: GraphQL's rules, the document limits,
  * introspection only with a token) and every error through formatError (masking).
  *
