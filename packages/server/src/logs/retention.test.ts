@@ -4,8 +4,7 @@ import { App } from '../apps/app.entity.js';
 import type { Orm } from '../db/orm.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { NotificationLog } from './notification-log.entity.js';
-import { purgeExpiredSessions, purgeOldLogs, scheduleRetention } from './retention.js';
-import { WidgetSession } from '../auth/widget-session.entity.js';
+import { purgeOldLogs, scheduleRetention } from './retention.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (d: number): Date => new Date(NOW.getTime() - d * 86_400_000);
@@ -35,45 +34,9 @@ describe.each(DIALECTS)('log retention on %s', (dialect) => {
     expect(await em.count(Transaction, {})).toBe(1);
     expect(await purgeOldLogs(orm, { days: 90, pauseMs: 0, now: () => NOW })).toBe(0);
   });
-
-  it('deletes widget sessions expired (or revoked and expired) more than a day ago, in batches, and keeps the rest', async () => {
-    const em = orm.em.fork();
-    const app = await em.findOneOrFail(App, { vkAppId: 1 });
-    const hoursAgo = (h: number): Date => new Date(NOW.getTime() - h * 3_600_000);
-    let n = 0;
-    const session = (expiresAt: Date, revokedAt: Date | null = null) => ({ app: app.id, role: 'ADMIN', tokenHash: `hash-${dialect}-${n++}`, createdAt: hoursAgo(200), expiresAt, revokedAt });
-    await em.insertMany(WidgetSession, Array.from({ length: 2_100 }, (_, i) => session(hoursAgo(25 + (i % 100)), i % 3 ? null : hoursAgo(48))));
-    // Kept: expired less than a day ago (still answered "expired"), revoked but not yet a day past expiry, live.
-    await em.insertMany(WidgetSession, [session(hoursAgo(23)), session(hoursAgo(1), hoursAgo(2)), session(new Date(NOW.getTime() + 3_600_000))]);
-    expect(await purgeExpiredSessions(orm, { batchSize: 1_000, pauseMs: 0, now: () => NOW })).toBe(2_100);
-    expect((await orm.em.fork().find(WidgetSession, {}, { orderBy: { id: 'asc' } })).map((s) => s.expiresAt.getTime())).toEqual(
-      [hoursAgo(23), hoursAgo(1), new Date(NOW.getTime() + 3_600_000)].map((d) => d.getTime()),
-    );
-    expect(await purgeExpiredSessions(orm, { pauseMs: 0, now: () => NOW })).toBe(0);
-  });
 });
 
 describe('scheduled retention', () => {
-  it('purges expired widget sessions every round, as it purges the log', async () => {
-    const db = await migratedOrm('sqlite');
-    try {
-      const em = db.orm.em.fork();
-      const app = em.create(App, { vkAppId: 2, name: 'Sessions', ...appKey(2) });
-      await em.flush();
-      const expiresAt = new Date(Date.now() - 2 * 86_400_000);
-      await em.insert(WidgetSession, { app: app.id, role: 'VIEWER', tokenHash: 'old', createdAt: new Date(), expiresAt });
-      await em.insert(WidgetSession, { app: app.id, role: 'VIEWER', tokenHash: 'live', createdAt: new Date(), expiresAt: new Date(Date.now() + 600_000) });
-      const schedule = scheduleRetention(db.orm, 90, (err) => {
-        throw err;
-      }, 20);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      schedule.stop();
-      expect((await db.orm.em.fork().find(WidgetSession, {})).map((s) => s.tokenHash)).toEqual(['live']);
-    } finally {
-      await db.close();
-    }
-  });
-
   it('keeps a failing purge to itself, even when reporting it fails too', async () => {
     const db = await migratedOrm('sqlite');
     await db.close(); // every query now fails
