@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DIALECT, issueToken, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, issueToken, ROOT_TOKEN, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
 
 const APP = 66001;
 const LIMIT = 6;
@@ -25,8 +25,7 @@ beforeAll(async () => {
     },
   });
   t = await startTestServer(DEFAULT_DIALECT, { VKP_RATE_LIMIT: String(LIMIT) }, { logger: { level: 'info', stream } });
-  await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Limits", secretKey: "${SECRET}"}) { vkAppId } }`);
-  await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
+  await seedApp();
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
@@ -117,8 +116,34 @@ describe('one allowance per principal over HTTP', () => {
     expectRateLimitedHttp(await raw(exportPath('/%65xport'), token, 'GET'), 'export');
     expect(logLines.filter((l) => Number(l.level) >= 50).length).toBe(errorsBefore);
   });
+});
 
-  it('gives a made-up token no allowance of its own: it spends its address\'s, as no token does', async () => {
+/**
+ * Runs `test` against its own server: what it does spends the allowance of 127.0.0.1, the address every
+ * test here comes from (and an address out of allowance refuses tokens it has not seen valid lately).
+ */
+async function onOwnServer(env: Record<string, string>, test: () => Promise<void>): Promise<void> {
+  const shared = t;
+  t = await startTestServer(DEFAULT_DIALECT, env);
+  try {
+    await test();
+  } finally {
+    await t.close();
+    t = shared;
+  }
+}
+
+async function seedApp(): Promise<void> {
+  await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Limits", secretKey: "${SECRET}"}) { vkAppId } }`);
+  await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
+}
+
+describe('an address without a valid token', () => {
+  it('gives a made-up token no allowance of its own: it spends its address\'s, as no token does', () => onOwnServer({ VKP_RATE_LIMIT: String(LIMIT) }, async () => {
+    await seedApp();
+    // A token seen valid before the address ran out keeps its own allowance afterwards.
+    const known = await key();
+    expect((await raw('/graphql', known)).status).toBe(200);
     for (let i = 0; i < LIMIT; i++) {
       const res = await raw('/graphql', `vkp_key_made-up-${i}`);
       expect(res.status).toBe(200);
@@ -127,8 +152,10 @@ describe('one allowance per principal over HTTP', () => {
     expectRateLimitedHttp(await raw('/graphql', 'vkp_key_made-up-again'), 'graphql');
     expectRateLimitedHttp(await raw('/graphql', null), 'graphql');
     expectRateLimitedHttp(await raw(exportPath(), 'vkp_ws_made-up', 'GET'), 'export');
-    // A real token keeps its own allowance.
-    expect((await raw('/graphql', await key())).status).toBe(200);
+    expect((await raw('/graphql', known)).status).toBe(200);
+    // A valid token this instance has not seen yet waits with its address: an address out of allowance is
+    // refused before its tokens are looked up, or made-up tokens would still cost a query each.
+    expectRateLimitedHttp(await raw('/graphql', await key()), 'graphql');
 
     // VK's endpoint is never limited, by any spelling of its path, even for an address out of allowance…
     const answers = await Promise.all(
@@ -154,7 +181,48 @@ describe('one allowance per principal over HTTP', () => {
     for (const path of ['/vk/payments/../../graphql', '/vk/payments/%2e%2e/%2e%2e/graphql', '//graphql']) {
       expect([404, 429], path).toContain((await raw(path, null)).status);
     }
+  }));
+});
+
+describe('widget sessions', () => {
+  const mint = async (token: string): Promise<string> => {
+    const res = await raw('/graphql', token, 'POST', JSON.stringify({ query: `mutation { createWidgetSession(vkAppId: ${APP}, role: PAYMENTS_ADMIN) { token } }` }));
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.body) as GqlResult<{ createWidgetSession: { token: string } }>;
+    expect(body.errors).toBeUndefined();
+    return body.data!.createWidgetSession.token;
+  };
+
+  it('spend the allowance of the key that minted them: minting cannot buy a key fresh allowances, over HTTP or graphql-ws', async () => {
+    const token = await key();
+    const sessions = [await mint(token), await mint(token), await mint(token)];
+    for (let i = 3; i < LIMIT; i++) expect((await raw('/graphql', token)).status).toBe(200);
+    expectRateLimitedHttp(await raw('/graphql', token), 'graphql');
+    for (const session of sessions) {
+      expectRateLimitedHttp(await raw('/graphql', session), 'graphql');
+      expect(await connect(session).closed).toBe(4429);
+    }
   });
+
+  it('and a session spends its key\'s allowance: what a session spent, its key has not', async () => {
+    const token = await key();
+    const session = await mint(token);
+    const { client } = connect(session);
+    for (let i = 0; i < LIMIT - 3; i++) expect(await run(client, ME)).toEqual({ data: { me: { kind: 'session' } } });
+    expect((await raw('/graphql', token)).status).toBe(200);
+    expectRateLimitedHttp(await raw('/graphql', token), 'graphql');
+  });
+
+  it('minted with the root token spend the root token\'s allowance', () => onOwnServer({ VKP_RATE_LIMIT: '4' }, async () => {
+    await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Limits", secretKey: "${SECRET}"}) { vkAppId } }`);
+    const sessions = [await mint(ROOT_TOKEN), await mint(ROOT_TOKEN)];
+    expect((await raw('/graphql', ROOT_TOKEN)).status).toBe(200);
+    expectRateLimitedHttp(await raw('/graphql', ROOT_TOKEN), 'graphql');
+    for (const session of sessions) {
+      expectRateLimitedHttp(await raw('/graphql', session), 'graphql');
+      expect(await connect(session).closed).toBe(4429);
+    }
+  }));
 });
 
 describe('what is not counted', () => {

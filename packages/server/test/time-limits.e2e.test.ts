@@ -121,7 +121,16 @@ describe('connections per client address', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
-  it('never caps a trusted proxy, which carries many clients', async () => {
+  it.each(['1', 'true'])('still caps every peer with VKP_TRUST_PROXY=%s, which names no proxy by address', async (trust) => {
+    const t = await startTestServer(DEFAULT_DIALECT, { VKP_MAX_CONNECTIONS_PER_IP: String(CAP), VKP_TRUST_PROXY: trust });
+    servers.push(t);
+    const held = await Promise.all(Array.from({ length: CAP }, () => open(t.url)));
+    const extra = await open(t.url);
+    expect(await extra.refused).toBe(true);
+    for (const c of held) c.socket.destroy();
+  });
+
+  it('never caps a proxy named by address, which carries many clients', async () => {
     const t = await startTestServer(DEFAULT_DIALECT, { VKP_MAX_CONNECTIONS_PER_IP: String(CAP), VKP_TRUST_PROXY: '127.0.0.1' });
     servers.push(t);
     const held = await Promise.all(Array.from({ length: CAP * 2 }, () => open(t.url)));
@@ -130,9 +139,32 @@ describe('connections per client address', () => {
   });
 });
 
+/** Opens an anonymous graphql-ws socket saying it forwards for `forwardedFor`; resolves with its close code. */
+async function anonymousSocketCloses(t: TestServer, forwardedFor: string): Promise<number> {
+  const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'x-forwarded-for': forwardedFor } });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+  ws.on('error', () => undefined);
+  return closed;
+}
+
+const anonymous = (t: TestServer, forwardedFor: string) =>
+  fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: '{"query":"{ __typename }"}' }).then((r) => r.status);
+
 describe('the client address behind a trusted proxy', () => {
-  const anonymous = (t: TestServer, forwardedFor: string) =>
-    fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: '{"query":"{ __typename }"}' }).then((r) => r.status);
+  it('is the same for graphql-ws as for HTTP: an anonymous socket spends the forwarded client\'s allowance, not the proxy\'s', async () => {
+    const t = await startTestServer(DEFAULT_DIALECT, { VKP_RATE_LIMIT: '2', VKP_TRUST_PROXY: '127.0.0.1' });
+    try {
+      expect([await anonymous(t, '203.0.113.1'), await anonymous(t, '203.0.113.1')]).toEqual([200, 200]);
+      expect(await anonymousSocketCloses(t, '203.0.113.1')).toBe(4429);
+      // Another client behind the same proxy has its own allowance (no token: refused as forbidden, not limited).
+      expect(await anonymousSocketCloses(t, '203.0.113.2')).toBe(4403);
+      expect(await anonymous(t, '203.0.113.2')).toBe(200);
+      expect(await anonymous(t, '203.0.113.2')).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
 
   it.each([
     ['127.0.0.1', 'is the forwarded address: another client has its own allowance', 200],

@@ -9,6 +9,7 @@ import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Authentication } from '../auth/tokens.js';
+import { createAdmission } from '../http/admission.js';
 import { createRateLimiter } from '../http/rate-limit.js';
 import type { Context } from './context.js';
 import { attachGraphqlWebSocket, MAX_SOCKETS_PER_PRINCIPAL } from './websocket.js';
@@ -23,6 +24,8 @@ let live: { close(): Promise<void> };
 let held: Promise<void> | undefined;
 const failures: unknown[] = [];
 
+const limiter = createRateLimiter({ max: 0 });
+
 beforeAll(async () => {
   server = createServer((_req, res) => res.writeHead(404).end());
   live = attachGraphqlWebSocket({
@@ -34,7 +37,9 @@ beforeAll(async () => {
       return ROOT;
     },
     context: () => ({}) as Context,
-    limiter: createRateLimiter({ max: 0 }),
+    limiter,
+    admission: createAdmission(limiter),
+    clientAddress: (req) => req.socket.remoteAddress,
     formatError: (e) => e.toJSON(),
     recheckMs: 60_000,
     onError: (err) => void failures.push(err),

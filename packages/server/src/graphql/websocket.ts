@@ -3,8 +3,10 @@
  * The bearer token comes in the connection's `connectionParams.authorization` (browsers cannot set
  * headers on a WebSocket) or in the upgrade request's Authorization header.
  *
- * The same path as HTTP for everything HTTP enforces: the token is looked up when the connection opens;
- * the connection and each `subscribe` spend the principal's rate-limit allowance (the one HTTP spends);
+ * The same path as HTTP for everything HTTP enforces: the connection is let in as an HTTP request is
+ * (http/admission.ts: its token looked up, then the allowance HTTP spends; without a valid token, the
+ * allowance of the client's address, found as HTTP's `req.ip` is, behind a trusted proxy too), and
+ * each `subscribe` spends the principal's allowance;
  * every document goes through checkDocument (validation.ts: GraphQL's rules, the document limits,
  * introspection only with a token) and every error through formatError (masking).
  *
@@ -18,12 +20,13 @@
  * instance (close 4429), and a socket runs at most MAX_OPERATIONS_PER_SOCKET operations at once (the
  * extra `subscribe` gets RATE_LIMITED), so one notification fans out to a bounded number of pushes.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/permissions.js';
 import type { Authentication } from '../auth/tokens.js';
+import type { Admission } from '../http/admission.js';
 import { rateLimitKey, type RateLimiter } from '../http/rate-limit.js';
 import type { Context } from './context.js';
 import { ApiError } from './errors.js';
@@ -37,8 +40,12 @@ export interface WebSocketOptions {
   authenticate: (token: string | undefined) => Promise<Authentication>;
   /** The per-operation context of an authenticated principal. */
   context: (principal: Principal) => Context;
-  /** The API's limiter, shared with HTTP. */
+  /** The API's limiter, shared with HTTP (each `subscribe` spends from it). */
   limiter: RateLimiter;
+  /** HTTP's admission (lookup, then the limit): opening a socket is let in or refused as a request is. */
+  admission: Admission;
+  /** The client's address as HTTP's `req.ip` gives it (behind a trusted proxy, the forwarded client). */
+  clientAddress: (request: IncomingMessage) => string | undefined;
   /** The error path of HTTP GraphQL: masking of anything that is not ours to show. */
   formatError: (error: GraphQLError) => GraphQLFormattedError;
   /** How often each open socket's token is checked again (revocation, expiry). */
@@ -97,7 +104,7 @@ interface LiveSocket {
   expiry: NodeJS.Timeout | undefined;
 }
 
-type Extra = { socket: WebSocket; request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } } };
+type Extra = { socket: WebSocket; request: IncomingMessage };
 
 /**
  * A page on another origin may only open a socket when that origin is allowed (as with CORS). Anything
@@ -225,15 +232,15 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
         const { socket, request } = ctx.extra;
         try {
           const token = tokenOf(ctx.connectionParams, request.headers.authorization as string | undefined);
-          const auth = await o.authenticate(token);
-          const address = request.socket.remoteAddress;
-          const owner = rateLimitKey(auth.principal, address);
-          const verdict = o.limiter.take(owner);
-          if (!verdict.ok) {
+          const address = o.clientAddress(request);
+          const admitted = await o.admission.admit(token, address, o.authenticate);
+          if (!admitted.ok) {
             socket.close(CLOSE.rateLimited, 'Too many requests');
             return false;
           }
+          const { auth } = admitted;
           if (!auth.principal) return false;
+          const owner = rateLimitKey(auth.principal, address);
           // The peer may have gone while the token was looked up: its close came before it was counted,
           // so counting it now would hold its place (and its principal's) for good.
           if (socket.readyState !== socket.OPEN) return false;

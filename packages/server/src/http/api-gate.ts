@@ -1,7 +1,8 @@
 /**
  * The door of the API routes (GraphQL over HTTP and the CSV export): the bearer token is looked up once
  * per request, and the request is counted against its principal's allowance (or its address's, without
- * a valid token) before anything else is read. GraphQL's context and the export reuse `req.caller`.
+ * a valid token) before anything else is read (admission.ts: an address out of allowance is refused
+ * before the lookup). GraphQL's context and the export reuse `req.caller`.
  *
  * Which routes: the route Fastify matched (`req.routeOptions.url`), never the raw URL, so `/%67raphql`
  * is the same route as `/graphql`. VK's endpoint is never one of them: a refusal would cost a sale.
@@ -12,7 +13,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticate, bearerToken, type Authentication } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
-import { rateLimitKey, type RateLimiter } from './rate-limit.js';
+import type { Admission, Admitted } from './admission.js';
 
 /** Who sent a request to an API route, and the EntityManager the lookup used (the request's own). */
 export interface Caller {
@@ -30,7 +31,7 @@ declare module 'fastify' {
 export interface ApiGateOptions {
   orm: Orm;
   config: Config;
-  limiter: RateLimiter;
+  admission: Admission;
   graphqlPath: string;
 }
 
@@ -44,7 +45,7 @@ function refuse(reply: FastifyReply, graphql: boolean, status: number, code: str
 }
 
 /** Registers the gate on `http`; call before the API routes are registered. */
-export function gateApi(http: FastifyInstance, { orm, config, limiter, graphqlPath }: ApiGateOptions): void {
+export function gateApi(http: FastifyInstance, { orm, config, admission, graphqlPath }: ApiGateOptions): void {
   http.decorateRequest('caller', null);
   http.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
@@ -52,19 +53,18 @@ export function gateApi(http: FastifyInstance, { orm, config, limiter, graphqlPa
     if (!graphql && !route?.startsWith(EXPORT_PREFIX)) return;
     // A CORS preflight carries no token and runs nothing: a browser sends one before its real requests.
     if (req.method === 'OPTIONS') return;
-    let caller: Caller;
+    const em = orm.em.fork();
+    let admitted: Admitted;
     try {
-      const em = orm.em.fork();
-      caller = { em, auth: await authenticate(em, bearerToken(req.headers.authorization), config.adminToken) };
+      admitted = await admission.admit(bearerToken(req.headers.authorization), req.ip, (token) => authenticate(em, token, config.adminToken));
     } catch (err) {
       req.log.error({ err }, 'authentication failed to run');
       return refuse(reply, graphql, 500, API_ERROR_CODES.INTERNAL_SERVER_ERROR, 'Internal server error');
     }
-    const verdict = limiter.take(rateLimitKey(caller.auth.principal, req.ip));
-    if (!verdict.ok) {
-      reply.header('retry-after', String(verdict.retryAfterSeconds));
+    if (!admitted.ok) {
+      reply.header('retry-after', String(admitted.retryAfterSeconds));
       return refuse(reply, graphql, 429, API_ERROR_CODES.RATE_LIMITED, RATE_LIMITED_MESSAGE);
     }
-    req.caller = caller;
+    req.caller = { em, auth: admitted.auth };
   });
 }

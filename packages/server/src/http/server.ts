@@ -22,6 +22,7 @@ import { attachGraphqlWebSocket } from '../graphql/websocket.js';
 import { noSniff } from './security-headers.js';
 import { gateApi } from './api-gate.js';
 import { createRateLimiter } from './rate-limit.js';
+import { createAdmission } from './admission.js';
 import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
@@ -38,7 +39,7 @@ import { loadSecrets, type KeySource } from '../secrets/key-file.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { capConnectionsPerAddress } from './connection-cap.js';
 import { answerErrorsPlainly } from './error-answer.js';
-import { trustFunction } from './trusted-proxy.js';
+import { clientAddress, proxyPeer, trustFunction } from './trusted-proxy.js';
 
 export interface VkPaymentsServer {
   http: FastifyInstance;
@@ -106,7 +107,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       );
     }
     answerErrorsPlainly(http);
-    capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, trusted, (err) => http.log.error({ err }, 'connection cap failed'));
+    capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, proxyPeer(config.trustProxy), (err) => http.log.error({ err }, 'connection cap failed'));
     // Node reports a failed accept (EMFILE when a flood of connections used up the file descriptors) as an
     // 'error' on the listening server, which would throw without a listener; the server keeps listening.
     http.server.on('error', (err) => http.log.error({ err }, 'HTTP server error'));
@@ -126,7 +127,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     // Per principal, on the API only (GraphQL over HTTP and WebSocket, the export): VK's notifications
     // are never throttled (a refusal would cost a sale).
     const limiter = createRateLimiter({ max: config.rateLimitPerMinute });
-    gateApi(http, { orm, config, limiter, graphqlPath: GRAPHQL_PATH });
+    const admission = createAdmission(limiter);
+    gateApi(http, { orm, config, admission, graphqlPath: GRAPHQL_PATH });
     // Every connection to a URL someone gave us goes through this (no SSRF). Our own listen address is
     // allowed once we listen: it reaches only our own routes, and the local demo's notification URL
     // (settings.endpointUrl, http://127.0.0.1:8080/vk/payments) is exactly that.
@@ -215,6 +217,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       authenticate: authenticateToken,
       context: (principal) => context(orm.em.fork(), { principal }),
       limiter,
+      admission,
+      clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted),
       formatError: (error) => maskError(error.toJSON(), error),
       recheckMs: options.liveRecheckMs ?? DEFAULT_LIVE_RECHECK_MS,
       onError: (err, what) => http.log.error({ err }, what),

@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FilterQuery } from '@mikro-orm/core';
+import { purgeExpiredSessions } from '../auth/session-retention.js';
 import type { Orm } from '../db/orm.js';
 import { NotificationLog } from './notification-log.entity.js';
 
@@ -75,13 +76,19 @@ export function scheduleRetention(orm: Orm, { days, unverifiedDays }: RetentionD
   };
   // Runs from timers: whatever fails (the purge, or the reporter itself) stays here.
   const run = (): void => {
-    purge().catch((err: unknown) => {
+    const report = (err: unknown): void => {
       try {
         onError(err);
       } catch {
         // nothing left to tell
       }
-    });
+    };
+    // Then expired widget sessions (auth/session-retention.ts), on their own: a failing log purge does
+    // not keep them forever.
+    void purge()
+      .catch(report)
+      .then(() => purgeExpiredSessions(orm, { signal: controller.signal }))
+      .catch(report);
   };
   const first = setTimeout(run, Math.min(60_000, intervalMs));
   const every = setInterval(run, intervalMs);

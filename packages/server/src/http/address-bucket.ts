@@ -1,0 +1,34 @@
+/**
+ * Which client addresses count as one client for the rate limit and the connection cap. An IPv4
+ * address is one client. An IPv6 client is its /64: one home or one server is routinely handed a whole
+ * /64 and may use any address in it, so keying on the full address would give one client 2^64 fresh
+ * allowances. An IPv4 address written as IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack socket
+ * reports) is that IPv4 address, so both spellings share one bucket.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+
+/** The eight 16-bit groups of a valid IPv6 address (a zone `%eth0` is dropped). */
+function ipv6Groups(address: string): number[] {
+  let text = address.split('%')[0]!.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const part = (s: string): number[] => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  if (tail === undefined) return part(head);
+  const h = part(head);
+  const t = part(tail);
+  return [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+}
+
+/** The bucket `address` is counted in: an IPv4 address, or an IPv6 /64 (`2001:db8:0:1::/64`); anything else unchanged. */
+export function addressBucket(address: string): string {
+  if (isIPv4(address) || !isIPv6(address)) return address;
+  const g = ipv6Groups(address);
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
+    return [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff].join('.');
+  }
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+}
