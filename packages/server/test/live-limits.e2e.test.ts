@@ -9,7 +9,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { INIT_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_PRINCIPAL } from '../src/graphql/websocket.js';
-import { DEFAULT_DIALECT, issueToken, ROOT_TOKEN, signed, startTestServer, wsClient, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, issueToken, ROOT_TOKEN, signed, startTestServer, wsClient, type TestServer, waitFor } from './helpers.js';
 import { expectStillPays, PAYING_APP, seedPayingApp } from './sockets.js';
 
 const LOGGED = `subscription { notificationLogged(vkAppId: ${PAYING_APP}) { id } }`;
@@ -17,14 +17,6 @@ const PROTOCOL = 'graphql-transport-ws';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await sleep(25);
-  }
-  return check();
-}
 
 /** A raw socket on /graphql; `closed` is the close code the client saw, `acked` whether a connection_ack came. */
 function rawSocket(url: string): { socket: WebSocket; opened: Promise<void>; closed: Promise<number>; acked: () => boolean } {

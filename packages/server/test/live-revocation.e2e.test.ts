@@ -6,7 +6,7 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
-import { DIALECTS, freshDatabase, issueToken, ROOT_TOKEN, SECRET, signed, testConfig, wsClient, type TestDatabase } from './helpers.js';
+import { DIALECTS, freshDatabase, issueToken, ROOT_TOKEN, SECRET, signed, testConfig, wsClient, type TestDatabase, waitFor } from './helpers.js';
 
 const APP = 68001;
 const RECHECK_MS = 250;
@@ -23,14 +23,6 @@ interface Watch {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await sleep(25);
-  }
-  return check();
-}
 
 describe.each(DIALECTS)('live sockets end with their token (two instances on one %s database)', (dialect) => {
   let db: TestDatabase;

@@ -6,22 +6,7 @@
  * reports) is that IPv4 address, so both spellings share one bucket.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-
-/** The eight 16-bit groups of a valid IPv6 address (a zone `%eth0` is dropped). */
-function ipv6Groups(address: string): number[] {
-  let text = address.split('%')[0]!.toLowerCase();
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const part = (s: string): number[] => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
-  if (tail === undefined) return part(head);
-  const h = part(head);
-  const t = part(tail);
-  return [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
-}
+import { ipv6Groups } from '../net/addresses.js';
 
 /** The bucket `address` is counted in: an IPv4 address, or an IPv6 /64 (`2001:db8:0:1::/64`); anything else unchanged. */
 export function addressBucket(address: string): string {
