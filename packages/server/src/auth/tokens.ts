@@ -38,9 +38,15 @@ export async function ensureRootToken(em: EntityManager, configured: string | un
   return issueRootToken(em, 'root (generated at first start)');
 }
 
-/** Revokes every stored root token and issues a new one (for a lost token). */
+/**
+ * Revokes every stored root token and issues a new one (for a lost or leaked token). Widget sessions
+ * minted with a root token (they have no API key) end too: whoever held the old token could have minted
+ * 24-hour sessions with it, and a reset must not leave those working.
+ */
 export async function resetRootToken(em: EntityManager): Promise<string> {
-  await em.nativeUpdate(ApiKey, { role: ROOT_ROLE, revokedAt: null }, { revokedAt: new Date() });
+  const now = new Date();
+  await em.nativeUpdate(ApiKey, { role: ROOT_ROLE, revokedAt: null }, { revokedAt: now });
+  await em.nativeUpdate(WidgetSession, { apiKey: null, revokedAt: null }, { revokedAt: now });
   return issueRootToken(em, 'root (reset from the CLI)');
 }
 
