@@ -6,6 +6,7 @@
  * After each attack the server still answers /healthz and books a signed payment.
  */
 import type { Client } from 'graphql-ws';
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { INIT_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_PRINCIPAL } from '../src/graphql/websocket.js';
@@ -43,8 +44,17 @@ let user = 0;
 const clients: Client[] = [];
 const sockets: WebSocket[] = [];
 
+const logLines: { level: number; msg?: string }[] = [];
+
 beforeAll(async () => {
-  t = await startTestServer(DEFAULT_DIALECT);
+  // The server's own log, to see that a peer's protocol error is not logged as our failure.
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg?: string }));
+      done();
+    },
+  });
+  t = await startTestServer(DEFAULT_DIALECT, {}, { logger: { level: 'info', stream } });
   await seedPayingApp(t);
 });
 afterAll(async () => {
@@ -73,6 +83,7 @@ function connection(c: Client): Promise<'connected' | number> {
 describe('message size', () => {
   it('refuses a 2 MB connection_init without a token with close 1009, quietly, and still pays', async () => {
     const stderr = vi.spyOn(console, 'error');
+    const logged = logLines.length;
     // Several at once, as the reviewer's 24 × 95 MB: each is refused by its declared length.
     const attempts = Array.from({ length: 8 }, () => rawSocket(t.url));
     sockets.push(...attempts.map((a) => a.socket));
@@ -83,7 +94,8 @@ describe('message size', () => {
     const codes = await Promise.all(attempts.map((a) => Promise.race([a.closed, sleep(5_000).then(() => 'still open')])));
     expect(codes).toEqual(attempts.map(() => 1009));
     // A peer's protocol error is not an internal error: nothing of it reaches the log, let alone a stack.
-    expect(stderr).not.toHaveBeenCalled();
+    expect(stderr).not.toHaveBeenCalled(); // graphql-ws's own console.error for a protocol error
+    expect(logLines.slice(logged).filter((l) => l.level >= 50)).toEqual([]);
     await expectStillPays(t);
   });
 

@@ -32,7 +32,16 @@ describe.each(DIALECTS)('widget session retention on %s', (dialect) => {
     // Kept: expired less than a day ago (still answered "expired"), revoked but not yet a day past its expiry, live.
     const kept = [hoursAgo(23), hoursAgo(1), hoursAgo(-1)];
     await em.insertMany(WidgetSession, [session(kept[0]!), session(kept[1]!, hoursAgo(2)), session(kept[2]!)]);
-    expect(await purgeExpiredSessions(orm, { batchSize: 1_000, pauseMs: 0, now: () => NOW })).toBe(2_100);
+    const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(e: 'query', f: (q: { sql: string }) => void): void; off(e: 'query', f: (q: { sql: string }) => void): void } }).getKnex();
+    const deletes: string[] = [];
+    const listen = (q: { sql: string }) => void (/^delete/i.test(q.sql) && deletes.push(q.sql));
+    knex.on('query', listen);
+    try {
+      expect(await purgeExpiredSessions(orm, { batchSize: 1_000, pauseMs: 0, now: () => NOW })).toBe(2_100);
+    } finally {
+      knex.off('query', listen);
+    }
+    expect(deletes).toHaveLength(3); // 1,000 + 1,000 + 100: never one statement over the whole table
     const left = await orm.em.fork().find(WidgetSession, {}, { orderBy: { id: 'asc' } });
     expect(left.map((s) => s.expiresAt.getTime())).toEqual(kept.map((d) => d.getTime()));
     expect(await purgeExpiredSessions(orm, { pauseMs: 0, now: () => NOW })).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,10 @@ describe('where the secrets key comes from', () => {
     const config = sqliteConfig();
     const { source } = await loadSecrets(config);
     if (source.kind !== 'file') throw new Error('expected a key file');
-    expect(describeKeySource({ ...source, created: false, mode: 0o644 })).toMatch(/readable by others \(mode 644\), chmod 600 it/);
+    expect(describeKeySource(source)).not.toMatch(/readable by others/);
+    chmodSync(source.path, 0o644);
+    const again = (await loadSecrets(config)).source;
+    expect(describeKeySource(again)).toMatch(/^read from .*readable by others \(mode 644\), chmod 600 it/);
   });
 
   it('refuses a damaged key file, naming it', async () => {
