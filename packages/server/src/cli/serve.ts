@@ -22,14 +22,17 @@ export async function serve(config: Config, print: Print): Promise<void> {
   // (VKP_DRAIN_DELAY, http/drain.ts). SIGINT is a human's Ctrl-C: no balancer to wait for, and a Ctrl-C
   // during a drain skips the rest of the delay. A repeated SIGTERM changes nothing.
   let stopping: Promise<void> | undefined;
+  let delayed = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (guard.crashed) return; // already draining, and exiting non-zero
     const drainMs = signal === 'SIGTERM' ? config.drainDelayMs : 0;
     if (stopping) {
-      if (drainMs === 0) print(`${signal}: skipping the rest of the drain delay`);
+      if (delayed && drainMs === 0) print(`${signal}: skipping the rest of the drain delay`);
+      delayed &&= drainMs > 0;
       void server.close({ drainMs });
       return;
     }
+    delayed = drainMs > 0;
     print(
       drainMs
         ? `${signal}: /readyz answers 503; serving ${drainMs / 1000} s more (VKP_DRAIN_DELAY) while the load balancer takes this instance out, then finishing requests in flight and closing the database`
