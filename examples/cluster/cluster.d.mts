@@ -17,7 +17,7 @@ export interface ClusterInstance {
   readonly url: string;
   readonly pid: number | undefined;
   readonly running: boolean;
-  /** The tail of what it printed. */
+  /** The tail of what it printed: stderr, and stdout until it listened (all of it with `onOutput`). */
   output(): string;
   start(): Promise<void>;
   /** SIGTERM by default (it drains); resolves with the exit code (or the signal that ended it). */

@@ -140,6 +140,15 @@ function run(command, args, env, name, onOutput) {
     exited,
     running: () => child.exitCode === null && child.signalCode === null,
     output: () => tail,
+    /**
+     * Stops reading stdout line by line when nobody asked for it: a server under load logs a line per
+     * request, and a bench must not spend the shared cores on them. stderr (rare) is still kept.
+     */
+    quiet() {
+      if (onOutput) return;
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+    },
     /** Resolves with the first line that matches, or rejects when the process exits first or `ms` pass. */
     waitForLine(pattern, ms) {
       return new Promise((resolve, reject) => {
@@ -232,6 +241,7 @@ export async function startCluster({ instances: count = 3, databaseUrl = DEFAULT
         current = run(process.execPath, [CLI, 'serve'], { ...instanceEnv, PORT: String(instancePort) }, name, onOutput);
         processes.add(current);
         await current.waitForLine(/listening on http:\/\//, START_MS);
+        current.quiet();
       },
       /** SIGTERM: it drains (VKP_DRAIN_DELAY), then exits; resolves with the exit code. */
       async stop(signal = 'SIGTERM') {
