@@ -179,6 +179,7 @@ function run(command, args, env, name, onOutput) {
  */
 export async function startCluster({ instances: count = 3, databaseUrl = DEFAULT_DATABASE_URL, port = 0, host = '127.0.0.1', env = {}, haproxy = findHaproxy(), onOutput } = {}) {
   if (!haproxy) throw new Error("HAProxy is not installed: apt-get install -y haproxy (Debian's package)");
+  if (!Number.isInteger(count) || count < 1) throw new Error(`instances: expected a whole number of 1 or more, not ${count}`);
   const createdDatabase = await ensureDatabase(databaseUrl);
   const balancerPort = port || (await freePort(host));
   const ports = [];
