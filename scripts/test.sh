@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `pnpm test`: every test of every package, against the real things — a SQLite file, the local
-# PostgreSQL, a real HTTP server, and Debian's Chromium for the widget (installed here when missing).
+# PostgreSQL, a real HTTP server, Debian's Chromium for the widget and Debian's HAProxy for the cluster
+# (both installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,19 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "The widget's tests need Chromium at /usr/bin/chromium: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
+# The cluster tests run three instances behind Debian's HAProxy (examples/cluster/); /usr/sbin is not on
+# every user's PATH.
+if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's HAProxy for the cluster tests…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    echo "The cluster tests need HAProxy: sudo apt-get install -y haproxy" >&2
     exit 1
   fi
 fi

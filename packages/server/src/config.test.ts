@@ -53,6 +53,13 @@ describe('config from the environment', () => {
     expect(c.debug).toBe(true);
   });
 
+  it('drains 3 s after SIGTERM by default (the shipped HAProxy example: 1 s checks × 2 falls + 1 s), in seconds, 0 for none', () => {
+    expect(loadConfig({}).drainDelayMs).toBe(3_000);
+    expect(loadConfig({ VKP_DRAIN_DELAY: '0' }).drainDelayMs).toBe(0);
+    expect(loadConfig({ VKP_DRAIN_DELAY: '0.5' }).drainDelayMs).toBe(500);
+    expect(loadConfig({ VKP_DRAIN_DELAY: '12' }).drainDelayMs).toBe(12_000);
+  });
+
   it.each([
     ['', { kind: 'none' }],
     ['false', { kind: 'none' }],
@@ -71,6 +78,9 @@ describe('config from the environment', () => {
     [{ VKP_REQUEST_TIMEOUT: '2', VKP_HEADERS_TIMEOUT: '3' }, /^VKP_HEADERS_TIMEOUT: must not be longer than VKP_REQUEST_TIMEOUT/],
     [{ VKP_KEEPALIVE_TIMEOUT: '-1' }, /^VKP_KEEPALIVE_TIMEOUT: /],
     [{ VKP_MAX_CONNECTIONS_PER_IP: '1.5' }, /^VKP_MAX_CONNECTIONS_PER_IP: /],
+    [{ VKP_DRAIN_DELAY: '-1' }, /^VKP_DRAIN_DELAY: must be 0 or more seconds/],
+    [{ VKP_DRAIN_DELAY: 'soon' }, /^VKP_DRAIN_DELAY: /],
+    [{ VKP_DRAIN_DELAY: '3000' }, /^VKP_DRAIN_DELAY: must be at most 300 seconds/],
     [{ VKP_TRUST_PROXY: '10.0.0.0/33' }, /^VKP_TRUST_PROXY: /],
     [{ VKP_TRUST_PROXY: 'proxy.local' }, /^VKP_TRUST_PROXY: /],
     [{ PORT: '70000' }, /^PORT: /],

@@ -62,6 +62,11 @@ export interface Config {
   maxConnectionsPerIp: number;
   /** Which peers may tell us the client's address in X-Forwarded-For (VKP_TRUST_PROXY). */
   trustProxy: TrustProxy;
+  /**
+   * After SIGTERM, how long (ms) the instance answers /readyz 503 while it keeps serving, before it stops
+   * accepting: the load balancer's check interval × fall count, plus a margin (http/drain.ts). 0: no delay.
+   */
+  drainDelayMs: number;
 }
 
 /**
@@ -138,6 +143,9 @@ const env = z.object({
   VKP_KEEPALIVE_TIMEOUT: seconds.default(72),
   VKP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).default(256),
   VKP_TRUST_PROXY: z.string().default(''),
+  // The shipped HAProxy example (examples/cluster/haproxy.cfg) checks every 1 s and takes an instance out
+  // after 2 failed checks: 2 s, plus 1 s for a check in flight. The cap catches milliseconds given as seconds.
+  VKP_DRAIN_DELAY: z.coerce.number().min(0, 'must be 0 or more seconds').max(300, 'must be at most 300 seconds (the delay is in seconds)').default(3),
 });
 
 /** `VKP_TRUST_PROXY`: empty/false, `true`, a hop count, or comma-separated IPs/CIDRs (as Fastify's `trustProxy`). */
@@ -203,5 +211,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     timeouts: { requestMs: ms(e.VKP_REQUEST_TIMEOUT), headersMs: ms(e.VKP_HEADERS_TIMEOUT), keepAliveMs: ms(e.VKP_KEEPALIVE_TIMEOUT) },
     maxConnectionsPerIp: e.VKP_MAX_CONNECTIONS_PER_IP,
     trustProxy: parseTrustProxy(e.VKP_TRUST_PROXY),
+    drainDelayMs: Math.round(e.VKP_DRAIN_DELAY * 1000),
   };
 }

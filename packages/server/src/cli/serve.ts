@@ -1,7 +1,8 @@
 /**
  * `vk-payments serve` (what `pnpm start` runs): migrate, create the root token and the demo app when
- * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM; a failure
- * that reaches the process drains it the same way and exits non-zero (uncaught.ts).
+ * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM (SIGTERM
+ * first drains for the load balancer: http/drain.ts); a failure that reaches the process closes it the
+ * same way, without the delay, and exits non-zero (uncaught.ts).
  */
 import { DEMO_ITEM, DEMO_PLAN, ensureDemoApp } from '../apps/demo.js';
 import { ensureRootToken } from '../auth/tokens.js';
@@ -16,6 +17,39 @@ export async function serve(config: Config, print: Print): Promise<void> {
   // Structured JSON logs (pino); tokens in headers are never written.
   const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
   const guard = drainOnUncaught(server, server.http.log);
+  // Installed first, so a signal that comes while the server starts (or just as it prints its address)
+  // stops it gracefully instead of killing it. SIGTERM is how a supervisor or a deploy stops an instance behind a load balancer: it drains first
+  // (VKP_DRAIN_DELAY, http/drain.ts). SIGINT is a human's Ctrl-C: no balancer to wait for, and a Ctrl-C
+  // during a drain skips the rest of the delay. A repeated SIGTERM changes nothing.
+  let stopping: Promise<void> | undefined;
+  let delayed = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (guard.crashed) return; // already draining, and exiting non-zero
+    const drainMs = signal === 'SIGTERM' ? config.drainDelayMs : 0;
+    if (stopping) {
+      if (delayed && drainMs === 0) print(`${signal}: skipping the rest of the drain delay`);
+      delayed &&= drainMs > 0;
+      void server.close({ drainMs });
+      return;
+    }
+    delayed = drainMs > 0;
+    print(
+      drainMs
+        ? `${signal}: /readyz answers 503; serving ${drainMs / 1000} s more (VKP_DRAIN_DELAY) while the load balancer takes this instance out, then finishing requests in flight and closing the database`
+        : `${signal}: finishing requests in flight, then closing the database`,
+    );
+    stopping = server.close({ drainMs });
+    try {
+      await stopping;
+    } catch (err) {
+      server.http.log.error({ err }, 'closing failed');
+      process.exit(1);
+    }
+    process.exit(guard.crashed ? 1 : 0);
+  };
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+
   const em = server.orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
   const demo = config.demo ? await ensureDemoApp(em, server.secrets) : null;
@@ -43,18 +77,4 @@ export async function serve(config: Config, print: Print): Promise<void> {
     print(`    curl -s ${url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer <root token>' \\`);
     print(`      -d '{"query":"{ transactions(vkAppId: ${demo.vkAppId}) { totalCount edges { node { orderId appOrderId itemId price status test } } } }"}'`);
   }
-
-  const stop = async (signal: string): Promise<void> => {
-    if (guard.crashed) return; // already draining, and exiting non-zero
-    print(`${signal}: finishing requests in flight, then closing the database`);
-    try {
-      await server.close();
-    } catch (err) {
-      server.http.log.error({ err }, 'closing failed');
-      process.exit(1);
-    }
-    process.exit(guard.crashed ? 1 : 0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -38,6 +38,7 @@ import { encryptPlaintextSecrets } from '../secrets/at-rest.js';
 import { loadSecrets, type KeySource } from '../secrets/key-file.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { capConnectionsPerAddress } from './connection-cap.js';
+import { drainer } from './drain.js';
 import { answerErrorsPlainly } from './error-answer.js';
 import { clientAddress, proxyPeer, trustFunction } from './trusted-proxy.js';
 
@@ -50,8 +51,12 @@ export interface VkPaymentsServer {
   secretsKeySource: KeySource;
   /** Listens on config.host:config.port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
-  /** Stops accepting, answers /readyz 503, lets requests in flight finish (within the grace period), then closes. */
-  close(): Promise<void>;
+  /**
+   * Answers /readyz 503 at once and keeps serving for `drainMs` (0 by default; SIGTERM passes
+   * VKP_DRAIN_DELAY: drain.ts), then stops accepting, lets requests in flight finish (within the grace
+   * period) and closes. A second call joins the first and cuts its delay short unless it drains too.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -111,7 +116,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     // Node reports a failed accept (EMFILE when a flood of connections used up the file descriptors) as an
     // 'error' on the listening server, which would throw without a listener; the server keeps listening.
     http.server.on('error', (err) => http.log.error({ err }, 'HTTP server error'));
-    let draining = false;
+    const drain = drainer(http.server);
+    let closing: Promise<void> | undefined;
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
@@ -157,7 +163,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     http.get('/healthz', async () => ({ status: 'ok' }));
     http.get('/readyz', async (_req, reply) => {
       // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
-      if (draining) return reply.code(503).send({ status: 'draining' });
+      if (drain.draining) return reply.code(503).send({ status: 'draining' });
       try {
         await orm.em.getConnection().execute('select 1');
         return { status: 'ready' };
@@ -230,6 +236,21 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       debug: config.debug,
     });
 
+    /** Drains (drain.ts), then stops accepting, finishes the requests in flight and closes the database. */
+    async function shutDown(drainMs: number): Promise<void> {
+      await drain.begin(drainMs);
+      retention.stop();
+      await ws.close();
+      // Stop accepting, let requests in flight finish; after the grace period, connections that are
+      // still open (a client that never finished sending, say) are cut so the process can exit.
+      const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      await http.close();
+      clearTimeout(cut);
+      await stopWorker?.();
+      await sql?.close();
+      await orm.close();
+    }
+
     return {
       http,
       orm,
@@ -246,18 +267,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         baseUrl = config.publicUrl ?? url;
         return url;
       },
-      async close() {
-        draining = true;
-        retention.stop();
-        await ws.close();
-        // Stop accepting, let requests in flight finish; after the grace period, connections that are
-        // still open (a client that never finished sending, say) are cut so the process can exit.
-        const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-        await http.close();
-        clearTimeout(cut);
-        await stopWorker?.();
-        await sql?.close();
-        await orm.close();
+      close(closeOptions = {}) {
+        if (closing) {
+          if (!closeOptions.drainMs) drain.hurry();
+          return closing;
+        }
+        closing = shutDown(closeOptions.drainMs ?? 0);
+        return closing;
       },
     };
   } catch (err) {
