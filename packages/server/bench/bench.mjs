@@ -71,6 +71,12 @@ await writeBodies(bodies.warm, lines.warm, { app: APP, secret: SECRET, firstOrde
 await writeBodies(bodies.load, lines.load, { app: APP, secret: SECRET, firstOrderId: firstOrderId + lines.warm });
 console.log(`pre-signed ${fmt(lines.warm)} + ${fmt(lines.load)} bodies in ${fmt((performance.now() - signing) / 1000, 1)} s (${dir})`);
 
+// Other work on the machine takes the cores the figures need: say how much before measuring.
+const idleBefore = machineBusyTicks();
+await new Promise((r) => setTimeout(r, 1_000));
+const busy = ticksToMs(machineBusyTicks() - idleBefore) / 1000;
+console.log(`before the runs, other work kept ${fmt(busy, 2)} of the ${cpus().length} cores busy${busy > 0.2 ? ': expect lower, noisier figures' : ''}`);
+
 /** The ceiling records nothing, so its answers are checked before its load: a wrong secret would make it fast and wrong. */
 async function spotCheck(url) {
   for (const body of readFileSync(bodies.warm, 'utf8').split('\n', 2)) {

@@ -4,11 +4,11 @@
  * print wrong figures without anyone noticing. Needs Debian's wrk (scripts/ensure-wrk.sh).
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeBodies } from '../bench/bodies.mjs';
 import { APP, SECRET, startOurServer } from '../bench/targets.mjs';
 import { checkRecords, settledRecords } from '../bench/verify.mjs';
@@ -21,6 +21,7 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A server that keeps every body it receives and answers `status(n)` to the n-th request. */
 async function recordingServer(status: (n: number) => number = () => 200): Promise<{ url: string; bodies: string[] }> {
