@@ -97,11 +97,12 @@ export async function startOurCluster(databaseUrl, port) {
   if (!existsSync(CLUSTER)) return { absent: `${fileURLToPath(CLUSTER)} is not in this checkout` };
   const { startCluster } = await import(CLUSTER.href);
   const cluster = await startCluster({ instances: 3, databaseUrl, port, env: serverEnv(databaseUrl) });
+  const url = String(cluster.url).replace(/\/$/, '');
   try {
-    await setUpApp(cluster.url);
+    await setUpApp(url);
   } catch (err) {
     await cluster.stop();
     throw err;
   }
-  return { url: cluster.url, pids: cluster.instances.map(pidOf), stop: () => cluster.stop() };
+  return { url, pids: cluster.instances.map(pidOf), stop: () => cluster.stop() };
 }
