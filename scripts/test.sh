@@ -33,6 +33,9 @@ if [ "${VKP_TEST_SKIP_POSTGRES:-0}" != 1 ]; then
   bash scripts/ensure-postgres.sh
 fi
 
+# The bench's own tests drive load with wrk (packages/server/test/bench.e2e.test.ts).
+bash scripts/ensure-wrk.sh
+
 pnpm -r build
 pnpm -r typecheck
 pnpm -r --workspace-concurrency=1 test

@@ -2,6 +2,7 @@
 /**
  * The bench's ceiling: the least any VK endpoint must do — read the form, verify the MD5 signature,
  * answer JSON — on bare node:http, with no storage. Our server is measured as a ratio of this.
+ * Listens on PORT (0 or unset: any free port).
  */
 import { createServer } from 'node:http';
 import { verifySig } from '../dist/notifications/signature.js';
@@ -19,4 +20,4 @@ const server = createServer((req, res) => {
     res.end(ok ? answer : '{"error":{"error_code":10,"error_msg":"signature mismatch","critical":true}}');
   });
 });
-server.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
