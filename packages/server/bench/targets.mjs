@@ -24,6 +24,8 @@ const serverEnv = (databaseUrl) => ({
   VKP_DEMO: '0',
   VKP_ADMIN_TOKEN: ROOT,
   VKP_RATE_LIMIT: '0',
+  // No load balancer watches the bench's single servers: stopping one need not wait out a drain delay.
+  VKP_DRAIN_DELAY: '0',
   // PostgreSQL needs a secrets key; SQLite makes its key file beside the database, as `pnpm start` does.
   ...(databaseUrl.startsWith('postgres') ? { VKP_SECRETS_KEY: SECRETS_KEY } : {}),
 });
