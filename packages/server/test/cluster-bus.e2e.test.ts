@@ -104,24 +104,35 @@ describe.runIf(DIALECTS.includes('postgresql'))('two instances on one PostgreSQL
     expect(Date.now() - posted).toBeLessThan(1_000);
   });
 
-  it("a key revoked through A ends B's socket within about a second (B's own recheck runs every 5 s)", async () => {
-    const { createApiKey } = await gql<{ createApiKey: { token: string; apiKey: { id: string } } }>(
-      a.url,
-      `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "cluster test") { token apiKey { id } } }`,
-    );
-    const client = wsClient(b.url, createApiKey.token);
-    clients.push(client);
-    const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
-    const seen: unknown[] = [];
-    client.subscribe({ query: `subscription { notificationLogged(vkAppId: ${APP}) { id } }` }, { next: (v) => void seen.push(v), error: () => undefined, complete: () => undefined });
-    await until('the subscription is live', async () => {
-      await getItem(b.url, 'gem', NEW_SECRET);
-      return waitFor(() => seen.length > 0, 200);
-    });
-    await gql(a.url, `mutation { revokeApiKey(id: "${createApiKey.apiKey.id}") { id } }`);
-    const revoked = Date.now();
-    expect(await Promise.race([closed, sleep(1_500).then(() => 'still open')])).toBe(4403);
-    expect(Date.now() - revoked).toBeLessThan(1_500);
+  it("keys revoked through A end B's sockets within 700 ms, twice in a row (B's own recheck, every 5 s, could explain one at most)", async () => {
+    async function socketOnB(): Promise<{ id: string; closed: Promise<number> }> {
+      const { createApiKey } = await gql<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+        a.url,
+        `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "cluster test") { token apiKey { id } } }`,
+      );
+      const client = wsClient(b.url, createApiKey.token);
+      clients.push(client);
+      const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
+      const seen: unknown[] = [];
+      client.subscribe({ query: `subscription { notificationLogged(vkAppId: ${APP}) { id } }` }, { next: (v) => void seen.push(v), error: () => undefined, complete: () => undefined });
+      await until('the subscription is live', async () => {
+        await getItem(b.url, 'gem', NEW_SECRET);
+        return waitFor(() => seen.length > 0, 200);
+      });
+      return { id: createApiKey.apiKey.id, closed };
+    }
+    async function revokeAndTime(socket: { id: string; closed: Promise<number> }): Promise<number> {
+      await gql(a.url, `mutation { revokeApiKey(id: "${socket.id}") { id } }`);
+      const revoked = Date.now();
+      expect(await Promise.race([socket.closed, sleep(700).then(() => 'still open')])).toBe(4403);
+      return Date.now() - revoked;
+    }
+    const [first, second] = [await socketOnB(), await socketOnB()];
+    const started = Date.now();
+    expect(await revokeAndTime(first)).toBeLessThan(700);
+    // 2.5 s later: one 5-second recheck cannot fall in both 700 ms windows.
+    await sleep(2_500 - (Date.now() - started));
+    expect(await revokeAndTime(second)).toBeLessThan(700);
   });
 });
 
