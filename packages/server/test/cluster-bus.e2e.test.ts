@@ -134,6 +134,13 @@ describe.runIf(DIALECTS.includes('postgresql'))('two instances on one PostgreSQL
     await sleep(2_500 - (Date.now() - started));
     expect(await revokeAndTime(second)).toBeLessThan(700);
   });
+
+  it("shows at /metrics that B's bus listens and what it heard", async () => {
+    const text = await (await fetch(`${b.url}/metrics`)).text();
+    expect(text).toMatch(/^vkp_bus_connected 1$/m);
+    expect(Number(/^vkp_bus_events_total\{type="changed"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^vkp_bus_events_total\{type="logged"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+  });
 });
 
 describe('one instance on SQLite, and the CLI writing the same file', () => {

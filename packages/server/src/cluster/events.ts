@@ -37,6 +37,9 @@ export const ACCESS_TABLES: ReadonlySet<string> = new Set(['api_keys', 'widget_s
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const ids = (v: unknown): number[] => (Array.isArray(v) ? v.filter(isId) : []);
 
+/** How every payload of an instance's `logged` event begins (its receivers skip their own unparsed). */
+export const loggedHead = (origin: string): string => `{"t":"logged","o":${JSON.stringify(origin)},"r":[`;
+
 /**
  * The payloads of `event`, each under `maxBytes`. `logged` rows go as a flat [id, vkAppId, …] list,
  * cut into as many payloads as it takes; the others fit in one.
@@ -46,7 +49,7 @@ export function encode(event: BusEvent, maxBytes = MAX_PAYLOAD_BYTES): string[] 
   if (event.type === 'changed') {
     return [JSON.stringify({ t: 'changed', k: event.table, a: event.appIds, v: event.vkAppIds })];
   }
-  const head = `{"t":"logged","o":${JSON.stringify(event.origin)},"r":[`;
+  const head = loggedHead(event.origin);
   const payloads: string[] = [];
   let body = '';
   for (const { id, vkAppId } of event.rows) {

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PG_TIMEOUTS } from '../db/orm.js';
 import { listenerSet, type Bus } from './bus.js';
-import { ANYTHING_CHANGED, BUS_CHANNEL, decode, encode, type LoggedRow } from './events.js';
+import { ANYTHING_CHANGED, BUS_CHANNEL, decode, encode, loggedHead, type LoggedRow } from './events.js';
 
 export interface PgBusOptions {
   url: string;
@@ -37,6 +37,8 @@ const SEND = 'select pg_notify($1, p) from json_array_elements_text($2::json) as
 
 export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 5_000, heartbeatMs = 5_000 }: PgBusOptions): Bus {
   const origin = randomBytes(4).toString('hex');
+  const [ownDue] = encode({ type: 'due', origin });
+  const ownLogged = loggedHead(origin);
   const listeners = listenerSet(onError);
   let client: pg.Client | null = null;
   let live = false;
@@ -60,6 +62,8 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     client = c;
     c.on('notification', (msg) => {
       if (c !== client || msg.channel !== BUS_CHANNEL || !msg.payload) return;
+      // NOTIFY reaches the sender too; its own events are nobody's news here (skipped before parsing).
+      if (msg.payload.startsWith(ownLogged) || msg.payload === ownDue) return;
       const event = decode(msg.payload);
       if (event) listeners.emit(event);
     });

@@ -123,6 +123,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const pubSub = createPubSub();
     // Events between instances (cluster/): caches, the live log, revocation, fulfilment.
     const cluster = (bus = openBus(config.database, sql, (err, what) => http.log.error({ err }, what)));
+    metrics.watchBus(cluster);
 
     // Browsers may call GraphQL and the export only from the embedding origins the operator listed.
     await http.register(cors, {
