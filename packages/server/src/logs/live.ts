@@ -3,7 +3,7 @@
  * wrote a row publishes it to its own subscribers from memory after the commit, and tells the others on
  * the cluster bus: one event per commit, carrying the rows' ids and apps (cluster/events.ts). Another
  * instance reads rows by id only for apps somebody there is watching, and publishes them to its own
- * subscribers: a subscriber sees the notifications every instance received (DESIGN.md §6).
+ * subscribers: a subscriber sees the notifications every instance received (README "Running several instances").
  */
 import { EventEmitter, on } from 'node:events';
 import type { PubSub } from 'type-graphql';
