@@ -143,6 +143,25 @@ describe.runIf(DIALECTS.includes('postgresql'))('two instances on one PostgreSQL
   });
 });
 
+describe.each(DIALECTS)('one instance on %s reads its own writes', (dialect) => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Own writes", secretKey: "${SECRET}"}) { vkAppId } }`);
+  });
+  afterAll(() => t?.close());
+
+  it('answers the price a mutation just set, in the very next notification, every time', async () => {
+    const body = () => signed({ app_id: APP, item: 'gem', notification_type: 'get_item', order_id: order++, user_id: 1, version: '5.132' });
+    for (let price = 1; price <= 20; price++) {
+      const set = await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem", title: "gem", price: ${price}}) { price } }`);
+      expect(set.errors).toBeUndefined();
+      expect((await t.notify(body())).json).toEqual({ response: { title: 'gem', price, item_id: 'gem' } });
+    }
+  });
+});
+
 describe('one instance on SQLite, and the CLI writing the same file', () => {
   let t: TestServer;
 

@@ -9,6 +9,9 @@
  */
 import type { BusEvent, LoggedRow } from './events.js';
 
+/** The longest `settle()` waits: a bus that does not answer must not hold a mutation's answer. */
+export const SETTLE_MS = 1_000;
+
 export type BusListener = (event: BusEvent) => void;
 
 /** Events this instance sends; `origin` is filled in by the bus. */
@@ -26,6 +29,12 @@ export interface Bus {
    * another connection committed since it last looked (and if so tells the listeners first).
    */
   upToDate(): Promise<boolean>;
+  /**
+   * Resolves once every change committed before the call has reached this instance's listeners, so a
+   * request after a mutation reads that mutation's effect here (PostgreSQL: a NOTIFY of its own comes
+   * back, behind everything committed earlier; at most SETTLE_MS). In-process: at once.
+   */
+  settle(): Promise<void>;
   /** For metrics: listening now (always true in-process). */
   readonly connected: boolean;
   close(): Promise<void>;

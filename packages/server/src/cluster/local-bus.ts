@@ -51,6 +51,8 @@ export function createLocalBus({ sql, pollMs = DATA_VERSION_POLL_MS, onError }: 
     publish() {},
     subscribe: listeners.add,
     upToDate,
+    // The next read looks at data_version first.
+    settle: async () => undefined,
     async close() {
       closed = true;
       clearInterval(poll);

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PG_TIMEOUTS } from '../db/orm.js';
-import { listenerSet, type Bus } from './bus.js';
+import { listenerSet, SETTLE_MS, type Bus } from './bus.js';
 import { ANYTHING_CHANGED, BUS_CHANNEL, decode, encode, loggedHead, type LoggedRow } from './events.js';
 
 export interface PgBusOptions {
@@ -39,6 +39,10 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
   const origin = randomBytes(4).toString('hex');
   const [ownDue] = encode({ type: 'due', origin });
   const ownLogged = loggedHead(origin);
+  // settle(): a marker of this instance's own, numbered; NOTIFY delivers in commit order.
+  const syncHead = `{"t":"sync","o":${JSON.stringify(origin)},"n":`;
+  let syncs = 0;
+  const settling = new Map<number, () => void>();
   const listeners = listenerSet(onError);
   let client: pg.Client | null = null;
   let live = false;
@@ -64,6 +68,10 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
       if (c !== client || msg.channel !== BUS_CHANNEL || !msg.payload) return;
       // NOTIFY reaches the sender too; its own events are nobody's news here (skipped before parsing).
       if (msg.payload.startsWith(ownLogged) || msg.payload === ownDue) return;
+      if (msg.payload.startsWith(syncHead)) {
+        settling.get(Number(msg.payload.slice(syncHead.length, -1)))?.();
+        return;
+      }
       const event = decode(msg.payload);
       if (event) listeners.emit(event);
     });
@@ -87,6 +95,8 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     client = null;
     const wasLive = live;
     live = false;
+    // Nothing is served from cache until it listens again: nobody needs to wait for a marker.
+    for (const done of [...settling.values()]) done();
     // 'error' stays handled after this (a late socket error must not throw); its end is not awaited.
     c.end().catch(() => undefined);
     if (closed) return;
@@ -148,6 +158,21 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     },
     subscribe: listeners.add,
     upToDate: async () => live,
+    settle() {
+      const c = client;
+      if (!c || !live) return Promise.resolve(); // the caches are bypassed meanwhile
+      const n = ++syncs;
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => done(), SETTLE_MS);
+        const done = (): void => {
+          clearTimeout(timer);
+          settling.delete(n);
+          resolve();
+        };
+        settling.set(n, done);
+        c.query('select pg_notify($1, $2)', [BUS_CHANNEL, `${syncHead}${n}}`]).catch(done);
+      });
+    },
     async close() {
       if (closed) return;
       // What this instance committed last still reaches the others.
@@ -158,6 +183,7 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
       const c = client;
       client = null;
       live = false;
+      for (const done of [...settling.values()]) done();
       // A connection to a database that stopped answering must not hold the shutdown.
       if (c) await Promise.race([c.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     },

@@ -33,6 +33,7 @@ import { cachedStore } from '../notifications/cached-store.js';
 import type { Bus } from '../cluster/bus.js';
 import { followCluster } from '../cluster/follow.js';
 import { openBus } from '../cluster/open-bus.js';
+import { settleAfterMutations } from '../cluster/settle-plugin.js';
 import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute, type NotificationRouteOptions } from '../notifications/route.js';
 import { unverifiedLogBudget } from '../notifications/unverified-budget.js';
@@ -208,7 +209,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       schema,
       // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
       // this origin, the admin page's (whose tab keeps the token in sessionStorage).
-      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, callerRulesPlugin],
+      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, callerRulesPlugin, settleAfterMutations(cluster)],
       // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
       parseOptions: PARSE_OPTIONS,
       validationRules: [...LIMIT_RULES],
