@@ -35,6 +35,8 @@ const MAX_PENDING_ROWS = 20_000;
 
 const SEND = 'select pg_notify($1, p) from json_array_elements_text($2::json) as p';
 
+const waitAtMost = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 5_000, heartbeatMs = 5_000 }: PgBusOptions): Bus {
   const origin = randomBytes(4).toString('hex');
   const [ownDue] = encode({ type: 'due', origin });
@@ -175,8 +177,9 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     },
     async close() {
       if (closed) return;
-      // What this instance committed last still reaches the others.
-      if (live && (pendingRows.length || pendingDue)) await (sending ?? send()).catch(() => undefined);
+      // What this instance committed last still reaches the others, unless the database stopped answering.
+      const last = live && (pendingRows.length || pendingDue) ? (sending ?? send()) : sending;
+      if (last) await Promise.race([last, waitAtMost(SETTLE_MS)]);
       closed = true;
       clearInterval(heartbeat);
       clearTimeout(retry);
@@ -185,7 +188,7 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
       live = false;
       for (const done of [...settling.values()]) done();
       // A connection to a database that stopped answering must not hold the shutdown.
-      if (c) await Promise.race([c.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      if (c) await Promise.race([c.end().catch(() => undefined), waitAtMost(SETTLE_MS)]);
     },
   };
 }
