@@ -10,9 +10,10 @@
  * every document goes through checkDocument (validation.ts: GraphQL's rules, the document limits,
  * introspection only with a token) and every error through formatError (masking).
  *
- * A socket lives no longer than its token: every `recheckMs` the token of each open socket is looked up
- * again, in the shared database, so a revocation made on any instance ends it (close 4403); a widget
- * session's socket also closes at `expiresAt` (close 4401).
+ * A socket lives no longer than its token: when the cluster bus announces a revocation (any instance's,
+ * the CLI's) and, as a fallback, every `recheckMs`, the token of each open socket is looked up again in
+ * the shared database, and a revoked one ends its socket (close 4403); a widget session's socket also
+ * closes at `expiresAt` (close 4401).
  *
  * A socket costs bounded memory whoever opens it: frames are refused past MAX_FRAME_BYTES (close 1009)
  * before they are buffered or parsed, a socket that sends no `connection_init` is closed after
@@ -138,7 +139,13 @@ function tooManyOperations(): ApiError {
   });
 }
 
-export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<void> } {
+export interface LiveSockets {
+  /** Looks every open socket's token up now (the bus announced a revocation), besides every `recheckMs`. */
+  recheckSoon(): void;
+  close(): Promise<void>;
+}
+
+export function attachGraphqlWebSocket(o: WebSocketOptions): LiveSockets {
   // Compression stays off (ws's default for servers): our messages are small, and inflating costs CPU before any token is checked.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   o.server.on('upgrade', (req, socket, head) => {
@@ -216,8 +223,19 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
       }
     } finally {
       rechecking = false;
+      if (recheckAgain) {
+        recheckAgain = false;
+        void recheck();
+      }
     }
   }
+  /** A round began before the change it was asked for may have looked its token up already: one more round then. */
+  let recheckAgain = false;
+  function recheckSoon(): void {
+    if (rechecking) recheckAgain = true;
+    else void recheck();
+  }
+  // The fallback: revocations are announced on the cluster bus (recheckSoon), but a bus may miss one.
   const rechecks = setInterval(() => void recheck(), o.recheckMs);
   rechecks.unref();
 
@@ -286,6 +304,7 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): { close(): Promise<
     wss,
   );
   return {
+    recheckSoon,
     async close() {
       clearInterval(rechecks);
       for (const socket of [...live.keys()]) forget(socket);

@@ -24,10 +24,16 @@ import { gateApi } from './api-gate.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createAdmission } from './admission.js';
 import { widgetRoutes } from './widget.js';
-import { createPubSub, publishingLogs } from '../logs/live.js';
+import { createLiveLog, createPubSub } from '../logs/live.js';
+import { NotificationLog } from '../logs/notification-log.entity.js';
 import { scheduleRetention } from '../logs/retention.js';
 import { openSql, type Sql } from '../db/sql.js';
 import { createSqlStore } from '../notifications/sql-store.js';
+import { cachedStore } from '../notifications/cached-store.js';
+import type { Bus } from '../cluster/bus.js';
+import { followCluster } from '../cluster/follow.js';
+import { openBus } from '../cluster/open-bus.js';
+import { settleAfterMutations } from '../cluster/settle-plugin.js';
 import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute, type NotificationRouteOptions } from '../notifications/route.js';
 import { unverifiedLogBudget } from '../notifications/unverified-budget.js';
@@ -78,6 +84,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const orm = await openOrm(config.database);
   let sql: Sql | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
+  let bus: Bus | undefined;
   try {
     await migrate(orm);
     // The endpoint's own statements (db/sql.ts); the ORM serves the API.
@@ -121,6 +128,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const metrics = createMetrics(orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
+    // Events between instances (cluster/): caches, the live log, revocation, fulfilment.
+    const cluster = (bus = openBus(config.database, sql, (err, what) => http.log.error({ err }, what)));
+    metrics.watchBus(cluster);
 
     // Browsers may call GraphQL and the export only from the embedding origins the operator listed.
     await http.register(cors, {
@@ -147,8 +157,18 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
     });
     stopWorker = () => fulfilment.stop();
+    const liveLog = createLiveLog({
+      pubSub,
+      bus: cluster,
+      read: (ids) => orm.em.fork().find(NotificationLog, { id: { $in: ids } }),
+      onError: (err, what) => http.log.error({ err }, what),
+    });
+    const queued = (): void => {
+      fulfilment.poke();
+      cluster.publish({ type: 'due' });
+    };
     const endpoint: NotificationRouteOptions = {
-      store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub),
+      store: cachedStore(createSqlStore(sql, secrets, { queued, deliverNow: fulfilment.deliverNow, logged: liveLog.logged }), cluster),
       observe: metrics.observeNotification,
       // One budget for the route and the in-process sender alike.
       unverifiedLog: unverifiedLogBudget({ perApp: config.unverifiedLogPerMinute, total: config.unverifiedLogPerMinuteTotal }),
@@ -195,7 +215,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       schema,
       // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
       // this origin, the admin page's (whose tab keeps the token in sessionStorage).
-      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, callerRulesPlugin],
+      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, callerRulesPlugin, settleAfterMutations(cluster)],
       // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
       parseOptions: PARSE_OPTIONS,
       validationRules: [...LIMIT_RULES],
@@ -235,6 +255,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       allowedOrigins: config.corsOrigins,
       debug: config.debug,
     });
+    followCluster(cluster, { poke: fulfilment.poke, recheckSockets: ws.recheckSoon });
 
     /** Drains (drain.ts), then stops accepting, finishes the requests in flight and closes the database. */
     async function shutDown(drainMs: number): Promise<void> {
@@ -247,6 +268,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await http.close();
       clearTimeout(cut);
       await stopWorker?.();
+      await bus?.close();
       await sql?.close();
       await orm.close();
     }
@@ -278,6 +300,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     };
   } catch (err) {
     await stopWorker?.();
+    await bus?.close();
     await sql?.close();
     await orm.close();
     throw err;

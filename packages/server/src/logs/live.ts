@@ -1,13 +1,16 @@
 /**
- * The live tail of the notification log (`notificationLogged`): every row written by the endpoint is
- * published in this process after its commit. Several instances behind one database each publish their
- * own rows; a subscriber sees the rows of the instance it is connected to (DESIGN.md §6).
+ * The live tail of the notification log (`notificationLogged`), across instances. The instance that
+ * wrote a row publishes it to its own subscribers from memory after the commit, and tells the others on
+ * the cluster bus: one event per commit, carrying the rows' ids and apps (cluster/events.ts). Another
+ * instance reads rows by id only for apps somebody there is watching, and publishes them to its own
+ * subscribers: a subscriber sees the notifications every instance received (README "Running several instances").
  */
 import { EventEmitter, on } from 'node:events';
 import type { PubSub } from 'type-graphql';
+import type { Bus } from '../cluster/bus.js';
 import type { LogEntry } from './logs.service.js';
 import { NotificationLog } from './notification-log.entity.js';
-import type { EndpointStore } from '../notifications/sql-store.js';
+import type { LoggedEntry } from '../notifications/sql-store.js';
 
 export const LOG_TOPIC = 'NOTIFICATION_LOGGED';
 
@@ -36,17 +39,48 @@ function toRow(id: number, e: LogEntry): NotificationLog {
   return Object.assign(new NotificationLog(), { ...e, id, app: null });
 }
 
-/** Wraps the store so every log row written is also published under its app's vkAppId. */
-export function publishingLogs(store: EndpointStore, pubSub: LivePubSub): EndpointStore {
+export interface LiveLogOptions {
+  pubSub: LivePubSub;
+  bus: Bus;
+  /** Committed rows by id: the rows other instances wrote. */
+  read(ids: number[]): Promise<NotificationLog[]>;
+  onError(err: unknown, what: string): void;
+}
+
+export interface LiveLog {
+  /** The store's hook (StoreEvents.logged): rows this instance just committed. Never throws. */
+  logged(rows: ReadonlyArray<LoggedEntry>): void;
+  stop(): void;
+}
+
+export function createLiveLog({ pubSub, bus, read, onError }: LiveLogOptions): LiveLog {
+  // Most notifications have no audience: a row is built, or read, only when somebody watches its app.
+  const watched = (vkAppId: number): boolean => pubSub.listenerCount(LOG_TOPIC, vkAppId) > 0;
+
+  const stop = bus.subscribe((event) => {
+    if (event.type !== 'logged' || event.origin === bus.origin) return;
+    const ids = event.rows.filter((r) => watched(r.vkAppId)).map((r) => r.id);
+    if (!ids.length) return;
+    read(ids).then(
+      (rows) => {
+        for (const row of rows.sort((a, b) => a.id - b.id)) if (row.vkAppId !== null) pubSub.publish(LOG_TOPIC, row.vkAppId, row);
+      },
+      (err: unknown) => onError(err, "could not read other instances' log rows for the live log"),
+    );
+  });
+
   return {
-    ...store,
-    async writeLog(entry) {
-      const id = await store.writeLog(entry);
-      // The row is built only when somebody watches this app: most notifications have no audience.
-      if (entry.appId !== null && entry.vkAppId !== null && pubSub.listenerCount(LOG_TOPIC, entry.vkAppId) > 0) {
-        pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+    logged(rows) {
+      try {
+        // Rows of no app of ours have no subscribers anywhere (the subscription names an app).
+        const ours = rows.filter((r): r is LoggedEntry & { entry: { vkAppId: number } } => r.entry.appId !== null && r.entry.vkAppId !== null);
+        if (!ours.length) return;
+        for (const { id, entry } of ours) if (watched(entry.vkAppId)) pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+        bus.publish({ type: 'logged', rows: ours.map(({ id, entry }) => ({ id, vkAppId: entry.vkAppId })) });
+      } catch (err) {
+        onError(err, 'could not publish log rows to the live log');
       }
-      return id;
     },
+    stop,
   };
 }

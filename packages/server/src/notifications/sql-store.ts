@@ -72,6 +72,14 @@ export interface StoreEvents {
   queued(): void;
   /** Sync mode: deliver this event now; true once the game backend has it (or there is no such event). */
   deliverNow(eventId: string): Promise<boolean>;
+  /** Log rows were committed (once per commit, however many rows it held): the live log streams them (logs/live.ts). */
+  logged?(rows: ReadonlyArray<LoggedEntry>): void;
+}
+
+/** A committed log row: its id, and what was written (published from memory, never read back). */
+export interface LoggedEntry {
+  id: number;
+  entry: LogEntry;
 }
 
 const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: async () => true };
@@ -196,7 +204,9 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
         e.appId, e.vkAppId, e.receivedAt, e.rawType, e.notificationType, e.test, e.vkUserId, e.orderId,
         e.subscriptionId, JSON.stringify(e.request), e.response, e.errorCode, e.signatureValid, e.signedWith, e.warning, e.durationMs,
       ]);
-      return Number(row!.id);
+      const id = Number(row!.id);
+      events.logged?.([{ id, entry: e }]);
+      return id;
     },
   };
 }

@@ -10,6 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { errorCodeLabel, notificationTypeLabel, operationLabel } from './labels.js';
+import type { Bus } from '../cluster/bus.js';
 import type { Orm } from '../db/orm.js';
 import type { HandledNotification } from '../notifications/handle.js';
 import type { UnloggedReason } from '../notifications/unverified-budget.js';
@@ -30,6 +31,8 @@ export interface Metrics {
   countUnlogged(reason: UnloggedReason): void;
   apolloPlugin: ApolloServerPlugin;
   route(app: FastifyInstance): void;
+  /** The cluster bus: whether it listens, and the events it brought (by type: a closed list). */
+  watchBus(bus: Bus): void;
 }
 
 export function createMetrics(orm: Orm): Metrics {
@@ -103,6 +106,18 @@ export function createMetrics(orm: Orm): Metrics {
           },
         };
       },
+    },
+    watchBus(bus) {
+      new Gauge({
+        name: 'vkp_bus_connected',
+        help: 'Whether the cluster bus listens (1): at 0 the caches are bypassed and other instances\' live-log rows and revocations are not heard (README "Running several instances").',
+        registers,
+        collect() {
+          this.set(bus.connected ? 1 : 0);
+        },
+      });
+      const received = new Counter({ name: 'vkp_bus_events_total', help: 'Events the cluster bus brought from the database or other instances, by type.', labelNames: ['type'] as const, registers });
+      bus.subscribe((event) => received.inc({ type: event.type }));
     },
     route(app) {
       // A collector that fails is Fastify's 500 for this scrape, never the process's problem.
