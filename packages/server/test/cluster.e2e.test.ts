@@ -175,8 +175,7 @@ describe.skipIf(!HAPROXY || !POSTGRES)('three instances on one PostgreSQL behind
     for (const [orderId, appOrderId] of acknowledged) expect(byOrder.get(orderId)).toBe(appOrderId);
   }, 90_000);
 
-  // Enabled when the bus lands: until then each instance streams only the notifications it received itself.
-  it.skip('streams to a live-log subscriber on one instance, within 1 s, the notifications HAProxy sent to the others', async () => {
+  it('streams to a live-log subscriber on one instance, within 1 s, the notifications HAProxy sent to the others', async () => {
     const USERS = 9;
     const seen = new Map<number, number>();
     const client = wsClient(cluster.instances[0]!.url, ROOT_TOKEN);
