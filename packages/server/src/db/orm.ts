@@ -14,8 +14,9 @@ import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js'
 export type Orm = MikroORM;
 
 /**
- * VK waits 10 s (PROTOCOL.md §1): a database that does not answer must turn into error 2
- * (critical: false, VK retries) well within that, not hang the request. Shared with db/sql.ts.
+ * The API's timeouts: a database that does not answer turns a GraphQL request into an error within
+ * seconds instead of hanging it. VK's endpoint does not use the ORM: its statements (db/sql.ts) have
+ * tighter timeouts, under its answer deadline.
  */
 export const PG_TIMEOUTS = { acquireMs: 3_000, connectMs: 2_000, statementMs: 5_000, queryMs: 6_000 } as const;
 
