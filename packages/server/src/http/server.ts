@@ -27,6 +27,7 @@ import { widgetRoutes } from './widget.js';
 import { createPubSub, publishingLogs } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
 import { openSql, type Sql } from '../db/sql.js';
+import { pendingLogRows, type PendingLogs } from '../notifications/pending-logs.js';
 import { createSqlStore } from '../notifications/sql-store.js';
 import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute, type NotificationRouteOptions } from '../notifications/route.js';
@@ -73,6 +74,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const orm = await openOrm(config.database);
   let sql: Sql | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
+  let pendingLogs: PendingLogs | undefined;
   try {
     await migrate(orm);
     // The endpoint's own statements (db/sql.ts); the ORM serves the API.
@@ -141,8 +143,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
     });
     stopWorker = () => fulfilment.stop();
+    const store = publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub);
+    pendingLogs = pendingLogRows((entry) => store.writeLog(entry));
     const endpoint: NotificationRouteOptions = {
-      store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub),
+      store,
+      pendingLogs,
       observe: metrics.observeNotification,
       // One budget for the route and the in-process sender alike.
       unverifiedLog: unverifiedLogBudget({ perApp: config.unverifiedLogPerMinute, total: config.unverifiedLogPerMinuteTotal }),
@@ -255,6 +260,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         await http.close();
         clearTimeout(cut);
+        await pendingLogs?.close();
         await stopWorker?.();
         await sql?.close();
         await orm.close();
