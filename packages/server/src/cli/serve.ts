@@ -1,25 +1,57 @@
 /**
- * `vk-payments serve` (what `pnpm start` runs): migrate, create the root token and the demo app when
- * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM; a failure
- * that reaches the process drains it the same way and exits non-zero (uncaught.ts).
+ * `vk-payments serve` (what `pnpm start` runs): migrate, listen — VK's notifications are answered from
+ * here on —, then load the API, create the root token and the demo app when the database is new, and
+ * print how to reach it. Stops gracefully on SIGINT/SIGTERM; a failure that reaches the process drains
+ * it the same way and exits non-zero (uncaught.ts).
  */
-import { DEMO_ITEM, DEMO_PLAN, ensureDemoApp } from '../apps/demo.js';
-import { ensureRootToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { createServer } from '../http/server.js';
+import type { Orm } from '../db/orm.js';
+import { startServer } from '../http/server.js';
 import { describeKeySource } from '../secrets/key-file.js';
-import { describeDatabase } from './local.js';
 import type { Print } from './simulate.js';
 import { drainOnUncaught } from './uncaught.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
   // Structured JSON logs (pino); tokens in headers are never written.
-  const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const server = await startServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
   const guard = drainOnUncaught(server, server.http.log);
-  const em = server.orm.em.fork();
+  // Before it listens: a signal that comes while the API still loads drains too.
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (guard.crashed) return; // already draining, and exiting non-zero
+    stopping = true;
+    print(`${signal}: finishing requests in flight, then closing the database`);
+    try {
+      await server.close();
+    } catch (err) {
+      server.http.log.error({ err }, 'closing failed');
+      process.exit(1);
+    }
+    process.exit(guard.crashed ? 1 : 0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  const url = await server.listen();
+  // The API, and with it the ORM these need: loaded after the endpoint answers (http/server.ts).
+  let orm: Orm;
+  try {
+    ({ orm } = await server.api());
+  } catch (err) {
+    // Drained like a crash (uncaught.ts), then `serve` fails with it: the supervisor restarts it.
+    server.http.log.fatal({ err }, 'the API failed to load: closing');
+    await server.close();
+    throw err;
+  }
+  if (stopping) return; // a signal came meanwhile: the server is closing, the ORM with it
+  const [{ DEMO_ITEM, DEMO_PLAN, ensureDemoApp }, { ensureRootToken }, { describeDatabase }] = await Promise.all([
+    import('../apps/demo.js'),
+    import('../auth/tokens.js'),
+    import('./local.js'),
+  ]);
+  const em = orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
   const demo = config.demo ? await ensureDemoApp(em, server.secrets) : null;
-  const url = await server.listen();
 
   print(`vk-payments is listening on ${url}`);
   print(`  database:           ${config.database.dialect} (${describeDatabase(config)})`);
@@ -44,17 +76,4 @@ export async function serve(config: Config, print: Print): Promise<void> {
     print(`      -d '{"query":"{ transactions(vkAppId: ${demo.vkAppId}) { totalCount edges { node { orderId appOrderId itemId price status test } } } }"}'`);
   }
 
-  const stop = async (signal: string): Promise<void> => {
-    if (guard.crashed) return; // already draining, and exiting non-zero
-    print(`${signal}: finishing requests in flight, then closing the database`);
-    try {
-      await server.close();
-    } catch (err) {
-      server.http.log.error({ err }, 'closing failed');
-      process.exit(1);
-    }
-    process.exit(guard.crashed ? 1 : 0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -9,6 +9,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Database } from '../config.js';
 import { ENTITIES } from './entities.js';
+import { MIGRATION_LOCK } from './schema-state.js';
 import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
 
 export type Orm = MikroORM;
@@ -79,12 +80,6 @@ export async function openOrm(database: Database): Promise<Orm> {
   }
   return orm;
 }
-
-/**
- * An arbitrary constant naming this project's migration lock among PostgreSQL advisory locks. Also
- * held by what rewrites stored data right after the migrations (secrets/at-rest.ts).
- */
-export const MIGRATION_LOCK = 0x766b70; // "vkp"
 
 /**
  * Applies every pending migration; returns the names applied. Several instances may start at once on

@@ -6,7 +6,6 @@
 import { EventEmitter, on } from 'node:events';
 import type { PubSub } from 'type-graphql';
 import type { LogEntry } from './logs.service.js';
-import { NotificationLog } from './notification-log.entity.js';
 import type { EndpointStore } from '../notifications/sql-store.js';
 
 export const LOG_TOPIC = 'NOTIFICATION_LOGGED';
@@ -31,9 +30,13 @@ export function createPubSub(): LivePubSub {
   };
 }
 
-/** The log row as GraphQL shows it, built from what was written (no read back from the database). */
-function toRow(id: number, e: LogEntry): NotificationLog {
-  return Object.assign(new NotificationLog(), { ...e, id, app: null });
+/**
+ * What is published: the row as written, with its id (no read back from the database). A plain
+ * object: the endpoint publishes without loading the entities; the subscription resolver makes it a
+ * NotificationLog.
+ */
+export interface LoggedRow extends LogEntry {
+  id: number;
 }
 
 /** Wraps the store so every log row written is also published under its app's vkAppId. */
@@ -44,7 +47,7 @@ export function publishingLogs(store: EndpointStore, pubSub: LivePubSub): Endpoi
       const id = await store.writeLog(entry);
       // The row is built only when somebody watches this app: most notifications have no audience.
       if (entry.appId !== null && entry.vkAppId !== null && pubSub.listenerCount(LOG_TOPIC, entry.vkAppId) > 0) {
-        pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+        pubSub.publish(LOG_TOPIC, entry.vkAppId, { ...entry, id } satisfies LoggedRow);
       }
       return id;
     },

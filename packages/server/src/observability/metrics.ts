@@ -6,10 +6,9 @@
  * Every label value comes from a closed list (labels.ts): a value a client chose would make a new
  * series per request and grow the registry, and every scrape, without bound.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { errorCodeLabel, notificationTypeLabel, operationLabel } from './labels.js';
+import { notificationTypeLabel } from './notification-label.js';
 import type { Orm } from '../db/orm.js';
 import type { HandledNotification } from '../notifications/handle.js';
 import type { UnloggedReason } from '../notifications/unverified-budget.js';
@@ -28,11 +27,13 @@ export interface Metrics {
   observeNotification(handled: HandledNotification, seconds: number): void;
   /** An unverified notification answered without a log row (over its app's per-minute budget). */
   countUnlogged(reason: UnloggedReason): void;
-  apolloPlugin: ApolloServerPlugin;
+  /** A GraphQL operation answered, by labels from closed lists (graphql-metrics.ts). */
+  countOperation(labels: { operation: string; type: string; result: string }): void;
   route(app: FastifyInstance): void;
 }
 
-export function createMetrics(orm: Orm): Metrics {
+/** `orm`: the API's ORM once it is loaded (its pool is a gauge). */
+export function createMetrics(orm: () => Orm | undefined): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vkp_' });
   const registers = [registry];
@@ -69,9 +70,11 @@ export function createMetrics(orm: Orm): Metrics {
     labelNames: ['state'] as const,
     registers,
     collect() {
+      const loaded = orm();
+      if (!loaded) return; // the API (and its ORM) is still loading
       let pool: TarnPool | undefined;
       try {
-        pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
+        pool = (loaded.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
       } catch {
         pool = undefined; // closing: the scrape still answers, without this gauge
       }
@@ -91,19 +94,7 @@ export function createMetrics(orm: Orm): Metrics {
       if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
     },
     countUnlogged: (reason) => unlogged.inc({ reason }),
-    apolloPlugin: {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ schema, operation, errors }) {
-            operations.inc({
-              operation: operationLabel(schema, operation),
-              type: operation?.operation ?? 'unknown',
-              result: errors?.length ? errorCodeLabel(errors[0]?.extensions?.code) : 'ok',
-            });
-          },
-        };
-      },
-    },
+    countOperation: (labels) => operations.inc(labels),
     route(app) {
       // A collector that fails is Fastify's 500 for this scrape, never the process's problem.
       app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
