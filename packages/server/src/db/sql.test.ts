@@ -59,6 +59,15 @@ describe('the SQLite statements of the endpoint', () => {
     expect(committed()).toEqual(['before', 'after']);
   }, 15_000);
 
+  it('fails a statement that comes after close(), and the process lives on', async () => {
+    await sql.close();
+    await expect(sql.one('select 1')).rejects.toThrow(/closed/);
+    await expect(sql.transaction(function* () {
+      yield run('insert into t (v) values (?)', ['late']);
+    })).rejects.toThrow(/closed/);
+    sql = openSql({ dialect: 'sqlite', path }); // for afterEach
+  });
+
   it('holds no lock after a transaction failed half-way', async () => {
     await expect(
       sql.transaction(function* () {

@@ -80,6 +80,9 @@ function sqliteSql(path: string): Sql {
     return conn;
   };
   let db = open();
+  // libsql aborts the process (a Rust panic) when some calls reach a closed connection: after close(),
+  // a late statement (one answered at the deadline, a log row retried) must fail here instead.
+  let closed = false;
   const statements = new Map<string, Libsql.Statement<unknown[]>>();
   /**
    * libsql 0.5 leaves a statement that failed (SQLITE_BUSY above all) in progress, and has no reset():
@@ -90,6 +93,7 @@ function sqliteSql(path: string): Sql {
    * an open transaction's write lock with it.
    */
   const reopen = (): void => {
+    if (closed) return;
     statements.clear();
     try {
       if (db.inTransaction) db.exec('rollback');
@@ -116,6 +120,7 @@ function sqliteSql(path: string): Sql {
   async function unlocked<T>(op: () => T): Promise<T> {
     const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      if (closed) throw new Error('the SQLite connection is closed');
       try {
         return op();
       } catch (err) {
@@ -145,6 +150,7 @@ function sqliteSql(path: string): Sql {
       });
     },
     async close() {
+      closed = true;
       db.close();
     },
   };
