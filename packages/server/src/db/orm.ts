@@ -8,7 +8,6 @@ import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Database } from '../config.js';
-import { ENTITIES } from './entities.js';
 import { MIGRATION_LOCK } from './schema-state.js';
 import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
 
@@ -27,7 +26,6 @@ interface RawSqlite {
 
 function options(database: Database): Options {
   const common = {
-    entities: ENTITIES,
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
@@ -73,7 +71,9 @@ function options(database: Database): Options {
 }
 
 export async function openOrm(database: Database): Promise<Orm> {
-  const orm = await MikroORM.init(options(database));
+  // Loaded here, not with this module: migrateDatabase needs no entities (and no GraphQL types with them).
+  const { ENTITIES } = await import('./entities.js');
+  const orm = await MikroORM.init({ ...options(database), entities: ENTITIES });
   if (database.dialect === 'sqlite') {
     // WAL is a property of the file: readers never block the writer, and it survives restarts.
     await orm.em.getConnection().execute('pragma journal_mode = wal');
@@ -100,6 +100,19 @@ export async function migrate(orm: Orm): Promise<string[]> {
   } catch (err) {
     if ((await migrator.getPendingMigrations()).length) throw err;
     return [];
+  }
+}
+
+/**
+ * Applies every pending migration with an ORM that knows no entities, then closes it: what a server
+ * start needs before it serves (http/server.ts), without loading the entities the API opens its own ORM with.
+ */
+export async function migrateDatabase(database: Database): Promise<string[]> {
+  const orm = await MikroORM.init({ ...options(database), entities: [], discovery: { warnWhenNoEntities: false } });
+  try {
+    return await migrate(orm);
+  } finally {
+    await orm.close();
   }
 }
 

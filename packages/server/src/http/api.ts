@@ -13,7 +13,7 @@ import type { FastifyInstance, RawServerDefault, RouteGenericInterface, RouteHan
 import type { Principal } from '../auth/permissions.js';
 import { authenticate } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { openOrm } from '../db/orm.js';
 // Loaded here, with the ORM, so the first download does not wait for it (export.route.ts).
 import '../export/export.csv.js';
 import type { Context } from '../graphql/context.js';
@@ -37,8 +37,6 @@ export interface ApiOptions {
   http: FastifyInstance;
   config: Config;
   secrets: Secrets;
-  /** The ORM when the start opened it already (to migrate); else it is opened here. */
-  orm?: Orm;
   graphqlPath: string;
   pubSub: LivePubSub;
   metrics: Metrics;
@@ -69,7 +67,7 @@ export interface Api extends ApiAccess {
 
 export async function loadApi(o: ApiOptions): Promise<Api> {
   const { http, config } = o;
-  const orm = o.orm ?? (await openOrm(config.database));
+  const orm = await openOrm(config.database);
   try {
     /** The context of one operation: the caller was authenticated once, by the API gate or the socket. */
     const context = (em: EntityManager, auth: { principal: Principal | null; reason?: string | null }): Context => ({
@@ -143,7 +141,7 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
       },
     };
   } catch (err) {
-    if (!o.orm) await orm.close();
+    await orm.close();
     throw err;
   }
 }

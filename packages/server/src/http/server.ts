@@ -80,16 +80,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { secrets, source: secretsKeySource } = await loadSecrets(config);
   // The endpoint's own statements (db/sql.ts); the ORM serves the API.
   const sql = openSql(config.database);
-  let orm: Orm | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
   let pendingLogs: PendingLogs | undefined;
   try {
     // The ORM's migrator only when something is to migrate (a new database, an upgrade): a restart on
     // its own schema serves without loading the ORM first.
     if ((await pendingMigrations(sql)).length) {
-      const { migrate, openOrm } = await import('../db/orm.js');
-      orm = await openOrm(config.database);
-      await migrate(orm);
+      const { migrateDatabase } = await import('../db/orm.js');
+      await migrateDatabase(config.database);
     }
     // Secrets an older version stored in plain text are encrypted before anything is served.
     const atRest = await encryptPlaintextSecrets(sql, secrets);
@@ -202,7 +200,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
             http,
             config,
             secrets,
-            ...(orm && { orm }),
             graphqlPath: GRAPHQL_PATH,
             pubSub,
             metrics,
@@ -262,14 +259,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await pendingLogs?.close();
         await stopWorker?.();
         await sql.close();
-        await (running?.orm ?? orm)?.close();
+        await running?.orm.close();
       },
     };
     return server;
   } catch (err) {
     await stopWorker?.();
     await sql.close();
-    await orm?.close();
     throw err;
   }
 }
