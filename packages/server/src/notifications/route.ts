@@ -5,7 +5,7 @@
  * the answer goes out by the deadline (deadline.ts).
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { answeredAtDeadline, LATE_BODY, NOTIFICATION_DEADLINE_MS, withinDeadline, type Deadline } from './deadline.js';
+import { answeredAtDeadline, LATE_ANSWER, LATE_BODY, NOTIFICATION_DEADLINE_MS, withinDeadline, type Deadline } from './deadline.js';
 import { handleNotification, type HandledNotification } from './handle.js';
 import type { PendingLogs } from './pending-logs.js';
 import type { LogEntry } from '../logs/logs.service.js';
@@ -28,8 +28,6 @@ export interface NotificationRouteOptions {
   unlogged?: (reason: UnloggedReason) => void;
   /** Keeps the log rows the database did not take, to write them when it answers again. */
   pendingLogs: PendingLogs;
-  /** The answer deadline in ms (deadline.ts); tests may shorten it. */
-  deadlineMs?: number;
 }
 
 /** Our answer as it goes on the wire, and the log row it made (null when the row could not be written). */
@@ -44,7 +42,7 @@ export interface Processed {
  */
 export type ProcessNotification = (rawBody: string, logger: FastifyBaseLogger) => Promise<Processed>;
 
-export function notificationProcessor({ store, observe, unverifiedLog, unlogged, pendingLogs, deadlineMs = NOTIFICATION_DEADLINE_MS }: NotificationRouteOptions) {
+export function notificationProcessor({ store, observe, unverifiedLog, unlogged, pendingLogs }: NotificationRouteOptions) {
   /**
    * Whether the row of this request is written. A verified request always is (one property read on
    * the hot path); an unverified one within its app's budget and the instance's for the minute.
@@ -83,10 +81,12 @@ export function notificationProcessor({ store, observe, unverifiedLog, unlogged,
       // The answer stands (the payment is already committed); the row is written when the database answers again, or reported missing.
       pendingLogs.add(deadline?.passed ? answeredAtDeadline(entry, deadline) : entry, logger, err);
     }
-    const { vkAppId, rawType, errorCode, orderId } = handled.log;
+    // The line and the metrics count what VK was told: error 2 once the deadline has passed.
+    const told = deadline?.passed ? { ...handled, log: { ...handled.log, errorCode: LATE_ANSWER.error.error_code } } : handled;
+    const { vkAppId, rawType, errorCode, orderId } = told.log;
     // One structured line per notification: never the body, the signature or a secret.
     logger.info({ vkAppId, type: rawType, orderId, errorCode, durationMs: Math.round(durationMs * 100) / 100 }, 'notification');
-    observe?.(handled, (performance.now() - started) / 1000);
+    observe?.(told, (performance.now() - started) / 1000);
     return { body: handled.body, logId };
   }
 
@@ -104,9 +104,9 @@ export function notificationProcessor({ store, observe, unverifiedLog, unlogged,
    * (its log row is written when it ends, saying what VK got).
    */
   async function answerInTime(logger: FastifyBaseLogger, work: (deadline: Deadline) => Promise<Processed>): Promise<Processed> {
-    const outcome = await withinDeadline(deadlineMs, work, (err) => logger.error({ err }, 'a notification answered at the deadline failed afterwards'));
+    const outcome = await withinDeadline(NOTIFICATION_DEADLINE_MS, work, (err) => logger.error({ err }, 'a notification answered at the deadline failed afterwards'));
     if (outcome.inTime) return outcome.value;
-    logger.warn({ deadlineMs }, 'notification not processed by the deadline: answered error 2 (VK retries) while its processing goes on');
+    logger.warn({ deadlineMs: NOTIFICATION_DEADLINE_MS }, 'notification not processed by the deadline: answered error 2 (VK retries) while its processing goes on');
     return { body: LATE_BODY, logId: null };
   }
 
