@@ -80,6 +80,8 @@ export interface MigratedOrm {
   secrets: Secrets;
   /** The endpoint's store on the same database, opened on first use (the server's, db/sql.ts). */
   store(): EndpointStore;
+  /** The endpoint's statements on the same database (db/sql.ts), opened on first use. */
+  sql(): Sql;
   close(): Promise<void>;
 }
 
@@ -94,7 +96,8 @@ export async function migratedOrm(dialect: Dialect): Promise<MigratedOrm> {
   return {
     orm,
     secrets,
-    store: () => (store ??= createSqlStore((sql = openSql(db.database)), secrets)),
+    store: () => (store ??= createSqlStore((sql ??= openSql(db.database)), secrets)),
+    sql: () => (sql ??= openSql(db.database)),
     close: async () => {
       await sql?.close();
       await orm.close();

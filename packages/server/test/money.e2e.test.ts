@@ -10,7 +10,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../src/apps/app.entity.js';
-import { safeCell } from '../src/export/export.route.js';
+import { safeCell } from '../src/export/export.csv.js';
 import { Transaction } from '../src/orders/transaction.entity.js';
 import { DIALECTS, ROOT_TOKEN, SECRET, signed, startTestServer, type Dialect, type GqlResult, type TestServer } from './helpers.js';
 

@@ -4,7 +4,12 @@
  * endpoint's store, devtools, the URL check, the CLI).
  */
 import type { Secrets } from '../secrets/secrets.js';
-import { secretKeyHint, type App } from './app.entity.js';
+import type { App } from './app.entity.js';
+
+/** What the API may show of the secret: its last four characters (DESIGN.md §5). */
+export function secretKeyHint(secret: string): string {
+  return `••••${secret.slice(-4)}`;
+}
 
 export type StoredAppKeys = Pick<App, 'vkAppId' | 'sealedSecretKey' | 'sealedPreviousSecretKey'>;
 

@@ -73,8 +73,3 @@ export class App {
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }
-
-/** What the API may show of the secret: its last four characters (DESIGN.md §5). */
-export function secretKeyHint(secret: string): string {
-  return `••••${secret.slice(-4)}`;
-}

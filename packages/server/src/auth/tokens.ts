@@ -3,26 +3,18 @@
  * 256-bit random tokens). A prefix says which table holds one: `vkp_root_`, `vkp_key_`, `vkp_ws_`.
  * The root token is either given as VKP_ADMIN_TOKEN or generated at first start.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Role } from '@vk-payments/shared';
 import type { Principal } from './permissions.js';
 import { ApiKey } from './api-key.entity.js';
 import { WidgetSession } from './widget-session.entity.js';
+import { generateToken, hashToken, ROOT_ROLE, TOKEN_PREFIX } from './token-format.js';
 
-export const ROOT_ROLE = 'ROOT';
-export const TOKEN_PREFIX = { root: 'vkp_root', key: 'vkp_key', session: 'vkp_ws' } as const;
+export { bearerToken, generateToken, hashToken, ROOT_ROLE, TOKEN_PREFIX } from './token-format.js';
 
 /** `lastUsedAt` is written at most this often per key, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-export function generateToken(prefix: string): string {
-  return `${prefix}_${randomBytes(32).toString('base64url')}`;
-}
 
 function sameToken(a: string, b: string): boolean {
   return timingSafeEqual(Buffer.from(hashToken(a), 'hex'), Buffer.from(hashToken(b), 'hex'));
@@ -94,8 +86,3 @@ export async function authenticate(em: EntityManager, token: string | undefined,
   };
 }
 
-/** `Authorization: Bearer <token>` → the token. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return m?.[1];
-}

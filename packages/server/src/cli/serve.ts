@@ -1,21 +1,20 @@
 /**
- * `vk-payments serve` (what `pnpm start` runs): migrate, create the root token and the demo app when
- * the database is new, listen, and print how to reach it. Stops gracefully on SIGINT/SIGTERM (SIGTERM
- * first drains for the load balancer: http/drain.ts); a failure that reaches the process closes it the
- * same way, without the delay, and exits non-zero (uncaught.ts).
+ * `vk-payments serve` (what `pnpm start` runs): migrate, listen — VK's notifications are answered from
+ * here on —, then load the API, create the root token and the demo app when the database is new, and
+ * print how to reach it. Stops gracefully on SIGINT/SIGTERM (SIGTERM first drains for the load
+ * balancer: http/drain.ts); a failure that reaches the process closes it the same way, without the
+ * delay, and exits non-zero (uncaught.ts).
  */
-import { DEMO_ITEM, DEMO_PLAN, ensureDemoApp } from '../apps/demo.js';
-import { ensureRootToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { createServer } from '../http/server.js';
+import type { Orm } from '../db/orm.js';
+import { startServer } from '../http/server.js';
 import { describeKeySource } from '../secrets/key-file.js';
-import { describeDatabase } from './local.js';
 import type { Print } from './simulate.js';
 import { drainOnUncaught } from './uncaught.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
   // Structured JSON logs (pino); tokens in headers are never written.
-  const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const server = await startServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
   const guard = drainOnUncaught(server, server.http.log);
   // Installed first, so a signal that comes while the server starts (or just as it prints its address)
   // stops it gracefully instead of killing it. SIGTERM is how a supervisor or a deploy stops an instance behind a load balancer: it drains first
@@ -50,10 +49,26 @@ export async function serve(config: Config, print: Print): Promise<void> {
   process.on('SIGINT', (signal) => void stop(signal));
   process.on('SIGTERM', (signal) => void stop(signal));
 
-  const em = server.orm.em.fork();
+  const url = await server.listen();
+  // The API, and with it the ORM these need: loaded after the endpoint answers (http/server.ts).
+  let orm: Orm;
+  try {
+    ({ orm } = await server.api());
+  } catch (err) {
+    // Drained like a crash (uncaught.ts), then `serve` fails with it: the supervisor restarts it.
+    server.http.log.fatal({ err }, 'the API failed to load: closing');
+    await server.close();
+    throw err;
+  }
+  if (stopping) return; // a signal came meanwhile: the server is closing, the ORM with it
+  const [{ DEMO_ITEM, DEMO_PLAN, ensureDemoApp }, { ensureRootToken }, { describeDatabase }] = await Promise.all([
+    import('../apps/demo.js'),
+    import('../auth/tokens.js'),
+    import('./local.js'),
+  ]);
+  const em = orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
   const demo = config.demo ? await ensureDemoApp(em, server.secrets) : null;
-  const url = await server.listen();
 
   print(`vk-payments is listening on ${url}`);
   print(`  database:           ${config.database.dialect} (${describeDatabase(config)})`);

@@ -8,14 +8,15 @@ import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Database } from '../config.js';
-import { ENTITIES } from './entities.js';
+import { MIGRATION_LOCK } from './schema-state.js';
 import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
 /**
- * VK waits 10 s (PROTOCOL.md §1): a database that does not answer must turn into error 2
- * (critical: false, VK retries) well within that, not hang the request. Shared with db/sql.ts.
+ * The API's timeouts: a database that does not answer turns a GraphQL request into an error within
+ * seconds instead of hanging it. VK's endpoint does not use the ORM: its statements (db/sql.ts) have
+ * tighter timeouts, under its answer deadline.
  */
 export const PG_TIMEOUTS = { acquireMs: 3_000, connectMs: 2_000, statementMs: 5_000, queryMs: 6_000 } as const;
 
@@ -25,7 +26,6 @@ interface RawSqlite {
 
 function options(database: Database): Options {
   const common = {
-    entities: ENTITIES,
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
@@ -71,19 +71,15 @@ function options(database: Database): Options {
 }
 
 export async function openOrm(database: Database): Promise<Orm> {
-  const orm = await MikroORM.init(options(database));
+  // Loaded here, not with this module: migrateDatabase needs no entities (and no GraphQL types with them).
+  const { ENTITIES } = await import('./entities.js');
+  const orm = await MikroORM.init({ ...options(database), entities: ENTITIES });
   if (database.dialect === 'sqlite') {
     // WAL is a property of the file: readers never block the writer, and it survives restarts.
     await orm.em.getConnection().execute('pragma journal_mode = wal');
   }
   return orm;
 }
-
-/**
- * An arbitrary constant naming this project's migration lock among PostgreSQL advisory locks. Also
- * held by what rewrites stored data right after the migrations (secrets/at-rest.ts).
- */
-export const MIGRATION_LOCK = 0x766b70; // "vkp"
 
 /**
  * Applies every pending migration; returns the names applied. Several instances may start at once on
@@ -104,6 +100,19 @@ export async function migrate(orm: Orm): Promise<string[]> {
   } catch (err) {
     if ((await migrator.getPendingMigrations()).length) throw err;
     return [];
+  }
+}
+
+/**
+ * Applies every pending migration with an ORM that knows no entities, then closes it: what a server
+ * start needs before it serves (http/server.ts), without loading the entities the API opens its own ORM with.
+ */
+export async function migrateDatabase(database: Database): Promise<string[]> {
+  const orm = await MikroORM.init({ ...options(database), entities: [], discovery: { warnWhenNoEntities: false } });
+  try {
+    return await migrate(orm);
+  } finally {
+    await orm.close();
   }
 }
 

@@ -9,14 +9,13 @@
  * statement, and a whole transaction (TxBody), runs without yielding, so nothing interleaves with it;
  * a write lock held by another connection (the ORM's, another process) is waited for by yielding and
  * retrying, never by blocking the event loop.
- * PostgreSQL: a pg pool with the same timeouts as the ORM's (db/orm.ts), statements named so each
+ * PostgreSQL: a pg pool with tight timeouts (PG_ENDPOINT_TIMEOUTS), statements named so each
  * connection plans them once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Libsql from 'libsql';
 import pg from 'pg';
 import type { Database } from '../config.js';
-import { PG_TIMEOUTS } from './orm.js';
 
 export type SqlValue = string | number | boolean | Date | null;
 export type Row = Record<string, unknown>;
@@ -74,10 +73,36 @@ export function openSql(database: Database): Sql {
 const SQLITE_LOCK_WAIT_MS = 3_000;
 
 function sqliteSql(path: string): Sql {
-  const db = new Libsql(path);
-  // busy_timeout 0: a locked database throws at once and we retry by yielding (see the module comment).
-  db.exec('pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = normal');
+  const open = (): Libsql.Database => {
+    const conn = new Libsql(path);
+    // busy_timeout 0: a locked database throws at once and we retry by yielding (see the module comment).
+    conn.exec('pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = normal');
+    return conn;
+  };
+  let db = open();
+  // libsql aborts the process (a Rust panic) when some calls reach a closed connection: after close(),
+  // a late statement (one answered at the deadline, a log row retried) must fail here instead.
+  let closed = false;
   const statements = new Map<string, Libsql.Statement<unknown[]>>();
+  /**
+   * libsql 0.5 leaves a statement that failed (SQLITE_BUSY above all) in progress, and has no reset():
+   * the connection then stays inside that statement's implicit transaction, and every later write on it
+   * is answered but never committed, while it holds the write lock (tursodatabase/libsql-js#237). So
+   * after any failure the next statement runs on a new connection. The old one is rolled back first:
+   * closed with a statement in progress, it would live on until that statement is garbage-collected,
+   * an open transaction's write lock with it.
+   */
+  const reopen = (): void => {
+    if (closed) return;
+    statements.clear();
+    try {
+      if (db.inTransaction) db.exec('rollback');
+      db.close();
+    } catch {
+      // Already unusable: the new connection is what matters.
+    }
+    db = open();
+  };
   const prepared = (sql: string): Libsql.Statement<unknown[]> => {
     let stmt = statements.get(sql);
     if (!stmt) statements.set(sql, (stmt = db.prepare(sql) as Libsql.Statement<unknown[]>));
@@ -95,9 +120,11 @@ function sqliteSql(path: string): Sql {
   async function unlocked<T>(op: () => T): Promise<T> {
     const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      if (closed) throw new Error('the SQLite connection is closed');
       try {
         return op();
       } catch (err) {
+        reopen();
         if (!isSqliteBusy(err) || Date.now() + pause > deadline) throw err;
         await sleep(pause);
       }
@@ -111,22 +138,19 @@ function sqliteSql(path: string): Sql {
     run: (sql, params = []) => unlocked(() => execute(run(sql, params)) as number),
     transaction<T>(body: () => TxBody<T>): Promise<T> {
       // Begin to commit without yielding (see TxBody). IMMEDIATE takes the write lock up front; a lock
-      // held elsewhere, here or at commit, rolls back and tries the whole body again.
+      // held elsewhere, here or at commit, ends the attempt (on a new connection: see reopen) and the
+      // whole body is tried again.
       return unlocked(() => {
         db.exec('begin immediate');
-        try {
-          const gen = body();
-          let step = gen.next();
-          while (!step.done) step = gen.next(execute(step.value));
-          db.exec('commit');
-          return step.value;
-        } catch (err) {
-          if (db.inTransaction) db.exec('rollback');
-          throw err;
-        }
+        const gen = body();
+        let step = gen.next();
+        while (!step.done) step = gen.next(execute(step.value));
+        db.exec('commit');
+        return step.value;
       });
     },
     async close() {
+      closed = true;
       db.close();
     },
   };
@@ -139,14 +163,27 @@ function isSqliteBusy(err: unknown): boolean {
 
 // ---------------------------------------------------------------- PostgreSQL
 
+/**
+ * VK is answered by the endpoint's deadline whatever the database does (notifications/deadline.ts);
+ * these end what a hung database left pending soon after, so an outage does not pile up connections
+ * and requests. The hot path's statements take milliseconds; the ORM (the API) has its own, longer ones.
+ * - connectMs: opening a connection, and waiting for a free one of the pool (pg-pool uses it for both);
+ * - statementMs: PostgreSQL cancels a statement running (or waiting for a lock) longer than this;
+ * - queryMs: we stop waiting for an answer (a database that accepted and went silent) and drop the connection;
+ * - idleInTransactionMs: PostgreSQL ends a session whose transaction we left open (our side hung or died),
+ *   so its row locks do not hold up the other instances.
+ */
+export const PG_ENDPOINT_TIMEOUTS = { connectMs: 2_000, statementMs: 2_000, queryMs: 2_500, idleInTransactionMs: 5_000 } as const;
+
 function postgresSql(url: string): Sql {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
-    statement_timeout: PG_TIMEOUTS.statementMs,
-    query_timeout: PG_TIMEOUTS.queryMs,
+    connectionTimeoutMillis: PG_ENDPOINT_TIMEOUTS.connectMs,
+    statement_timeout: PG_ENDPOINT_TIMEOUTS.statementMs,
+    query_timeout: PG_ENDPOINT_TIMEOUTS.queryMs,
+    idle_in_transaction_session_timeout: PG_ENDPOINT_TIMEOUTS.idleInTransactionMs,
     keepAlive: true,
   });
   // A connection that dies while idle (the database restarts) must not crash the process; the pool

@@ -13,7 +13,7 @@
  * share its signature.
  */
 import { createHash } from 'node:crypto';
-import { secretKeyHint } from '../apps/app.entity.js';
+import { secretKeyHint } from '../apps/app-keys.js';
 import { parseForm } from '../notifications/form.js';
 import { canonicalString, computeSig, verifySig } from '../notifications/signature.js';
 

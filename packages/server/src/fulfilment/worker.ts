@@ -8,6 +8,7 @@
  */
 import { run as statement, type Sql } from '../db/sql.js';
 import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
+import { NOTIFICATION_DEADLINE_MS } from '../notifications/deadline.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { openSigningSecret } from './endpoint-secret.js';
 import { webhookHeaders } from './signing.js';
@@ -38,8 +39,11 @@ export interface FulfilmentWorker {
   stop(): Promise<void>;
 }
 
-/** How long VK's request waits for the game backend in sync mode: well under VK's 10 s (PROTOCOL.md §1). */
-export const SYNC_TIMEOUT_MS = 5_000;
+/**
+ * How long VK's request waits for the game backend in sync mode: within the endpoint's answer deadline,
+ * with time left for the commit, so VK hears "not confirmed yet" rather than the deadline's error 2.
+ */
+export const SYNC_TIMEOUT_MS = NOTIFICATION_DEADLINE_MS - 500;
 
 const BATCH = 10;
 /** A claim outlives the longest attempt; if the instance dies meanwhile, another takes over after it. */

@@ -9,7 +9,7 @@
  * only skips the early refusal, so a revocation still takes effect at once.
  */
 import type { Authentication } from '../auth/tokens.js';
-import { hashToken } from '../auth/tokens.js';
+import { hashToken } from '../auth/token-format.js';
 import { addressKey, rateLimitKey, type RateLimiter, type RateVerdict } from './rate-limit.js';
 
 export type Admitted = { ok: true; auth: Authentication } | Extract<RateVerdict, { ok: false }>;

@@ -10,7 +10,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { API_ERROR_CODES } from '@vk-payments/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { authenticate, bearerToken, type Authentication } from '../auth/tokens.js';
+import { bearerToken } from '../auth/token-format.js';
+import type { authenticate, Authentication } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Admission, Admitted } from './admission.js';
@@ -28,8 +29,15 @@ declare module 'fastify' {
   }
 }
 
-export interface ApiGateOptions {
+/** What the gate looks tokens up with: the API's, loaded after the endpoint already answers (http/api.ts). */
+export interface ApiAccess {
   orm: Orm;
+  authenticate: typeof authenticate;
+}
+
+export interface ApiGateOptions {
+  /** Resolves once the API is loaded: a request that came sooner waits for it here. */
+  access: () => Promise<ApiAccess>;
   config: Config;
   admission: Admission;
   graphqlPath: string;
@@ -45,7 +53,7 @@ function refuse(reply: FastifyReply, graphql: boolean, status: number, code: str
 }
 
 /** Registers the gate on `http`; call before the API routes are registered. */
-export function gateApi(http: FastifyInstance, { orm, config, admission, graphqlPath }: ApiGateOptions): void {
+export function gateApi(http: FastifyInstance, { access, config, admission, graphqlPath }: ApiGateOptions): void {
   http.decorateRequest('caller', null);
   http.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
@@ -53,9 +61,11 @@ export function gateApi(http: FastifyInstance, { orm, config, admission, graphql
     if (!graphql && !route?.startsWith(EXPORT_PREFIX)) return;
     // A CORS preflight carries no token and runs nothing: a browser sends one before its real requests.
     if (req.method === 'OPTIONS') return;
-    const em = orm.em.fork();
+    let em: EntityManager;
     let admitted: Admitted;
     try {
+      const { orm, authenticate } = await access();
+      em = orm.em.fork();
       admitted = await admission.admit(bearerToken(req.headers.authorization), req.ip, (token) => authenticate(em, token, config.adminToken));
     } catch (err) {
       req.log.error({ err }, 'authentication failed to run');

@@ -3,7 +3,7 @@
  * refusals: unreadable JSON, unsupported content type, a body too large, an unknown route). A client
  * mistake (4xx) keeps Fastify's fixed message; anything else is logged and answered with a generic
  * message, so no internal message, path or stack reaches a client. The notification endpoint and the
- * export answer their own errors (route.ts, export.route.ts).
+ * export answer their own errors (route.ts, export.csv.ts).
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';

@@ -2,38 +2,33 @@
  * Fastify assembly: the notification endpoint, GraphQL over HTTP and WebSocket, CSV export, health
  * probes. Opening the database and migrating happen here too, so a server is never up on an
  * unmigrated schema.
+ *
+ * A cold start serves VK first: the endpoint runs on its own statements (db/sql.ts), so it answers
+ * as soon as the database is known to be migrated, and /readyz says so. The admin API — the ORM,
+ * GraphQL, the export, the WebSocket — loads right after (api.ts); its routes are declared at start
+ * and a request that comes sooner waits for it.
  */
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { EntityManager } from '@mikro-orm/core';
-import type { Principal } from '../auth/permissions.js';
-import { authenticate } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { migrate, openOrm, type Orm } from '../db/orm.js';
+import type { Orm } from '../db/orm.js';
+import { pendingMigrations } from '../db/schema-state.js';
 import { exportRoutes } from '../export/export.route.js';
-import type { Context } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
-import { buildGraphqlSchema } from '../graphql/schema.js';
-import { callerRulesPlugin, LIMIT_RULES, PARSE_OPTIONS } from '../graphql/validation.js';
-import { attachGraphqlWebSocket } from '../graphql/websocket.js';
 import { noSniff } from './security-headers.js';
+import type { Api, GraphqlRoute } from './api.js';
 import { gateApi } from './api-gate.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createAdmission } from './admission.js';
+import { parkUpgrades } from './parked-upgrades.js';
 import { widgetRoutes } from './widget.js';
 import { createLiveLog, createPubSub } from '../logs/live.js';
-import { NotificationLog } from '../logs/notification-log.entity.js';
-import { scheduleRetention } from '../logs/retention.js';
-import { openSql, type Sql } from '../db/sql.js';
+import { openSql } from '../db/sql.js';
+import { pendingLogRows, type PendingLogs } from '../notifications/pending-logs.js';
 import { createSqlStore } from '../notifications/sql-store.js';
 import { cachedStore } from '../notifications/cached-store.js';
 import type { Bus } from '../cluster/bus.js';
 import { followCluster } from '../cluster/follow.js';
 import { openBus } from '../cluster/open-bus.js';
-import { settleAfterMutations } from '../cluster/settle-plugin.js';
 import { startFulfilmentWorker } from '../fulfilment/worker.js';
 import { notificationProcessor, notificationRoute, type NotificationRouteOptions } from '../notifications/route.js';
 import { unverifiedLogBudget } from '../notifications/unverified-budget.js';
@@ -65,6 +60,12 @@ export interface VkPaymentsServer {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
+/** The server as soon as it answers VK: the API (the ORM, GraphQL) is loaded by `api()`, or by the first request that needs it. */
+export interface StartingServer extends Omit<VkPaymentsServer, 'orm'> {
+  /** Loads the API (once); resolves with the whole server. */
+  api(): Promise<VkPaymentsServer>;
+}
+
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** How long `close()` waits for requests in flight before it cuts the remaining connections. */
@@ -78,17 +79,26 @@ export const DEFAULT_LIVE_RECHECK_MS = 5_000;
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** A server with everything loaded (tests, and whatever runs a server in-process). */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
+  return (await startServer(config, options)).api();
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<StartingServer> {
   // First: without a key (PostgreSQL without VKP_SECRETS_KEY) nothing else is touched.
   const { secrets, source: secretsKeySource } = await loadSecrets(config);
-  const orm = await openOrm(config.database);
-  let sql: Sql | undefined;
+  // The endpoint's own statements (db/sql.ts); the ORM serves the API.
+  const sql = openSql(config.database);
   let stopWorker: (() => Promise<void>) | undefined;
+  let pendingLogs: PendingLogs | undefined;
   let bus: Bus | undefined;
   try {
-    await migrate(orm);
-    // The endpoint's own statements (db/sql.ts); the ORM serves the API.
-    sql = openSql(config.database);
+    // The ORM's migrator only when something is to migrate (a new database, an upgrade): a restart on
+    // its own schema serves without loading the ORM first.
+    if ((await pendingMigrations(sql)).length) {
+      const { migrateDatabase } = await import('../db/orm.js');
+      await migrateDatabase(config.database);
+    }
     // Secrets an older version stored in plain text are encrypted before anything is served.
     const atRest = await encryptPlaintextSecrets(sql, secrets);
     const trusted = trustFunction(config.trustProxy);
@@ -125,7 +135,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     http.server.on('error', (err) => http.log.error({ err }, 'HTTP server error'));
     const drain = drainer(http.server);
     let closing: Promise<void> | undefined;
-    const metrics = createMetrics(orm);
+    let api: Api | undefined;
+    const metrics = createMetrics(() => api?.orm);
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
     // Events between instances (cluster/): caches, the live log, revocation, fulfilment.
@@ -144,7 +155,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     // are never throttled (a refusal would cost a sale).
     const limiter = createRateLimiter({ max: config.rateLimitPerMinute });
     const admission = createAdmission(limiter);
-    gateApi(http, { orm, config, admission, graphqlPath: GRAPHQL_PATH });
+    gateApi(http, { access: () => loadApi(), config, admission, graphqlPath: GRAPHQL_PATH });
     // Every connection to a URL someone gave us goes through this (no SSRF). Our own listen address is
     // allowed once we listen: it reaches only our own routes, and the local demo's notification URL
     // (settings.endpointUrl, http://127.0.0.1:8080/vk/payments) is exactly that.
@@ -160,15 +171,22 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     const liveLog = createLiveLog({
       pubSub,
       bus: cluster,
-      read: (ids) => orm.em.fork().find(NotificationLog, { id: { $in: ids } }),
+      // Only asked while somebody watches the live log here, so the API (and its ORM) is loaded.
+      read: async (ids) => {
+        const [{ orm }, { NotificationLog }] = await Promise.all([loadApi(), import('../logs/notification-log.entity.js')]);
+        return orm.em.fork().find(NotificationLog, { id: { $in: ids } });
+      },
       onError: (err, what) => http.log.error({ err }, what),
     });
     const queued = (): void => {
       fulfilment.poke();
       cluster.publish({ type: 'due' });
     };
+    const store = cachedStore(createSqlStore(sql, secrets, { queued, deliverNow: fulfilment.deliverNow, logged: liveLog.logged }), cluster);
+    pendingLogs = pendingLogRows((entry) => store.writeLog(entry));
     const endpoint: NotificationRouteOptions = {
-      store: cachedStore(createSqlStore(sql, secrets, { queued, deliverNow: fulfilment.deliverNow, logged: liveLog.logged }), cluster),
+      store,
+      pendingLogs,
       observe: metrics.observeNotification,
       // One budget for the route and the in-process sender alike.
       unverifiedLog: unverifiedLogBudget({ perApp: config.unverifiedLogPerMinute, total: config.unverifiedLogPerMinuteTotal }),
@@ -177,105 +195,91 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await http.register(notificationRoute, endpoint);
     const { process: processNotification } = notificationProcessor(endpoint);
     metrics.route(http);
-    await http.register(exportRoutes, { orm, config });
+    await http.register(exportRoutes, { deps: async () => ({ orm: (await loadApi()).orm, config }) });
     await http.register(widgetRoutes);
+    http.route<GraphqlRoute>({
+      method: ['GET', 'POST', 'OPTIONS'],
+      url: GRAPHQL_PATH,
+      handler: async function (req, reply) {
+        return (await loadApi()).graphql.call(this, req, reply);
+      },
+    });
+    const upgrades = parkUpgrades(http.server);
 
     http.get('/healthz', async () => ({ status: 'ok' }));
     http.get('/readyz', async (_req, reply) => {
       // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
       if (drain.draining) return reply.code(503).send({ status: 'draining' });
       try {
-        await orm.em.getConnection().execute('select 1');
+        // Through the endpoint's own connection: ready means VK's notifications can be answered.
+        await sql.one('select 1');
         return { status: 'ready' };
       } catch {
         return reply.code(503).send({ status: 'database unreachable' });
       }
     });
 
-    /** The context of one operation: the caller was authenticated once, by the API gate or the socket. */
-    const context = (em: EntityManager, auth: { principal: Principal | null; reason?: string | null }): Context => ({
-      em,
-      config,
-      secrets,
-      baseUrl,
-      pubSub,
-      processNotification: (rawBody: string) => processNotification(rawBody, http.log),
-      notificationStore: endpoint.store,
-      fulfilment,
-      outbound,
-      principal: auth.principal,
-      ...(auth.principal === null && auth.reason && { authError: auth.reason }),
-    });
-    const authenticateToken = (token: string | undefined) => authenticate(orm.em.fork(), token, config.adminToken);
-    const maskError = (formatted: Parameters<typeof formatError>[0], error: unknown) =>
-      formatError(formatted, error, (err) => http.log.error({ err }, 'GraphQL resolver failed'));
+    /** The API, loaded once: GraphQL, the export and the WebSocket wait for it (api.ts). */
+    let loading: Promise<Api> | undefined;
+    const loadApi = (): Promise<Api> =>
+      (loading ??= import('./api.js')
+        .then(({ loadApi: load }) =>
+          load({
+            http,
+            config,
+            secrets,
+            graphqlPath: GRAPHQL_PATH,
+            pubSub,
+            metrics,
+            limiter,
+            admission,
+            clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted),
+            baseUrl: () => baseUrl,
+            processNotification,
+            notificationStore: endpoint.store,
+            fulfilment,
+            outbound,
+            liveRecheckMs: options.liveRecheckMs ?? DEFAULT_LIVE_RECHECK_MS,
+            bus: cluster,
+          }),
+        )
+        .then(
+          (loaded) => {
+            api = loaded;
+            upgrades.release();
+            return loaded;
+          },
+          (err: unknown) => {
+            upgrades.drop();
+            throw err;
+          },
+        ));
 
-    const schema = await buildGraphqlSchema(pubSub);
-    const apollo = new ApolloServer<Context>({
-      schema,
-      // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
-      // this origin, the admin page's (whose tab keeps the token in sessionStorage).
-      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), metrics.apolloPlugin as ApolloServerPlugin<Context>, callerRulesPlugin, settleAfterMutations(cluster)],
-      // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
-      parseOptions: PARSE_OPTIONS,
-      validationRules: [...LIMIT_RULES],
-      // Every default Apollo takes from NODE_ENV is decided here: `pnpm start` leaves NODE_ENV unset, and the
-      // default run is the production run. Stack traces in answers only with VKP_DEBUG; introspection on, as
-      // under `pnpm start` so far (who may use it is for validation to decide); and Apollo
-      // leaves SIGINT/SIGTERM to cli/serve.ts (its own handler would re-raise the signal mid-drain).
-      includeStacktraceInErrorResponses: config.debug,
-      introspection: true,
-      stopOnTerminationSignals: false,
-      // Apollo's CSRF prevention stays on (its default): a GET or a simple POST needs a preflight header.
-      formatError: maskError,
-    });
-    await apollo.start();
-    await http.register(fastifyApollo(apollo), {
-      path: GRAPHQL_PATH,
-      // The API gate looked the token up and counted the request (api-gate.ts). Without it, nothing runs: a
-      // second lookup here would be a path around the rate limit.
-      context: async (req) => {
-        if (!req.caller) throw new Error('GraphQL request without the API gate (api-gate.ts)');
-        return context(req.caller.em, req.caller.auth);
-      },
-    });
-    const retention = scheduleRetention(orm, { days: config.logRetentionDays, unverifiedDays: config.unverifiedLogRetentionDays }, (err) => http.log.error({ err }, 'log retention failed'));
-    const ws = attachGraphqlWebSocket({
-      server: http.server,
-      path: GRAPHQL_PATH,
-      schema,
-      authenticate: authenticateToken,
-      context: (principal) => context(orm.em.fork(), { principal }),
-      limiter,
-      admission,
-      clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted),
-      formatError: (error) => maskError(error.toJSON(), error),
-      recheckMs: options.liveRecheckMs ?? DEFAULT_LIVE_RECHECK_MS,
-      onError: (err, what) => http.log.error({ err }, what),
-      allowedOrigins: config.corsOrigins,
-      debug: config.debug,
-    });
-    followCluster(cluster, { poke: fulfilment.poke, recheckSockets: ws.recheckSoon });
+    // Sockets exist only once the API is loaded; before that a revocation has nothing to end here.
+    followCluster(cluster, { poke: fulfilment.poke, recheckSockets: () => api?.recheckSockets() });
 
     /** Drains (drain.ts), then stops accepting, finishes the requests in flight and closes the database. */
     async function shutDown(drainMs: number): Promise<void> {
       await drain.begin(drainMs);
-      retention.stop();
-      await ws.close();
+      // The API stops too (its retention job, its WebSockets), once it is loaded if it is loading.
+      const running = await loading?.catch(() => undefined);
+      upgrades.drop();
+      await running?.stop();
       // Stop accepting, let requests in flight finish; after the grace period, connections that are
       // still open (a client that never finished sending, say) are cut so the process can exit.
       const cut = setTimeout(() => http.server.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await http.close();
       clearTimeout(cut);
+      await pendingLogs?.close();
       await stopWorker?.();
+      liveLog.stop();
       await bus?.close();
-      await sql?.close();
-      await orm.close();
+      await sql.close();
+      await running?.orm.close();
     }
 
-    return {
+    const server: StartingServer = {
       http,
-      orm,
       config,
       secrets,
       secretsKeySource,
@@ -289,6 +293,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         baseUrl = config.publicUrl ?? url;
         return url;
       },
+      async api() {
+        const { orm: loaded } = await loadApi();
+        return { ...server, orm: loaded };
+      },
       close(closeOptions = {}) {
         if (closing) {
           if (!closeOptions.drainMs) drain.hurry();
@@ -298,11 +306,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
         return closing;
       },
     };
+    return server;
   } catch (err) {
     await stopWorker?.();
     await bus?.close();
-    await sql?.close();
-    await orm.close();
+    await sql.close();
     throw err;
   }
 }

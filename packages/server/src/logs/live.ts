@@ -9,7 +9,6 @@ import { EventEmitter, on } from 'node:events';
 import type { PubSub } from 'type-graphql';
 import type { Bus } from '../cluster/bus.js';
 import type { LogEntry } from './logs.service.js';
-import { NotificationLog } from './notification-log.entity.js';
 import type { LoggedEntry } from '../notifications/sql-store.js';
 
 export const LOG_TOPIC = 'NOTIFICATION_LOGGED';
@@ -34,16 +33,20 @@ export function createPubSub(): LivePubSub {
   };
 }
 
-/** The log row as GraphQL shows it, built from what was written (no read back from the database). */
-function toRow(id: number, e: LogEntry): NotificationLog {
-  return Object.assign(new NotificationLog(), { ...e, id, app: null });
+/**
+ * What is published: the row as written, with its id (no read back from the database). A plain
+ * object: the endpoint publishes without loading the entities; the subscription resolver makes it a
+ * NotificationLog.
+ */
+export interface LoggedRow extends LogEntry {
+  id: number;
 }
 
 export interface LiveLogOptions {
   pubSub: LivePubSub;
   bus: Bus;
-  /** Committed rows by id: the rows other instances wrote. */
-  read(ids: number[]): Promise<NotificationLog[]>;
+  /** Committed rows by id: the rows other instances wrote (the API's entities; published as they are). */
+  read(ids: number[]): Promise<Array<{ id: number; vkAppId: number | null }>>;
   onError(err: unknown, what: string): void;
 }
 
@@ -75,7 +78,7 @@ export function createLiveLog({ pubSub, bus, read, onError }: LiveLogOptions): L
         // Rows of no app of ours have no subscribers anywhere (the subscription names an app).
         const ours = rows.filter((r): r is LoggedEntry & { entry: { vkAppId: number } } => r.entry.appId !== null && r.entry.vkAppId !== null);
         if (!ours.length) return;
-        for (const { id, entry } of ours) if (watched(entry.vkAppId)) pubSub.publish(LOG_TOPIC, entry.vkAppId, toRow(id, entry));
+        for (const { id, entry } of ours) if (watched(entry.vkAppId)) pubSub.publish(LOG_TOPIC, entry.vkAppId, { ...entry, id } satisfies LoggedRow);
         bus.publish({ type: 'logged', rows: ours.map(({ id, entry }) => ({ id, vkAppId: entry.vkAppId })) });
       } catch (err) {
         onError(err, 'could not publish log rows to the live log');

@@ -7,7 +7,7 @@ import type { Context } from '../graphql/context.js';
 import { NotificationTypeEnum } from '../graphql/enums.js';
 import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
-import { LOG_TOPIC } from './live.js';
+import { LOG_TOPIC, type LoggedRow } from './live.js';
 import { logWhere } from './logs.service.js';
 import { NotificationLog } from './notification-log.entity.js';
 
@@ -76,8 +76,9 @@ export class LogsResolver {
       return context.pubSub.subscribe(LOG_TOPIC, args.vkAppId);
     },
   })
-  notificationLogged(@Root() row: NotificationLog, @Arg('vkAppId', () => Int) _vkAppId: number): NotificationLog {
-    return row;
+  notificationLogged(@Root() row: LoggedRow | NotificationLog, @Arg('vkAppId', () => Int) _vkAppId: number): NotificationLog {
+    // Rows this instance wrote come as written (live.ts); rows of other instances were read as entities.
+    return row instanceof NotificationLog ? row : Object.assign(new NotificationLog(), { ...row, app: null });
   }
 
   @FieldResolver(() => ID)

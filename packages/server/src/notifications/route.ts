@@ -1,10 +1,14 @@
 /**
  * `POST /vk/payments`: a thin adapter from HTTP to the pure core. It reads the body as text (any
  * content type: VK sends form-encoded, PROTOCOL.md §1), runs the core, writes the log row, and only
- * then answers — HTTP 200 and compact JSON always, even for bodies it cannot read.
+ * then answers — HTTP 200 and compact JSON always, even for bodies it cannot read. Whatever hangs,
+ * the answer goes out by the deadline (deadline.ts).
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { answeredAtDeadline, LATE_ANSWER, LATE_BODY, NOTIFICATION_DEADLINE_MS, withinDeadline, type Deadline } from './deadline.js';
 import { handleNotification, type HandledNotification } from './handle.js';
+import type { PendingLogs } from './pending-logs.js';
+import type { LogEntry } from '../logs/logs.service.js';
 import type { EndpointStore } from './sql-store.js';
 import { unloggedReason, type UnloggedReason, type UnverifiedLogBudget } from './unverified-budget.js';
 import { unreadableRequest } from './unverified.js';
@@ -22,6 +26,8 @@ export interface NotificationRouteOptions {
   unverifiedLog?: UnverifiedLogBudget;
   /** Told of each request answered without a log row because of that cap (metrics). */
   unlogged?: (reason: UnloggedReason) => void;
+  /** Keeps the log rows the database did not take, to write them when it answers again. */
+  pendingLogs: PendingLogs;
 }
 
 /** Our answer as it goes on the wire, and the log row it made (null when the row could not be written). */
@@ -36,7 +42,7 @@ export interface Processed {
  */
 export type ProcessNotification = (rawBody: string, logger: FastifyBaseLogger) => Promise<Processed>;
 
-export function notificationProcessor({ store, observe, unverifiedLog, unlogged }: NotificationRouteOptions) {
+export function notificationProcessor({ store, observe, unverifiedLog, unlogged, pendingLogs }: NotificationRouteOptions) {
   /**
    * Whether the row of this request is written. A verified request always is (one property read on
    * the hot path); an unverified one within its app's budget and the instance's for the minute.
@@ -56,38 +62,64 @@ export function notificationProcessor({ store, observe, unverifiedLog, unlogged 
     return false;
   }
 
-  async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number): Promise<Processed> {
+  async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number, deadline?: Deadline): Promise<Processed> {
     if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
     const durationMs = performance.now() - started;
     if (!mayLog(logger, handled)) {
       observe?.(handled, (performance.now() - started) / 1000);
       return { body: handled.body, logId: null };
     }
+    let entry = { ...handled.log, receivedAt, response: handled.body, durationMs };
+    // Past the deadline VK has its error 2 already: the row records that (deadline.ts).
+    const lateBefore = deadline?.passed === true;
+    if (lateBefore) entry = answeredAtDeadline(entry, deadline);
     let logId: number | null = null;
     try {
-      logId = await store.writeLog({ ...handled.log, receivedAt, response: handled.body, durationMs });
+      logId = await store.writeLog(entry);
+      if (deadline?.passed && !lateBefore) await correctLateRow(logger, logId, answeredAtDeadline(entry, deadline));
     } catch (err) {
-      // The answer stands (the payment is already committed); the operator must hear that its log row is missing.
-      logger.error({ err }, 'could not write the notification log row');
+      // The answer stands (the payment is already committed); the row is written when the database answers again, or reported missing.
+      pendingLogs.add(deadline?.passed ? answeredAtDeadline(entry, deadline) : entry, logger, err);
     }
-    const { vkAppId, rawType, errorCode, orderId } = handled.log;
+    // The line and the metrics count what VK was told: error 2 once the deadline has passed.
+    const told = deadline?.passed ? { ...handled, log: { ...handled.log, errorCode: LATE_ANSWER.error.error_code } } : handled;
+    const { vkAppId, rawType, errorCode, orderId } = told.log;
     // One structured line per notification: never the body, the signature or a secret.
     logger.info({ vkAppId, type: rawType, orderId, errorCode, durationMs: Math.round(durationMs * 100) / 100 }, 'notification');
-    observe?.(handled, (performance.now() - started) / 1000);
+    observe?.(told, (performance.now() - started) / 1000);
     return { body: handled.body, logId };
   }
 
-  const processBody: ProcessNotification = async (rawBody, logger) => {
+  /** The row was on its way when the deadline passed: it must say what VK got. */
+  async function correctLateRow(logger: FastifyBaseLogger, logId: number, late: LogEntry): Promise<void> {
+    try {
+      await store.correctLog(logId, late);
+    } catch (err) {
+      logger.error({ err, logId }, 'notification answered error 2 at the deadline, but its log row (written after) shows the answer the processing came to');
+    }
+  }
+
+  /**
+   * The answer by the deadline: the processing's own, or error 2 while the processing goes on by itself
+   * (its log row is written when it ends, saying what VK got).
+   */
+  async function answerInTime(logger: FastifyBaseLogger, work: (deadline: Deadline) => Promise<Processed>): Promise<Processed> {
+    const outcome = await withinDeadline(NOTIFICATION_DEADLINE_MS, work, (err) => logger.error({ err }, 'a notification answered at the deadline failed afterwards'));
+    if (outcome.inTime) return outcome.value;
+    logger.warn({ deadlineMs: NOTIFICATION_DEADLINE_MS }, 'notification not processed by the deadline: answered error 2 (VK retries) while its processing goes on');
+    return { body: LATE_BODY, logId: null };
+  }
+
+  const processBody: ProcessNotification = (rawBody, logger) => {
     const started = performance.now();
     const receivedAt = new Date();
-    const handled = await handleNotification(rawBody, { store, now: () => receivedAt });
-    return logAndAnswer(logger, handled, receivedAt, started);
+    return answerInTime(logger, async (deadline) => logAndAnswer(logger, await handleNotification(rawBody, { store, now: () => receivedAt }), receivedAt, started, deadline));
   };
-  return { process: processBody, logAndAnswer };
+  return { process: processBody, logAndAnswer, answerInTime };
 }
 
 export async function notificationRoute(app: FastifyInstance, options: NotificationRouteOptions): Promise<void> {
-  const { process: processBody, logAndAnswer } = notificationProcessor(options);
+  const { process: processBody, logAndAnswer, answerInTime } = notificationProcessor(options);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: NOTIFICATION_BODY_LIMIT }, (_req, body, done) => done(null, body));
@@ -121,7 +153,7 @@ export async function notificationRoute(app: FastifyInstance, options: Notificat
         warning: null,
       },
     };
-    const { body } = await logAndAnswer(req.log, handled, new Date(), started);
+    const { body } = await answerInTime(req.log, (deadline) => logAndAnswer(req.log, handled, new Date(), started, deadline));
     return reply.code(200).type('application/json; charset=utf-8').send(body);
   });
 }

@@ -15,6 +15,8 @@ import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord,
 /** The store the endpoint writes through: the core's reads and writes, plus the log row of every request. */
 export interface EndpointStore extends NotificationStore {
   writeLog(entry: LogEntry): Promise<number>;
+  /** Rewrites the answer a written row records (VK got another one: notifications/deadline.ts). */
+  correctLog(id: number, entry: Pick<LogEntry, 'response' | 'errorCode' | 'warning'>): Promise<void>;
 }
 
 // With the sync-mode flag of its game backend (one query: every notification asks for the app).
@@ -42,9 +44,12 @@ const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscripti
     cancel_reason = excluded.cancel_reason, pending_cancel = excluded.pending_cancel, updated_at = excluded.updated_at,
     price = coalesce(?, subscriptions.price), next_bill_time = coalesce(?, subscriptions.next_bill_time)`;
 const SUBSCRIPTION_STATE = 'select id, status, updated_at from subscriptions where app_id = ? and test = ? and subscription_id = ?';
+// A row whose app the request could not look up (the database failed or hung: its answer was error 2)
+// still belongs to the app its app_id names, when there is one, so the app's log shows it.
 const INSERT_LOG = `insert into notification_logs (app_id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id,
   subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`;
+  values (coalesce(?, (select id from apps where vk_app_id = ?)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`;
+const CORRECT_LOG = 'update notification_logs set response = ?, error_code = ?, warning = ? where id = ?';
 
 const recorded = (row: Row | undefined): Recorded | null => (row ? { appOrderId: Number(row.id) } : null);
 
@@ -201,12 +206,16 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
 
     async writeLog(e) {
       const row = await sql.one(INSERT_LOG, [
-        e.appId, e.vkAppId, e.receivedAt, e.rawType, e.notificationType, e.test, e.vkUserId, e.orderId,
+        e.appId, e.vkAppId, e.vkAppId, e.receivedAt, e.rawType, e.notificationType, e.test, e.vkUserId, e.orderId,
         e.subscriptionId, JSON.stringify(e.request), e.response, e.errorCode, e.signatureValid, e.signedWith, e.warning, e.durationMs,
       ]);
       const id = Number(row!.id);
       events.logged?.([{ id, entry: e }]);
       return id;
+    },
+
+    async correctLog(id, e) {
+      await sql.run(CORRECT_LOG, [e.response, e.errorCode, e.warning, id]);
     },
   };
 }

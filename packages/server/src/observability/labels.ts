@@ -5,10 +5,11 @@
  * notification kind, an error code of ours or Apollo's) or `other`.
  */
 import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
-import { API_ERROR_CODES, NOTIFICATION_KINDS } from '@vk-payments/shared';
+import { API_ERROR_CODES } from '@vk-payments/shared';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { OTHER } from './notification-label.js';
 
-export const OTHER = 'other';
+export { notificationTypeLabel, OTHER } from './notification-label.js';
 
 /** The operation's first root field (its name, not its alias) when the schema has it, else `other`. */
 export function operationLabel(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined): string {
@@ -25,9 +26,4 @@ const CODES: ReadonlySet<unknown> = new Set<unknown>([...Object.values(API_ERROR
 /** An error's `extensions.code` when it is one of ours or Apollo's, else `ERROR`. */
 export function errorCodeLabel(code: unknown): string {
   return CODES.has(code) ? String(code) : 'ERROR';
-}
-
-/** A notification kind VK sends (PROTOCOL.md §3), else `other`. */
-export function notificationTypeLabel(kind: string | null): string {
-  return kind !== null && (NOTIFICATION_KINDS as readonly string[]).includes(kind) ? kind : OTHER;
 }

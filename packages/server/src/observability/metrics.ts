@@ -6,10 +6,9 @@
  * Every label value comes from a closed list (labels.ts): a value a client chose would make a new
  * series per request and grow the registry, and every scrape, without bound.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { errorCodeLabel, notificationTypeLabel, operationLabel } from './labels.js';
+import { notificationTypeLabel } from './notification-label.js';
 import type { Bus } from '../cluster/bus.js';
 import type { Orm } from '../db/orm.js';
 import type { HandledNotification } from '../notifications/handle.js';
@@ -29,13 +28,15 @@ export interface Metrics {
   observeNotification(handled: HandledNotification, seconds: number): void;
   /** An unverified notification answered without a log row (over its app's per-minute budget). */
   countUnlogged(reason: UnloggedReason): void;
-  apolloPlugin: ApolloServerPlugin;
+  /** A GraphQL operation answered, by labels from closed lists (graphql-metrics.ts). */
+  countOperation(labels: { operation: string; type: string; result: string }): void;
   route(app: FastifyInstance): void;
   /** The cluster bus: whether it listens, and the events it brought (by type: a closed list). */
   watchBus(bus: Bus): void;
 }
 
-export function createMetrics(orm: Orm): Metrics {
+/** `orm`: the API's ORM once it is loaded (its pool is a gauge). */
+export function createMetrics(orm: () => Orm | undefined): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vkp_' });
   const registers = [registry];
@@ -72,9 +73,11 @@ export function createMetrics(orm: Orm): Metrics {
     labelNames: ['state'] as const,
     registers,
     collect() {
+      const loaded = orm();
+      if (!loaded) return; // the API (and its ORM) is still loading
       let pool: TarnPool | undefined;
       try {
-        pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
+        pool = (loaded.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
       } catch {
         pool = undefined; // closing: the scrape still answers, without this gauge
       }
@@ -94,19 +97,7 @@ export function createMetrics(orm: Orm): Metrics {
       if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
     },
     countUnlogged: (reason) => unlogged.inc({ reason }),
-    apolloPlugin: {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ schema, operation, errors }) {
-            operations.inc({
-              operation: operationLabel(schema, operation),
-              type: operation?.operation ?? 'unknown',
-              result: errors?.length ? errorCodeLabel(errors[0]?.extensions?.code) : 'ok',
-            });
-          },
-        };
-      },
-    },
+    countOperation: (labels) => operations.inc(labels),
     watchBus(bus) {
       new Gauge({
         name: 'vkp_bus_connected',

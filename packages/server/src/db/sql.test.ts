@@ -1,0 +1,84 @@
+/**
+ * The endpoint's SQLite connection after a failure: what it acknowledges afterwards is committed, and
+ * it holds no lock. A real file, and the write lock held by a real other process.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import Libsql from 'libsql';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../test/helpers.js';
+import { openSql, run, type Sql } from './sql.js';
+
+const LOCKER = fileURLToPath(new URL('../../test/fixtures/hold-write-lock.mjs', import.meta.url));
+
+/** Another process holding the file's write lock until `release()`. */
+async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
+  const child = spawn(process.execPath, [LOCKER, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  await once(child.stdout, 'data');
+  return {
+    async release() {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+describe('the SQLite statements of the endpoint', () => {
+  let path: string;
+  let sql: Sql;
+  /** What another connection to the file sees: committed rows only. */
+  const committed = (): unknown[] => {
+    const other = new Libsql(path);
+    try {
+      return other.prepare('select v from t order by id').all().map((r) => (r as { v: string }).v);
+    } finally {
+      other.close();
+    }
+  };
+
+  beforeEach(async () => {
+    const { database } = await freshDatabase('sqlite');
+    if (database.dialect !== 'sqlite') throw new Error('unreachable');
+    path = database.path;
+    sql = openSql(database);
+    await sql.run('create table t (id integer primary key, v text not null unique)');
+  });
+  afterEach(async () => {
+    await sql.close();
+  });
+
+  it('commits what it acknowledges after a write gave up on another process\'s lock', async () => {
+    await sql.run("insert into t (v) values ('before')");
+    const lock = await holdWriteLock(path);
+    await expect(sql.one("update t set v = v || '!' where v = ? returning id", ['before'])).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+    await lock.release();
+
+    expect(await sql.one('insert into t (v) values (?) returning id', ['after'])).toBeDefined();
+    expect(committed()).toEqual(['before', 'after']);
+  }, 15_000);
+
+  it('fails a statement that comes after close(), and the process lives on', async () => {
+    await sql.close();
+    await expect(sql.one('select 1')).rejects.toThrow(/closed/);
+    await expect(sql.transaction(function* () {
+      yield run('insert into t (v) values (?)', ['late']);
+    })).rejects.toThrow(/closed/);
+    sql = openSql({ dialect: 'sqlite', path }); // for afterEach
+  });
+
+  it('holds no lock after a transaction failed half-way', async () => {
+    await expect(
+      sql.transaction(function* () {
+        yield run('insert into t (v) values (?)', ['first']);
+        yield run('insert into t (v) values (?)', [null]); // not null: fails
+      }),
+    ).rejects.toThrow();
+
+    const other = new Libsql(path);
+    other.exec("pragma busy_timeout = 0; insert into t (v) values ('other')");
+    other.close();
+    expect(committed()).toEqual(['other']);
+  });
+});

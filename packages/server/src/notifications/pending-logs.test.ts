@@ -1,0 +1,112 @@
+/**
+ * Log rows the database did not take: written once it answers again, or named in the server log when
+ * given up. The real SQLite store, locked by a real other process.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Libsql from 'libsql';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migratedOrm, waitFor, type MigratedOrm } from '../../test/helpers.js';
+import type { LogEntry } from '../logs/logs.service.js';
+import { pendingLogRows } from './pending-logs.js';
+
+const LOCKER = fileURLToPath(new URL('../../test/fixtures/hold-write-lock.mjs', import.meta.url));
+
+async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
+  const child = spawn(process.execPath, [LOCKER, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  await once(child.stdout, 'data');
+  return {
+    async release() {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+const entry = (orderId: string): LogEntry => ({
+  appId: null,
+  vkAppId: 1,
+  rawType: 'order_status_change',
+  notificationType: 'order_status_change',
+  test: false,
+  vkUserId: 5,
+  orderId,
+  subscriptionId: null,
+  request: {},
+  errorCode: 2,
+  signatureValid: null,
+  signedWith: null,
+  warning: null,
+  receivedAt: new Date(),
+  response: '{"error":{"error_code":2}}',
+  durationMs: 1,
+});
+
+describe('log rows kept while the database is away', () => {
+  let db: MigratedOrm;
+  let path: string;
+  let lines: { msg: string; orderId?: string }[];
+  let logger: FastifyBaseLogger;
+
+  beforeEach(async () => {
+    db = await migratedOrm('sqlite');
+    path = db.orm.config.get('dbName') as string;
+    lines = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string });
+        done();
+      },
+    });
+    logger = Fastify({ logger: { level: 'info', stream } }).log;
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  /** The rows committed, as another connection sees them. */
+  const orderIds = (): string[] => {
+    const other = new Libsql(path);
+    try {
+      return other.prepare('select order_id from notification_logs order by id').all().map((r) => String((r as { order_id: unknown }).order_id));
+    } finally {
+      other.close();
+    }
+  };
+
+  it('writes the rows, oldest first, once the database takes writes again', async () => {
+    const store = db.store();
+    let attempts = 0;
+    const pending = pendingLogRows((e) => (attempts++, store.writeLog(e)), { firstDelayMs: 50, maxDelayMs: 200 });
+    const lock = await holdWriteLock(path);
+    pending.add(entry('1'), logger);
+    pending.add(entry('2'), logger);
+    // Tried, refused by the lock, and tried again.
+    expect(await waitFor(() => attempts >= 2, 15_000)).toBe(true);
+    expect(pending.size).toBe(2);
+    await lock.release();
+    expect(await waitFor(() => pending.size === 0, 10_000)).toBe(true);
+    expect(orderIds()).toEqual(['1', '2']);
+    await pending.close();
+  }, 20_000);
+
+  it('names each row it gives up in the server log: one over the cap, and those still unwritten at shutdown', async () => {
+    const store = db.store();
+    const pending = pendingLogRows((e) => store.writeLog(e), { maxRows: 1, firstDelayMs: 60_000 });
+    const lock = await holdWriteLock(path);
+    try {
+      pending.add(entry('kept'), logger);
+      pending.add(entry('over'), logger);
+      await pending.close(); // its last attempt meets the lock
+    } finally {
+      await lock.release();
+    }
+    const lost = lines.filter((l) => l.msg.startsWith('notification log row lost')).map((l) => l.orderId);
+    expect(lost).toEqual(['over', 'kept']);
+    expect(orderIds()).toEqual([]);
+  }, 20_000);
+});
