@@ -13,8 +13,9 @@ export class AuditEvent {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
+  // No index of its own: the (app_id, created_at) index leads with app_id and serves its lookups and cascades.
   /** Null for platform-wide changes (e.g. a moderator key). */
-  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade' })
+  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade', index: false })
   app: Rel<App> | null = null;
 
   /** e.g. `settings.update`, `tester.add`, `catalog.upsert`, `secret.rotate`, `apikey.create`, `moderation.decide`. */

@@ -15,7 +15,8 @@ export class FulfilmentEndpoint {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade', unique: true })
+  // No index of its own: the unique (app_id) is one already.
+  @ManyToOne(() => App, { deleteRule: 'cascade', unique: true, index: false })
   app!: Rel<App>;
 
   @Field(() => String)
@@ -71,7 +72,8 @@ export class FulfilmentDelivery {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: fulfilment_deliveries_app_idx (app_id, status) leads with app_id and serves its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   /** The `webhook-id`: the same on every attempt, so the receiver can drop repeats. */
@@ -125,7 +127,8 @@ export class FulfilmentAttempt {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => FulfilmentDelivery, { deleteRule: 'cascade' })
+  // No index of its own: fulfilment_attempts_delivery_idx (delivery_id, id) leads with delivery_id and serves its lookups and cascades.
+  @ManyToOne(() => FulfilmentDelivery, { deleteRule: 'cascade', index: false })
   delivery!: Rel<FulfilmentDelivery>;
 
   @Field(() => DateTimeScalar)

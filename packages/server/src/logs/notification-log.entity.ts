@@ -25,8 +25,9 @@ export class NotificationLog {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
+  // No index of its own: the (app_id, …) indexes above lead with app_id and serve its lookups and cascades.
   /** Null when `app_id` named no app of ours. */
-  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade' })
+  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade', index: false })
   app: Rel<App> | null = null;
 
   /** `app_id` as sent, when it was a number. */

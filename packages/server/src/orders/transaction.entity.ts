@@ -27,7 +27,8 @@ export class Transaction {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: the (app_id, …) indexes above lead with app_id and serve its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   /** VK's `order_id`: decimal digits that may exceed 2^53, kept as a string. Null for subscription charges. */
