@@ -1,14 +1,14 @@
 import type { NotificationKind } from '@vk-payments/shared';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { getApp } from '../apps/apps.service.js';
-import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Connection, PageArgs, selectsTotalCount, type ConnectionShape } from '../graphql/connection.js';
 import { authorize, authorizeRecord } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { NotificationTypeEnum } from '../graphql/enums.js';
 import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { LOG_TOPIC } from './live.js';
-import { logWhere } from './logs.service.js';
+import { logPage } from './log-page.js';
 import { NotificationLog } from './notification-log.entity.js';
 
 @InputType()
@@ -52,9 +52,9 @@ export class LogsResolver {
     @Arg('filter', () => NotificationLogFilter, { nullable: true }) filter: NotificationLogFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<NotificationLog>> {
-    const app = await getApp(em, vkAppId);
-    return paginate(em, NotificationLog, logWhere(app.id, filter ?? {}), page);
+    return logPage(em, { vkAppId, filter: filter ?? {}, page, withCount: selectsTotalCount(info) });
   }
 
   @Authorized('PAYMENTS')
