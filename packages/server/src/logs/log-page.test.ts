@@ -91,7 +91,7 @@ describe.each(DIALECTS)('the notificationLogs page on %s', (dialect) => {
       response: i % 4 === 1 ? '{"error":{"error_code":20,"critical":true}}' : `{"response":{"order_id":${i}}}`,
       errorCode: i % 4 === 1 ? 20 : i % 9 === 0 ? 11 : null,
       signatureValid: i % 8 === 7 ? null : i % 10 !== 4,
-      signedWith: i % 6 === 5 ? 'previous' : i % 10 === 4 ? null : 'current',
+      signedWith: (i % 6 === 5 ? 'previous' : i % 10 === 4 ? null : 'current') as NotificationLog['signedWith'],
       warning: i % 5 === 3 ? 'a _test notification from a user who is not a payment tester' : null,
       durationMs: 1.25 + i / 8,
     });
