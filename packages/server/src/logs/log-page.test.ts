@@ -61,7 +61,7 @@ const FILTERS: [string, LogFilter][] = [
   ['no warning', { warning: false }],
   ['one user', { vkUserId: 1003 }],
   ['one order', { orderId: 'order-7' }],
-  ['a time range', { from: new Date(T0 + 10 * 60_000), to: new Date(T0 + 30 * 60_000) }],
+  ['a time range, from inclusive, to exclusive', { from: new Date(T0 + 12 * 60_000), to: new Date(T0 + 30 * 60_000) }],
   ['nothing matches', { vkUserId: 99 }],
 ];
 
