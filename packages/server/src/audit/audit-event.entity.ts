@@ -7,6 +7,9 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 @ObjectType('AuditEvent')
 @Entity({ tableName: 'audit_events' })
 @Index({ properties: ['app', 'createdAt'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'audit_events_app_newest_idx', properties: ['app', 'id'] })
 export class AuditEvent {
   [OptionalProps]?: 'app' | 'target' | 'before' | 'after' | 'createdAt';
 

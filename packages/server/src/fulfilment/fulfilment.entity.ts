@@ -66,6 +66,9 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 @Unique({ name: 'fulfilment_deliveries_event_unique', properties: ['eventId'] })
 @Index({ name: 'fulfilment_deliveries_due_idx', properties: ['status', 'nextAttemptAt'] })
 @Index({ name: 'fulfilment_deliveries_app_idx', properties: ['app', 'status'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'fulfilment_deliveries_app_newest_idx', properties: ['app', 'id'] })
 export class FulfilmentDelivery {
   [OptionalProps]?: 'transactionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'deliveredAt' | 'createdAt';
 

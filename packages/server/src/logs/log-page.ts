@@ -3,18 +3,19 @@
  * list that grows by a row per request, and its first filtered page must come back in milliseconds over
  * a million rows. Its statements were already served by indexes (well under 2 ms on either store); the
  * rest was measured on the way there: the ORM building three statements (the app, the page, the count)
- * and hydrating their rows into its identity map, and, on PostgreSQL, three round trips one after
- * another. Here one statement looks the app up, reads the page and, when the query asks for
- * `totalCount`, counts; the rows are read as plain values and shaped as GraphQL shows them, as the live
- * tail does (live.ts).
+ * and hydrating their rows, and, on PostgreSQL, three round trips one after another. Here the app's id
+ * is read alone (PostgreSQL then plans the page knowing the app: inside the statement it guessed, and
+ * walked a large app's rows to find a small one's), and one statement reads the page and, when the query
+ * asks for `totalCount`, counts. Rows are plain values shaped as GraphQL shows them, as the live tail
+ * does (live.ts).
  */
 import type { EntityManager } from '@mikro-orm/core';
-import { getApp } from '../apps/apps.service.js';
+import { appIdOf } from '../apps/apps.service.js';
 import { isPostgres } from '../db/orm.js';
 import { readBoolean, readDate, readNumber, type Row } from '../db/sql.js';
 import { pageWindow, toConnection, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
 import { logConditions, type ColumnValues, type LogFilter } from './logs.service.js';
-import { NotificationLog } from './notification-log.entity.js';
+import type { NotificationLog } from './notification-log.entity.js';
 
 const COLUMNS = 'id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id, subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms';
 
@@ -22,26 +23,17 @@ export interface LogPageQuery {
   vkAppId: number;
   filter: LogFilter;
   page: PageArgs;
-  /** Count the filtered rows too (the query selects `totalCount`). */
+  /** Count the filtered rows in the same statement (the query selects `totalCount`). */
   withCount: boolean;
 }
 
-/**
- * Newest first (by id, like every list: graphql/connection.ts). The same answers as the ORM's
- * `getApp` + `paginate` gave, errors included: no such app is NOT_FOUND before a bad `first` or cursor.
- */
+/** Newest first (by id, like every list: graphql/connection.ts); the same answers and errors as the ORM's read. */
 export async function logPage(em: EntityManager, { vkAppId, filter, page, withCount }: LogPageQuery): Promise<ConnectionShape<NotificationLog>> {
-  let window: ReturnType<typeof pageWindow>;
-  try {
-    window = pageWindow(page);
-  } catch (err) {
-    await getApp(em, vkAppId);
-    throw err;
-  }
-  const { size, afterId } = window;
+  const appId = await appIdOf(em, vkAppId);
+  const { size, afterId } = pageWindow(page);
   const pg = isPostgres(em);
   const values: ColumnValues = { bool: (b) => (pg ? b : Number(b)), date: (d) => (pg ? d : d.getTime()) };
-  const where = logConditions(vkAppId, filter, values);
+  const where = logConditions(appId, filter, values);
   const conn = em.getConnection();
   const count = `(select count(*) from notification_logs where ${where.sql})`;
   const countOnly = async (): Promise<number> => readTotal((await conn.execute<Row[]>(`select ${count} as total_count`, where.params))[0]);
@@ -51,12 +43,8 @@ export async function logPage(em: EntityManager, { vkAppId, filter, page, withCo
     `select ${COLUMNS}${withCount ? `, ${count} as total_count` : ''} from notification_logs where ${where.sql}${afterId !== null ? ' and id < ?' : ''} order by id desc limit ?`,
     [...(withCount ? where.params : []), ...where.params, ...(afterId !== null ? [afterId] : []), size + 1],
   );
-  let total = withCount && rows.length ? readTotal(rows[0]) : null;
-  if (!rows.length) {
-    // No row says nothing of the app: it may not exist (NOT_FOUND, as before), or have nothing (more) to show.
-    await getApp(em, vkAppId);
-    if (withCount && afterId === null) total = 0;
-  }
+  // No row carries the count: on a first page that is 0; beyond a cursor it is counted when asked.
+  const total = withCount ? (rows.length ? readTotal(rows[0]) : afterId === null ? 0 : null) : null;
   return toConnection(rows.map(logFromRow), size, async () => total ?? countOnly());
 }
 

@@ -35,13 +35,12 @@ export interface ColumnValues {
 }
 
 /**
- * `notificationLogs(vkAppId, filter)` as SQL over notification_logs. The app is looked up inside the
- * statement (one round trip for it and the rows); every condition is on the app first, so the
- * (app_id, …) indexes serve them.
+ * The filter of `notificationLogs` as SQL over notification_logs. Every condition is on the app first, so
+ * the (app_id, …) indexes serve them.
  */
-export function logConditions(vkAppId: number, f: LogFilter, values: ColumnValues): Conditions {
-  const sql = ['app_id = (select id from apps where vk_app_id = ?)'];
-  const params: Conditions['params'] = [vkAppId];
+export function logConditions(appId: number, f: LogFilter, values: ColumnValues): Conditions {
+  const sql = ['app_id = ?'];
+  const params: Conditions['params'] = [appId];
   const add = (condition: string, ...more: Conditions['params']): void => {
     sql.push(condition);
     params.push(...more);

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { SubscriptionStatusEnum } from '../graphql/enums.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
-import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 import { App } from '../apps/app.entity.js';
 
@@ -9,6 +9,9 @@ import { App } from '../apps/app.entity.js';
 @ObjectType('UserSubscription', { description: "A user's subscription as VK last reported it. (Named so as not to clash with GraphQL's root Subscription type.)" })
 @Entity({ tableName: 'subscriptions' })
 @Unique({ properties: ['app', 'test', 'subscriptionId'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'subscriptions_app_newest_idx', properties: ['app', 'id'] })
 export class Subscription {
   [OptionalProps]?: 'nextBillTime' | 'cancelReason' | 'pendingCancel' | 'createdAt' | 'updatedAt';
 

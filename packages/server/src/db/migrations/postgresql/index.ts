@@ -6,4 +6,4 @@ export { Migration20261127212037Fulfilment } from './Migration20261127212037Fulf
 export { Migration20261127214136FulfilmentSyncMode } from './Migration20261127214136FulfilmentSyncMode.js';
 export { Migration20261202003934SecretsAtRest } from './Migration20261202003934SecretsAtRest.js';
 export { Migration20261202012954UnverifiedRetentionIndex } from './Migration20261202012954UnverifiedRetentionIndex.js';
-export { Migration20261202023812ForeignKeyIndexes } from './Migration20261202023812ForeignKeyIndexes.js';
+export { Migration20261202031951AppIndexes } from './Migration20261202031951AppIndexes.js';

@@ -1,7 +1,8 @@
 /**
- * One index per foreign key, leading with its column (migration ForeignKeyIndexes), checked where it
- * matters: on a database the previous release made and filled with rows, then upgraded — rows intact,
- * the redundant indexes gone, and the lookups and cascades by app still searching an index.
+ * The indexes by app (migration AppIndexes), checked where it matters: on a database the previous release
+ * made and filled with rows, then upgraded. Rows intact; the redundant single-column indexes gone; every
+ * foreign key still leading an index, so the lookups and cascades by app search one; and an app's lists,
+ * newest first, read in index order beside a much larger app.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
@@ -27,7 +28,10 @@ const DROPPED_ON_SQLITE = [
   'transactions_app_id_index',
 ];
 /** The FK indexes PostgreSQL lacked: no other index leads with these columns. */
-const ADDED_ON_POSTGRESQL = ['api_keys_app_id_index', 'widget_sessions_api_key_id_index', 'widget_sessions_app_id_index'];
+const FK_ADDED_ON_POSTGRESQL = ['api_keys_app_id_index', 'widget_sessions_api_key_id_index', 'widget_sessions_app_id_index'];
+/** The tables listed per app newest first (graphql/connection.ts), and their (app_id, id) index, on both stores. */
+const LISTED = ['audit_events', 'fulfilment_deliveries', 'notification_logs', 'subscriptions', 'transactions'];
+const NEWEST = LISTED.map((t) => `${t}_app_newest_idx`);
 
 interface IndexInfo {
   table: string;
@@ -155,7 +159,7 @@ async function indexUsed(sql: Sql, statement: string, table: string): Promise<st
   return scan['Index Name'] ?? null;
 }
 
-describe.each(DIALECTS)('foreign-key indexes after an upgrade on %s', (dialect) => {
+describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
   let db: TestDatabase;
   let database: Database;
   let sql: Sql;
@@ -200,7 +204,7 @@ describe.each(DIALECTS)('foreign-key indexes after an upgrade on %s', (dialect) 
     const before = indexesBefore.map((i) => i.name);
     const after = (await indexes(sql)).map((i) => i.name);
     expect(before.filter((n) => !after.includes(n)).sort()).toEqual(dialect === 'sqlite' ? DROPPED_ON_SQLITE : []);
-    expect(after.filter((n) => !before.includes(n)).sort()).toEqual(dialect === 'postgresql' ? ADDED_ON_POSTGRESQL : []);
+    expect(after.filter((n) => !before.includes(n)).sort()).toEqual((dialect === 'postgresql' ? [...FK_ADDED_ON_POSTGRESQL, ...NEWEST] : NEWEST).sort());
   });
 
   it('leaves every foreign key an index that leads with its columns, and no index that another one repeats', async () => {
@@ -225,6 +229,26 @@ describe.each(DIALECTS)('foreign-key indexes after an upgrade on %s', (dialect) 
       ['fulfilment_attempts', `select id from fulfilment_attempts where delivery_id = 1 order by id`, 'fulfilment_attempts_delivery_idx'],
     ];
     for (const [table, statement, index] of lookups) expect([table, await indexUsed(sql, statement, table)]).toEqual([table, index]);
+  });
+
+  it("reads an app's lists newest first in index order, beside another app with many more, newer rows", async () => {
+    // App B gets 20,000 newer rows in each listed table: walking the table backwards from its newest
+    // row, or sorting by id, would now cost what a long-lived install pays on every first page.
+    const at = new Date('2026-12-01T00:00:00Z');
+    const bulk = async (table: string, columns: string, select: string, params: (number | Date)[] = [apps.appB, at]): Promise<void> => {
+      const rows = dialect === 'sqlite' ? 'with recursive seq(x) as (select 1 union all select x + 1 from seq where x < 20000) ' : '';
+      const from = dialect === 'sqlite' ? 'seq' : 'generate_series(1, 20000) as x';
+      await sql.run(`${rows}insert into ${table} (${columns}) select ${select} from ${from}`, params);
+    };
+    await bulk('transactions', 'app_id, order_id, vk_user_id, item_id, title, price, status, test, created_at', "?, 'b' || x, x, 'item', 'Item', 10, 'chargeable', x % 2 = 0, ?");
+    await bulk('subscriptions', 'app_id, subscription_id, vk_user_id, item_id, price, status, pending_cancel, test, created_at, updated_at', "?, 'b' || x, x, 'plan', 30, 'active', x < 0, x % 2 = 0, ?, ?", [apps.appB, at, at]);
+    await bulk('audit_events', 'app_id, action, actor, created_at', "?, 'catalog.upsert', 'root', ?");
+    await bulk('notification_logs', 'app_id, vk_app_id, received_at, test, request, response, duration_ms', "?, 7002, ?, x % 2 = 0, '{}', '{}', 1.5");
+    await bulk('fulfilment_deliveries', 'app_id, event_id, event_type, payload, status, attempts, created_at', "?, 'b' || x, 'order.paid', '{}', 'pending', 0, ?");
+    await sql.run('analyze');
+    for (const table of LISTED) {
+      expect([table, await indexUsed(sql, `select id from ${table} where app_id = ${apps.appA} order by id desc limit 21`, table)]).toEqual([table, `${table}_app_newest_idx`]);
+    }
   });
 
   it("finds an app's rows in every table through an index when the app is deleted, and the cascade removes only them", async () => {
