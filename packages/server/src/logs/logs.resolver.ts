@@ -43,6 +43,13 @@ export class NotificationLogFilter {
 
 export const NotificationLogConnection = Connection('NotificationLog', NotificationLog);
 
+/**
+ * What the field resolvers below read of a row. A type, not the class: type-graphql turns a root that is
+ * not an instance of a `@Root()` parameter's class into one, on every call, with `new NotificationLog()`,
+ * which the ORM's per-property accessors make cost ~50 µs; the log page's rows are plain (log-page.ts).
+ */
+type LogRow = Pick<NotificationLog, 'id' | 'errorCode' | 'response'>;
+
 @Resolver(() => NotificationLog)
 export class LogsResolver {
   @Authorized('PAYMENTS')
@@ -81,17 +88,17 @@ export class LogsResolver {
   }
 
   @FieldResolver(() => ID)
-  id(@Root() row: NotificationLog): string {
+  id(@Root() row: LogRow): string {
     return String(row.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'True when we answered with a response, not an error.' })
-  ok(@Root() row: NotificationLog): boolean {
+  ok(@Root() row: LogRow): boolean {
     return row.errorCode === null;
   }
 
   @FieldResolver(() => JSONScalar, { description: 'Our answer exactly as sent, parsed.' })
-  response(@Root() row: NotificationLog): unknown {
+  response(@Root() row: LogRow): unknown {
     return JSON.parse(row.response);
   }
 }
