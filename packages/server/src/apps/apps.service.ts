@@ -79,6 +79,16 @@ export async function getApp(em: EntityManager, vkAppId: number): Promise<App> {
   return app;
 }
 
+/**
+ * The app's row id by VK's id, NOT_FOUND as `getApp`, without loading the app into the ORM: for reads
+ * that only filter by it (logs/log-page.ts).
+ */
+export async function appIdOf(em: EntityManager, vkAppId: number): Promise<number> {
+  const [row] = await em.getConnection().execute<{ id: number | string }[]>('select id from apps where vk_app_id = ?', [vkAppId]);
+  if (!row) throw notFound(`app ${vkAppId}`);
+  return Number(row.id);
+}
+
 /** Root and platform-wide keys see every app; an app's key or session sees its own. */
 export async function listApps(em: EntityManager, principal?: Principal): Promise<App[]> {
   const own = principal && principal.kind !== 'root' ? principal.vkAppId : null;

@@ -7,14 +7,18 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 @ObjectType('AuditEvent')
 @Entity({ tableName: 'audit_events' })
 @Index({ properties: ['app', 'createdAt'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'audit_events_app_newest_idx', properties: ['app', 'id'] })
 export class AuditEvent {
   [OptionalProps]?: 'app' | 'target' | 'before' | 'after' | 'createdAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
+  // No index of its own: the (app_id, created_at) index leads with app_id and serves its lookups and cascades.
   /** Null for platform-wide changes (e.g. a moderator key). */
-  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade' })
+  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade', index: false })
   app: Rel<App> | null = null;
 
   /** e.g. `settings.update`, `tester.add`, `catalog.upsert`, `secret.rotate`, `apikey.create`, `moderation.decide`. */

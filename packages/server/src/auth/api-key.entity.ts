@@ -13,7 +13,9 @@ export class ApiKey {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade' })
+  // Indexed on both stores (PostgreSQL does not index a FK by itself): an app's keys are listed by it,
+  // and `delete from apps` would otherwise scan every key.
+  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade', index: true })
   app: Rel<App> | null = null;
 
   /** `ROOT` or one of the roles of DESIGN.md §7. */

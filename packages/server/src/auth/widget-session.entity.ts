@@ -13,11 +13,14 @@ export class WidgetSession {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // Indexed on both stores (PostgreSQL does not index a FK by itself): nothing else leads with app_id,
+  // and `delete from apps` would scan every session.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: true })
   app!: Rel<App>;
 
   /** The key that minted it; null when minted with the root token. */
-  @ManyToOne(() => ApiKey, { nullable: true, deleteRule: 'cascade' })
+  // Indexed on both stores: revoking or deleting a key finds its sessions by it.
+  @ManyToOne(() => ApiKey, { nullable: true, deleteRule: 'cascade', index: true })
   apiKey: Rel<ApiKey> | null = null;
 
   @Property({ type: 'string', length: 32 })

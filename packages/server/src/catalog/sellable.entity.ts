@@ -17,7 +17,8 @@ export abstract class Sellable<Optional extends string = never> {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: the unique (app_id, item_id) leads with app_id and serves its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   @Field(() => String)

@@ -15,7 +15,8 @@ export class FulfilmentEndpoint {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade', unique: true })
+  // No index of its own: the unique (app_id) is one already.
+  @ManyToOne(() => App, { deleteRule: 'cascade', unique: true, index: false })
   app!: Rel<App>;
 
   @Field(() => String)
@@ -65,13 +66,17 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 @Unique({ name: 'fulfilment_deliveries_event_unique', properties: ['eventId'] })
 @Index({ name: 'fulfilment_deliveries_due_idx', properties: ['status', 'nextAttemptAt'] })
 @Index({ name: 'fulfilment_deliveries_app_idx', properties: ['app', 'status'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'fulfilment_deliveries_app_newest_idx', properties: ['app', 'id'] })
 export class FulfilmentDelivery {
   [OptionalProps]?: 'transactionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'deliveredAt' | 'createdAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: fulfilment_deliveries_app_idx (app_id, status) leads with app_id and serves its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   /** The `webhook-id`: the same on every attempt, so the receiver can drop repeats. */
@@ -125,7 +130,8 @@ export class FulfilmentAttempt {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => FulfilmentDelivery, { deleteRule: 'cascade' })
+  // No index of its own: fulfilment_attempts_delivery_idx (delivery_id, id) leads with delivery_id and serves its lookups and cascades.
+  @ManyToOne(() => FulfilmentDelivery, { deleteRule: 'cascade', index: false })
   delivery!: Rel<FulfilmentDelivery>;
 
   @Field(() => DateTimeScalar)

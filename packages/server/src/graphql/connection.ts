@@ -4,6 +4,7 @@
  * A list that is worked through in arrival order (the moderation queue) asks for `order: 'asc'`.
  */
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { ApiError } from './errors.js';
 
@@ -85,23 +86,50 @@ export interface PageOrder {
   order?: 'asc' | 'desc';
 }
 
-export async function paginate<T extends { id: number }>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  where: FilterQuery<T>,
-  { first, after }: PageArgs,
-  { order = 'desc' }: PageOrder = {},
-): Promise<ConnectionShape<T>> {
+/** The page size and the id a page continues after, checked; shared by `paginate` and hand-written pages (logs/log-page.ts). */
+export function pageWindow({ first, after }: PageArgs): { size: number; afterId: number | null } {
   const size = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new ApiError('BAD_USER_INPUT', `first: must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
   }
-  const beyond = order === 'desc' ? '$lt' : '$gt';
-  const page = after ? ({ $and: [where, { id: { [beyond]: decodeCursor(after) } }] } as FilterQuery<T>) : where;
-  const rows = await em.find(entity, page, { orderBy: { id: order } as never, limit: size + 1 });
-  const nodes = rows.slice(0, size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  // A fork: the count may run beside other fields' queries of the same request.
-  const count = () => em.fork().count(entity, where);
+  return { size, afterId: after ? decodeCursor(after) : null };
+}
+
+/** The connection of rows read one beyond the page size: that extra row only says a next page exists. */
+export function toConnection<T extends { id: number }>(rows: T[], size: number, count: () => Promise<number>): ConnectionShape<T> {
+  const edges = rows.slice(0, size).map((node) => ({ cursor: encodeCursor(node.id), node }));
   return { edges, count, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/**
+ * Whether the query asks for `totalCount` of the connection this resolver returns (directly, or through
+ * fragments), so that a hand-written page can count in the statement that reads it. A field under
+ * `@skip`/`@include` counts as asked: the count is then read and not shown, never missing.
+ */
+export function selectsTotalCount(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): boolean {
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === 'totalCount';
+      if (s.kind === Kind.INLINE_FRAGMENT) return inSet(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return inSet(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
+}
+
+export async function paginate<T extends { id: number }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  page: PageArgs,
+  { order = 'desc' }: PageOrder = {},
+): Promise<ConnectionShape<T>> {
+  const { size, afterId } = pageWindow(page);
+  const beyond = order === 'desc' ? '$lt' : '$gt';
+  const scoped = afterId !== null ? ({ $and: [where, { id: { [beyond]: afterId } }] } as FilterQuery<T>) : where;
+  const rows = await em.find(entity, scoped, { orderBy: { id: order } as never, limit: size + 1 });
+  // A fork: the count may run beside other fields' queries of the same request.
+  return toConnection(rows, size, () => em.fork().count(entity, where));
 }

@@ -1,10 +1,8 @@
 /**
  * The notification log: one row per request to the endpoint, and the queries behind `notificationLogs`.
  */
-import type { FilterQuery } from '@mikro-orm/core';
 import type { NotificationKind } from '@vk-payments/shared';
 import type { LogDraft } from '../notifications/handle.js';
-import { NotificationLog } from './notification-log.entity.js';
 
 export interface LogEntry extends LogDraft {
   receivedAt: Date;
@@ -24,17 +22,37 @@ export interface LogFilter {
   to?: Date | null;
 }
 
-export function logWhere(appId: number, f: LogFilter = {}): FilterQuery<NotificationLog> {
-  const where: FilterQuery<NotificationLog> & Record<string, unknown> = { app: appId };
-  if (f.types?.length) where.notificationType = { $in: f.types };
-  if (f.test != null) where.test = f.test;
-  if (f.errorCode != null) where.errorCode = f.errorCode;
-  else if (f.ok != null) where.errorCode = f.ok ? null : { $ne: null };
-  if (f.warning != null) where.warning = f.warning ? { $ne: null } : null;
-  if (f.vkUserId != null) where.vkUserId = f.vkUserId;
-  if (f.orderId != null) where.orderId = f.orderId;
-  if (f.from != null || f.to != null) {
-    where.receivedAt = { ...(f.from != null && { $gte: f.from }), ...(f.to != null && { $lt: f.to }) };
-  }
-  return where;
+/** SQL conditions and their values, `?` placeholders, the same on both stores. */
+export interface Conditions {
+  sql: string;
+  params: (string | number | boolean | Date)[];
+}
+
+/** How values are written to a store's columns: SQLite keeps booleans as 0/1 and times as epoch ms. */
+export interface ColumnValues {
+  bool(b: boolean): boolean | number;
+  date(d: Date): Date | number;
+}
+
+/**
+ * The filter of `notificationLogs` as SQL over notification_logs. Every condition is on the app first, so
+ * the (app_id, …) indexes serve them.
+ */
+export function logConditions(appId: number, f: LogFilter, values: ColumnValues): Conditions {
+  const sql = ['app_id = ?'];
+  const params: Conditions['params'] = [appId];
+  const add = (condition: string, ...more: Conditions['params']): void => {
+    sql.push(condition);
+    params.push(...more);
+  };
+  if (f.types?.length) add(`notification_type in (${f.types.map(() => '?').join(', ')})`, ...f.types);
+  if (f.test != null) add('test = ?', values.bool(f.test));
+  if (f.errorCode != null) add('error_code = ?', f.errorCode);
+  else if (f.ok != null) add(f.ok ? 'error_code is null' : 'error_code is not null');
+  if (f.warning != null) add(f.warning ? 'warning is not null' : 'warning is null');
+  if (f.vkUserId != null) add('vk_user_id = ?', f.vkUserId);
+  if (f.orderId != null) add('order_id = ?', f.orderId);
+  if (f.from != null) add('received_at >= ?', values.date(f.from));
+  if (f.to != null) add('received_at < ?', values.date(f.to));
+  return { sql: sql.join(' and '), params };
 }

@@ -11,6 +11,9 @@ import { App } from '../apps/app.entity.js';
  */
 @ObjectType('NotificationLog', { description: 'One request to the notification endpoint and our answer.' })
 @Entity({ tableName: 'notification_logs' })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'notification_logs_app_newest_idx', properties: ['app', 'id'] })
 @Index({ name: 'notification_logs_app_received_idx', properties: ['app', 'receivedAt'] })
 // Type + error: the filter an operator reaches for ("failed purchases"); its count is an index-only range.
 @Index({ name: 'notification_logs_app_type_error_idx', properties: ['app', 'notificationType', 'errorCode'] })
@@ -25,8 +28,9 @@ export class NotificationLog {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
+  // No index of its own: the (app_id, …) indexes above lead with app_id and serve its lookups and cascades.
   /** Null when `app_id` named no app of ours. */
-  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade' })
+  @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade', index: false })
   app: Rel<App> | null = null;
 
   /** `app_id` as sent, when it was a number. */

@@ -18,7 +18,8 @@ export class ModerationRequest {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: the (app_id, status) index leads with app_id and serves its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   @Field(() => [PlatformEnum])

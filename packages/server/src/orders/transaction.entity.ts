@@ -16,6 +16,9 @@ export type TransactionStatus = 'chargeable' | 'refunded';
 @Entity({ tableName: 'transactions' })
 @Unique({ name: 'transactions_order_unique', properties: ['app', 'test', 'orderId'] })
 @Unique({ name: 'transactions_subscription_charge_unique', properties: ['app', 'test', 'subscriptionId', 'billingKey'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'transactions_app_newest_idx', properties: ['app', 'id'] })
 @Index({ name: 'transactions_app_created_idx', properties: ['app', 'createdAt'] })
 @Index({ name: 'transactions_app_user_idx', properties: ['app', 'vkUserId'] })
 // Stats find the refunds of a period by when they happened (stats/stats.service.ts).
@@ -27,7 +30,8 @@ export class Transaction {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: the (app_id, …) indexes above lead with app_id and serve its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   /** VK's `order_id`: decimal digits that may exceed 2^53, kept as a string. Null for subscription charges. */

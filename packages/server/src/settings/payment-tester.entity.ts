@@ -13,7 +13,8 @@ export class PaymentTester {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: the unique (app_id, vk_user_id) leads with app_id and serves its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   @Field(() => Int)

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { SubscriptionStatusEnum } from '../graphql/enums.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
-import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 import { App } from '../apps/app.entity.js';
 
@@ -9,13 +9,17 @@ import { App } from '../apps/app.entity.js';
 @ObjectType('UserSubscription', { description: "A user's subscription as VK last reported it. (Named so as not to clash with GraphQL's root Subscription type.)" })
 @Entity({ tableName: 'subscriptions' })
 @Unique({ properties: ['app', 'test', 'subscriptionId'] })
+// An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
+// rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
+@Index({ name: 'subscriptions_app_newest_idx', properties: ['app', 'id'] })
 export class Subscription {
   [OptionalProps]?: 'nextBillTime' | 'cancelReason' | 'pendingCancel' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @ManyToOne(() => App, { deleteRule: 'cascade' })
+  // No index of its own: the unique (app_id, test, subscription_id) leads with app_id and serves its lookups and cascades.
+  @ManyToOne(() => App, { deleteRule: 'cascade', index: false })
   app!: Rel<App>;
 
   @Field(() => String)

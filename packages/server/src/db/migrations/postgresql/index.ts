@@ -7,3 +7,4 @@ export { Migration20261127214136FulfilmentSyncMode } from './Migration2026112721
 export { Migration20261202003934SecretsAtRest } from './Migration20261202003934SecretsAtRest.js';
 export { Migration20261202012954UnverifiedRetentionIndex } from './Migration20261202012954UnverifiedRetentionIndex.js';
 export { Migration20261202024022BusTriggers } from './Migration20261202024022BusTriggers.js';
+export { Migration20261202031951AppIndexes } from './Migration20261202031951AppIndexes.js';
