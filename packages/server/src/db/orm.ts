@@ -19,11 +19,26 @@ export type Orm = MikroORM;
  */
 export const PG_TIMEOUTS = { acquireMs: 3_000, connectMs: 2_000, statementMs: 5_000, queryMs: 6_000 } as const;
 
+/**
+ * Every SQLite connection of the server commits durably: a commit is on disk (the WAL fsynced) before
+ * it returns, so an order we answered survives a power cut — VK does not resend it. Shared with db/sql.ts,
+ * where group commit (group-commit.ts) shares that fsync among the writes of an event-loop turn.
+ */
+export const SQLITE_SYNCHRONOUS = 'full';
+
+export interface PoolOptions {
+  /** PostgreSQL: the most connections one pool opens (config `pgPoolSize`, README "Running several instances"). */
+  poolSize?: number;
+}
+
+/** Without a configured size (tests, the CLI): what a two-core machine gets by default (config.ts). */
+export const FALLBACK_PG_POOL_SIZE = 4;
+
 interface RawSqlite {
   exec(sql: string): void;
 }
 
-function options(database: Database): Options {
+function options(database: Database, { poolSize = FALLBACK_PG_POOL_SIZE }: PoolOptions): Options {
   const common = {
     entities: ENTITIES,
     extensions: [Migrator],
@@ -37,7 +52,7 @@ function options(database: Database): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: database.url,
-      pool: { min: 0, max: 10, acquireTimeoutMillis: PG_TIMEOUTS.acquireMs, idleTimeoutMillis: 30_000 },
+      pool: { min: 0, max: poolSize, acquireTimeoutMillis: PG_TIMEOUTS.acquireMs, idleTimeoutMillis: 30_000 },
       driverOptions: {
         acquireConnectionTimeout: PG_TIMEOUTS.acquireMs,
         connection: {
@@ -59,7 +74,8 @@ function options(database: Database): Options {
       // busy_timeout lets a second process (CLI, another instance) wait for the write lock instead of failing.
       afterCreate: (conn: RawSqlite, done: (err: Error | null, conn: RawSqlite) => void) => {
         try {
-          conn.exec('pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = normal');
+          // synchronous as the endpoint's connection (db/sql.ts): what the API commits is on disk too.
+          conn.exec(`pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = ${SQLITE_SYNCHRONOUS}`);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -70,8 +86,9 @@ function options(database: Database): Options {
   };
 }
 
-export async function openOrm(database: Database): Promise<Orm> {
-  const orm = await MikroORM.init(options(database));
+/** `poolSize`: PostgreSQL connections of the API's pool (the endpoint has its own, db/sql.ts). */
+export async function openOrm(database: Database, sqlOptions: PoolOptions = {}): Promise<Orm> {
+  const orm = await MikroORM.init(options(database, sqlOptions));
   if (database.dialect === 'sqlite') {
     // WAL is a property of the file: readers never block the writer, and it survives restarts.
     await orm.em.getConnection().execute('pragma journal_mode = wal');

@@ -16,9 +16,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Libsql from 'libsql';
 import pg from 'pg';
 import type { Database } from '../config.js';
-import { PG_TIMEOUTS } from './orm.js';
+import { FALLBACK_PG_POOL_SIZE, PG_TIMEOUTS, SQLITE_SYNCHRONOUS, type PoolOptions } from './orm.js';
 
-export type SqlValue = string | number | boolean | Date | null;
+export type SqlScalar = string | number | boolean | Date | null;
+/** An array binds as a PostgreSQL array (a whole group of rows in one statement, db/group-commit.ts); SQLite takes scalars only. */
+export type SqlValue = SqlScalar | readonly SqlScalar[];
 export type Row = Record<string, unknown>;
 
 /** Queries outside a transaction, each its own commit. */
@@ -64,8 +66,8 @@ export const readDate = (v: unknown): Date | null => (v === null || v === undefi
 export const readNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const readBoolean = (v: unknown): boolean => v === true || v === 1 || v === '1';
 
-export function openSql(database: Database): Sql {
-  return database.dialect === 'postgresql' ? postgresSql(database.url) : sqliteSql(database.path);
+export function openSql(database: Database, options: PoolOptions = {}): Sql {
+  return database.dialect === 'postgresql' ? postgresSql(database.url, options.poolSize ?? FALLBACK_PG_POOL_SIZE) : sqliteSql(database.path);
 }
 
 // ---------------------------------------------------------------- SQLite
@@ -76,7 +78,8 @@ const SQLITE_LOCK_WAIT_MS = 3_000;
 function sqliteSql(path: string): Sql {
   const db = new Libsql(path);
   // busy_timeout 0: a locked database throws at once and we retry by yielding (see the module comment).
-  db.exec('pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = normal');
+  // synchronous = full: durable commits (db/orm.ts SQLITE_SYNCHRONOUS).
+  db.exec(`pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = ${SQLITE_SYNCHRONOUS}`);
   const statements = new Map<string, Libsql.Statement<unknown[]>>();
   const prepared = (sql: string): Libsql.Statement<unknown[]> => {
     let stmt = statements.get(sql);
@@ -84,7 +87,10 @@ function sqliteSql(path: string): Sql {
     return stmt;
   };
   const bind = (params: readonly SqlValue[]): unknown[] =>
-    params.map((v) => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    params.map((v) => {
+      if (Array.isArray(v)) throw new TypeError('SQLite binds no arrays: write one statement per row');
+      return v instanceof Date ? v.getTime() : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    });
   const execute = (op: Op): unknown => {
     const stmt = prepared(op.sql);
     const args = bind(op.params);
@@ -139,10 +145,10 @@ function isSqliteBusy(err: unknown): boolean {
 
 // ---------------------------------------------------------------- PostgreSQL
 
-function postgresSql(url: string): Sql {
+function postgresSql(url: string, poolSize: number): Sql {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: poolSize,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
     statement_timeout: PG_TIMEOUTS.statementMs,
