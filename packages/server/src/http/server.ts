@@ -70,13 +70,13 @@ export const GRAPHQL_PATH = '/graphql';
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<VkPaymentsServer> {
   // First: without a key (PostgreSQL without VKP_SECRETS_KEY) nothing else is touched.
   const { secrets, source: secretsKeySource } = await loadSecrets(config);
-  const orm = await openOrm(config.database);
+  const orm = await openOrm(config.database, { poolSize: config.pgPoolSize });
   let sql: Sql | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
   try {
     await migrate(orm);
     // The endpoint's own statements (db/sql.ts); the ORM serves the API.
-    sql = openSql(config.database);
+    sql = openSql(config.database, { poolSize: config.pgPoolSize });
     // Secrets an older version stored in plain text are encrypted before anything is served.
     const atRest = await encryptPlaintextSecrets(sql, secrets);
     const trusted = trustFunction(config.trustProxy);
@@ -142,7 +142,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     });
     stopWorker = () => fulfilment.stop();
     const endpoint: NotificationRouteOptions = {
-      store: publishingLogs(createSqlStore(sql, secrets, { queued: fulfilment.poke, deliverNow: fulfilment.deliverNow }), pubSub),
+      store: publishingLogs(
+        createSqlStore(sql, secrets, {
+          queued: fulfilment.poke,
+          deliverNow: fulfilment.deliverNow,
+          listenerFailed: (err) => http.log.error({ err }, 'a listener of committed log rows failed'),
+        }),
+        pubSub,
+      ),
       observe: metrics.observeNotification,
       // One budget for the route and the in-process sender alike.
       unverifiedLog: unverifiedLogBudget({ perApp: config.unverifiedLogPerMinute, total: config.unverifiedLogPerMinuteTotal }),
