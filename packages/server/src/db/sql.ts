@@ -94,7 +94,14 @@ function sqliteSql(path: string): Sql {
   const execute = (op: Op): unknown => {
     const stmt = prepared(op.sql);
     const args = bind(op.params);
-    return op.kind === 'one' ? stmt.get(...args) : op.kind === 'all' ? stmt.all(...args) : stmt.run(...args).changes;
+    try {
+      return op.kind === 'one' ? stmt.get(...args) : op.kind === 'all' ? stmt.all(...args) : stmt.run(...args).changes;
+    } catch (err) {
+      // libsql does not reset a statement whose step failed on a constraint: every later use would fail
+      // the same way (one refused log row, and no log row could be written again). Prepare it anew.
+      statements.delete(op.sql);
+      throw err;
+    }
   };
 
   /** Runs `op` (synchronous), waiting out another connection's write lock by yielding, never by blocking. */
