@@ -9,12 +9,14 @@ import type { Config } from '../config.js';
 import { createServer } from '../http/server.js';
 import { describeKeySource } from '../secrets/key-file.js';
 import { describeDatabase } from './local.js';
+import { asyncStdout } from './log-stream.js';
 import type { Print } from './simulate.js';
 import { drainOnUncaught } from './uncaught.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
-  // Structured JSON logs (pino); tokens in headers are never written.
-  const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  // Structured JSON logs (pino), written asynchronously (log-stream.ts); tokens in headers are never written.
+  const log = asyncStdout();
+  const server = await createServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'], stream: log.stream } });
   const guard = drainOnUncaught(server, server.http.log);
   const em = server.orm.em.fork();
   const rootToken = await ensureRootToken(em, config.adminToken);
@@ -51,8 +53,11 @@ export async function serve(config: Config, print: Print): Promise<void> {
       await server.close();
     } catch (err) {
       server.http.log.error({ err }, 'closing failed');
+      await log.close();
       process.exit(1);
     }
+    // The lines of the last requests are still buffered: nothing is lost at exit.
+    await log.close();
     process.exit(guard.crashed ? 1 : 0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
