@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
 import { ConfigError, DEFAULT_SQLITE_PATH, loadConfig } from './config.js';
 
 describe('config from the environment', () => {
@@ -11,6 +12,13 @@ describe('config from the environment', () => {
 
   it('selects PostgreSQL for a postgres:// DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/vkp' }).database).toEqual({ dialect: 'postgresql', url: 'postgres://u:p@db:5432/vkp' });
+  });
+
+  it('sizes each PostgreSQL pool to two connections per core unless VKP_PG_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({}).pgPoolSize).toBe(2 * availableParallelism());
+    expect(loadConfig({ VKP_PG_POOL_SIZE: '3' }).pgPoolSize).toBe(3);
+    expect(() => loadConfig({ VKP_PG_POOL_SIZE: '0' })).toThrow(/^VKP_PG_POOL_SIZE: /);
+    expect(() => loadConfig({ VKP_PG_POOL_SIZE: 'many' })).toThrow(/^VKP_PG_POOL_SIZE: /);
   });
 
   it('reads a list of CORS origins and a public URL without its trailing slash', () => {

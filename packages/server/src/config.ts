@@ -3,6 +3,7 @@
  * Nothing else reads `process.env`. A bad value stops the start with a message naming the variable.
  */
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from './net/addresses.js';
@@ -16,6 +17,11 @@ export interface Config {
   port: number;
   host: string;
   database: Database;
+  /**
+   * PostgreSQL connections per pool: the endpoint's (db/sql.ts) and the API's (db/orm.ts) each open up
+   * to this many, so an instance holds at most 2 × this + 1 (README "Running several instances").
+   */
+  pgPoolSize: number;
   /** The root token given by the operator; when absent one is generated at first start. */
   adminToken: string | undefined;
   publicUrl: string | undefined;
@@ -108,6 +114,7 @@ const env = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().optional(),
+  VKP_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).optional(),
   VKP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   VKP_PUBLIC_URL: url.optional(),
   VKP_CORS_ORIGINS: z.string().optional(),
@@ -178,6 +185,12 @@ function parseDatabase(value: string | undefined): Database {
   throw new ConfigError('DATABASE_URL: expected postgres://…, sqlite:PATH or file:PATH');
 }
 
+/**
+ * Connections beyond the cores only queue inside PostgreSQL, and each costs it memory; a statement waits
+ * on the network or the disk about as long as it computes, hence two per core of this instance.
+ */
+export const defaultPgPoolSize = (): number => 2 * availableParallelism();
+
 const ms = (s: number): number => Math.max(1, Math.round(s * 1000));
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -193,6 +206,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     database: parseDatabase(e.DATABASE_URL),
+    pgPoolSize: e.VKP_PG_POOL_SIZE ?? defaultPgPoolSize(),
     adminToken: e.VKP_ADMIN_TOKEN,
     publicUrl: e.VKP_PUBLIC_URL?.replace(/\/+$/, ''),
     corsOrigins: (e.VKP_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -9,12 +9,14 @@ import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { startServer } from '../http/server.js';
 import { describeKeySource } from '../secrets/key-file.js';
+import { asyncStdout } from './log-stream.js';
 import type { Print } from './simulate.js';
 import { drainOnUncaught } from './uncaught.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
-  // Structured JSON logs (pino); tokens in headers are never written.
-  const server = await startServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  // Structured JSON logs (pino), written asynchronously (log-stream.ts); tokens in headers are never written.
+  const log = asyncStdout();
+  const server = await startServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'], stream: log.stream } });
   const guard = drainOnUncaught(server, server.http.log);
   // Installed first, so a signal that comes while the server starts (or just as it prints its address)
   // stops it gracefully instead of killing it. SIGTERM is how a supervisor or a deploy stops an instance behind a load balancer: it drains first
@@ -42,8 +44,11 @@ export async function serve(config: Config, print: Print): Promise<void> {
       await stopping;
     } catch (err) {
       server.http.log.error({ err }, 'closing failed');
+      await log.close();
       process.exit(1);
     }
+    // The lines of the last requests are still buffered: nothing is lost at exit.
+    await log.close();
     process.exit(guard.crashed ? 1 : 0);
   };
   process.on('SIGINT', (signal) => void stop(signal));

@@ -8,6 +8,7 @@ import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Database } from '../config.js';
+import { FALLBACK_PG_POOL_SIZE, SQLITE_SYNCHRONOUS, type PoolOptions } from './connection-settings.js';
 import { MIGRATION_LOCK } from './schema-state.js';
 import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
 
@@ -24,7 +25,7 @@ interface RawSqlite {
   exec(sql: string): void;
 }
 
-function options(database: Database): Options {
+function options(database: Database, { poolSize = FALLBACK_PG_POOL_SIZE }: PoolOptions): Options {
   const common = {
     extensions: [Migrator],
     allowGlobalContext: false,
@@ -37,7 +38,7 @@ function options(database: Database): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: database.url,
-      pool: { min: 0, max: 10, acquireTimeoutMillis: PG_TIMEOUTS.acquireMs, idleTimeoutMillis: 30_000 },
+      pool: { min: 0, max: poolSize, acquireTimeoutMillis: PG_TIMEOUTS.acquireMs, idleTimeoutMillis: 30_000 },
       driverOptions: {
         acquireConnectionTimeout: PG_TIMEOUTS.acquireMs,
         connection: {
@@ -59,7 +60,8 @@ function options(database: Database): Options {
       // busy_timeout lets a second process (CLI, another instance) wait for the write lock instead of failing.
       afterCreate: (conn: RawSqlite, done: (err: Error | null, conn: RawSqlite) => void) => {
         try {
-          conn.exec('pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = normal');
+          // synchronous as the endpoint's connection (db/sql.ts): what the API commits is on disk too.
+          conn.exec(`pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = ${SQLITE_SYNCHRONOUS}`);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -70,10 +72,11 @@ function options(database: Database): Options {
   };
 }
 
-export async function openOrm(database: Database): Promise<Orm> {
+/** `poolSize`: PostgreSQL connections of the API's pool (the endpoint has its own, db/sql.ts). */
+export async function openOrm(database: Database, sqlOptions: PoolOptions = {}): Promise<Orm> {
   // Loaded here, not with this module: migrateDatabase needs no entities (and no GraphQL types with them).
   const { ENTITIES } = await import('./entities.js');
-  const orm = await MikroORM.init({ ...options(database), entities: ENTITIES });
+  const orm = await MikroORM.init({ ...options(database, sqlOptions), entities: ENTITIES });
   if (database.dialect === 'sqlite') {
     // WAL is a property of the file: readers never block the writer, and it survives restarts.
     await orm.em.getConnection().execute('pragma journal_mode = wal');
@@ -108,7 +111,7 @@ export async function migrate(orm: Orm): Promise<string[]> {
  * start needs before it serves (http/server.ts), without loading the entities the API opens its own ORM with.
  */
 export async function migrateDatabase(database: Database): Promise<string[]> {
-  const orm = await MikroORM.init({ ...options(database), entities: [], discovery: { warnWhenNoEntities: false } });
+  const orm = await MikroORM.init({ ...options(database, {}), entities: [], discovery: { warnWhenNoEntities: false } });
   try {
     return await migrate(orm);
   } finally {

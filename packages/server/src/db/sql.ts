@@ -16,8 +16,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Libsql from 'libsql';
 import pg from 'pg';
 import type { Database } from '../config.js';
+import { FALLBACK_PG_POOL_SIZE, SQLITE_SYNCHRONOUS, type PoolOptions } from './connection-settings.js';
 
-export type SqlValue = string | number | boolean | Date | null;
+export type SqlScalar = string | number | boolean | Date | null;
+/** An array binds as a PostgreSQL array (a whole group of rows in one statement, db/group-commit.ts); SQLite takes scalars only. */
+export type SqlValue = SqlScalar | readonly SqlScalar[];
 export type Row = Record<string, unknown>;
 
 /** Queries outside a transaction, each its own commit. */
@@ -63,8 +66,8 @@ export const readDate = (v: unknown): Date | null => (v === null || v === undefi
 export const readNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const readBoolean = (v: unknown): boolean => v === true || v === 1 || v === '1';
 
-export function openSql(database: Database): Sql {
-  return database.dialect === 'postgresql' ? postgresSql(database.url) : sqliteSql(database.path);
+export function openSql(database: Database, options: PoolOptions = {}): Sql {
+  return database.dialect === 'postgresql' ? postgresSql(database.url, options.poolSize ?? FALLBACK_PG_POOL_SIZE) : sqliteSql(database.path);
 }
 
 // ---------------------------------------------------------------- SQLite
@@ -76,7 +79,8 @@ function sqliteSql(path: string): Sql {
   const open = (): Libsql.Database => {
     const conn = new Libsql(path);
     // busy_timeout 0: a locked database throws at once and we retry by yielding (see the module comment).
-    conn.exec('pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = normal');
+    // synchronous = full: durable commits (connection-settings.ts).
+    conn.exec(`pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = ${SQLITE_SYNCHRONOUS}`);
     return conn;
   };
   let db = open();
@@ -109,11 +113,21 @@ function sqliteSql(path: string): Sql {
     return stmt;
   };
   const bind = (params: readonly SqlValue[]): unknown[] =>
-    params.map((v) => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    params.map((v) => {
+      if (Array.isArray(v)) throw new TypeError('SQLite binds no arrays: write one statement per row');
+      return v instanceof Date ? v.getTime() : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    });
   const execute = (op: Op): unknown => {
     const stmt = prepared(op.sql);
     const args = bind(op.params);
-    return op.kind === 'one' ? stmt.get(...args) : op.kind === 'all' ? stmt.all(...args) : stmt.run(...args).changes;
+    try {
+      return op.kind === 'one' ? stmt.get(...args) : op.kind === 'all' ? stmt.all(...args) : stmt.run(...args).changes;
+    } catch (err) {
+      // libsql does not reset a statement whose step failed on a constraint: every later use would fail
+      // the same way (one refused log row, and no log row could be written again). Prepare it anew.
+      statements.delete(op.sql);
+      throw err;
+    }
   };
 
   /** Runs `op` (synchronous), waiting out another connection's write lock by yielding, never by blocking. */
@@ -175,10 +189,10 @@ function isSqliteBusy(err: unknown): boolean {
  */
 export const PG_ENDPOINT_TIMEOUTS = { connectMs: 2_000, statementMs: 2_000, queryMs: 2_500, idleInTransactionMs: 5_000 } as const;
 
-function postgresSql(url: string): Sql {
+function postgresSql(url: string, poolSize: number): Sql {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: poolSize,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: PG_ENDPOINT_TIMEOUTS.connectMs,
     statement_timeout: PG_ENDPOINT_TIMEOUTS.statementMs,

@@ -24,7 +24,8 @@ export function dryRun(real: NotificationStore): { store: NotificationStore; eff
     findSubscriptionPlan: (appId, itemId) => real.findSubscriptionPlan(appId, itemId),
     findOrder: (appId, test, orderId) => real.findOrder(appId, test, orderId),
     findSubscriptionCharge: (appId, test, subscriptionId, billingKey) => real.findSubscriptionCharge(appId, test, subscriptionId, billingKey),
-    recordOrder: async (d) => wouldRecord(`order ${d.orderId} (${d.itemId}, ${d.price} votes, user ${d.vkUserId})`),
+    // A repeat returns the first record, as the real store's does (store.ts).
+    recordOrder: async (d) => (await real.findOrder(d.appId, d.test, d.orderId)) ?? wouldRecord(`order ${d.orderId} (${d.itemId}, ${d.price} votes, user ${d.vkUserId})`),
     async refundOrder(appId, test, orderId) {
       const found = await real.findOrder(appId, test, orderId);
       if (found) effects.push(`would mark order ${orderId} refunded (if it is not already)`);

@@ -73,7 +73,7 @@ export interface Api extends ApiAccess {
 
 export async function loadApi(o: ApiOptions): Promise<Api> {
   const { http, config } = o;
-  const orm = await openOrm(config.database);
+  const orm = await openOrm(config.database, { poolSize: config.pgPoolSize });
   try {
     /** The context of one operation: the caller was authenticated once, by the API gate or the socket. */
     const context = (em: EntityManager, auth: { principal: Principal | null; reason?: string | null }): Context => ({

@@ -88,7 +88,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // First: without a key (PostgreSQL without VKP_SECRETS_KEY) nothing else is touched.
   const { secrets, source: secretsKeySource } = await loadSecrets(config);
   // The endpoint's own statements (db/sql.ts); the ORM serves the API.
-  const sql = openSql(config.database);
+  const sql = openSql(config.database, { poolSize: config.pgPoolSize });
   let stopWorker: (() => Promise<void>) | undefined;
   let pendingLogs: PendingLogs | undefined;
   let bus: Bus | undefined;
@@ -182,7 +182,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       fulfilment.poke();
       cluster.publish({ type: 'due' });
     };
-    const store = cachedStore(createSqlStore(sql, secrets, { queued, deliverNow: fulfilment.deliverNow, logged: liveLog.logged }), cluster);
+    const store = cachedStore(
+      createSqlStore(sql, secrets, {
+        queued,
+        deliverNow: fulfilment.deliverNow,
+        logged: liveLog.logged,
+        listenerFailed: (err) => http.log.error({ err }, 'a listener of committed log rows failed'),
+      }),
+      cluster,
+    );
     pendingLogs = pendingLogRows((entry) => store.writeLog(entry));
     const endpoint: NotificationRouteOptions = {
       store,

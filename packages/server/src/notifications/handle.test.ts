@@ -197,6 +197,26 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       expect(new Set(results.map((r) => r.body))).toEqual(new Set([orderAnswer(orderId, rows[0]!.id)]));
     });
 
+    it('a repeat gets the first answer even when the catalog would refuse the order now (another price, no such item)', async () => {
+      const orderId = freshId();
+      const first = await buy(orderId);
+      expect((await buy(orderId, { item_price: 1 })).body).toBe(first.body);
+      expect((await buy(orderId, { item: 'no_such_item', item_id: 'no_such_item' })).body).toBe(first.body);
+      const { item_price: _absent, ...withoutPrice } = purchase(orderId);
+      expect((await notify(withoutPrice)).body).toBe(first.body);
+      expect(await ordersWithId(orderId)).toHaveLength(1);
+    });
+
+    it('a new order is inserted without a lookup of the order before it (one statement on the hot path)', async () => {
+      const real = db.store();
+      let lookups = 0;
+      const store = { ...real, findOrder: (...args: Parameters<typeof real.findOrder>) => (lookups++, real.findOrder(...args)) };
+      const orderId = freshId();
+      const result = await handleNotification(body(purchase(orderId)), { store, now: () => NOW });
+      expect(result.body).toBe(orderAnswer(orderId, (await ordersWithId(orderId))[0]!.id));
+      expect(lookups).toBe(0);
+    });
+
     it('a _test order with the same order_id as a production one is a separate test transaction', async () => {
       const orderId = freshId();
       const real = await buy(orderId);

@@ -67,14 +67,20 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
     return answer(refunded.appOrderId);
   }
 
-  // A repeat gets the first answer, even if the catalog changed since (PROTOCOL.md §1).
-  const seen = await store.findOrder(app.id, test, f.order_id);
-  if (seen) return answer(seen.appOrderId);
-
-  const item = available(await store.findCatalogItem(app.id, f.item), 'item', f.item);
-  if (f.item_price === undefined) throw new VkError('BAD_REQUEST', 'missing field item_price');
-  if (f.item_price !== item.price) {
-    throw new VkError('PRICE_MISMATCH', `item "${f.item}" costs ${item.price} votes, not ${f.item_price}`);
+  // A repeat gets the first answer, even if the catalog changed since (PROTOCOL.md §1). A new order is
+  // the common case: while the catalog agrees, recordOrder alone inserts it or finds the first one's
+  // record (one statement, no lookup before it); only a refusal first checks whether it is a repeat.
+  let item: ItemRecord;
+  try {
+    item = available(await store.findCatalogItem(app.id, f.item), 'item', f.item);
+    if (f.item_price === undefined) throw new VkError('BAD_REQUEST', 'missing field item_price');
+    if (f.item_price !== item.price) {
+      throw new VkError('PRICE_MISMATCH', `item "${f.item}" costs ${item.price} votes, not ${f.item_price}`);
+    }
+  } catch (refusal) {
+    const seen = await store.findOrder(app.id, test, f.order_id);
+    if (seen) return answer(seen.appOrderId);
+    throw refusal;
   }
   const recorded = await store.recordOrder({
     appId: app.id,

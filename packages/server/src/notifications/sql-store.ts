@@ -6,10 +6,12 @@
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
 import { openAppKeys } from '../apps/app-keys.js';
+import { groupCommit } from '../db/group-commit.js';
 import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
 import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { Secrets } from '../secrets/secrets.js';
+import { INSERT_ORDER, logRows, ORDER_ROWS, orderValues, type LoggedListener } from './grouped-rows.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
 /** The store the endpoint writes through: the core's reads and writes, plus the log row of every request. */
@@ -27,8 +29,6 @@ const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_
 const FIND_ITEM = 'select item_id, title, price, photo_url, discount, expiration, active from catalog_items where app_id = ? and item_id = ?';
 const FIND_PLAN = 'select item_id, title, price, photo_url, expiration, active, period, trial_duration from subscription_plans where app_id = ? and item_id = ?';
 const FIND_ORDER = 'select id from transactions where app_id = ? and test = ? and order_id = ?';
-const INSERT_ORDER = `insert into transactions (app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, status, vk_date, created_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?, ?) on conflict (app_id, test, order_id) do nothing returning id`;
 // Refunded once: a repeat keeps the first refund time.
 const REFUND = "update transactions set status = 'refunded', refunded_at = ? where id = ? and status = 'chargeable'";
 const FIND_CHARGE = 'select id from transactions where app_id = ? and test = ? and subscription_id = ? and billing_key = ?';
@@ -44,11 +44,7 @@ const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscripti
     cancel_reason = excluded.cancel_reason, pending_cancel = excluded.pending_cancel, updated_at = excluded.updated_at,
     price = coalesce(?, subscriptions.price), next_bill_time = coalesce(?, subscriptions.next_bill_time)`;
 const SUBSCRIPTION_STATE = 'select id, status, updated_at from subscriptions where app_id = ? and test = ? and subscription_id = ?';
-// A row whose app the request could not look up (the database failed or hung: its answer was error 2)
-// still belongs to the app its app_id names, when there is one, so the app's log shows it.
-const INSERT_LOG = `insert into notification_logs (app_id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id,
-  subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms)
-  values (coalesce(?, (select id from apps where vk_app_id = ?)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`;
+// A late answer's log row (notifications/deadline.ts): what VK was told, once the processing ended.
 const CORRECT_LOG = 'update notification_logs set response = ?, error_code = ?, warning = ? where id = ?';
 
 const recorded = (row: Row | undefined): Recorded | null => (row ? { appOrderId: Number(row.id) } : null);
@@ -71,14 +67,19 @@ const upsertSubscription = (s: SubscriptionState, now: Date): Op =>
     s.cancelReason, s.pendingCancel, now, now, s.price, s.nextBillTime,
   ]);
 
-/** The store's link to the fulfilment worker. */
+/** The store's link to the fulfilment worker, and to whoever follows the log rows. */
 export interface StoreEvents {
   /** A payment queued an event for the game backend (told after the commit: the worker wakes up). */
   queued(): void;
   /** Sync mode: deliver this event now; true once the game backend has it (or there is no such event). */
   deliverNow(eventId: string): Promise<boolean>;
-  /** Log rows were committed (once per commit, however many rows it held): the live log streams them (logs/live.ts). */
-  logged?(rows: ReadonlyArray<LoggedEntry>): void;
+  /**
+   * Once per group commit of log rows, with those rows (ids and entries), before their requests are
+   * answered: the live log streams them and the cluster bus tells the other instances (logs/live.ts).
+   */
+  logged?: LoggedListener;
+  /** `logged` threw: its rows stay committed and their requests are answered. */
+  listenerFailed?(err: unknown): void;
 }
 
 /** A committed log row: its id, and what was written (published from memory, never read back). */
@@ -96,6 +97,9 @@ const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: async () => true 
  */
 export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents = NO_WORKER): EndpointStore {
   const findOrder = async (appId: number, test: boolean, orderId: string) => recorded(await sql.one(FIND_ORDER, [appId, test, orderId]));
+  // The log rows, and the orders of apps without a game backend, of one event-loop turn share a commit.
+  const group = groupCommit(sql, (err) => events.listenerFailed?.(err));
+  const logs = logRows(events.logged);
   const findCharge = async (appId: number, test: boolean, subscriptionId: string, billingKey: string) =>
     recorded(await sql.one(FIND_CHARGE, [appId, test, subscriptionId, billingKey]));
 
@@ -136,14 +140,13 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
     // nothing and reads the winner's id.
     async recordOrder(d) {
       const now = new Date();
-      const insert = one(INSERT_ORDER, [d.appId, d.test, d.orderId, d.vkUserId, d.receiverId, d.itemId, d.title, d.price, d.discount, d.vkDate, now]);
-      // Without a game backend the order is one statement, its own commit: the hot path stays one round trip.
+      // Without a game backend the order is one row of this turn's group commit (the hot path).
       const { row: inserted, queued } = d.fulfilment
         ? await sql.transaction(function* () {
-            const row = recorded((yield insert) as Row | undefined);
+            const row = recorded((yield one(INSERT_ORDER, orderValues({ draft: d, now }))) as Row | undefined);
             return { row, queued: row !== null && (yield* queueOrderPaid(d, row.appOrderId, now)) };
           })
-        : { row: recorded(await sql.one(insert.sql, insert.params)), queued: false };
+        : { row: await group.write(ORDER_ROWS, { draft: d, now }), queued: false };
       if (queued && !d.syncFulfilment) events.queued();
       const found = inserted ?? (await findOrder(d.appId, d.test, d.orderId));
       if (!found) throw new Error(`order ${d.orderId} neither inserted nor found`);
@@ -204,15 +207,7 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
 
     confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
-    async writeLog(e) {
-      const row = await sql.one(INSERT_LOG, [
-        e.appId, e.vkAppId, e.vkAppId, e.receivedAt, e.rawType, e.notificationType, e.test, e.vkUserId, e.orderId,
-        e.subscriptionId, JSON.stringify(e.request), e.response, e.errorCode, e.signatureValid, e.signedWith, e.warning, e.durationMs,
-      ]);
-      const id = Number(row!.id);
-      events.logged?.([{ id, entry: e }]);
-      return id;
-    },
+    writeLog: (e) => group.write(logs, e),
 
     async correctLog(id, e) {
       await sql.run(CORRECT_LOG, [e.response, e.errorCode, e.warning, id]);
