@@ -5,29 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "Installing Debian's Chromium for the widget's browser tests…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "The widget's tests need Chromium at /usr/bin/chromium: sudo apt-get install -y chromium" >&2
-    exit 1
-  fi
-fi
-
-# The cluster tests run three instances behind Debian's HAProxy (examples/cluster/); /usr/sbin is not on
-# every user's PATH.
-if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "Installing Debian's HAProxy for the cluster tests…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
-  else
-    echo "The cluster tests need HAProxy: sudo apt-get install -y haproxy" >&2
-    exit 1
-  fi
-fi
+bash scripts/ensure-debian-package.sh /usr/bin/chromium chromium "the widget's browser tests"
+# The cluster tests run three instances behind Debian's HAProxy (examples/cluster/).
+bash scripts/ensure-debian-package.sh haproxy haproxy "the cluster tests"
 
 if [ "${VKP_TEST_SKIP_POSTGRES:-0}" != 1 ]; then
   bash scripts/ensure-postgres.sh
