@@ -2,6 +2,7 @@
  * The bus on real databases: PostgreSQL's triggers and LISTEN/NOTIFY between two buses (two instances),
  * a LISTEN connection killed by the server, and SQLite's data_version.
  */
+import Libsql from 'libsql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase, until, waitFor } from '../../test/helpers.js';
@@ -160,6 +161,31 @@ describe('the bus on SQLite', () => {
     expect(seen).toEqual([{ type: 'changed', table: null, appIds: null, vkAppIds: [] }]);
     expect(await bus.upToDate()).toBe(true);
     expect(seen).toHaveLength(1);
+  });
+
+  it("hears another connection's commit made while the endpoint's connection waited for its write lock (and was replaced)", async () => {
+    if (db.database.dialect !== 'sqlite') throw new Error('unreachable');
+    const endpoint = openSql(db.database);
+    const own = createLocalBus({ sql: endpoint, pollMs: 60_000, onError: () => undefined });
+    // Another connection (a GraphQL price change on the ORM's) holds the write lock.
+    const other = new Libsql(db.database.path);
+    try {
+      const seen = recording(own);
+      expect(await own.upToDate()).toBe(true);
+      other.exec("begin immediate; update apps set name = 'price change' where vk_app_id = 1");
+      // A log row meets the lock (SQLITE_BUSY: the endpoint gives up its connection and waits)…
+      const write = endpoint.run("update apps set published = 0 where vk_app_id = 1");
+      await new Promise((r) => setTimeout(r, 20));
+      // …and the other connection commits meanwhile.
+      other.exec('commit');
+      await write;
+      expect(await own.upToDate()).toBe(true);
+      expect(seen).toEqual([{ type: 'changed', table: null, appIds: null, vkAppIds: [] }]);
+    } finally {
+      other.close();
+      await own.close();
+      await endpoint.close();
+    }
   });
 
   it('looks by itself every pollMs, so a revocation is heard without a notification coming', async () => {
