@@ -9,7 +9,9 @@
  * A lost connection (the server restarted it, a network cut, or a heartbeat that got no answer) is
  * reconnected with growing waits; until it listens again `upToDate()` is false and the caches read the
  * database, and once it listens it tells its listeners that anything may have changed (events sent
- * meanwhile are gone). A bus failure is logged, never thrown: the endpoint works without the bus.
+ * meanwhile are gone). A connection can also die silently (TCP notices late): it is asked `select 1`
+ * every second, given up when the answer is late, and from ~1.5 s without a word on it `upToDate()` is
+ * false already (PG_BUS_TIMEOUTS). A bus failure is logged, never thrown: the endpoint works without the bus.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
