@@ -13,6 +13,7 @@ import { DIALECTS, freshDatabase, ROOT_TOKEN, SECRET, secretsEnv, signed, wsClie
 import { databaseUrl, startServerProcess } from './processes.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const ENDPOINT_MODULES = fileURLToPath(new URL('./fixtures/endpoint-modules.mjs', import.meta.url));
 const APP = 65001;
 
 /** A port nobody listens on right now (the server is told to take it). */
@@ -77,5 +78,19 @@ describe.each(DIALECTS)('a restart on %s', (dialect) => {
       child.kill('SIGTERM');
       await exited;
     }
+  }, 30_000);
+
+  it('is ready without loading the ORM or GraphQL: they load after /readyz (a fast cold start)', async () => {
+    // Any static import of the ORM from the endpoint's modules (the bus once read a constant from
+    // orm.ts) loads MikroORM and every migration before the first answer to VK.
+    const child = spawn(process.execPath, [ENDPOINT_MODULES, '@mikro-orm', 'type-graphql', '@apollo'], {
+      env: { ...process.env, VKP_DEMO: '0', DATABASE_URL: databaseUrl(db.database), ...secretsEnv(db.database) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual({ readyz: 200, loaded: [] });
   }, 30_000);
 });

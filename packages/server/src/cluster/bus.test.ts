@@ -2,8 +2,10 @@
  * The bus on real databases: PostgreSQL's triggers and LISTEN/NOTIFY between two buses (two instances),
  * a LISTEN connection killed by the server, and SQLite's data_version.
  */
+import Libsql from 'libsql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseProxy } from '../../test/db-proxy.js';
 import { DIALECTS, freshDatabase, type TestDatabase, until, waitFor } from '../../test/helpers.js';
 import { migrate, openOrm, type Orm } from '../db/orm.js';
 import { openSql, type Sql } from '../db/sql.js';
@@ -128,6 +130,47 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
   });
 });
 
+describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL when its connection goes silent', () => {
+  let db: TestDatabase;
+  let proxy: DatabaseProxy;
+  let bus: Bus;
+
+  beforeAll(async () => {
+    db = await freshDatabase('postgresql');
+    if (db.database.dialect !== 'postgresql') throw new Error('unreachable');
+    const via = await DatabaseProxy.in(db.database.url);
+    proxy = via.proxy;
+    bus = createPgBus({ url: via.url, onError: () => undefined, reconnectMs: 50, maxReconnectMs: 500 });
+    await until('the bus listens', () => bus.upToDate(), 5_000);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('keeps trusting its caches while the connection is idle and healthy (the heartbeat keeps it fresh)', async () => {
+    const answers: boolean[] = [];
+    for (let i = 0; i < 30; i++) {
+      answers.push(await bus.upToDate());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(answers.every(Boolean)).toBe(true);
+  });
+
+  it('stops trusting its caches within about 1.5 s of the database going silent (TCP still open), and trusts them again once the database answers', async () => {
+    proxy.hang();
+    const since = Date.now();
+    await until('the bus no longer vouches for the caches', async () => !(await bus.upToDate()), 4_000);
+    // staleMs (1.5 s) and a timer's lateness on a busy machine; before, a dead connection stayed trusted ~11 s.
+    expect(Date.now() - since).toBeLessThan(2_500);
+    // What was committed meanwhile comes first on the same connection (or, if it was given up, a new one
+    // says anything may have changed): trusted again either way.
+    proxy.resume();
+    await until('it vouches again', () => bus.upToDate(), 10_000);
+  }, 20_000);
+});
+
 describe('the bus on SQLite', () => {
   let db: TestDatabase;
   let orm: Orm;
@@ -160,6 +203,31 @@ describe('the bus on SQLite', () => {
     expect(seen).toEqual([{ type: 'changed', table: null, appIds: null, vkAppIds: [] }]);
     expect(await bus.upToDate()).toBe(true);
     expect(seen).toHaveLength(1);
+  });
+
+  it("hears another connection's commit made while the endpoint's connection waited for its write lock (and was replaced)", async () => {
+    if (db.database.dialect !== 'sqlite') throw new Error('unreachable');
+    const endpoint = openSql(db.database);
+    const own = createLocalBus({ sql: endpoint, pollMs: 60_000, onError: () => undefined });
+    // Another connection (a GraphQL price change on the ORM's) holds the write lock.
+    const other = new Libsql(db.database.path);
+    try {
+      const seen = recording(own);
+      expect(await own.upToDate()).toBe(true);
+      other.exec("begin immediate; update apps set name = 'price change' where vk_app_id = 1");
+      // A log row meets the lock (SQLITE_BUSY: the endpoint gives up its connection and waits)…
+      const write = endpoint.run("update apps set published = 0 where vk_app_id = 1");
+      await new Promise((r) => setTimeout(r, 20));
+      // …and the other connection commits meanwhile.
+      other.exec('commit');
+      await write;
+      expect(await own.upToDate()).toBe(true);
+      expect(seen).toEqual([{ type: 'changed', table: null, appIds: null, vkAppIds: [] }]);
+    } finally {
+      other.close();
+      await own.close();
+      await endpoint.close();
+    }
   });
 
   it('looks by itself every pollMs, so a revocation is heard without a notification coming', async () => {

@@ -5,15 +5,18 @@
  * `vk-payments` CLI, hand-written SQL) — and never for this connection's own writes (orders, log rows).
  * When it moved, ANYTHING_CHANGED goes to the listeners before a cached answer is used, and a timer looks
  * every `pollMs` so that a revocation ends live sockets without waiting for a notification.
+ * data_version counts per connection, and the endpoint's connection is replaced after a failure (db/sql.ts):
+ * a number read on a new connection cannot be compared with the last one's, so a new connection counts
+ * as a change (a commit may have fallen between the two).
  */
 import { randomBytes } from 'node:crypto';
-import type { SqlQueries } from '../db/sql.js';
+import type { Sql } from '../db/sql.js';
 import { listenerSet, type Bus } from './bus.js';
 import { ANYTHING_CHANGED } from './events.js';
 
 export interface LocalBusOptions {
   /** The endpoint's connection (db/sql.ts): another connection's data_version would also move for the endpoint's own writes. */
-  sql: SqlQueries;
+  sql: Pick<Sql, 'one' | 'connections'>;
   pollMs?: number;
   onError: (err: unknown, what: string) => void;
 }
@@ -24,20 +27,25 @@ export function createLocalBus({ sql, pollMs = DATA_VERSION_POLL_MS, onError }: 
   const origin = randomBytes(4).toString('hex');
   const listeners = listenerSet(onError);
   let seen: number | undefined;
+  /** Which of the endpoint's connections `seen` was read on. */
+  let seenOn: number | undefined;
   let closed = false;
 
   async function upToDate(): Promise<boolean> {
     if (closed) return false;
+    const before = sql.connections;
     let version: number;
     try {
       version = Number((await sql.one('pragma data_version'))?.data_version);
     } catch {
       return false; // the read that follows meets the same fault and reports it
     }
-    if (seen !== undefined && version !== seen) {
-      seen = version;
-      listeners.emit(ANYTHING_CHANGED);
-    } else seen = version;
+    const on = sql.connections;
+    // Read on which connection? Unknown if it was replaced meanwhile: then no baseline, and tell anyway.
+    const known = before === on;
+    if (seen !== undefined && (!known || on !== seenOn || version !== seen)) listeners.emit(ANYTHING_CHANGED);
+    seen = version;
+    seenOn = known ? on : undefined;
     return true;
   }
 

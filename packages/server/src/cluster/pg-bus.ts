@@ -9,11 +9,13 @@
  * A lost connection (the server restarted it, a network cut, or a heartbeat that got no answer) is
  * reconnected with growing waits; until it listens again `upToDate()` is false and the caches read the
  * database, and once it listens it tells its listeners that anything may have changed (events sent
- * meanwhile are gone). A bus failure is logged, never thrown: the endpoint works without the bus.
+ * meanwhile are gone). A connection can also die silently (TCP notices late): it is asked `select 1`
+ * every second, given up when the answer is late, and from ~1.5 s without a word on it `upToDate()` is
+ * false already (PG_BUS_TIMEOUTS). A bus failure is logged, never thrown: the endpoint works without the bus.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PG_TIMEOUTS } from '../db/orm.js';
+import { PG_BUS_TIMEOUTS } from '../db/connection-settings.js';
 import { listenerSet, SETTLE_MS, type Bus } from './bus.js';
 import { ANYTHING_CHANGED, BUS_CHANNEL, decode, encode, loggedHead, type LoggedRow } from './events.js';
 
@@ -25,6 +27,8 @@ export interface PgBusOptions {
   maxReconnectMs?: number;
   /** How often an idle connection is asked `select 1`, so a silently dead one is found. */
   heartbeatMs?: number;
+  /** How long the connection may stay silent (no answer, no event) before the caches are bypassed. */
+  staleMs?: number;
 }
 
 /** How the bus's connection shows in pg_stat_activity. */
@@ -37,7 +41,7 @@ const SEND = 'select pg_notify($1, p) from json_array_elements_text($2::json) as
 
 const waitAtMost = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 5_000, heartbeatMs = 5_000 }: PgBusOptions): Bus {
+export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 5_000, heartbeatMs = PG_BUS_TIMEOUTS.heartbeatMs, staleMs = PG_BUS_TIMEOUTS.staleMs }: PgBusOptions): Bus {
   const origin = randomBytes(4).toString('hex');
   const [ownDue] = encode({ type: 'due', origin });
   const ownLogged = loggedHead(origin);
@@ -48,6 +52,10 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
   const listeners = listenerSet(onError);
   let client: pg.Client | null = null;
   let live = false;
+  /** When the connection last showed it is alive (an answer or an event): a dead one may look live to TCP for many seconds. */
+  let heardAt = 0;
+  /** The connection a heartbeat is out on (a given-up connection's may never come back). */
+  let beating: pg.Client | null = null;
   let closed = false;
   let failures = 0;
   let retry: NodeJS.Timeout | undefined;
@@ -61,13 +69,15 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     const c = new pg.Client({
       connectionString: url,
       application_name: BUS_APPLICATION_NAME,
-      connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
-      query_timeout: PG_TIMEOUTS.queryMs,
+      connectionTimeoutMillis: PG_BUS_TIMEOUTS.connectMs,
+      query_timeout: PG_BUS_TIMEOUTS.queryMs,
       keepAlive: true,
     });
     client = c;
     c.on('notification', (msg) => {
-      if (c !== client || msg.channel !== BUS_CHANNEL || !msg.payload) return;
+      if (c !== client) return;
+      heardAt = Date.now();
+      if (msg.channel !== BUS_CHANNEL || !msg.payload) return;
       // NOTIFY reaches the sender too; its own events are nobody's news here (skipped before parsing).
       if (msg.payload.startsWith(ownLogged) || msg.payload === ownDue) return;
       if (msg.payload.startsWith(syncHead)) {
@@ -84,6 +94,7 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
       .then(() => {
         if (c !== client || closed) return;
         live = true;
+        heardAt = Date.now();
         failures = 0;
         // Whatever was committed before this LISTEN is in the database; what is cached may predate it.
         listeners.emit(ANYTHING_CHANGED);
@@ -127,6 +138,7 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
       pendingDue = false;
       try {
         await c.query(SEND, [BUS_CHANNEL, JSON.stringify(payloads)]);
+        heardAt = Date.now();
       } catch (err) {
         onError(err, 'the cluster bus could not send its events');
         lost(c, err);
@@ -137,8 +149,17 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
 
   const heartbeat = setInterval(() => {
     const c = client;
-    if (!c || !live || sending) return;
-    c.query('select 1').catch((err: unknown) => lost(c, err));
+    if (!c || !live || sending || beating === c) return;
+    beating = c;
+    // A connection that does not answer in time is given up (lost() ends it), not waited for.
+    const late = setTimeout(() => lost(c, new Error(`no answer to the heartbeat within ${PG_BUS_TIMEOUTS.heartbeatAnswerMs} ms`)), PG_BUS_TIMEOUTS.heartbeatAnswerMs);
+    late.unref();
+    c.query('select 1')
+      .then(() => void (c === client && (heardAt = Date.now())), (err: unknown) => lost(c, err))
+      .finally(() => {
+        clearTimeout(late);
+        if (beating === c) beating = null;
+      });
   }, heartbeatMs);
   heartbeat.unref();
 
@@ -159,7 +180,8 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
       schedule();
     },
     subscribe: listeners.add,
-    upToDate: async () => live,
+    // Live, and heard from lately: the heartbeat's answers keep an idle connection fresh.
+    upToDate: async () => live && Date.now() - heardAt <= staleMs,
     settle() {
       const c = client;
       if (!c || !live) return Promise.resolve(); // the caches are bypassed meanwhile

@@ -11,6 +11,7 @@ import { freshDatabase } from '../../test/helpers.js';
 import { openSql, run, type Sql } from './sql.js';
 
 const LOCKER = fileURLToPath(new URL('../../test/fixtures/hold-write-lock.mjs', import.meta.url));
+const WITHOUT_FILES = fileURLToPath(new URL('../../test/fixtures/reopen-without-files.mjs', import.meta.url));
 
 /** Another process holding the file's write lock until `release()`. */
 async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
@@ -81,4 +82,20 @@ describe('the SQLite statements of the endpoint', () => {
     other.close();
     expect(committed()).toEqual(['other']);
   });
+
+  it('fails its statements with an ordinary error while no new connection can be opened (EMFILE), never aborting the process, and works again once it can', async () => {
+    // In a process of its own (dist/): the fault used to abort the process, drain and log flush skipped.
+    const child = spawn(process.execPath, [WITHOUT_FILES, `${path}-emfile`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(out)).toEqual([
+      'a statement that fails: failed',
+      'the next statement: failed',
+      'a transaction: failed',
+      'a statement once files can be opened: ok',
+      'a read of what it committed: ok',
+    ]);
+  }, 15_000);
 });

@@ -57,6 +57,12 @@ export interface Sql extends SqlQueries {
   readonly dialect: Database['dialect'];
   /** Runs the body in one transaction: committed when it returns, rolled back when it throws. */
   transaction<T>(body: () => TxBody<T>): Promise<T>;
+  /**
+   * SQLite: how many connections it has opened so far. It replaces its connection after a failure, and
+   * what a connection reports about the file (`pragma data_version`) is per connection: a number read
+   * on one means nothing on the next (cluster/local-bus.ts). PostgreSQL: always 0.
+   */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -78,15 +84,31 @@ const SQLITE_LOCK_WAIT_MS = 3_000;
 function sqliteSql(path: string): Sql {
   const open = (): Libsql.Database => {
     const conn = new Libsql(path);
-    // busy_timeout 0: a locked database throws at once and we retry by yielding (see the module comment).
-    // synchronous = full: durable commits (connection-settings.ts).
-    conn.exec(`pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = ${SQLITE_SYNCHRONOUS}`);
+    try {
+      // busy_timeout 0: a locked database throws at once and we retry by yielding (see the module comment).
+      // synchronous = full: durable commits (connection-settings.ts).
+      conn.exec(`pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 0; pragma synchronous = ${SQLITE_SYNCHRONOUS}`);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
     return conn;
   };
-  let db = open();
-  // libsql aborts the process (a Rust panic) when some calls reach a closed connection: after close(),
-  // a late statement (one answered at the deadline, a log row retried) must fail here instead.
+  // libsql aborts the process (a Rust panic) when some calls reach a closed connection (even
+  // `inTransaction`): so `db` never holds one. After close(), or while no connection could be opened
+  // (EMFILE, a disk error), a statement fails here with an ordinary error instead.
+  let db: Libsql.Database | null = null;
   let closed = false;
+  let connections = 0;
+  /** The open connection, opened now if the last one was given up (reopen) and opening failed or was not tried yet. */
+  const connection = (): Libsql.Database => {
+    if (closed) throw new Error('the SQLite connection is closed');
+    if (!db) {
+      db = open();
+      connections++;
+    }
+    return db;
+  };
   const statements = new Map<string, Libsql.Statement<unknown[]>>();
   /**
    * libsql 0.5 leaves a statement that failed (SQLITE_BUSY above all) in progress, and has no reset():
@@ -97,19 +119,20 @@ function sqliteSql(path: string): Sql {
    * an open transaction's write lock with it.
    */
   const reopen = (): void => {
-    if (closed) return;
+    const old = db;
+    db = null; // the next statement opens a new one (connection())
     statements.clear();
+    if (!old) return;
     try {
-      if (db.inTransaction) db.exec('rollback');
-      db.close();
+      if (old.inTransaction) old.exec('rollback');
+      old.close();
     } catch {
       // Already unusable: the new connection is what matters.
     }
-    db = open();
   };
   const prepared = (sql: string): Libsql.Statement<unknown[]> => {
     let stmt = statements.get(sql);
-    if (!stmt) statements.set(sql, (stmt = db.prepare(sql) as Libsql.Statement<unknown[]>));
+    if (!stmt) statements.set(sql, (stmt = connection().prepare(sql) as Libsql.Statement<unknown[]>));
     return stmt;
   };
   const bind = (params: readonly SqlValue[]): unknown[] =>
@@ -145,6 +168,7 @@ function sqliteSql(path: string): Sql {
     }
   }
 
+  connection(); // a file that cannot be opened fails at start, not at the first notification
   return {
     dialect: 'sqlite',
     one: (sql, params = []) => unlocked(() => execute(one(sql, params)) as Row | undefined),
@@ -155,17 +179,22 @@ function sqliteSql(path: string): Sql {
       // held elsewhere, here or at commit, ends the attempt (on a new connection: see reopen) and the
       // whole body is tried again.
       return unlocked(() => {
-        db.exec('begin immediate');
+        const conn = connection();
+        conn.exec('begin immediate');
         const gen = body();
         let step = gen.next();
         while (!step.done) step = gen.next(execute(step.value));
-        db.exec('commit');
+        conn.exec('commit');
         return step.value;
       });
     },
+    get connections() {
+      return connections;
+    },
     async close() {
       closed = true;
-      db.close();
+      db?.close();
+      db = null;
     },
   };
 }
@@ -225,6 +254,7 @@ function postgresSql(url: string, poolSize: number): Sql {
     one: async (sql, params = []) => (await execute(pool, one(sql, params))) as Row | undefined,
     all: async (sql, params = []) => (await execute(pool, all(sql, params))) as Row[],
     run: async (sql, params = []) => (await execute(pool, run(sql, params))) as number,
+    connections: 0,
     async transaction(body) {
       const client = await pool.connect();
       let broken: unknown;
