@@ -11,6 +11,7 @@ import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sq
 import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { Secrets } from '../secrets/secrets.js';
+import { storableEntry } from './storable-text.js';
 import { INSERT_ORDER, logRows, ORDER_ROWS, orderValues, type LoggedListener } from './grouped-rows.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
@@ -207,9 +208,10 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
 
     confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
-    writeLog: (e) => group.write(logs, e),
+    writeLog: (e) => group.write(logs, storableEntry(e)),
 
-    async correctLog(id, e) {
+    async correctLog(id, late) {
+      const e = storableEntry(late);
       await sql.run(CORRECT_LOG, [e.response, e.errorCode, e.warning, id]);
     },
   };
