@@ -67,11 +67,14 @@ const ORDER_COLUMNS = 'app_id, test, order_id, vk_user_id, receiver_id, item_id,
 export const INSERT_ORDER = `insert into transactions (${ORDER_COLUMNS})
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?, ?) on conflict (app_id, test, order_id) do nothing returning id`;
 // A repeat (an order already recorded, or twice in one group) inserts nothing and returns no row: its
-// writer finds the first one's id after the commit.
+// writer finds the first one's id after the commit. `order by` the key: every instance takes the keys'
+// locks in one order, so two groups with the same orders wait for each other instead of deadlocking
+// (`read` maps the returned rows by key; `with ordinality` keeps the first of two equal orders first).
 const INSERT_ORDERS = `insert into transactions (${ORDER_COLUMNS})
   select app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, 'chargeable', vk_date, created_at
   from unnest(?::int[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::timestamptz[], ?::timestamptz[])
-    as r(app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, vk_date, created_at)
+    with ordinality as r(app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, vk_date, created_at, n)
+  order by app_id, test, order_id, n
   on conflict (app_id, test, order_id) do nothing returning id, app_id, test, order_id`;
 
 export const orderValues = ({ draft: d, now }: OrderRow) =>
