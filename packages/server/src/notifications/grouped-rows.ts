@@ -41,19 +41,27 @@ function columns<V extends readonly (string | number | boolean | Date | null)[]>
 /** Told once per group commit with the log rows it committed (the cluster bus publishes from here). */
 export type LoggedListener = (rows: ReadonlyArray<{ id: number; entry: LogEntry }>) => void;
 
-export function logRows(logged?: LoggedListener): RowKind<LogEntry, number> {
+/**
+ * A log row as it stands now: read when its statement is built and again when it is published, so a
+ * row whose answer changed while it waited (the deadline passed: notifications/deadline.ts) is written
+ * and streamed with the answer VK got.
+ */
+export type LogRow = () => LogEntry;
+
+export function logRows(logged?: LoggedListener): RowKind<LogRow, number> {
   return {
-    *one(e) {
+    *one(row) {
+      const e = row();
       const [appId, ...rest] = logValues(e);
       return Number(((yield one(INSERT_LOG, [appId, e.vkAppId, ...rest])) as Row).id);
     },
-    many: (entries) => ({
+    many: (rows) => ({
       sql: INSERT_LOGS,
-      params: columns(entries.map(logValues), 16),
+      params: columns(rows.map((row) => logValues(row())), 16),
       // Ids come from one sequence in insertion order, which is the order given.
       read: (returned) => returned.map((r) => Number(r.id)).sort((a, b) => a - b),
     }),
-    ...(logged && { committed: (rows) => logged(rows.map(({ row, result }) => ({ id: result, entry: row }))) }),
+    ...(logged && { committed: (rows) => logged(rows.map(({ row, result }) => ({ id: result, entry: row() }))) }),
   };
 }
 
