@@ -4,6 +4,8 @@ export declare const HAPROXY_CONFIG: string;
 export declare const DEFAULT_DATABASE_URL: string;
 
 export declare function findHaproxy(): string | null;
+/** Host and database of a PostgreSQL URL, without its password. */
+export declare function describeDatabase(databaseUrl: string): string;
 export declare function ensureDatabase(databaseUrl: string): Promise<boolean>;
 export declare function renderHaproxyConfig(
   text: string,

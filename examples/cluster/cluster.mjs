@@ -47,11 +47,21 @@ export function findHaproxy() {
   return null;
 }
 
+/** The database of `databaseUrl` as it may be printed: host and database, never the user's password. */
+export function describeDatabase(databaseUrl) {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return 'an unreadable DATABASE_URL';
+  }
+}
+
 /** Creates the database of `databaseUrl` when it does not exist; whether it did. */
 export async function ensureDatabase(databaseUrl) {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!name) throw new Error(`${databaseUrl}: name a database, e.g. ${DEFAULT_DATABASE_URL}`);
+  if (!name) throw new Error(`${describeDatabase(databaseUrl)}: name a database, e.g. ${DEFAULT_DATABASE_URL}`);
   url.pathname = '/postgres';
   const { Client } = createRequire(SERVER_PACKAGE)('pg');
   const client = new Client({ connectionString: url.toString() });

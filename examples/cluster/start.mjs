@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_DATABASE_URL, findHaproxy, startCluster } from './cluster.mjs';
+import { DEFAULT_DATABASE_URL, describeDatabase, findHaproxy, startCluster } from './cluster.mjs';
 
 const KEY_FILE = resolve('data/cluster.secrets-key');
 const print = (line = '') => process.stdout.write(`${line}\n`);
@@ -75,7 +75,7 @@ print(`  balancer:            ${cluster.url}`);
 print(`  VK notification URL: ${cluster.url}/vk/payments`);
 print(`  GraphQL, admin page: ${cluster.url}/graphql, ${cluster.url}/admin`);
 print(`  HAProxy statistics:  ${cluster.statsUrl}`);
-print(`  database:            ${databaseUrl}`);
+print(`  database:            ${describeDatabase(databaseUrl)}`);
 print(`  secrets key:         ${from}`);
 for (const i of cluster.instances) print(`  ${i.name}:                ${i.url} (pid ${i.pid})`);
 print();

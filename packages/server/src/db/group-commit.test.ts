@@ -150,6 +150,25 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
     const rows = await other.all('select id from transactions where order_id = ?', [repeated]);
     expect(rows.map((r) => Number(r.id))).toEqual([answers[0]!.appOrderId]);
   });
+
+  it('two instances recording the same orders at once, in opposite order, record each once and answer every one', async () => {
+    // Another instance: its own connections and group commit on the same database.
+    const secondSql = openSql(db.database);
+    const second = createSqlStore(secondSql, TEST_SECRETS);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const ids = Array.from({ length: 200 }, (_, i) => `both-${dialect}-${round}-${i}`);
+        // Each instance's orders make one group: one multi-row insert each, taking the keys' locks in opposite order.
+        const [a, b] = await Promise.all([
+          Promise.all(ids.map((id) => store.recordOrder(order(id)))),
+          Promise.all([...ids].reverse().map((id) => second.recordOrder(order(id)))),
+        ]);
+        expect(a).toEqual(b.reverse());
+      }
+    } finally {
+      await secondSql.close();
+    }
+  }, 60_000);
 });
 
 describe('durable commits on SQLite', () => {

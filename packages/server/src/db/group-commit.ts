@@ -76,7 +76,8 @@ export function groupCommit(sql: Sql, onError: (err: unknown) => void = () => {}
     try {
       results = await run(group);
     } catch (err) {
-      if (group.length > 1 && rowFault(err)) return isolate(group);
+      // A deadlock or serialization failure with another instance's group: each row again alone, at once.
+      if (group.length > 1 && (rowFault(err) || lostRace(err))) return isolate(group);
       for (const p of group) p.reject(err);
       return;
     }
@@ -157,4 +158,10 @@ export function rowFault(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
   return /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code) || /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}
+
+/** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001): the statement lost a race, and may simply be run again. */
+export function lostRace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }

@@ -4,7 +4,8 @@
  * so `replayNotification` and `explainSignature` refuse it and say why.
  */
 import { ApiError } from '../graphql/errors.js';
-import { isTruncatedRequest } from '../notifications/unverified.js';
+import { NUL_NOTE } from '../notifications/storable-text.js';
+import { isTruncatedRequest, TRUNCATED_KEY } from '../notifications/unverified.js';
 
 /** The JSON object explainSignature also accepts (a log row's `request`), or undefined for a form body. */
 function jsonObject(rawBody: string): unknown {
@@ -19,11 +20,15 @@ function jsonObject(rawBody: string): unknown {
 
 /** Throws BAD_USER_INPUT on `field` when `request` (a log row's, or a pasted body) was stored truncated. */
 export function refuseTruncated(request: Record<string, unknown> | string, field: 'logId' | 'rawBody'): void {
-  if (!isTruncatedRequest(typeof request === 'string' ? jsonObject(request) : request)) return;
+  const object = typeof request === 'string' ? jsonObject(request) : request;
+  if (!isTruncatedRequest(object)) return;
   const what = field === 'logId' ? 'replayed' : 'explained';
+  // The mark says what was done: cut (an unverified request), NULs replaced (notifications/storable-text.ts), or both.
+  const note = String(((object as Record<string, unknown>)[TRUNCATED_KEY] as { note?: unknown }).note ?? '');
+  const why = note.includes(NUL_NOTE) ? `altered (${NUL_NOTE})` : 'truncated (its signature did not verify, so the log kept only a bounded part of it)';
   throw new ApiError(
     'BAD_USER_INPUT',
-    `${field}: this request was stored truncated (its signature did not verify, so the log kept only a bounded part of it); it cannot be ${what} as if whole: use the body as it was sent`,
+    `${field}: this request was stored ${why}; it cannot be ${what} as if whole: use the body as it was sent`,
     { field },
   );
 }

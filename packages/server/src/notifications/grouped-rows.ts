@@ -41,19 +41,27 @@ function columns<V extends readonly (string | number | boolean | Date | null)[]>
 /** Told once per group commit with the log rows it committed (the cluster bus publishes from here). */
 export type LoggedListener = (rows: ReadonlyArray<{ id: number; entry: LogEntry }>) => void;
 
-export function logRows(logged?: LoggedListener): RowKind<LogEntry, number> {
+/**
+ * A log row as it stands now: read when its statement is built and again when it is published, so a
+ * row whose answer changed while it waited (the deadline passed: notifications/deadline.ts) is written
+ * and streamed with the answer VK got.
+ */
+export type LogRow = () => LogEntry;
+
+export function logRows(logged?: LoggedListener): RowKind<LogRow, number> {
   return {
-    *one(e) {
+    *one(row) {
+      const e = row();
       const [appId, ...rest] = logValues(e);
       return Number(((yield one(INSERT_LOG, [appId, e.vkAppId, ...rest])) as Row).id);
     },
-    many: (entries) => ({
+    many: (rows) => ({
       sql: INSERT_LOGS,
-      params: columns(entries.map(logValues), 16),
+      params: columns(rows.map((row) => logValues(row())), 16),
       // Ids come from one sequence in insertion order, which is the order given.
       read: (returned) => returned.map((r) => Number(r.id)).sort((a, b) => a - b),
     }),
-    ...(logged && { committed: (rows) => logged(rows.map(({ row, result }) => ({ id: result, entry: row }))) }),
+    ...(logged && { committed: (rows) => logged(rows.map(({ row, result }) => ({ id: result, entry: row() }))) }),
   };
 }
 
@@ -67,11 +75,14 @@ const ORDER_COLUMNS = 'app_id, test, order_id, vk_user_id, receiver_id, item_id,
 export const INSERT_ORDER = `insert into transactions (${ORDER_COLUMNS})
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?, ?) on conflict (app_id, test, order_id) do nothing returning id`;
 // A repeat (an order already recorded, or twice in one group) inserts nothing and returns no row: its
-// writer finds the first one's id after the commit.
+// writer finds the first one's id after the commit. `order by` the key: every instance takes the keys'
+// locks in one order, so two groups with the same orders wait for each other instead of deadlocking
+// (`read` maps the returned rows by key; `with ordinality` keeps the first of two equal orders first).
 const INSERT_ORDERS = `insert into transactions (${ORDER_COLUMNS})
   select app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, 'chargeable', vk_date, created_at
   from unnest(?::int[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::timestamptz[], ?::timestamptz[])
-    as r(app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, vk_date, created_at)
+    with ordinality as r(app_id, test, order_id, vk_user_id, receiver_id, item_id, title, price, discount, vk_date, created_at, n)
+  order by app_id, test, order_id, n
   on conflict (app_id, test, order_id) do nothing returning id, app_id, test, order_id`;
 
 export const orderValues = ({ draft: d, now }: OrderRow) =>

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import Libsql from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migratedOrm, waitFor, type MigratedOrm } from '../../test/helpers.js';
+import { DIALECTS, migratedOrm, waitFor, type Dialect, type MigratedOrm } from '../../test/helpers.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import { pendingLogRows } from './pending-logs.js';
 
@@ -109,4 +109,55 @@ describe('log rows kept while the database is away', () => {
     expect(lost).toEqual(['over', 'kept']);
     expect(orderIds()).toEqual([]);
   }, 20_000);
+});
+
+describe.each(DIALECTS)('a kept row the database refuses, on %s', (dialect: Dialect) => {
+  let db: MigratedOrm;
+  let lines: { msg: string; orderId?: string }[];
+  let logger: FastifyBaseLogger;
+
+  beforeEach(async () => {
+    db = await migratedOrm(dialect);
+    lines = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string });
+        done();
+      },
+    });
+    logger = Fastify({ logger: { level: 'info', stream } }).log;
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const stored = async (): Promise<string[]> => (await db.sql().all('select order_id from notification_logs order by id')).map((r) => String(r.order_id));
+  const lost = () => lines.filter((l) => l.msg.startsWith('notification log row lost')).map((l) => l.orderId);
+
+  it('is given up at once and named, and the rows behind it are written', async () => {
+    const store = db.store();
+    // Long retries: only a row given up at once, not after keepMs, lets the others through in time.
+    const pending = pendingLogRows((e) => store.writeLog(e), { firstDelayMs: 50, maxDelayMs: 50, keepMs: 60_000 });
+    // An app id no app has: a foreign-key violation, whatever the database's state — a fault of the row.
+    pending.add({ ...entry('refused'), appId: 999_999 }, logger);
+    pending.add(entry('behind'), logger);
+    expect(await waitFor(() => pending.size === 0, 5_000)).toBe(true);
+    expect(await stored()).toEqual(['behind']);
+    expect(lost()).toEqual(['refused']);
+    await pending.close();
+  });
+
+  it('one row that keeps failing for another reason does not hold up the rows behind it', async () => {
+    const store = db.store();
+    // The real store behind, one row failing as no database outage would (every row fails alike in an outage).
+    const write = (e: LogEntry) => (e.orderId === 'stuck' ? Promise.reject(new Error('not this row')) : store.writeLog(e));
+    const pending = pendingLogRows(write, { firstDelayMs: 50, maxDelayMs: 50, keepMs: 60_000 });
+    pending.add(entry('stuck'), logger);
+    pending.add(entry('1'), logger);
+    pending.add(entry('2'), logger);
+    expect(await waitFor(() => pending.size === 1, 5_000)).toBe(true);
+    expect(await stored()).toEqual(['1', '2']);
+    await pending.close();
+    expect(lost()).toEqual(['stuck']);
+  });
 });

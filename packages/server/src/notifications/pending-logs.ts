@@ -7,6 +7,7 @@
  * makes a second row for the same request: a duplicate row is better than a missing one.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { rowFault } from '../db/group-commit.js';
 import type { LogEntry } from '../logs/logs.service.js';
 
 export interface PendingLogsOptions {
@@ -31,6 +32,8 @@ interface Pending {
   entry: LogEntry;
   logger: FastifyBaseLogger;
   since: number;
+  /** Failed attempts that were not the row's fault. */
+  failed: number;
 }
 
 function giveUp({ entry, logger }: Pending, why: string): void {
@@ -46,24 +49,39 @@ export function pendingLogRows(write: (entry: LogEntry) => Promise<unknown>, opt
   let flushing: Promise<void> | undefined;
   let closed = false;
 
-  /** Writes rows in order until one fails (the database is still away: wait longer) or none is left. */
+  /**
+   * Writes rows in order. A row the database refuses (a fault of the row: group-commit.ts rowFault) is
+   * given up at once: no retry would change that. Any other failure means the database is still away
+   * (every row fails then: wait longer), unless the row failed before and the row after it goes in:
+   * then that one row is passed over until the next round, so no single row holds up the rows behind
+   * it. (Passing over a row at its first failure would write the rows out of order after each outage.)
+   */
   async function flush(): Promise<void> {
-    while (rows.length) {
-      const first = rows[0]!;
-      if (Date.now() - first.since > keepMs) {
-        rows.shift();
-        giveUp(first, `not written within ${Math.round(keepMs / 1000)} s`);
+    let failures = 0;
+    for (let i = 0; i < rows.length; ) {
+      const row = rows[i]!;
+      if (Date.now() - row.since > keepMs) {
+        rows.splice(i, 1);
+        giveUp(row, `not written within ${Math.round(keepMs / 1000)} s`);
         continue;
       }
       try {
-        await write(first.entry);
-      } catch {
-        delay = Math.min(delay * 2, maxDelayMs);
-        return;
+        await write(row.entry);
+      } catch (err) {
+        if (rowFault(err)) {
+          rows.splice(i, 1);
+          giveUp(row, `the database refused it: ${String((err as { code?: unknown }).code)}`);
+          continue;
+        }
+        row.failed += 1;
+        if (++failures >= 2 || row.failed < 2) break;
+        i++;
+        continue;
       }
-      rows.shift();
-      delay = firstDelayMs;
+      rows.splice(i, 1);
+      failures = 0;
     }
+    delay = failures ? Math.min(delay * 2, maxDelayMs) : firstDelayMs;
   }
 
   function schedule(): void {
@@ -81,7 +99,7 @@ export function pendingLogRows(write: (entry: LogEntry) => Promise<unknown>, opt
 
   return {
     add(entry, logger, err) {
-      const pending = { entry, logger, since: Date.now() };
+      const pending = { entry, logger, since: Date.now(), failed: 0 };
       if (closed) return giveUp(pending, 'the server is shutting down');
       if (rows.length >= maxRows) return giveUp(pending, `${maxRows} rows already wait for the database`);
       logger.warn({ err, pendingRows: rows.length + 1 }, 'could not write the notification log row: kept, to write again when the database answers');

@@ -75,7 +75,8 @@ export function notificationProcessor({ store, observe, unverifiedLog, unlogged,
     if (lateBefore) entry = answeredAtDeadline(entry, deadline);
     let logId: number | null = null;
     try {
-      logId = await store.writeLog(entry);
+      // Read when written and when published: a row that turns late while it waits says so to the live log too.
+      logId = await store.writeLog(() => (deadline?.passed && !lateBefore ? answeredAtDeadline(entry, deadline) : entry));
       if (deadline?.passed && !lateBefore) await correctLateRow(logger, logId, answeredAtDeadline(entry, deadline));
     } catch (err) {
       // The answer stands (the payment is already committed); the row is written when the database answers again, or reported missing.

@@ -11,12 +11,17 @@ import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sq
 import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import type { Secrets } from '../secrets/secrets.js';
+import { storableEntry } from './storable-text.js';
 import { INSERT_ORDER, logRows, ORDER_ROWS, orderValues, type LoggedListener } from './grouped-rows.js';
 import type { AppRecord, ChargeDraft, ItemRecord, NotificationStore, PlanRecord, Recorded, SubscriptionState } from './store.js';
 
 /** The store the endpoint writes through: the core's reads and writes, plus the log row of every request. */
 export interface EndpointStore extends NotificationStore {
-  writeLog(entry: LogEntry): Promise<number>;
+  /**
+   * Writes the row of a request; given as a function, it is read as it stands when it is written and
+   * when it is published (the deadline may pass while it waits: grouped-rows.ts LogRow).
+   */
+  writeLog(entry: LogEntry | (() => LogEntry)): Promise<number>;
   /** Rewrites the answer a written row records (VK got another one: notifications/deadline.ts). */
   correctLog(id: number, entry: Pick<LogEntry, 'response' | 'errorCode' | 'warning'>): Promise<void>;
 }
@@ -207,9 +212,14 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
 
     confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
-    writeLog: (e) => group.write(logs, e),
+    writeLog(e) {
+      if (typeof e === 'function') return group.write(logs, () => storableEntry(e()));
+      const stored = storableEntry(e);
+      return group.write(logs, () => stored);
+    },
 
-    async correctLog(id, e) {
+    async correctLog(id, late) {
+      const e = storableEntry(late);
       await sql.run(CORRECT_LOG, [e.response, e.errorCode, e.warning, id]);
     },
   };
