@@ -6,37 +6,19 @@
  * what VK was told while it hung. PostgreSQL hangs behind a proxy (db-proxy.ts); SQLite's analogue is its
  * write lock held by another process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/config.js';
 import { DatabaseProxy } from './db-proxy.js';
 import { DIALECTS, freshDatabase, ROOT_TOKEN, SECRET, signed, until, type TestDatabase } from './helpers.js';
 import { startServerProcess, type ServerProcess } from './processes.js';
+import { holdWriteLock } from './write-lock.js';
 
 const APP = 64001;
 const USER = 77;
 /** What the README promises; the server's own deadline is shorter by construction (notifications/deadline.ts). */
 const ANSWER_WITHIN_MS = 3_000;
 
-const LOCKER = fileURLToPath(new URL('./fixtures/hold-write-lock.mjs', import.meta.url));
 
-/** Another process holding the SQLite file's write lock until `release()`. */
-async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [LOCKER, path], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
-    void exited.then(() => reject(new Error('the lock holder exited before taking the lock')));
-  });
-  return {
-    async release() {
-      child.stdin!.end();
-      await exited;
-    },
-  };
-}
 
 describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
   let db: TestDatabase;

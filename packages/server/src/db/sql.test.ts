@@ -9,22 +9,10 @@ import Libsql from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/helpers.js';
 import { openSql, run, type Sql } from './sql.js';
+import { holdWriteLock } from '../../test/write-lock.js';
 
-const LOCKER = fileURLToPath(new URL('../../test/fixtures/hold-write-lock.mjs', import.meta.url));
 const WITHOUT_FILES = fileURLToPath(new URL('../../test/fixtures/reopen-without-files.mjs', import.meta.url));
 
-/** Another process holding the file's write lock until `release()`. */
-async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
-  const child = spawn(process.execPath, [LOCKER, path], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  await once(child.stdout, 'data');
-  return {
-    async release() {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}
 
 describe('the SQLite statements of the endpoint', () => {
   let path: string;

@@ -2,30 +2,16 @@
  * Log rows the database did not take: written once it answers again, or named in the server log when
  * given up. The real SQLite store, locked by a real other process.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import Libsql from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, migratedOrm, waitFor, type Dialect, type MigratedOrm } from '../../test/helpers.js';
 import type { LogEntry } from '../logs/logs.service.js';
 import { pendingLogRows } from './pending-logs.js';
+import { holdWriteLock } from '../../test/write-lock.js';
 
-const LOCKER = fileURLToPath(new URL('../../test/fixtures/hold-write-lock.mjs', import.meta.url));
 
-async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
-  const child = spawn(process.execPath, [LOCKER, path], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  await once(child.stdout, 'data');
-  return {
-    async release() {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}
 
 const entry = (orderId: string): LogEntry => ({
   appId: null,
