@@ -32,6 +32,18 @@ const entry = (orderId: string): LogEntry => ({
   durationMs: 1,
 });
 
+
+/** A server logger whose lines the test reads (JSON, as pino writes them). */
+function capturedLogger(): { lines: Array<{ msg: string; orderId?: string }>; logger: FastifyBaseLogger } {
+  const lines: Array<{ msg: string; orderId?: string }> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string });
+      done();
+    },
+  });
+  return { lines, logger: Fastify({ logger: { level: 'info', stream } }).log };
+}
 describe('log rows kept while the database is away', () => {
   let db: MigratedOrm;
   let path: string;
@@ -41,14 +53,7 @@ describe('log rows kept while the database is away', () => {
   beforeEach(async () => {
     db = await migratedOrm('sqlite');
     path = db.orm.config.get('dbName') as string;
-    lines = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string });
-        done();
-      },
-    });
-    logger = Fastify({ logger: { level: 'info', stream } }).log;
+    ({ lines, logger } = capturedLogger());
   });
   afterEach(async () => {
     await db.close();
@@ -104,14 +109,7 @@ describe.each(DIALECTS)('a kept row the database refuses, on %s', (dialect: Dial
 
   beforeEach(async () => {
     db = await migratedOrm(dialect);
-    lines = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string });
-        done();
-      },
-    });
-    logger = Fastify({ logger: { level: 'info', stream } }).log;
+    ({ lines, logger } = capturedLogger());
   });
   afterEach(async () => {
     await db.close();
