@@ -28,14 +28,18 @@ const getItem = (userId: number) => signed({ app_id: APP, item: 'gem', notificat
 
 type Answer = { response?: { app_order_id?: number; item_id?: string } };
 
-/** One attempt, as VK makes it (10 s at most): the success answer, or null for anything else. */
-async function send(url: string, fields: Record<string, string>): Promise<Answer['response'] | null> {
+/** VK's request; null when VK would send it again (refused, cut, timed out, not JSON, an error answer), saying why into `why`. */
+async function send(url: string, fields: Record<string, string>, why: string[] = []): Promise<Answer['response'] | null> {
   try {
     const res = await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(fields), signal: AbortSignal.timeout(10_000) });
-    const answer = (await res.json()) as Answer;
-    return res.status === 200 && answer.response ? answer.response : null;
-  } catch {
-    return null; // refused, cut, timed out, or not JSON: VK sends it again
+    const text = await res.text();
+    const answer = JSON.parse(text) as Answer;
+    if (res.status === 200 && answer.response) return answer.response;
+    why.push(`HTTP ${res.status} ${text.slice(0, 120)}`);
+    return null;
+  } catch (err) {
+    why.push(String(err).slice(0, 120));
+    return null;
   }
 }
 
@@ -148,8 +152,9 @@ describe.skipIf(!HAPROXY || !POSTGRES)('three instances on one PostgreSQL behind
       for (let i = 0; !stopped; i++) {
         // Half new orders, half get_item, as the bench sends them.
         const orderId = i % 2 ? undefined : nextOrder++;
-        const response = await send(cluster.url, orderId === undefined ? getItem(100 + w) : chargeable(orderId));
-        if (!response) failures.push(orderId === undefined ? `get_item ${w}/${i}` : `order ${orderId}`);
+        const why: string[] = [];
+        const response = await send(cluster.url, orderId === undefined ? getItem(100 + w) : chargeable(orderId), why);
+        if (!response) failures.push(`${orderId === undefined ? `get_item ${w}/${i}` : `order ${orderId}`}: ${why.join('') || 'no answer'}`);
         else {
           answered++;
           if (orderId !== undefined) acknowledged.set(orderId, response.app_order_id!);
@@ -169,7 +174,9 @@ describe.skipIf(!HAPROXY || !POSTGRES)('three instances on one PostgreSQL behind
     stopped = true;
     await Promise.all(load);
 
-    expect(failures).toEqual([]);
+    // When it fails, say why: the first answers, what HAProxy saw, and how the instances ended.
+    const states = failures.length ? JSON.stringify(await cluster.servers()) : '';
+    expect(failures.slice(0, 20), `${failures.length} failed; HAProxy: ${states}; instances: ${cluster.instances.map((i) => `${i.name} running=${i.running}`).join(', ')}`).toEqual([]);
     expect(answered).toBeGreaterThan(200);
     const { byOrder } = await storedOrders(db);
     for (const [orderId, appOrderId] of acknowledged) expect(byOrder.get(orderId)).toBe(appOrderId);
