@@ -4,24 +4,16 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findHaproxy } from '../../../examples/cluster/cluster.mjs';
 import { freshDatabase, type TestDatabase } from './helpers.js';
+import { freePort } from './processes.js';
 
 const START = fileURLToPath(new URL('../../../examples/cluster/start.mjs', import.meta.url));
 const PASSWORD = 'pa55-in-the-url';
 const RUN = findHaproxy() !== null && process.env.VKP_TEST_SKIP_POSTGRES !== '1' && process.env.VKP_TEST_DIALECT !== 'sqlite';
 
-/** A port free now, with the few after it (the instances' and the statistics'). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** The URL with a password (trust authentication ignores it): what an operator's DATABASE_URL looks like. */
 const withPassword = (url: string, path?: string): string => {

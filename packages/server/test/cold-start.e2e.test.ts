@@ -6,25 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, ROOT_TOKEN, SECRET, secretsEnv, signed, wsClient, type TestDatabase } from './helpers.js';
-import { databaseUrl, startServerProcess } from './processes.js';
+import { databaseUrl, freePort, startServerProcess } from './processes.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const ENDPOINT_MODULES = fileURLToPath(new URL('./fixtures/endpoint-modules.mjs', import.meta.url));
 const APP = 65001;
 
-/** A port nobody listens on right now (the server is told to take it). */
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 describe.each(DIALECTS)('a restart on %s', (dialect) => {
   let db: TestDatabase;

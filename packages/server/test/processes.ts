@@ -3,6 +3,8 @@
  * port, against a database the test chose.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../src/config.js';
 import { secretsEnv } from './helpers.js';
@@ -52,4 +54,14 @@ export async function startServerProcess(database: Database, env: Record<string,
       return exited;
     },
   };
+}
+
+/** A port nobody listens on right now, for a process the test starts on it (and the few after it). */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
 }

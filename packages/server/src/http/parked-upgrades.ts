@@ -13,10 +13,24 @@ export interface ParkedUpgrades {
   drop(): void;
 }
 
-export function parkUpgrades(server: Server): ParkedUpgrades {
+/**
+ * At most this many wait at once: the API loads in about a second, so a crowd of upgrades in that
+ * window is a flood, not the admin page; past the cap one is closed at once (it may come back later).
+ */
+export const MAX_PARKED_UPGRADES = 256;
+
+export function parkUpgrades(server: Server, max = MAX_PARKED_UPGRADES): ParkedUpgrades {
   const parked: [IncomingMessage, Duplex, Buffer][] = [];
   const park = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
+    // A peer that hung up while waiting is gone: nothing to hand over.
+    socket.on('end', () => socket.destroy());
+    // Peers that left do not hold a place.
+    if (parked.length >= max) parked.splice(0, parked.length, ...parked.filter(([, s]) => !s.destroyed));
+    if (parked.length >= max) {
+      socket.destroy();
+      return;
+    }
     parked.push([req, socket, head]);
   };
   server.on('upgrade', park);
