@@ -9,11 +9,13 @@ import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { startServer } from '../http/server.js';
 import { describeKeySource } from '../secrets/key-file.js';
+import { boundHeapGrowth } from './heap.js';
 import { asyncStdout } from './log-stream.js';
 import type { Print } from './simulate.js';
 import { drainOnUncaught } from './uncaught.js';
 
 export async function serve(config: Config, print: Print): Promise<void> {
+  boundHeapGrowth();
   // Structured JSON logs (pino), written asynchronously (log-stream.ts); tokens in headers are never written.
   const log = asyncStdout();
   const server = await startServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'], stream: log.stream } });
