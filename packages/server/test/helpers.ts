@@ -82,7 +82,7 @@ export interface MigratedOrm {
   store(): EndpointStore;
   /** The endpoint's statements on the same database (db/sql.ts), opened on first use. */
   sql(): Sql;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** A migrated ORM on a fresh database. */

@@ -84,7 +84,7 @@ export async function getApp(em: EntityManager, vkAppId: number): Promise<App> {
  * that only filter by it (logs/log-page.ts).
  */
 export async function appIdOf(em: EntityManager, vkAppId: number): Promise<number> {
-  const [row] = await em.getConnection().execute<{ id: number | string }[]>('select id from apps where vk_app_id = ?', [vkAppId]);
+  const [row] = (await em.getConnection().execute('select id from apps where vk_app_id = ?', [vkAppId])) as { id: number | string }[];
   if (!row) throw notFound(`app ${vkAppId}`);
   return Number(row.id);
 }

@@ -28,7 +28,7 @@ function peakHeapMb(bound: boolean): number {
     }
     console.log(JSON.stringify({ peak, live: live.length }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  return JSON.parse(out).peak / 2 ** 20;
+  return (JSON.parse(out) as { peak: number }).peak / 2 ** 20;
 }
 
 describe('the server bounds how far its heap grows between full collections', () => {

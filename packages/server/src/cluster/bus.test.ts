@@ -45,7 +45,7 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
     a = createPgBus({ url, onError, reconnectMs: 300 });
     b = createPgBus({ url, onError, reconnectMs: 50 });
     await until('both buses listen', () => a.connected && b.connected);
-    appId = (await admin.query("insert into apps (vk_app_id, name, secret_key, created_at) values (61501, 'Bus', 'x', now()) returning id")).rows[0].id as number;
+    appId = ((await admin.query("insert into apps (vk_app_id, name, secret_key, created_at) values (61501, 'Bus', 'x', now()) returning id")).rows[0] as { id: number }).id;
   });
   afterAll(async () => {
     await a?.close();
@@ -75,7 +75,7 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
 
   it("announces a key's revocation, but not a key merely being used (last_used_at)", async () => {
     const seen = recording(b);
-    const key = (await admin.query("insert into api_keys (app_id, role, label, token_hash, created_at) values ($1, 'ADMIN', 'k', 'h1', now()) returning id", [appId])).rows[0].id as number;
+    const key = ((await admin.query("insert into api_keys (app_id, role, label, token_hash, created_at) values ($1, 'ADMIN', 'k', 'h1', now()) returning id", [appId])).rows[0] as { id: number }).id;
     await admin.query('update api_keys set last_used_at = now() where id = $1', [key]);
     await admin.query('update api_keys set revoked_at = now() where id = $1', [key]);
     await until('the revocation is heard', () => changes(seen, 'api_keys').length > 0, 2_000);

@@ -60,10 +60,11 @@ export function createLocalBus({ sql, pollMs = DATA_VERSION_POLL_MS, onError }: 
     subscribe: listeners.add,
     upToDate,
     // The next read looks at data_version first.
-    settle: async () => undefined,
-    async close() {
+    settle: () => Promise.resolve(),
+    close() {
       closed = true;
       clearInterval(poll);
+      return Promise.resolve();
     },
   };
 }

@@ -181,7 +181,7 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     },
     subscribe: listeners.add,
     // Live, and heard from lately: the heartbeat's answers keep an idle connection fresh.
-    upToDate: async () => live && Date.now() - heardAt <= staleMs,
+    upToDate: () => Promise.resolve(live && Date.now() - heardAt <= staleMs),
     settle() {
       const c = client;
       if (!c || !live) return Promise.resolve(); // the caches are bypassed meanwhile

@@ -5,16 +5,17 @@
  * second; NOTIFY has no acknowledgement, so nothing waits for them (README "Running several instances").
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import type { Bus } from './bus.js';
 
 export function settleAfterMutations<T extends BaseContext>(bus: Bus): ApolloServerPlugin<T> {
   return {
-    async requestDidStart() {
-      return {
+    requestDidStart() {
+      return Promise.resolve({
         async willSendResponse({ operation }) {
-          if (operation?.operation === 'mutation') await bus.settle();
+          if (operation?.operation === OperationTypeNode.MUTATION) await bus.settle();
         },
-      };
+      });
     },
   };
 }

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
       all: (text, params) => (calls.statements.push(text), sql.all(text, params)),
       run: (text, params) => (calls.statements.push(text), sql.run(text, params)),
     };
-    store = createSqlStore(counted, TEST_SECRETS, { queued: () => {}, deliverNow: async () => true, logged: (rows) => logged.push([...rows]) });
+    store = createSqlStore(counted, TEST_SECRETS, { queued: () => {}, deliverNow: () => Promise.resolve(true), logged: (rows) => logged.push([...rows]) });
   });
   afterAll(async () => {
     await sql?.close();
@@ -188,7 +188,7 @@ describe('durable commits on SQLite', () => {
 
   it('the endpoint and the API both commit with synchronous = full (2): an answered order survives a power cut', async () => {
     expect(await sql.one('pragma synchronous')).toMatchObject({ synchronous: 2 });
-    const [api] = await orm.em.getConnection().execute<{ synchronous: number }[]>('pragma synchronous');
+    const [api] = (await orm.em.getConnection().execute('pragma synchronous')) as { synchronous: number }[];
     expect(api).toMatchObject({ synchronous: 2 });
   });
 

@@ -101,7 +101,7 @@ export function groupCommit(sql: Sql, onError: (err: unknown) => void = () => {}
     const kind = group[0]!.kind;
     const many = sql.dialect === 'postgresql' && group.every((p) => p.kind === kind) ? kind.many?.(group.map((p) => p.row)) : undefined;
     // One statement is its own transaction: no begin/commit round trips around it.
-    if (many) return sql.all(many.sql, many.params).then(many.read);
+    if (many) return sql.all(many.sql, many.params).then((rows) => many.read(rows));
     return sql.transaction(function* () {
       const results: unknown[] = [];
       for (const p of group) results.push(yield* p.kind.one(p.row));
@@ -119,13 +119,16 @@ export function groupCommit(sql: Sql, onError: (err: unknown) => void = () => {}
         onError(err);
       }
     }
-    for (const o of outcomes) (o.ok ? o.p.resolve : o.p.reject)(o.value);
+    for (const o of outcomes) {
+      if (o.ok) o.p.resolve(o.value);
+      else o.p.reject(o.value);
+    }
   }
 
   return {
     write<R, T>(kind: RowKind<R, T>, row: R): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        gathering.push({ kind: kind as RowKind<unknown, unknown>, row, resolve: resolve as (v: unknown) => void, reject });
+        gathering.push({ kind, row, resolve, reject });
         schedule();
       });
     },

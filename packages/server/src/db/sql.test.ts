@@ -41,7 +41,7 @@ describe('the SQLite statements of the endpoint', () => {
   it('commits what it acknowledges after a write gave up on another process\'s lock', async () => {
     await sql.run("insert into t (v) values ('before')");
     const lock = await holdWriteLock(path);
-    await expect(sql.one("update t set v = v || '!' where v = ? returning id", ['before'])).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+    await expect(sql.one("update t set v = v || '!' where v = ? returning id", ['before'])).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) as string });
     await lock.release();
 
     expect(await sql.one('insert into t (v) values (?) returning id', ['after'])).toBeDefined();

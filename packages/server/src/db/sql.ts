@@ -191,10 +191,11 @@ function sqliteSql(path: string): Sql {
     get connections() {
       return connections;
     },
-    async close() {
+    close() {
       closed = true;
       db?.close();
       db = null;
+      return Promise.resolve();
     },
   };
 }

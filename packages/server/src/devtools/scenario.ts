@@ -63,6 +63,9 @@ export interface ScenarioResult {
   stoppedBecause: string | null;
 }
 
+/** A scalar of a JSON answer as VK would send it back; anything else (absent, an object) gives `fallback`. */
+const scalar = (v: unknown, fallback: string): string => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback);
+
 const newId = (): string => String(1_000_000 + Math.floor(Math.random() * 2 ** 40));
 
 /** An answer as JSON when it is JSON, else its text (a broken handler's answer is shown as it came). */
@@ -89,10 +92,10 @@ export function orderFields(answered: Record<string, unknown>, o: { item: string
   return {
     date: String(o.date),
     item: o.item,
-    item_id: String(answered.item_id ?? o.item),
-    item_title: String(answered.title ?? o.item),
-    item_price: String(answered.price ?? 0),
-    ...(answered.discount !== undefined && { item_discount: String(answered.discount) }),
+    item_id: scalar(answered.item_id, o.item),
+    item_title: scalar(answered.title, o.item),
+    item_price: scalar(answered.price, '0'),
+    ...(answered.discount !== undefined && { item_discount: scalar(answered.discount, '') }),
     ...(typeof answered.photo_url === 'string' && { item_photo_url: answered.photo_url }),
     order_id: o.orderId,
     receiver_id: String(o.user),
@@ -104,7 +107,7 @@ export function subscriptionFields(plan: Record<string, unknown>, o: { item: str
   const periodDays = typeof plan.period === 'number' ? plan.period : 30;
   return {
     item_id: o.item,
-    ...(plan.price !== undefined && { item_price: String(plan.price) }),
+    ...(plan.price !== undefined && { item_price: scalar(plan.price, '') }),
     subscription_id: o.subscriptionId,
     next_bill_time: o.nextBillTime ?? String(o.now + periodDays * 86_400),
   };
@@ -133,7 +136,7 @@ export async function runScenario(
     const repeat = await post(all);
     const verdict = judgeAnswer(first.request, first.text);
     const repeatIdentical = isDeepStrictEqual(answerJson(first.text), answerJson(repeat.text));
-    const s: ScenarioStep = { type: all.notification_type!, first, repeat, verdict, repeatIdentical, problems: problemsOf(verdict, repeatIdentical) };
+    const s: ScenarioStep = { type: all.notification_type, first, repeat, verdict, repeatIdentical, problems: problemsOf(verdict, repeatIdentical) };
     steps.push(s);
     onStep(s);
     return verdict.kind === 'success';

@@ -24,7 +24,8 @@ export function refuseTruncated(request: Record<string, unknown> | string, field
   if (!isTruncatedRequest(object)) return;
   const what = field === 'logId' ? 'replayed' : 'explained';
   // The mark says what was done: cut (an unverified request), NULs replaced (notifications/storable-text.ts), or both.
-  const note = String(((object as Record<string, unknown>)[TRUNCATED_KEY] as { note?: unknown }).note ?? '');
+  const mark = (object as Record<string, unknown>)[TRUNCATED_KEY] as { note?: unknown };
+  const note = typeof mark.note === 'string' ? mark.note : '';
   const why = note.includes(NUL_NOTE) ? `altered (${NUL_NOTE})` : 'truncated (its signature did not verify, so the log kept only a bounded part of it)';
   throw new ApiError(
     'BAD_USER_INPUT',

@@ -36,13 +36,13 @@ export async function logPage(em: EntityManager, { vkAppId, filter, page, withCo
   const where = logConditions(appId, filter, values);
   const conn = em.getConnection();
   const count = `(select count(*) from notification_logs where ${where.sql})`;
-  const countOnly = async (): Promise<number> => readTotal((await conn.execute<Row[]>(`select ${count} as total_count`, where.params))[0]);
+  const countOnly = async (): Promise<number> => readTotal(((await conn.execute(`select ${count} as total_count`, where.params)) as Row[])[0]);
 
   // Both stores run an uncorrelated scalar subquery once per statement, whatever the rows.
-  const rows = await conn.execute<Row[]>(
+  const rows = (await conn.execute(
     `select ${COLUMNS}${withCount ? `, ${count} as total_count` : ''} from notification_logs where ${where.sql}${afterId !== null ? ' and id < ?' : ''} order by id desc limit ?`,
     [...(withCount ? where.params : []), ...where.params, ...(afterId !== null ? [afterId] : []), size + 1],
-  );
+  )) as Row[];
   // No row carries the count: on a first page that is 0; beyond a cursor it is counted when asked.
   const total = withCount ? (rows.length ? readTotal(rows[0]) : afterId === null ? 0 : null) : null;
   return toConnection(rows.map(logFromRow), size, async () => total ?? countOnly());
@@ -51,7 +51,8 @@ export async function logPage(em: EntityManager, { vkAppId, filter, page, withCo
 /** PostgreSQL's count is a bigint, which pg hands over as a string. */
 const readTotal = (row: Row | undefined): number => readNumber(row?.total_count) ?? 0;
 
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+// The text columns come back as strings from both drivers; anything else is not a text column.
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : v === null || v === undefined ? null : JSON.stringify(v));
 
 /**
  * A row as stored → the log row as GraphQL shows it (what the ORM's hydration made of it). A plain

@@ -142,7 +142,7 @@ export function createOutbound({ allow, resolve = systemResolve }: OutboundOptio
     try {
       target = targetOf(raw);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new OutboundError('refused', 'not a URL this server may call'));
     }
     // node:net connects to an IP literal without calling `lookup`: check it here.
     if (isIP(target.host)) {

@@ -14,7 +14,7 @@ const MAX_NAME = 64;
 const quoted = (name: string): string => (name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name);
 
 export function parseForm(body: string): FormResult {
-  const params: Record<string, string | string[]> = Object.create(null);
+  const params = Object.create(null) as Record<string, string | string[]>;
   const problems = new Set<string>();
   for (const [name, value] of new URLSearchParams(body)) {
     const seen = params[name];

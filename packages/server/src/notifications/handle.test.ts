@@ -177,7 +177,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       expect(Number.isInteger(row.price)).toBe(true);
       expect(row.vkDate?.toISOString()).toBe('2026-05-01T12:00:00.000Z');
       expect(result.body).toBe(orderAnswer(orderId, row.id));
-      expect(result.log).toMatchObject({ notificationType: 'order_status_change', orderId, vkUserId: 501, appId: expect.any(Number), errorCode: null });
+      expect(result.log).toMatchObject({ notificationType: 'order_status_change', orderId, vkUserId: 501, appId: expect.any(Number) as number, errorCode: null });
     });
 
     it('repeated chargeable order returns the same body and stores nothing new', async () => {

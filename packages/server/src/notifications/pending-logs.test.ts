@@ -52,7 +52,7 @@ describe('log rows kept while the database is away', () => {
 
   beforeEach(async () => {
     db = await migratedOrm('sqlite');
-    path = db.orm.config.get('dbName') as string;
+    path = db.orm.config.get<'dbName', string>('dbName');
     ({ lines, logger } = capturedLogger());
   });
   afterEach(async () => {

@@ -47,7 +47,7 @@ describe('the signable guard', () => {
 
   it('refuses an item id holding a real order folded into it, naming the field', () => {
     const item = 'gemnotification_type=order_status_changeorder_id=5receiver_id=7status=chargeableuser_id=7zz=';
-    expect(unsignable({ ...GET_ITEM, item })).toEqual({ field: 'item', reason: expect.stringMatching(/^"gemnotification_type=order_status_change…" is not signed here: contains "="/) });
+    expect(unsignable({ ...GET_ITEM, item })).toEqual({ field: 'item', reason: expect.stringMatching(/^"gemnotification_type=order_status_change…" is not signed here: contains "="/) as string });
     expect(() => signOnRequest({ ...GET_ITEM, item }, SECRET)).toThrow(UnsignableError);
   });
 

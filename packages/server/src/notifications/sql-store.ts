@@ -93,7 +93,7 @@ export interface LoggedEntry {
   entry: LogEntry;
 }
 
-const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: async () => true };
+const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: () => Promise.resolve(true) };
 
 /**
  * `secrets` decrypts the app's keys as they are read, through its cache: a key is decrypted once per

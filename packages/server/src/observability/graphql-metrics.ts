@@ -5,16 +5,17 @@ import type { Metrics } from './metrics.js';
 
 export function graphqlMetricsPlugin(metrics: Pick<Metrics, 'countOperation'>): ApolloServerPlugin {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ schema, operation, errors }) {
+    requestDidStart() {
+      return Promise.resolve({
+        willSendResponse({ schema, operation, errors }) {
           metrics.countOperation({
             operation: operationLabel(schema, operation),
             type: operation?.operation ?? 'unknown',
             result: errors?.length ? errorCodeLabel(errors[0]?.extensions?.code) : 'ok',
           });
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

@@ -55,7 +55,7 @@ function asInt(value: unknown, what: string): number {
 /** One aggregate query over the whole filtered set (every page), the same SQL on SQLite and PostgreSQL. */
 export async function summarizeTransactions(em: EntityManager, where: ObjectQuery<Transaction>): Promise<TransactionSummary> {
   const refunded = 'refunded' satisfies TransactionStatus;
-  const row = (await (em as SqlEntityManager) // both drivers of db/orm.ts are SQL drivers
+  const row = await (em as SqlEntityManager) // both drivers of db/orm.ts are SQL drivers
     .createQueryBuilder(Transaction, 't')
     .select([
       raw('count(*) as credit_count'),
@@ -64,7 +64,7 @@ export async function summarizeTransactions(em: EntityManager, where: ObjectQuer
       raw('coalesce(sum(case when t.status = ? then t.price else 0 end), 0) as refund_votes', [refunded]),
     ])
     .where(where)
-    .execute('get', false)) as Record<string, unknown> | undefined;
+    .execute<Record<string, unknown> | undefined>('get', false);
   const credits = { count: asInt(row?.credit_count, 'the count'), votes: asInt(row?.credit_votes, 'the credited votes') };
   const refunds = { count: asInt(row?.refund_count, 'the refund count'), votes: asInt(row?.refund_votes, 'the refunded votes') };
   return { ...credits, credits, refunds, net: credits.votes - refunds.votes };
@@ -74,8 +74,8 @@ export async function summarizeTransactions(em: EntityManager, where: ObjectQuer
 export async function* transactionBatches(em: EntityManager, where: FilterQuery<Transaction>, size = 1000): AsyncGenerator<Transaction[]> {
   let before: number | null = null;
   for (;;) {
-    const page = (before === null ? where : { $and: [where, { id: { $lt: before } }] }) as FilterQuery<Transaction>;
-    const rows = await em.find(Transaction, page, { orderBy: { id: 'desc' }, limit: size, disableIdentityMap: true });
+    const page = before === null ? where : { $and: [where, { id: { $lt: before } }] };
+    const rows: Transaction[] = await em.find(Transaction, page, { orderBy: { id: 'desc' }, limit: size, disableIdentityMap: true });
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < size) return;

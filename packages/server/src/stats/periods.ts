@@ -49,11 +49,12 @@ export function isTimeZone(timeZone: string): boolean {
 
 /** The wall clock in `timeZone` at `ms`, written as if it were a UTC instant (whole seconds). */
 export function wallClock(ms: number, timeZone: string): number {
-  const p: Record<string, number> = {};
+  const p: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of formatter(timeZone).formatToParts(Math.floor(ms / SECOND) * SECOND)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = p;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 const offsetAt = (ms: number, timeZone: string): number => wallClock(ms, timeZone) - Math.floor(ms / SECOND) * SECOND;

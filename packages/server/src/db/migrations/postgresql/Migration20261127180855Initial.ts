@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127180855Initial extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create table \"apps\" (\"id\" serial primary key, \"vk_app_id\" bigint not null, \"name\" varchar(255) not null, \"secret_key\" varchar(255) not null, \"notification_url\" varchar(2048) null, \"api_version\" varchar(16) not null default '5.132', \"published\" boolean not null default false, \"votes_payments_enabled\" boolean not null default false, \"created_at\" timestamptz not null)");
     this.addSql("alter table \"apps\" add constraint \"apps_vk_app_id_unique\" unique (\"vk_app_id\")");
     this.addSql("create table \"api_keys\" (\"id\" serial primary key, \"app_id\" int null, \"role\" varchar(32) not null, \"label\" varchar(255) not null, \"token_hash\" varchar(64) not null, \"created_at\" timestamptz not null, \"last_used_at\" timestamptz null, \"revoked_at\" timestamptz null)");

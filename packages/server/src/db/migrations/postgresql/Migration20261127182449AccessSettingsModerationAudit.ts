@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127182449AccessSettingsModerationAudit extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create table \"audit_events\" (\"id\" serial primary key, \"app_id\" int null, \"action\" varchar(64) not null, \"actor\" varchar(255) not null, \"target\" varchar(255) null, \"before\" jsonb null, \"after\" jsonb null, \"created_at\" timestamptz not null)");
     this.addSql("create index \"audit_events_app_id_created_at_index\" on \"audit_events\" (\"app_id\", \"created_at\")");
     this.addSql("create table \"moderation_requests\" (\"id\" serial primary key, \"app_id\" int not null, \"platforms\" jsonb not null, \"app_description\" text not null, \"paid_features\" text not null, \"status\" varchar(16) not null default 'PENDING', \"moderator_comment\" text null, \"submitted_by\" varchar(255) not null, \"submitted_at\" timestamptz not null, \"decided_by\" varchar(255) null, \"decided_at\" timestamptz null)");

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127212037Fulfilment extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create table \"fulfilment_deliveries\" (\"id\" serial primary key, \"app_id\" int not null, \"event_id\" varchar(64) not null, \"event_type\" varchar(32) not null, \"payload\" jsonb not null, \"transaction_id\" int null, \"status\" varchar(16) not null default 'pending', \"attempts\" int not null default 0, \"next_attempt_at\" timestamptz null, \"locked_until\" timestamptz null, \"delivered_at\" timestamptz null, \"created_at\" timestamptz not null)");
     this.addSql("create index \"fulfilment_deliveries_app_idx\" on \"fulfilment_deliveries\" (\"app_id\", \"status\")");
     this.addSql("create index \"fulfilment_deliveries_due_idx\" on \"fulfilment_deliveries\" (\"status\", \"next_attempt_at\")");

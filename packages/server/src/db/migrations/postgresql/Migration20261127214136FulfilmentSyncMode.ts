@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127214136FulfilmentSyncMode extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("alter table \"fulfilment_endpoints\" add column \"sync_mode\" boolean not null default false");
   }
 }

@@ -60,7 +60,7 @@ const TABLES: Record<string, { args: string; inserts: boolean }> = {
 };
 
 export class Migration20261202024022BusTriggers extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(CHANGED);
     for (const [table, { args, inserts }] of Object.entries(TABLES)) {
       const fn = `for each statement execute function vkp_bus_changed(${args})`;

@@ -10,7 +10,7 @@ import { Migration } from '@mikro-orm/migrations';
  *   one walked the other app's rows backwards through the primary key.
  */
 export class Migration20261202031951AppIndexes extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create index \"api_keys_app_id_index\" on \"api_keys\" (\"app_id\")");
     this.addSql("create index \"audit_events_app_newest_idx\" on \"audit_events\" (\"app_id\", \"id\")");
     this.addSql("create index \"fulfilment_deliveries_app_newest_idx\" on \"fulfilment_deliveries\" (\"app_id\", \"id\")");

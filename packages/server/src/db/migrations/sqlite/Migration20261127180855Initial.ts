@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127180855Initial extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create table `apps` (`id` integer not null primary key autoincrement, `vk_app_id` bigint not null, `name` text not null, `secret_key` text not null, `notification_url` text null, `api_version` text not null default '5.132', `published` integer not null default false, `votes_payments_enabled` integer not null default false, `created_at` datetime not null)");
     this.addSql("create unique index `apps_vk_app_id_unique` on `apps` (`vk_app_id`)");
     this.addSql("create table `api_keys` (`id` integer not null primary key autoincrement, `app_id` integer null, `role` text not null, `label` text not null, `token_hash` text not null, `created_at` datetime not null, `last_used_at` datetime null, `revoked_at` datetime null, constraint `api_keys_app_id_foreign` foreign key(`app_id`) references `apps`(`id`) on delete cascade on update cascade)");

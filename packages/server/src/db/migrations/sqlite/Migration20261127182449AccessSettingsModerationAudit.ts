@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127182449AccessSettingsModerationAudit extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create table `audit_events` (`id` integer not null primary key autoincrement, `app_id` integer null, `action` text not null, `actor` text not null, `target` text null, `before` json null, `after` json null, `created_at` datetime not null, constraint `audit_events_app_id_foreign` foreign key(`app_id`) references `apps`(`id`) on delete cascade on update cascade)");
     this.addSql("create index `audit_events_app_id_index` on `audit_events` (`app_id`)");
     this.addSql("create index `audit_events_app_id_created_at_index` on `audit_events` (`app_id`, `created_at`)");

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261127212037Fulfilment extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("create table `fulfilment_deliveries` (`id` integer not null primary key autoincrement, `app_id` integer not null, `event_id` text not null, `event_type` text not null, `payload` json not null, `transaction_id` integer null, `status` text not null default 'pending', `attempts` integer not null default 0, `next_attempt_at` datetime null, `locked_until` datetime null, `delivered_at` datetime null, `created_at` datetime not null, constraint `fulfilment_deliveries_app_id_foreign` foreign key(`app_id`) references `apps`(`id`) on delete cascade on update cascade)");
     this.addSql("create index `fulfilment_deliveries_app_id_index` on `fulfilment_deliveries` (`app_id`)");
     this.addSql("create index `fulfilment_deliveries_app_idx` on `fulfilment_deliveries` (`app_id`, `status`)");

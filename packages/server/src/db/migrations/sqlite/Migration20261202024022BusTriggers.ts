@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * `pragma data_version` (src/cluster/local-bus.ts). Listed so both dialects keep one list of migrations.
  */
 export class Migration20261202024022BusTriggers extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     // intentionally empty
   }
 }

@@ -10,7 +10,7 @@ import { Migration } from '@mikro-orm/migrations';
  *   on those tables; without it the first page of a small app beside a large one scanned the table.
  */
 export class Migration20261202031951AppIndexes extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql("drop index `audit_events_app_id_index`");
     this.addSql("create index `audit_events_app_newest_idx` on `audit_events` (`app_id`, `id`)");
     this.addSql("drop index `catalog_items_app_id_index`");
