@@ -62,7 +62,7 @@ export default defineConfig({
       viewport: { width: 360, height: 720 },
       provider: playwright({
         launchOptions: {
-          // Debian's Chromium, not a downloaded one (STACK.md gotcha 8): this machine cannot fetch browsers.
+          // Debian's Chromium, not a downloaded one: the test machines cannot fetch browsers.
           executablePath: '/usr/bin/chromium',
           args: [
             '--no-sandbox', // runs as root

@@ -1,6 +1,6 @@
 /**
  * Every GraphQL operation × every kind of token, over real HTTP (and WebSocket for the subscription):
- * allowed, FORBIDDEN, or UNAUTHENTICATED exactly as DESIGN.md §7 says. The expectations are written out
+ * allowed, FORBIDDEN, or UNAUTHENTICATED exactly as ARCHITECTURE.md §5 says. The expectations are written out
  * here by hand, not derived from the server's permission table, so a wrong table fails this test; and
  * an operation added to the schema without a row here fails it too.
  *
@@ -19,7 +19,7 @@ const B = 81002; // another app, whose creator must never reach A
 type Who = 'root' | 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'SESSION' | 'MODERATOR' | 'OTHER_APP_CREATOR' | 'NOBODY';
 const EVERYONE: Who[] = ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'VIEWER', 'SESSION', 'MODERATOR', 'OTHER_APP_CREATOR', 'NOBODY'];
 
-/** Role groups of DESIGN.md §7, for app A. SESSION is a PAYMENTS_ADMIN widget session of app A. */
+/** Role groups of ARCHITECTURE.md §5, for app A. SESSION is a PAYMENTS_ADMIN widget session of app A. */
 const PAYMENTS: Who[] = ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'SESSION'];
 const CREATOR_ADMIN: Who[] = ['root', 'CREATOR', 'ADMIN'];
 const MODERATION_READERS: Who[] = [...PAYMENTS, 'MODERATOR'];

@@ -79,7 +79,7 @@ describe('vk-payments sign', () => {
   const body =
     'app_id=1524456&item=sale_item_1&lang=ru_RU&notification_type=get_item_test&order_id=2044594&receiver_id=1&user_id=1&version=5.132';
 
-  it("prints PROTOCOL.md's canonical string with the secret masked, and its signature", async () => {
+  it("prints docs/protocol.md's canonical string with the secret masked, and its signature", async () => {
     const r = await cli(['sign', '--body', body, '--secret', SECRET]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('app_id=1524456item=sale_item_1lang=ru_RUnotification_type=get_item_testorder_id=2044594receiver_id=1user_id=1version=5.132••••••••••••••••XyZw');

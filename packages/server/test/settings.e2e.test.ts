@@ -441,7 +441,7 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       await setUrl(OLD_APP, `http://127.0.0.1:${await closedPort()}/vk/payments`);
       const result = await check(OLD_APP);
       expect(result).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null, errorCode: null });
-      expect(result.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (PROTOCOL.md §1)']);
+      expect(result.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
     });
   });
 

@@ -213,7 +213,7 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
     const texts = answers.map((a) => ({ verdict: a.verdict, problems: a.problems, summary: a.summary, responseBody: a.responseBody }));
     expect(texts[0]).toEqual(texts[1]);
     expect(texts[0]).toEqual(texts[2]);
-    expect(texts[0]!.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (PROTOCOL.md §1)']);
+    expect(texts[0]!.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
     expect(JSON.stringify(answers)).not.toMatch(/ECONN|EPIPE|socket|parse|SSH/i);
   });
 

@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await graphql(serverUrl, `mutation { createApp(input: { vkAppId: ${SEED.vkAppId}, name: "${SEED.appName}", secretKey: "${SEED.secretKey}" }) { vkAppId } }`);
     await graphql(serverUrl, `mutation { upsertCatalogItem(vkAppId: ${SEED.vkAppId}, input: { itemId: "gem_pack", title: "${SEED.itemTitle}", price: 10 }) { itemId } }`);
 
-    // A test purchase exactly as VK would send it (PROTOCOL.md §1): form-encoded and signed.
+    // A test purchase exactly as VK would send it (docs/protocol.md §1): form-encoded and signed.
     const fields = {
       app_id: String(SEED.vkAppId),
       item: 'gem_pack',

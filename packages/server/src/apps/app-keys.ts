@@ -6,7 +6,7 @@
 import type { Secrets } from '../secrets/secrets.js';
 import type { App } from './app.entity.js';
 
-/** What the API may show of the secret: its last four characters (DESIGN.md §5). */
+/** What the API may show of the secret: its last four characters (ARCHITECTURE.md §3). */
 export function secretKeyHint(secret: string): string {
   return `••••${secret.slice(-4)}`;
 }

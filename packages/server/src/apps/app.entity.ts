@@ -3,7 +3,7 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { DEFAULT_API_VERSION } from '@vk-payments/shared';
 
-/** A VK Mini App that sells for votes (DESIGN.md §5). */
+/** A VK Mini App that sells for votes (ARCHITECTURE.md §3). */
 @ObjectType('App', { description: 'A VK Mini App selling for votes. Its secret key is never readable; see settings.secretKeyHint.' })
 @Entity({ tableName: 'apps' })
 export class App {

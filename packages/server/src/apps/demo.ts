@@ -1,6 +1,6 @@
 /**
  * The demo app `pnpm start` creates on an empty database, so the admin shows something real and a
- * first test purchase works without any setup (DESIGN.md §3).
+ * first test purchase works without any setup (README, first lines).
  */
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';

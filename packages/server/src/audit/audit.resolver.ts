@@ -9,7 +9,7 @@ import { AuditEvent } from './audit-event.entity.js';
 
 export const AuditEventConnection = Connection('AuditEvent', AuditEvent);
 
-/** Events about API keys: access management, which only CREATOR and ADMIN see (DESIGN.md §7). */
+/** Events about API keys: access management, which only CREATOR and ADMIN see (ARCHITECTURE.md §5). */
 const KEY_ACTIONS = ['apikey.create', 'apikey.revoke'];
 
 /** A recorded value that is itself an actor text (who added a tester that was later removed). */

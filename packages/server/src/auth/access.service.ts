@@ -1,5 +1,5 @@
 /**
- * API keys and widget sessions (DESIGN.md §6–§7). Tokens are returned once, at creation; only their
+ * API keys and widget sessions (ARCHITECTURE.md §4–§5). Tokens are returned once, at creation; only their
  * hashes are stored. Nobody can hand out more access than they hold.
  */
 import type { EntityManager } from '@mikro-orm/core';

@@ -18,7 +18,7 @@ export class ApiKey {
   @ManyToOne(() => App, { nullable: true, deleteRule: 'cascade', index: true })
   app: Rel<App> | null = null;
 
-  /** `ROOT` or one of the roles of DESIGN.md §7. */
+  /** `ROOT` or one of the roles of ARCHITECTURE.md §5. */
   @Field(() => RoleEnum)
   @Property({ type: 'string', length: 32 })
   role!: string;

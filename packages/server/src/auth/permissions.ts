@@ -1,5 +1,5 @@
 /**
- * Who may do what (DESIGN.md §7, after VK's "who can see this section"). Every access decision goes
+ * Who may do what (ARCHITECTURE.md §5, after VK's "who can see this section"). Every access decision goes
  * through `decide()`: the GraphQL authChecker calls it for operations named by `vkAppId`, and resolvers
  * of operations named by a record id call it once they know the record's app.
  */
@@ -71,7 +71,7 @@ export function decide(principal: Principal, permission: Permission, vkAppId: nu
  * May `actor` act on a principal of `targetRole`: hand out a key or widget session of that role, or
  * revoke one? Only on its own rank or below (root on anyone; a moderator only on moderators, who are
  * outside the app ranks). Both ways alike: whoever may create a principal may revoke it, and nobody
- * may revoke one they could not have created (DESIGN.md §7 roles). The caller has already checked
+ * may revoke one they could not have created (ARCHITECTURE.md §5 roles). The caller has already checked
  * that the actor may manage access on the target's app (`decide`).
  */
 export function mayActOn(actor: Principal, targetRole: Role): boolean {
@@ -98,7 +98,7 @@ const SESSION_VIA_KEY = /^(widget session \d+ \([A-Z_]+\) via key (\d+)) ".*"$/s
 
 /**
  * An actor text (`describeActor`) as `viewer` may read it. API keys — their labels included — are
- * access management, for CREATOR and ADMIN only (DESIGN.md §7): anyone else (a PAYMENTS_ADMIN reading
+ * access management, for CREATOR and ADMIN only (ARCHITECTURE.md §5): anyone else (a PAYMENTS_ADMIN reading
  * the audit trail, a platform moderator reading an application) sees `key 12 (ADMIN)`, and the label
  * only of its own key.
  */

@@ -4,7 +4,7 @@ import { ApiKey } from './api-key.entity.js';
 
 /**
  * A short-lived bearer token for the widget, minted by the host's backend with an API key
- * (DESIGN.md §7): one app, a role no higher than the key's; revoked with its key.
+ * (ARCHITECTURE.md §5): one app, a role no higher than the key's; revoked with its key.
  */
 @Entity({ tableName: 'widget_sessions' })
 export class WidgetSession {

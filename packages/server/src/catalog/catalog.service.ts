@@ -1,6 +1,6 @@
 /**
  * The catalog VK asks about: items (get_item) and subscription plans (get_subscription).
- * Limits come from PROTOCOL.md §3 so that every stored item is one VK accepts.
+ * Limits come from docs/protocol.md §3 so that every stored item is one VK accepts.
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { ITEM_LIMITS, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';

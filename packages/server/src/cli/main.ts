@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `vk-payments` command (DESIGN.md §9). */
+/** The `vk-payments` command (README "Try a purchase", "Connect a real app"). */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { sign } from './sign.js';

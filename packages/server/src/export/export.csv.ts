@@ -1,5 +1,5 @@
 /**
- * CSV downloads with the same bearer token as GraphQL (PROTOCOL.md §8: "CSV export of a chosen period"):
+ * CSV downloads with the same bearer token as GraphQL (docs/protocol.md §8: "CSV export of a chosen period"):
  *   GET /export/transactions.csv?vkAppId=&status=&test=&vkUserId=&itemId=&from=&to=
  *   GET /export/stats.csv?vkAppId=&from=&to=&granularity=&timeZone=
  * Access is decided by `decide(principal, 'PAYMENTS', vkAppId)`, as for `transactions`/`paymentStats`;

@@ -1,5 +1,5 @@
 /**
- * Relay-style cursor connections (DESIGN.md §6): newest first by id, `first`/`after`, `totalCount`.
+ * Relay-style cursor connections (ARCHITECTURE.md §4): newest first by id, `first`/`after`, `totalCount`.
  * The cursor is opaque to clients (an encoded id), so the ordering can change without breaking them.
  * A list that is worked through in arrival order (the moderation queue) asks for `order: 'asc'`.
  */

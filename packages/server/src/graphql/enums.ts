@@ -1,5 +1,5 @@
 /**
- * GraphQL enums are upper case (DESIGN.md §6); their values are what we store (VK's lower-case words).
+ * GraphQL enums are upper case (ARCHITECTURE.md §4); their values are what we store (VK's lower-case words).
  */
 import { registerEnumType } from 'type-graphql';
 
@@ -17,7 +17,7 @@ export const NotificationTypeEnum = {
 } as const;
 registerEnumType(NotificationTypeEnum, { name: 'NotificationType', description: 'The kind of notification; `test` says whether it was the _test twin.' });
 
-/** Roles of DESIGN.md §7; stored as these same words. */
+/** Roles of ARCHITECTURE.md §5; stored as these same words. */
 export const RoleEnum = { CREATOR: 'CREATOR', ADMIN: 'ADMIN', PAYMENTS_ADMIN: 'PAYMENTS_ADMIN', VIEWER: 'VIEWER', MODERATOR: 'MODERATOR' } as const;
 registerEnumType(RoleEnum, { name: 'Role' });
 

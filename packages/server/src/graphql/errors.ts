@@ -1,5 +1,5 @@
 /**
- * GraphQL errors carry `extensions.code` from one table in shared (DESIGN.md §6); the widget and scripts
+ * GraphQL errors carry `extensions.code` from one table in shared (ARCHITECTURE.md §4); the widget and scripts
  * switch on the code. Anything else thrown is masked as INTERNAL_SERVER_ERROR by `formatError`.
  */
 import { API_ERROR_CODES, type ApiErrorCode } from '@vk-payments/shared';

@@ -1,6 +1,6 @@
 /**
  * Serves the widget's self-contained module at `/widget/…` and `GET /admin`, a page that embeds it
- * (DESIGN.md §3), with its stylesheet and script at `/admin/page.css` and `/admin/page.js`. The
+ * (README "Embed the admin"), with its stylesheet and script at `/admin/page.css` and `/admin/page.js`. The
  * module and the page's script come from the widget package's build in this monorepo
  * (`packages/widget/dist`); when it has not been built, they answer 404 saying how to build it.
  *

@@ -7,7 +7,7 @@ import { App } from '../apps/app.entity.js';
 
 /**
  * One request VK (or anyone) posted to the endpoint, with our answer — written for every request,
- * including unknown apps, bad signatures and unparsable bodies (DESIGN.md §4). Never holds the secret.
+ * including unknown apps, bad signatures and unparsable bodies (ARCHITECTURE.md §2). Never holds the secret.
  */
 @ObjectType('NotificationLog', { description: 'One request to the notification endpoint and our answer.' })
 @Entity({ tableName: 'notification_logs' })

@@ -1,5 +1,5 @@
 /**
- * The votes-payments application (the seed's "Оплата голосами"; DESIGN.md §5): an app applies, a
+ * The votes-payments application (the seed's "Оплата голосами"; ARCHITECTURE.md §3): an app applies, a
  * platform moderator approves or rejects, and approval turns votes payments on.
  *
  * Refusals that depend on the app's state rather than on the input are CONFLICT, with

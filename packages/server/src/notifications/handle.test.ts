@@ -446,7 +446,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
 
   describe('values out of range', () => {
     // Shape-valid but impossible values must be refused as the request's fault (error 11, critical), not
-    // reach the database and come back as error 2 (critical false), which VK would retry forever (PROTOCOL.md §4).
+    // reach the database and come back as error 2 (critical false), which VK would retry forever (docs/protocol.md §4).
     it.each([
       ['an order date beyond any JS date', 'date', () => purchase(freshId(), { date: 99999999999999 })],
       ['an order item_discount beyond a 32-bit integer', 'item_discount', () => purchase(freshId(), { item_discount: 99999999999 })],

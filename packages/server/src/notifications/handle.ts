@@ -1,5 +1,5 @@
 /**
- * The notification pipeline (DESIGN.md §4), pure over an injected store:
+ * The notification pipeline (ARCHITECTURE.md §2), pure over an injected store:
  *   parse → find app by app_id → verify sig → read fields → dispatch by kind → answer.
  * Only `app_id` is trusted before the signature is verified. It never sees HTTP; the route adapts it.
  */
@@ -72,7 +72,7 @@ export function verifyWithKeys(params: Readonly<Record<string, string>>, app: Ap
 }
 
 /**
- * VK sends `_test` notifications only for the app's payment testers (PROTOCOL.md §5), so one from
+ * VK sends `_test` notifications only for the app's payment testers (docs/protocol.md §5), so one from
  * anybody else is worth a look (a forged test, or a tester list out of step with VK's panel). The
  * answer stands either way; a failing lookup only loses the warning, never the answer.
  */

@@ -1,7 +1,7 @@
 /**
  * Log rows the database did not take when their notification was answered (it hung, or was away),
  * kept in memory and written again once it answers, oldest first: every notification gets its row
- * (DESIGN.md §4) as long as the outage ends within `keepMs`. A row given up — older than that, over
+ * (ARCHITECTURE.md §2) as long as the outage ends within `keepMs`. A row given up — older than that, over
  * `maxRows`, or still pending at shutdown — is named in the server log, so the operator knows which
  * row is missing. A write that timed out on our side may have committed all the same; its retry then
  * makes a second row for the same request: a duplicate row is better than a missing one.

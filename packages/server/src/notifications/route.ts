@@ -1,6 +1,6 @@
 /**
  * `POST /vk/payments`: a thin adapter from HTTP to the pure core. It reads the body as text (any
- * content type: VK sends form-encoded, PROTOCOL.md §1), runs the core, writes the log row, and only
+ * content type: VK sends form-encoded, docs/protocol.md §1), runs the core, writes the log row, and only
  * then answers — HTTP 200 and compact JSON always, even for bodies it cannot read. Whatever hangs,
  * the answer goes out by the deadline (deadline.ts).
  */

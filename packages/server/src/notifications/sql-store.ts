@@ -2,7 +2,7 @@
  * The real NotificationStore, on prepared statements (db/sql.ts): the same SQL on SQLite and
  * PostgreSQL, every call committed before it returns. Each write is idempotent by a unique key
  * (`on conflict do nothing`), so a repeated or concurrent notification — from this instance or another
- * one on the same database — finds the first one's row instead of making a second (PROTOCOL.md §1).
+ * one on the same database — finds the first one's row instead of making a second (docs/protocol.md §1).
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
 import { openAppKeys } from '../apps/app-keys.js';
@@ -41,7 +41,7 @@ const INSERT_CHARGE = `insert into transactions (app_id, test, subscription_id, 
   values (?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?) on conflict (app_id, test, subscription_id, billing_key) do nothing returning id`;
 // Keyed like VK keys it: (app, test, subscription_id). The creation time stays, and so do the last known
 // price and period end when this notification carries none (a cancellation with pending_cancel=1 stays
-// paid up to that end; PROTOCOL.md §3).
+// paid up to that end; docs/protocol.md §3).
 const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscription_id, vk_user_id, item_id, price, status, next_bill_time, cancel_reason, pending_cancel, created_at, updated_at)
   values (?, ?, ?, ?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, ?)
   on conflict (app_id, test, subscription_id) do update set

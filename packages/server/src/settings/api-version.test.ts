@@ -18,7 +18,7 @@ describe('the API-version rule of the seed page', () => {
     expect(selectableApiVersions(new Date('2020-01-01'))).toEqual(['5.131', '5.132']);
   });
 
-  it('only 5.132 and later formats carry the version field (PROTOCOL.md §6)', () => {
+  it('only 5.132 and later formats carry the version field (docs/protocol.md §6)', () => {
     expect(sendsVersionField('5.131')).toBe(false);
     expect(sendsVersionField('5.132')).toBe(true);
     expect(sendsVersionField('5.199')).toBe(true);

@@ -2,7 +2,7 @@
  * The API-version setting and the seed's rule about it ("Payments → Connection → Версия API"):
  * "Настройка доступна для мини-приложений, которые были зарегистрированы на платформе до января
  * 2024 года. Мини-приложения, зарегистрированные позже, используют формат … версии 5.132"
- * (PROTOCOL.md §6). Kept free of other modules' imports: apps and settings both use it.
+ * (docs/protocol.md §6). Kept free of other modules' imports: apps and settings both use it.
  */
 import { API_VERSIONS } from '@vk-payments/shared';
 
@@ -34,7 +34,7 @@ export function selectableApiVersions(vkRegisteredAt: Date | null): string[] {
   return isApiVersionLocked(vkRegisteredAt) ? [FIXED_API_VERSION] : [...API_VERSIONS];
 }
 
-/** Whether notifications in this version's format carry the `version` field (from 5.132 on; PROTOCOL.md §6). */
+/** Whether notifications in this version's format carry the `version` field (from 5.132 on; docs/protocol.md §6). */
 export function sendsVersionField(apiVersion: string): boolean {
   const [major = 0, minor = 0] = apiVersion.split('.').map(Number);
   return major > 5 || (major === 5 && minor >= 132);

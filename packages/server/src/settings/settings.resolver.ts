@@ -117,7 +117,7 @@ export class SettingsResolver {
   }
 }
 
-/** Who added a tester, as the reader may see it: API key labels only for CREATOR and ADMIN (DESIGN.md §7). */
+/** Who added a tester, as the reader may see it: API key labels only for CREATOR and ADMIN (ARCHITECTURE.md §5). */
 @Resolver(() => PaymentTester)
 export class PaymentTesterResolver {
   @FieldResolver(() => String)

@@ -173,7 +173,7 @@ async function checkItem(em: EntityManager, appId: number): Promise<string | nul
 }
 
 /**
- * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (PROTOCOL.md
+ * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (docs/protocol.md
  * §3, §5), with the app's current key and in its API version's format, and reports what came back.
  */
 export async function checkNotificationUrl(em: EntityManager, outbound: Outbound, secrets: Secrets, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {

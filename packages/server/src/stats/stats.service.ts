@@ -1,5 +1,5 @@
 /**
- * Payment statistics (PROTOCOL.md §8 "Statistics → Payments"; DESIGN.md §6 `paymentStats`).
+ * Payment statistics (docs/protocol.md §8 "Statistics → Payments"; ARCHITECTURE.md §4 `paymentStats`).
  *
  * Definitions, per calendar period in the requested time zone:
  * - `orders`: payments (item orders and subscription charges) recorded in the period;
@@ -7,7 +7,7 @@
  *   items (no subscriptionId) and subscriptions;
  * - `refunds`: payments refunded in the period; `payingUsers`: distinct users paying in the period;
  * - `arppu`: revenue / payingUsers.
- * Test payments never count (DESIGN.md §4). Rows are read in id batches with only the columns needed
+ * Test payments never count (ARCHITECTURE.md §2). Rows are read in id batches with only the columns needed
  * and bucketed here with Intl (periods.ts), so no SQL date math differs between SQLite and PostgreSQL.
  * VK's panel also shows ARPU and the share of paying users; those need the app's audience, which VK
  * never sends us, so they are not offered.

@@ -16,7 +16,7 @@ import '../views/transactions/transactions.js';
 export const VIEWS = ['settings', 'logs', 'transactions', 'stats', 'moderation'] as const;
 export type View = (typeof VIEWS)[number];
 
-/** Which views a role may open (DESIGN.md §7): a moderator only reviews applications. */
+/** Which views a role may open (ARCHITECTURE.md §5): a moderator only reviews applications. */
 function viewsFor(me: Me | undefined): readonly View[] {
   if (!me || me.kind === 'root') return VIEWS;
   if (me.role === 'MODERATOR') return ['moderation'];

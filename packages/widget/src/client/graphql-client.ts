@@ -1,7 +1,7 @@
 /**
  * The widget's one GraphQL client: a `fetch` POST of JSON with a bearer token. Not Apollo Client —
- * an embed must stay small (STYLE.md item 7). Every failure becomes a `GraphQLClientError` whose `code`
- * is the server's `extensions.code` (DESIGN.md §6), so callers switch on codes, never on messages.
+ * an embed must stay small. Every failure becomes a `GraphQLClientError` whose `code`
+ * is the server's `extensions.code` (ARCHITECTURE.md §4), so callers switch on codes, never on messages.
  */
 import type { ApiErrorCode } from '@vk-payments/shared';
 

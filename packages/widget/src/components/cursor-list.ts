@@ -1,6 +1,6 @@
 /**
  * What the log and the transactions share, as a base element: a heading with tools, a filter form, and
- * a cursor-paged table (the server's Relay connections, DESIGN.md §6) with "N of M" and "Show more"
+ * a cursor-paged table (the server's Relay connections, ARCHITECTURE.md §4) with "N of M" and "Show more"
  * under it. The first page loads through `@lit/task` whenever the session, the applied filter, the
  * page size or the tab change — a new filter starts over; "Show more" appends the page after
  * `pageInfo.endCursor`, and `addLive()` adds rows that arrived live. Rows are kept by id, so a row

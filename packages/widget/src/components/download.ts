@@ -1,5 +1,5 @@
 /**
- * File downloads from the server's `/export/*` routes (PROTOCOL.md §8: CSV export). They take the same
+ * File downloads from the server's `/export/*` routes (docs/protocol.md §8: CSV export). They take the same
  * bearer token as GraphQL, which a plain link cannot send, so the file is fetched and handed to the
  * browser as a blob through a temporary `<a download>`.
  */

@@ -36,7 +36,7 @@ export interface Answer {
 }
 
 export interface Rights {
-  /** Applying and withdrawing: the Payments roles and root (DESIGN.md §7). */
+  /** Applying and withdrawing: the Payments roles and root (ARCHITECTURE.md §5). */
   canApply: boolean;
   /** Approving and rejecting: platform moderators and root. */
   canDecide: boolean;
