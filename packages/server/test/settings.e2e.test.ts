@@ -1,5 +1,5 @@
 /**
- * The operator's path through "Payments → Connection → Настройки" (the seed page) over HTTP: the
+ * The operator's path through "Payments → Connection → Настройки" (VK's panel, docs/protocol.md §8) over HTTP: the
  * notification URL, the API version rule, secret rotation, payment testers, checking the URL, who may
  * do what, and the audit trail — on a real server and database.
  */
@@ -241,7 +241,7 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       expect((await settingsOf(OLD_APP)).apiVersion).toBe('5.132');
     });
 
-    it("an app registered in 2025 is refused another version, with the seed's rule in the message", async () => {
+    it("an app registered in 2025 is refused another version, with VK's rule in the message", async () => {
       const error = await failure(UPDATE_SETTINGS, { vkAppId: NEW_APP, input: { apiVersion: '5.131' } });
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'apiVersion' });
       expect(error.message).toContain('apps registered on VK from January 2024 use the API 5.132 notification format');

@@ -48,7 +48,7 @@ export class App {
   @Property({ type: 'datetime', nullable: true })
   previousSecretExpiresAt: Date | null = null;
 
-  /** When the app was registered on VK: apps registered from January 2024 use API 5.132 only (seed page). */
+  /** When the app was registered on VK: apps registered from January 2024 use API 5.132 only (docs/protocol.md §8). */
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the app was registered on VK, if told; from 2024 the API version is fixed to 5.132.' })
   @Property({ type: 'datetime', nullable: true })
   vkRegisteredAt: Date | null = null;

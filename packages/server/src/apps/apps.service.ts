@@ -52,7 +52,7 @@ export async function createApp(em: EntityManager, secrets: Secrets, actor: Prin
 
 /**
  * Renames the app or records when VK registered it. A date from 2024 on fixes the API version to 5.132
- * (the seed's rule), so an app that had chosen another version is moved to 5.132 in the same change.
+ * (VK's rule), so an app that had chosen another version is moved to 5.132 in the same change.
  */
 export async function updateApp(em: EntityManager, principal: Principal, vkAppId: number, input: { name?: string | null; vkRegisteredAt?: Date | null }): Promise<App> {
   const data = parseInput(updateAppInput, input);

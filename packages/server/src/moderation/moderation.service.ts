@@ -1,10 +1,10 @@
 /**
- * The votes-payments application (the seed's "Оплата голосами"; ARCHITECTURE.md §3): an app applies, a
+ * The votes-payments application ("Оплата голосами" in VK's panel; ARCHITECTURE.md §3): an app applies, a
  * platform moderator approves or rejects, and approval turns votes payments on.
  *
  * Refusals that depend on the app's state rather than on the input are CONFLICT, with
  * `extensions.reason` for scripts and the widget to switch on:
- * - `NOTIFICATION_URL_NOT_SET`: the seed allows an application only once the notification URL is set;
+ * - `NOTIFICATION_URL_NOT_SET`: VK's panel allows an application only once the notification URL is set;
  * - `REQUEST_PENDING` (with `requestId`): one pending application per app at a time;
  * - `NOT_PENDING` (with `status`): only a pending application can be withdrawn or decided.
  *
@@ -95,7 +95,7 @@ export async function appOf(request: ModerationRequest): Promise<App> {
   return request.app;
 }
 
-/** The app's applications, newest first: the history the seed's tab shows results in. */
+/** The app's applications, newest first: the history VK's panel shows results in. */
 export async function listRequests(em: EntityManager, app: App): Promise<ModerationRequest[]> {
   return em.find(ModerationRequest, { app }, { orderBy: { id: 'desc' }, populate: ['app'] });
 }
@@ -112,7 +112,7 @@ export async function moderationQueue(em: EntityManager, principal: Principal, s
   return found;
 }
 
-/** The seed's requirements for applying, checked against what is stored now. */
+/** VK's requirements for applying, checked against what is stored now. */
 export async function checkPreflight(em: EntityManager, app: App): Promise<ModerationPreflight> {
   const [testPurchases, testers] = await Promise.all([
     em.count(NotificationLog, { app: app.id, notificationType: 'order_status_change', test: true, errorCode: null }),

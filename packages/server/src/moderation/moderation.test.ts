@@ -62,7 +62,7 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
   let orm: Orm;
   const em = (): EntityManager => orm.em.fork();
 
-  /** A new app; with `url`, its notification URL is set (the seed's precondition for applying). */
+  /** A new app; with `url`, its notification URL is set (VK's precondition for applying). */
   async function newApp(url: string | null = 'https://game.example.com/vk/payments'): Promise<App> {
     const e = em();
     const vkAppId = nextVkAppId++;

@@ -33,7 +33,7 @@ export interface MoneyTotal {
   votes: number;
 }
 
-/** The seed's Transactions tabs over a filtered set: Credits (every payment) and Deductions (refunds). */
+/** VK's Transactions tabs over a filtered set: Credits (every payment) and Deductions (refunds). */
 export interface TransactionSummary extends MoneyTotal {
   credits: MoneyTotal;
   refunds: MoneyTotal;

@@ -1,5 +1,5 @@
 /**
- * The API-version setting and the seed's rule about it ("Payments → Connection → Версия API"):
+ * The API-version setting and VK's rule about it ("Payments → Connection → Версия API"):
  * "Настройка доступна для мини-приложений, которые были зарегистрированы на платформе до января
  * 2024 года. Мини-приложения, зарегистрированные позже, используют формат … версии 5.132"
  * (docs/protocol.md §6). Kept free of other modules' imports: apps and settings both use it.
@@ -9,7 +9,7 @@ import { API_VERSIONS } from '@vk-payments/shared';
 /** The one format of apps registered from January 2024 on. */
 export const FIXED_API_VERSION = '5.132' satisfies (typeof API_VERSIONS)[number];
 
-/** Midnight of 1 January 2024 in Moscow, where VK's platform counts its dates (the seed names no time zone). */
+/** Midnight of 1 January 2024 in Moscow, where VK's platform counts its dates (VK names no time zone). */
 export const API_VERSION_FIXED_FROM = new Date('2024-01-01T00:00:00+03:00');
 
 /**
@@ -20,7 +20,7 @@ export function isApiVersionLocked(vkRegisteredAt: Date | null): boolean {
   return vkRegisteredAt === null || vkRegisteredAt >= API_VERSION_FIXED_FROM;
 }
 
-/** Why the version cannot be chosen, in the seed's words; null when it can. */
+/** Why the version cannot be chosen, in VK's words; null when it can. */
 export function apiVersionLockReason(vkRegisteredAt: Date | null): string | null {
   if (!isApiVersionLocked(vkRegisteredAt)) return null;
   const rule = `apps registered on VK from January 2024 use the API ${FIXED_API_VERSION} notification format, and the API version setting is only for apps registered before 2024`;

@@ -1,5 +1,5 @@
 /**
- * The "Payments → Connection → Настройки" tab (seed page): the notification URL, the API version,
+ * The "Payments → Connection → Настройки" tab (docs/protocol.md §8): the notification URL, the API version,
  * rotating the protected key, and checking the URL the way VK would call it.
  */
 import { randomInt } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Payment testers (the seed's "Тестировщики платежей"; docs/protocol.md §5): users whose payments VK runs
+ * Payment testers ("Тестировщики платежей" in VK's panel; docs/protocol.md §5): users whose payments VK runs
  * in test mode and reports as `_test` notifications. VK's panel keeps this list for VK; ours mirrors
  * it so the log can flag a `_test` notification from anybody else.
  */
