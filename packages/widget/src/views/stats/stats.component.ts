@@ -9,6 +9,7 @@ import { renderControls } from './stats.controls.js';
 import { presetRange, type Granularity, type Preset } from './stats.dates.js';
 import { StatsPlot, type Stats } from './stats.plot.js';
 import { strings } from './stats.strings.js';
+import { chartStyles } from './stats.chart.styles.js';
 import { statsStyles } from './stats.styles.js';
 
 const FIGURES = 'revenue itemsRevenue subscriptionsRevenue orders refunds payingUsers arppu';
@@ -50,7 +51,7 @@ const sameApplied = (a: Applied | undefined, b: Applied): boolean =>
  * mixed with the text colour: darker in light, lighter in dark.
  */
 export class VkPaymentsStats extends VkpElement {
-  static override styles = [...VkpElement.styles, statsStyles];
+  static override styles = [...VkpElement.styles, statsStyles, chartStyles];
 
   // Internal state (`state: true`), declared as every element does (see VkpElement.properties).
   static override properties = Object.fromEntries(
