@@ -129,7 +129,7 @@ describe('GET /admin and /widget', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it.each(['package.json', '..%2Fpackage.json', 'index.js', 'vk-payments-admin.jsx', 'admin-page.js', 'lazy-views.js', 'chunk-AAAAAAAA.ts'])('serves nothing else of the folder: /widget/%s', async (file) => {
+  it.each(['package.json', '..%2Fpackage.json', 'index.js', 'vk-payments-admin.jsx', 'admin-page.js', 'lazy-views.js', 'chunk-AAAAAAAA.ts', 'bundle-sizes.json'])('serves nothing else of the folder: /widget/%s', async (file) => {
     expect((await fetch(`${t.url}/widget/${file}`)).status).toBe(404);
   });
 

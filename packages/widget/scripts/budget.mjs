@@ -6,7 +6,7 @@
  *   is what opening its tab costs.
  * Sizes come from esbuild's metafile, measured on the files as written (after terser).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -24,7 +24,8 @@ function closure(outputs, file, into = new Set()) {
 }
 
 /**
- * Prints each budget's size and returns the lines over budget (empty when all fit).
+ * Prints each budget's size, writes them to dist/bundle-sizes.json, and returns the lines over budget
+ * (empty when all fit).
  * `outputs` is esbuild's metafile.outputs (paths relative to `cwd`); `entry` is the entry's path there.
  */
 export function checkBudgets(outputs, entry, cwd) {
@@ -38,6 +39,9 @@ export function checkBudgets(outputs, entry, cwd) {
     const own = [...closure(outputs, chunk)].filter((file) => !entryFiles.has(file));
     rows.push([`view  ${basename(chunk)}${own.length > 1 ? ` + ${own.length - 1} shared chunk(s)` : ''}`, sum(own), VIEW_BUDGET]);
   }
+  // For the benchmark's report (packages/server/bench/bench.mjs); never served.
+  const sizes = rows.map(([name, size, budget]) => ({ name: name.replace(/\s+/g, ' '), bytes: size, budget }));
+  writeFileSync(join(cwd, 'dist/bundle-sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
   const over = [];
   for (const [name, size, budget] of rows) {
     const line = `widget: ${name.padEnd(52)} ${kb(size).padStart(8)} min+gzip (budget ${kb(budget)})`;
