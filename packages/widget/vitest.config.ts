@@ -44,8 +44,17 @@ const vkpNotify: BrowserCommand<[fields: Record<string, string | number>]> = asy
   return res.text();
 };
 
+/** Runs in Node: has the server cut its WebSocket connections (test/global-setup.ts records them). */
+const vkpDropSockets: BrowserCommand<[]> = () => {
+  const drop = (globalThis as { [key: symbol]: unknown })[Symbol.for('vkp.test.dropSockets')];
+  if (typeof drop !== 'function') throw new Error('test/global-setup.ts has not started the server');
+  return (drop as () => number)();
+};
+
 export default defineConfig({
   resolve: { alias: oneGraphql },
+  // Known before the first test, so vite does not reload the page halfway to add it.
+  optimizeDeps: { include: ['graphql-ws/client'] },
   // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
   server: {
     proxy: {
@@ -77,7 +86,7 @@ export default defineConfig({
           ],
         },
       }),
-      commands: { vkpNotify },
+      commands: { vkpNotify, vkpDropSockets },
       instances: [
         {
           browser: 'chromium',

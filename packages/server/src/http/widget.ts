@@ -1,5 +1,6 @@
 /**
- * Serves the widget's self-contained module at `/widget/…` and `GET /admin`, a page that embeds it
+ * Serves the widget's module at `/widget/vk-payments-admin.js`, the chunks it loads from beside it
+ * (its lazy views and their shared code, named by content hash), and `GET /admin`, a page that embeds it
  * (README "Embed the admin"), with its stylesheet and script at `/admin/page.css` and `/admin/page.js`. The
  * module and the page's script come from the widget package's build in this monorepo
  * (`packages/widget/dist`); when it has not been built, they answer 404 saying how to build it.
@@ -16,8 +17,12 @@ export const WIDGET_MODULE = 'vk-payments-admin.js';
 /** The admin page's own script, built from the widget package's `src/page/` beside the module. */
 export const ADMIN_PAGE_SCRIPT = 'admin-page.js';
 const WIDGET_DIR = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
-/** Only the bundle and its source map: nothing else of the folder is ever served. */
-const SERVED = /^vk-payments-admin\.js(\.map)?$/;
+/**
+ * The entry module, and the chunks the bundler names `<name>-<content hash>.js`; each with its source
+ * map. Nothing else of the folder is ever served.
+ */
+const ENTRY = /^vk-payments-admin\.js(\.map)?$/;
+const CHUNK = /^[a-z][a-z0-9-]*-[A-Z0-9]{8}\.js(\.map)?$/;
 
 export interface WidgetRouteOptions {
   /** Folder holding the built module (tests point it elsewhere). */
@@ -27,23 +32,30 @@ export interface WidgetRouteOptions {
 const javascript = (file: string): string => (file.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8');
 
 async function sendBuilt(reply: FastifyReply, path: string, type: string): Promise<FastifyReply> {
+  let body: Buffer;
   try {
-    return reply.type(type).send(await readFile(path));
+    body = await readFile(path);
   } catch {
-    return reply.code(404).send({ error: 'the widget is not built: run pnpm -r build' });
+    // Not the cache headers of the file that should be here: a 404 must not be kept for a year.
+    return reply.code(404).header('cache-control', 'no-store').send({ error: 'the widget is not built: run pnpm -r build' });
   }
+  return reply.type(type).send(body);
 }
 
 export async function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: WidgetRouteOptions = {}): Promise<void> {
   app.get<{ Params: { file: string } }>('/widget/:file', async (req, reply) => {
     const { file } = req.params;
-    if (!SERVED.test(file)) return reply.code(404).send({ error: 'not found' });
+    const chunk = CHUNK.test(file);
+    if (!chunk && !ENTRY.test(file)) return reply.code(404).send({ error: 'not found' });
     reply
-      // Embedding pages on other origins load it with <script type="module">, which uses CORS; and
-      // pages that isolate themselves (COEP require-corp) may still load it.
+      // Embedding pages on other origins load it with <script type="module">, which uses CORS (its
+      // chunks too: module imports are CORS requests); and pages that isolate themselves (COEP
+      // require-corp) may still load it.
       .header('access-control-allow-origin', '*')
       .header('cross-origin-resource-policy', 'cross-origin')
-      .header('cache-control', 'public, max-age=300');
+      // The entry keeps its name across releases, so it is revalidated soon; a chunk's name changes
+      // with its content, so a cached one is never stale.
+      .header('cache-control', chunk ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
     return sendBuilt(reply, `${dir}${file}`, javascript(file));
   });
 

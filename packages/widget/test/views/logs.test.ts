@@ -3,11 +3,11 @@
  * notification posted to the endpoint (`commands.vkpNotify`), as VK would send it. Tests share one
  * server, so each works with a user id of its own and filters by it.
  */
-import { afterEach, expect, test } from 'vitest';
-import { page, userEvent, type Locator } from 'vitest/browser';
+import { afterEach, expect, inject, test } from 'vitest';
+import { commands, page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/logs/logs.js';
 import type { VkpErrorEvent } from '../../src/events.js';
-import { keyFor, mount, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
+import { keyFor, mount, rootGql, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
 
 afterEach(async () => {
   document.body.replaceChildren();
@@ -177,6 +177,46 @@ test('Live shows requests that arrive after it is turned on, only those the filt
   expect(rowOf(view, later).elements()).toHaveLength(0);
   await view.getByRole('button', { name: 'Обновить' }).click();
   await expect.element(rowOf(view, later)).toBeVisible();
+});
+
+test('Live comes back by itself after the server drops the connection, and shows what arrives then', async () => {
+  const user = newUserId();
+  const { view } = mount('vk-payments-logs');
+  await filterByUser(view, user);
+  await expect.element(view.getByText('Показано 0 из 0')).toBeVisible();
+  const live = view.getByRole('switch', { name: 'В реальном времени' });
+  await live.click();
+  await expect.element(view.getByText('Новые запросы появятся сверху')).toBeVisible();
+
+  expect(await commands.vkpDropSockets()).toBeGreaterThan(0);
+  await expect.element(view.getByText('Подключение…')).toBeVisible();
+  // The first retry waits up to a second; then the socket is open again, with no error shown.
+  await expect.element(view.getByText('Новые запросы появятся сверху'), { timeout: 5000 }).toBeVisible();
+  const seen = await untilLive(view, async () => {
+    const order = newOrderId();
+    await buy(user, order);
+    return order;
+  });
+  await expect.element(rowOf(view, seen)).toHaveClass(/fresh/);
+  await expect.element(live).toBeChecked();
+  expect(view.getByText('Живой журнал не подключился').elements()).toHaveLength(0);
+});
+
+test('Live with a token the server refuses says it could not connect, stops trying, and fires vkp-error', async () => {
+  const { createApiKey: key } = await rootGql<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+    `mutation { createApiKey(vkAppId: ${inject('vkpAppId')}, role: PAYMENTS_ADMIN, label: "revoked in a test") { token apiKey { id } } }`,
+  );
+  const { el, view } = mount('vk-payments-logs', { token: key.token });
+  const codes: string[] = [];
+  el.addEventListener('vkp-error', (e: VkpErrorEvent) => codes.push(e.detail.code));
+  await expect.element(view.getByText(/^Показано/)).toBeVisible();
+  await rootGql(`mutation { revokeApiKey(id: "${key.apiKey.id}") { id } }`);
+
+  const live = view.getByRole('switch', { name: 'В реальном времени' });
+  await live.click();
+  await expect.element(view.getByText(/Живой журнал не подключился: Forbidden/)).toBeVisible();
+  await expect.element(live).not.toBeChecked();
+  expect(codes).toEqual(['UNAUTHENTICATED']);
 });
 
 test('a row that arrives live goes on top without taking the focus or the opened details from the row that had them', async () => {

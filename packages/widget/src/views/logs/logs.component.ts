@@ -185,6 +185,7 @@ export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], L
     this.liveState = session ? 'connecting' : 'off';
     if (!session) return;
     this.#stopLive = subscribeLive(session, {
+      connecting: () => (this.liveState = 'connecting'),
       connected: () => (this.liveState = 'on'),
       row: (row) => {
         // The server sends every row of the app; only those the filter shows belong here.
