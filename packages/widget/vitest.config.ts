@@ -46,6 +46,8 @@ const vkpNotify: BrowserCommand<[fields: Record<string, string | number>]> = asy
 
 export default defineConfig({
   resolve: { alias: oneGraphql },
+  // Bundled before the first test file loads it: found later, vite would reload the page mid-run.
+  optimizeDeps: { include: ['axe-core'] },
   // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
   server: {
     proxy: {

@@ -65,7 +65,7 @@ test('shows each request with its result: OK, or VK\'s error code with its messa
   const code = rowOf(view, bad).getByText('100', { exact: true });
   await expect.element(code).toBeVisible();
   await expect.element(code).toHaveAttribute('title', expect.stringContaining('costs 10 votes, not 11'));
-  expect(getComputedStyle(code.element()).color).toBe('rgb(230, 70, 70)'); // the danger colour
+  expect(getComputedStyle(code.element()).color).toBe('rgb(193, 59, 59)'); // the danger colour (#c13b3b)
 
   const warnedRow = rowOf(view, warned);
   await expect.element(warnedRow.getByText('тест', { exact: true })).toBeVisible();
