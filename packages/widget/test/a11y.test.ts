@@ -7,11 +7,16 @@
  * Two apps of this file's own, so what other test files change on the seeded app is not what is
  * checked here. The one with data uses the seeded secret, so `buy` (signed with it) pays into it.
  * With data at a desktop width (tables as tables), empty on a phone (tables as cards).
+ *
+ * Then the keyboard, in the same states: Tab alone reaches every control a mouse can use (a row of
+ * tabs and the chart's periods are one Tab stop each, moved within by the arrow keys, as their own
+ * tests show), and each one, once reached, shows where the focus is.
  */
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { page } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import '../src/admin/admin.js';
 import { seriousProblems } from './axe.js';
+import { describeEl } from './layout.js';
 import { SEED } from './fixtures.js';
 import { buy, mount, newOrderId, newUserId, rootGql } from './mount.js';
 
@@ -138,5 +143,74 @@ describe.each(Object.keys(SCENES))('axe-core finds nothing serious in %s', (name
       await find(el.shadowRoot!, '[part="table"] tfoot');
       expect(await seriousProblems(el)).toEqual([]);
     }
+  });
+});
+
+/** The element that has the focus, looked for through shadow roots. */
+function focused(): Element | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
+/** True when `el` is `host` or lies in it, through shadow roots. */
+function within(el: Element, host: Element): boolean {
+  for (let at: Node | null = el; at; at = at instanceof ShadowRoot ? at.host : at.parentNode) if (at === host) return true;
+  return false;
+}
+
+/** Every control in `root` (shadow roots included) that Tab should reach: shown, enabled, in the tab order. */
+function controls(root: ParentNode): Element[] {
+  const found: Element[] = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (el instanceof HTMLElement || el instanceof SVGElement) {
+      if (el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.getClientRects().length && getComputedStyle(el).visibility === 'visible') found.push(el);
+    }
+    if (el.shadowRoot) found.push(...controls(el.shadowRoot));
+  }
+  return found;
+}
+
+/** How `el` shows that it has the focus: an outline, or the highlighted frame of a chart period. */
+function focusMark(el: Element): string {
+  const style = getComputedStyle(el);
+  if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) return 'outline';
+  const frame = el.querySelector('.hit');
+  return frame && getComputedStyle(frame).stroke !== 'none' ? 'frame' : 'none';
+}
+
+const label = (el: Element): string => `${describeEl(el)} "${(el.textContent ?? '').trim().slice(0, 30) || el.getAttribute('aria-label') || el.getAttribute('name') || ''}"`;
+
+describe.each(Object.keys(SCENES))('the keyboard in %s', (name) => {
+  test.each([
+    { data: true, state: 'with data' },
+    { data: false, state: 'empty' },
+  ])('$state: Tab alone reaches every control, and each shows its focus', async ({ data }) => {
+    const { tag, ready } = SCENES[name]!;
+    if (data) await page.viewport(1024, 720);
+    const { el } = mount(tag, { 'app-id': String(data ? FULL : EMPTY) });
+    await ready(el.shadowRoot!, data);
+    // From a button just before the element, as a person tabbing in from the host page.
+    const before = document.createElement('button');
+    before.textContent = 'before';
+    el.before(before);
+    before.focus();
+    const all = controls(el.shadowRoot!);
+    expect(all.length).toBeGreaterThan(2);
+    const trail: string[] = [];
+    const reached = new Map<Element, string>();
+    // Until the focus leaves the element (a date input takes a Tab per part: day, month, year).
+    for (let i = 0; i < 4 * all.length + 5; i++) {
+      await userEvent.keyboard('{Tab}');
+      const at = focused();
+      trail.push(at ? label(at) : 'none');
+      if (!at || !within(at, el)) break;
+      reached.set(at, `${reached.get(at) ?? ''} ${focusMark(at)}`.trim());
+    }
+    expect(all.filter((c) => !reached.has(c)).map(label), trail.join(' → ')).toEqual([]);
+    // A date input takes the focus in its day, month and year, then in the browser's own calendar
+    // button, which the browser marks itself, out of the page's reach: its parts must show the focus.
+    const unmarked = ([c, mark]: [Element, string]): boolean => (c instanceof HTMLInputElement && c.type === 'date' ? !mark.startsWith('outline') : mark.includes('none'));
+    expect([...reached].filter(unmarked).map(([c, mark]) => `${label(c)}: ${mark}`)).toEqual([]);
   });
 });
