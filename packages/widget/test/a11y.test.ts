@@ -16,7 +16,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../src/admin/admin.js';
 import { seriousProblems } from './axe.js';
-import { describeEl } from './layout.js';
+import { describeEl, scrollsSideways, sticksOut } from './layout.js';
 import { SEED } from './fixtures.js';
 import { buy, mount, newOrderId, newUserId, rootGql } from './mount.js';
 
@@ -212,5 +212,18 @@ describe.each(Object.keys(SCENES))('the keyboard in %s', (name) => {
     // button, which the browser marks itself, out of the page's reach: its parts must show the focus.
     const unmarked = ([c, mark]: [Element, string]): boolean => (c instanceof HTMLInputElement && c.type === 'date' ? !mark.startsWith('outline') : mark.includes('none'));
     expect([...reached].filter(unmarked).map(([c, mark]) => `${label(c)}: ${mark}`)).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(SCENES))('%s at 420 px', (name) => {
+  test('with data, nothing sticks out or scrolls sideways (but the shell\'s row of tabs)', async () => {
+    const { tag, ready } = SCENES[name]!;
+    await page.viewport(420, 720);
+    const { el } = mount(tag, { 'app-id': String(FULL) });
+    await ready(el.shadowRoot!, true);
+    // The shell's five tabs do not fit 420 px: the row scrolls, as VK's own tab rows do on a phone,
+    // and the arrow keys bring each tab into view.
+    const scrolling = name === 'admin' ? ['div.tabs[part="tabs"]'] : [];
+    expect([sticksOut(el, scrolling), scrollsSideways(el)]).toEqual([[], scrolling]);
   });
 });

@@ -29,8 +29,10 @@ function clipOf(el: Element, host: Element): Element {
 /**
  * Elements of `host` that stick out sideways of it, or of the scrolling box that holds them (which
  * would cut them off), by more than a pixel; and `host` itself when it is wider than the window.
+ * Boxes named in `scrolling` (as describeEl() names them) are meant to scroll sideways: what they
+ * hold may extend past them.
  */
-export function sticksOut(host: HTMLElement): string[] {
+export function sticksOut(host: HTMLElement, scrolling: readonly string[] = []): string[] {
   const out: string[] = [];
   const page = document.documentElement.clientWidth;
   const own = host.getBoundingClientRect();
@@ -38,7 +40,9 @@ export function sticksOut(host: HTMLElement): string[] {
   for (const el of all(host.shadowRoot!)) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
-    const box = clipOf(el, host).getBoundingClientRect();
+    const clip = clipOf(el, host);
+    if (scrolling.includes(describeEl(clip))) continue;
+    const box = clip.getBoundingClientRect();
     if (box.width <= 1) continue; // inside a visually hidden box (a table's headings on a phone): for screen readers only
     if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`${describeEl(el)} spans ${Math.round(r.left)}–${Math.round(r.right)}, its box ${Math.round(box.left)}–${Math.round(box.right)}`);
   }
