@@ -118,3 +118,30 @@ describe.each(['ru', 'en'] as const)('/admin in the %s locale', (locale) => {
     await context.close();
   });
 });
+
+it('the sign-in form by keyboard alone: Tab reaches the language, the theme, both fields and the button, each showing its focus, and Enter signs in', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/admin`);
+  await page.locator('#login').waitFor();
+  const reached: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Tab');
+    reached.push(
+      await page.evaluate(() => {
+        const el = document.activeElement!;
+        const style = getComputedStyle(el);
+        const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+        return `${el.id || el.getAttribute('name') || el.localName}${ring ? '' : ' (no focus ring)'}`;
+      }),
+    );
+  }
+  expect(reached).toEqual(['locale', 'theme', 'token', 'app', 'button']);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.type(String(FULL));
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.type(ROOT);
+  await page.keyboard.press('Enter');
+  await page.locator('vk-payments-admin header h2').waitFor();
+  await context.close();
+});
