@@ -53,8 +53,8 @@ const vkpDropSockets: BrowserCommand<[]> = () => {
 
 export default defineConfig({
   resolve: { alias: oneGraphql },
-  // Known before the first test, so vite does not reload the page halfway to add it.
-  optimizeDeps: { include: ['graphql-ws/client'] },
+  // Known before the first test file loads them: found later, vite would reload the page mid-run.
+  optimizeDeps: { include: ['graphql-ws/client', 'axe-core'] },
   // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
   server: {
     proxy: {

@@ -203,7 +203,7 @@ describe('/admin', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
-    expect(await page.locator('#login h1').textContent()).toBe('Sign in to the payments panel');
+    expect(await page.locator('#login h2').textContent()).toBe('Sign in to the payments panel');
     expect(await admin(page).count()).toBe(0);
     expect(await page.locator('#who').isVisible()).toBe(false);
     expect(await page.evaluate(() => ({ ...sessionStorage }))).not.toHaveProperty('vkp.token');

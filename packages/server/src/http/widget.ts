@@ -93,7 +93,7 @@ const ADMIN_PAGE = `<!doctype html>
 <body>
 <main>
   <header class="bar">
-    <strong class="brand">vk-payments</strong>
+    <h1 class="brand">vk-payments</h1>
     <span id="who" class="who" role="status" hidden></span>
     <span class="switches">
       <select id="locale" aria-label="Язык / Language"><option value="ru">Русский</option><option value="en">English</option></select>
@@ -102,7 +102,7 @@ const ADMIN_PAGE = `<!doctype html>
     </span>
   </header>
   <form id="login" autocomplete="off" hidden>
-    <h1 data-t="title">Вход в панель платежей</h1>
+    <h2 data-t="title">Вход в панель платежей</h2>
     <label><span data-t="token">Токен доступа</span> <input name="token" type="password" autocomplete="off" required></label>
     <label><span data-t="app">ID приложения VK</span> <input name="app" inputmode="numeric" pattern="[0-9]+" required></label>
     <p id="login-error" class="error" role="alert" hidden></p>
@@ -116,25 +116,26 @@ const ADMIN_PAGE = `<!doctype html>
 `;
 
 /**
- * The page's look: VK's palette (the widget's, see packages/widget/src/styles/theme.ts), light by
- * default, dark with the system's dark scheme or the page's theme switch (`data-theme` on <html>,
- * which the script also gives the widget as its `theme`).
+ * The page's look: VK's palette (the widget's, see packages/widget/src/styles/theme.ts, which says how
+ * its colours meet WCAG 2.2 AA contrast), light by default, dark with the system's dark scheme or the
+ * page's theme switch (`data-theme` on <html>, which the script also gives the widget as its `theme`).
+ * The page's one level-one heading is the brand in the bar, shown whether signed in or not.
  */
 const ADMIN_PAGE_CSS = `:root {
   color-scheme: light;
-  --bg: #f2f3f5; --surface: #ffffff; --text: #000000; --muted: #6d7885; --border: #dce1e6;
-  --accent: #2688eb; --accent-text: #ffffff; --danger: #e64646;
+  --bg: #f2f3f5; --surface: #ffffff; --text: #000000; --muted: #626d7a; --border: #dce1e6;
+  --accent: #1f70c2; --accent-text: #ffffff; --danger: #c13b3b;
 }
 :root[data-theme='dark'] {
   color-scheme: dark;
   --bg: #0a0a0a; --surface: #19191a; --text: #e1e3e6; --muted: #939699; --border: #363738;
-  --accent: #529ef4; --accent-text: #ffffff; --danger: #ff5c5c;
+  --accent: #529ef4; --accent-text: #19191a; --danger: #ff5c5c;
 }
 @media (prefers-color-scheme: dark) {
   :root:not([data-theme='light']) {
     color-scheme: dark;
     --bg: #0a0a0a; --surface: #19191a; --text: #e1e3e6; --muted: #939699; --border: #363738;
-    --accent: #529ef4; --accent-text: #ffffff; --danger: #ff5c5c;
+    --accent: #529ef4; --accent-text: #19191a; --danger: #ff5c5c;
   }
 }
 [hidden] { display: none !important; }
@@ -142,11 +143,11 @@ html { background: var(--bg); color: var(--text); }
 body { margin: 0; padding: 16px; font: 14px/1.45 -apple-system, system-ui, 'Segoe UI', Roboto, sans-serif; }
 main { max-width: 1100px; margin: 0 auto; }
 .bar { display: flex; gap: 8px 12px; align-items: center; flex-wrap: wrap; margin-bottom: 12px; }
-.brand { font-size: 16px; }
+.brand { margin: 0; font-size: 16px; }
 .who { color: var(--muted); overflow-wrap: anywhere; }
 .switches { display: flex; gap: 8px; flex-wrap: wrap; margin-left: auto; }
 form { display: grid; gap: 12px; max-width: 420px; padding: 16px; border: 1px solid var(--border); border-radius: 10px; background: var(--surface); }
-h1 { margin: 0; font-size: 18px; }
+h2 { margin: 0; font-size: 18px; }
 label { display: grid; gap: 4px; }
 input, select, button { font: inherit; padding: 7px 10px; border-radius: 8px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 input:focus-visible, select:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }

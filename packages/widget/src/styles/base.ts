@@ -184,6 +184,10 @@ export const base = css`
     padding: 8px 12px;
     white-space: nowrap;
   }
+  /* Inside: the row scrolls sideways, which would clip a ring drawn outside the tab. */
+  .tabs [role='tab']:focus-visible {
+    outline-offset: -2px;
+  }
   .tabs [role='tab'][aria-selected='true'] {
     color: var(--_text);
     border-bottom-color: var(--_accent);

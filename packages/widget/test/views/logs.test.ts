@@ -7,6 +7,8 @@ import { afterEach, expect, inject, test } from 'vitest';
 import { commands, page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/logs/logs.js';
 import type { VkpErrorEvent } from '../../src/events.js';
+import { contrastProblems } from '../axe.js';
+import { scrollsSideways, sticksOut, tops } from '../layout.js';
 import { keyFor, mount, rootGql, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
 
 afterEach(async () => {
@@ -65,7 +67,7 @@ test('shows each request with its result: OK, or VK\'s error code with its messa
   const code = rowOf(view, bad).getByText('100', { exact: true });
   await expect.element(code).toBeVisible();
   await expect.element(code).toHaveAttribute('title', expect.stringContaining('costs 10 votes, not 11'));
-  expect(getComputedStyle(code.element()).color).toBe('rgb(230, 70, 70)'); // the danger colour
+  expect(getComputedStyle(code.element()).color).toBe('rgb(193, 59, 59)'); // the danger colour (#c13b3b)
 
   const warnedRow = rowOf(view, warned);
   await expect.element(warnedRow.getByText('тест', { exact: true })).toBeVisible();
@@ -261,17 +263,22 @@ test('speaks English with locale="en"', async () => {
   await expect.element(view.getByRole('switch', { name: 'Live' })).toBeVisible();
 });
 
-test('screenshots: light and dark, phone and desktop, with a row open', async () => {
+test('light and dark, phone and desktop, with a row open: rows fit without scrolling sideways (cards on a phone), request and answer side by side on a desktop, every text has AA contrast', async () => {
   const { user, warned } = await seedUser();
   for (const width of [360, 1024]) {
     // No taller than the runner's window (720 px): a taller viewport is scaled down in the screenshot.
     await page.viewport(width, 720);
     for (const theme of ['light', 'dark']) {
-      const { view } = mount('vk-payments-logs', { theme });
+      const { el, view } = mount('vk-payments-logs', { theme });
       await filterByUser(view, user);
       await expect.element(view.getByText('Показано 3 из 3')).toBeVisible();
       await rowOf(view, warned).getByRole('button').click();
       await screenshot(view, `logs-${theme}-${width}`, view.getByRole('region', { name: 'Наш ответ' }));
+      const root = el.shadowRoot!;
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+      const [request, answer] = tops(root.querySelectorAll('.payloads > section'));
+      expect({ sideBySide: request === answer, headings: root.querySelector('thead')!.getBoundingClientRect().height > 1 }).toEqual({ sideBySide: width > 360, headings: width > 360 });
+      expect(await contrastProblems(el)).toEqual([]);
       // What lies below the runner's 720 px is not painted: on a phone, the opened details separately.
       if (width === 360) await screenshot(view.getByRole('row').filter({ hasText: 'Наш ответ' }), `logs-${theme}-360-details`);
       document.body.replaceChildren();

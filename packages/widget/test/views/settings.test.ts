@@ -8,6 +8,8 @@ import { commands, page } from 'vitest/browser';
 import '../../src/views/settings/settings.js';
 import type { VkpErrorEvent, VkpSavedEvent } from '../../src/events.js';
 import { SEED } from '../fixtures.js';
+import { contrastProblems } from '../axe.js';
+import { scrollsSideways, sticksOut } from '../layout.js';
 import { keyFor, mount, rootGql, screenshot } from '../mount.js';
 
 afterEach(() => {
@@ -183,12 +185,12 @@ test('speaks English with locale="en"', async () => {
   await expect.element(view.getByRole('button', { name: 'Check URL' })).toBeVisible();
 });
 
-test('screenshots: light and dark, phone and desktop, with a check result and a tester', async () => {
+test('light and dark, phone and desktop, with a check result and a tester: nothing sticks out or scrolls sideways, every text has AA contrast', async () => {
   await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${APP}, input: { notificationUrl: $url }) { vkAppId } }`, { url: await endpointUrl() });
   await rootGql(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: 900002) { vkUserId } }`);
   try {
     for (const theme of ['light', 'dark'] as const) {
-      const { view } = mount('vk-payments-settings', { theme });
+      const { el, view } = mount('vk-payments-settings', { theme });
       await view.getByRole('button', { name: 'Проверить URL' }).click();
       await expect.element(view.getByText('Работает')).toBeVisible();
       // One picture per block at phone size (the test page is scaled down to fit a viewport taller than
@@ -197,7 +199,10 @@ test('screenshots: light and dark, phone and desktop, with a check result and a 
       for (const [part, name] of Object.entries(blocks)) await screenshot(view.getByRole('region', { name }), `settings-${theme}-${part}`);
       await page.viewport(360, 1700);
       await screenshot(view, `settings-${theme}`, view.getByRole('link', { name: 'id900002' }));
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+      expect(await contrastProblems(el)).toEqual([]);
       await page.viewport(1024, 1100);
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
       await screenshot(view, `settings-${theme}-desktop`);
       await page.viewport(360, 720);
       document.body.replaceChildren();

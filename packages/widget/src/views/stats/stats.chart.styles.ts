@@ -28,9 +28,6 @@ export const chartStyles = css`
     text-anchor: start;
     font-size: 12px;
   }
-  .chart text.sub {
-    opacity: 0.8;
-  }
   .grid,
   .zero {
     stroke: var(--_border);
