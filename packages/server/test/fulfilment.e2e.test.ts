@@ -1,14 +1,14 @@
 /**
  * Fulfilment end to end: a real local game backend (an HTTP server that checks the Standard Webhooks
- * signature as a receiver must) and real servers on a real database. Retries are shortened with
+ * signature as a receiver must, with the `standardwebhooks` package) and real servers on a real database. Retries are shortened with
  * VKP_FULFILMENT_RETRY_DELAYS; everything else runs as in production.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../src/fulfilment/signing.js';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
 import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, testConfig, type TestDatabase, until } from './helpers.js';
+import { validStandardWebhook } from './standard-webhooks.js';
 
 const APP = 71234;
 /** Short retries; the game backend of these tests listens on 127.0.0.1, which the operator allows. */
@@ -40,7 +40,7 @@ class GameBackend {
         const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
         const id = headers['webhook-id'];
         const nth = this.received.filter((r) => r.id === id).length + 1;
-        this.received.push({ id, type: event.type, data: event.data, signatureValid: verifyWebhook(this.secret, headers, body) });
+        this.received.push({ id, type: event.type, data: event.data, signatureValid: validStandardWebhook(this.secret, headers, body) });
         res.statusCode = this.answer(id, nth);
         setTimeout(() => res.end(res.statusCode < 300 ? 'granted' : 'not now'), this.delayMs);
       });
