@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appKey, DIALECTS, migratedOrm } from '../../test/helpers.js';
+import { appKey, DIALECTS, migratedOrm, until } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import type { Orm } from '../db/orm.js';
 import { scheduleRetention } from '../logs/retention.js';
@@ -60,10 +60,11 @@ describe('the hourly retention job', () => {
       await em.insert(WidgetSession, { app: app.id, role: 'VIEWER', tokenHash: 'live', createdAt: now, expiresAt: hoursAgo(-1, now) });
       const errors: unknown[] = [];
       const schedule = scheduleRetention(db.orm, { days: 90, unverifiedDays: 7 }, (err) => errors.push(err), 20);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const sessions = async () => (await db.orm.em.fork().find(WidgetSession, {})).map((s) => s.tokenHash);
+      await until('the expired session purged', async () => (await sessions()).length < 2);
       schedule.stop();
       expect(errors).toEqual([]);
-      expect((await db.orm.em.fork().find(WidgetSession, {})).map((s) => s.tokenHash)).toEqual(['live']);
+      expect(await sessions()).toEqual(['live']);
     } finally {
       await db.close();
     }

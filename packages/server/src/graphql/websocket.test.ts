@@ -5,8 +5,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { until } from '../../test/helpers.js';
 import { WebSocket } from 'ws';
 import type { Authentication } from '../auth/tokens.js';
 import { createAdmission } from '../http/admission.js';
@@ -15,25 +17,34 @@ import type { Context } from './context.js';
 import { attachGraphqlWebSocket, MAX_SOCKETS_PER_PRINCIPAL } from './websocket.js';
 
 const ROOT: Authentication = { principal: { kind: 'root', keyId: null } };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The server's end of every upgraded socket still open (watched beside the WebSocket server's own listener). */
+let openOnServer = 0;
 
 let server: Server;
 let url: string;
 let live: { close(): Promise<void> };
 /** While set, each lookup waits for it (the test releases it once the peer has gone). */
 let held: Promise<void> | undefined;
+/** Token lookups begun, and those that got past `held`. */
+const lookups = { started: 0, finished: 0 };
 const failures: unknown[] = [];
 
 const limiter = createRateLimiter({ max: 0 });
 
 beforeAll(async () => {
   server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (_req, socket: Duplex) => {
+    openOnServer++;
+    socket.once('close', () => openOnServer--);
+  });
   live = attachGraphqlWebSocket({
     server,
     path: '/graphql',
     schema: buildSchema('type Query { ok: Boolean }'),
     authenticate: async () => {
+      lookups.started++;
       await held;
+      lookups.finished++;
       return ROOT;
     },
     context: () => ({}) as Context,
@@ -70,13 +81,15 @@ it('does not count a socket whose peer went away while its token was looked up',
   held = new Promise((r) => (release = r));
   const gone = Array.from({ length: MAX_SOCKETS_PER_PRINCIPAL + 5 }, open);
   // Each has sent its token (the lookup is waiting) before it goes.
-  await sleep(300);
+  await until('every token looked up', () => lookups.started === gone.length);
   for (const g of gone) g.socket.terminate();
   await Promise.all(gone.map((g) => g.outcome));
-  await sleep(100);
+  // The server has seen every close.
+  await until('every close seen by the server', () => openOnServer === 0);
   release();
   held = undefined;
-  await sleep(100);
+  // Every lookup has returned, and what the server does next without I/O has run.
+  await until('every lookup returned', () => lookups.finished === gone.length);
 
   const next = open();
   expect(await next.outcome).toBe('ack');
