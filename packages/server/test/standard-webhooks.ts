@@ -1,7 +1,7 @@
 /**
  * Checks a fulfilment webhook as a game backend would: with the `standardwebhooks` npm package
- * (https://www.standardwebhooks.com), an implementation of the spec that is not ours. A mistake our
- * signer shared with our own `verifyWebhook` would pass a check by `verifyWebhook`; it fails this one.
+ * (https://www.standardwebhooks.com), an implementation of the spec that is not ours. A mistake in our
+ * signer that a verifier of our own shared would pass its check; it fails this one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Webhook } from 'standardwebhooks';
