@@ -15,6 +15,11 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../src/admin/admin.js';
+// The views are lazy chunks of the shell; mounted on their own here, each is loaded up front.
+import '../src/views/logs/logs.js';
+import '../src/views/moderation/moderation.js';
+import '../src/views/stats/stats.js';
+import '../src/views/transactions/transactions.js';
 import { seriousProblems } from './axe.js';
 import { describeEl, scrollsSideways, sticksOut } from './layout.js';
 import { SEED } from './fixtures.js';
