@@ -2,7 +2,7 @@ import Libsql from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, freshDatabase, TEST_SECRETS, type Dialect, type TestDatabase } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from '../notifications/handle.js';
 import { createSqlStore, type EndpointStore } from '../notifications/sql-store.js';
 import type { OrderDraft } from '../notifications/store.js';
 import { migrate, openOrm, type Orm } from './orm.js';

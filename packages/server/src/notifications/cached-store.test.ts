@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, freshDatabase, SECRET, signed, TEST_SECRETS, type TestDatabase, until } from '../../test/helpers.js';
-import { previousKeyColumns } from '../apps/app-keys.js';
+import { previousKeyColumns } from '../secrets/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import type { Bus } from '../cluster/bus.js';

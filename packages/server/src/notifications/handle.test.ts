@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, migratedOrm, SECRET, signed, TEST_SECRETS, type Dialect, type MigratedOrm } from '../../test/helpers.js';
-import { previousKeyColumns } from '../apps/app-keys.js';
+import { previousKeyColumns } from '../secrets/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';

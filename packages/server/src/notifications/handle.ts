@@ -38,6 +38,13 @@ export interface LogDraft {
   warning: string | null;
 }
 
+/** A log row as written: the draft, and how and when VK was answered. */
+export interface LogEntry extends LogDraft {
+  receivedAt: Date;
+  response: string;
+  durationMs: number;
+}
+
 export type SignedWith = 'current' | 'previous';
 
 export interface HandledNotification {

@@ -8,7 +8,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { answeredAtDeadline, LATE_ANSWER, LATE_BODY, NOTIFICATION_DEADLINE_MS, withinDeadline, type Deadline } from './deadline.js';
 import { handleNotification, type HandledNotification } from './handle.js';
 import type { PendingLogs } from './pending-logs.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import type { EndpointStore } from './sql-store.js';
 import { unloggedReason, type UnloggedReason, type UnverifiedLogBudget } from './unverified-budget.js';
 import { unreadableRequest } from './unverified.js';

@@ -5,11 +5,11 @@
  * one on the same database — finds the first one's row instead of making a second (PROTOCOL.md §1).
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
-import { openAppKeys } from '../apps/app-keys.js';
+import { openAppKeys } from '../secrets/app-keys.js';
 import { groupCommit } from '../db/group-commit.js';
 import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
-import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from './outbox.js';
+import type { LogEntry } from './handle.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { storableEntry } from './storable-text.js';
 import { INSERT_ORDER, logRows, ORDER_ROWS, orderValues, type LoggedListener } from './grouped-rows.js';

@@ -12,7 +12,7 @@ export interface AppRecord {
   previousSecretKey: string | null;
   previousSecretExpiresAt: Date | null;
   apiVersion: string;
-  /** The app has an enabled game-backend webhook: payments queue events for it (fulfilment/outbox.ts). */
+  /** The app has an enabled game-backend webhook: payments queue events for it (notifications/outbox.ts). */
   fulfilment: boolean;
   /** The app's game backend confirms order_status_change before we answer it (fulfilment sync mode). */
   syncFulfilment: boolean;
