@@ -15,6 +15,7 @@ import { openSql, type Sql } from '../src/db/sql.js';
 import { createServer, type ServerOptions, type VkPaymentsServer } from '../src/http/server.js';
 import { signParams } from '../src/notifications/signature.js';
 import { createSqlStore, type EndpointStore } from '../src/notifications/sql-store.js';
+import type { SyncFulfilment } from '../src/notifications/store.js';
 import { currentKeyColumns } from '../src/secrets/app-keys.js';
 import { SecretsKey } from '../src/secrets/key.js';
 import { Secrets } from '../src/secrets/secrets.js';
@@ -63,6 +64,9 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
  * The secrets key of tests on PostgreSQL, which refuses to start without one (as in production). On
  * SQLite tests leave it unset, as `pnpm start` does: the server generates a key file beside the database.
  */
+/** Sync mode's wait for a game backend that already has every event: for tests of the core alone. */
+export const NO_WAIT: SyncFulfilment = { confirm: async () => true };
+
 export const TEST_SECRETS_KEY = 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=';
 
 /** The keyring of TEST_SECRETS_KEY, for tests that write rows themselves. */

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
       all: (text, params) => (calls.statements.push(text), sql.all(text, params)),
       run: (text, params) => (calls.statements.push(text), sql.run(text, params)),
     };
-    store = createSqlStore(counted, TEST_SECRETS, { queued: () => {}, deliverNow: async () => true, logged: (rows) => logged.push([...rows]) });
+    store = createSqlStore(counted, TEST_SECRETS, { queued: () => {}, logged: (rows) => logged.push([...rows]) });
   });
   afterAll(async () => {
     await sql?.close();

@@ -25,6 +25,7 @@ import { createLiveLog, createPubSub } from '../logs/live.js';
 import { openSql } from '../db/sql.js';
 import { pendingLogRows, type PendingLogs } from '../notifications/pending-logs.js';
 import { createSqlStore } from '../notifications/sql-store.js';
+import { eventId } from '../notifications/outbox.js';
 import { cachedStore } from '../notifications/cached-store.js';
 import type { Bus } from '../cluster/bus.js';
 import { followCluster } from '../cluster/follow.js';
@@ -185,7 +186,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const store = cachedStore(
       createSqlStore(sql, secrets, {
         queued,
-        deliverNow: fulfilment.deliverNow,
         logged: liveLog.logged,
         listenerFailed: (err) => http.log.error({ err }, 'a listener of committed log rows failed'),
       }),
@@ -194,6 +194,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     pendingLogs = pendingLogRows((entry) => store.writeLog(entry));
     const endpoint: NotificationRouteOptions = {
       store,
+      fulfilment: { confirm: (event, appOrderId) => fulfilment.deliverNow(eventId(event, appOrderId)) },
       pendingLogs,
       observe: metrics.observeNotification,
       // One budget for the route and the in-process sender alike.
