@@ -23,8 +23,8 @@ const LAYERS = [
 const FOLDERS = LAYERS.flat();
 
 /**
- * The two registries list every feature's resolvers and entities; they sit in a core folder but are
- * read only by the edges, so they may import upwards.
+ * The two registries list every feature's resolvers and entities, so they may import from any folder:
+ * the API builds its schema from one (http/api.ts), the ORM opens with the other (db/orm.ts).
  */
 const REGISTRIES = `${SERVER}(graphql/schema|db/entities)\\.ts$`;
 
