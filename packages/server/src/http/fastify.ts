@@ -18,7 +18,7 @@ export function createHttp(config: Config, logger: FastifyServerOptions['logger'
     // `req.ip` is the client behind a trusted proxy (trusted-proxy.ts); the rate limit keys on it.
     trustProxy: trusted,
     // A client that sends slowly holds a connection: the whole request must arrive within VKP_REQUEST_TIMEOUT
-    // (VK's own deadline is 10 s, PROTOCOL.md §1), its headers within VKP_HEADERS_TIMEOUT, and an idle
+    // (VK's own deadline is 10 s), its headers within VKP_HEADERS_TIMEOUT, and an idle
     // keep-alive connection closes after VKP_KEEPALIVE_TIMEOUT. Node checks the first two every
     // `connectionsCheckingInterval` (30 s by default, far too coarse for a 10 s limit).
     requestTimeout: requestMs,

@@ -3,7 +3,7 @@
  * the key: an app's VK secret key and a game-backend endpoint's signing secret.
  */
 
-/** An app's secret key: its last four characters (DESIGN.md §5). */
+/** An app's secret key: its last four characters. */
 export function secretKeyHint(secret: string): string {
   return `••••${secret.slice(-4)}`;
 }
