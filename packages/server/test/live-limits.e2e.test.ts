@@ -9,7 +9,7 @@ import type { Client } from 'graphql-ws';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { INIT_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_PRINCIPAL } from '../src/graphql/websocket.js';
+import { INIT_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_PRINCIPAL } from '../src/http/websocket.js';
 import { DEFAULT_DIALECT, issueToken, ROOT_TOKEN, signed, startTestServer, wsClient, type TestServer, waitFor } from './helpers.js';
 import { expectStillPays, PAYING_APP, seedPayingApp } from './sockets.js';
 

@@ -24,7 +24,7 @@ export class App {
   /**
    * VK's protected key ("Защищённый ключ"), encrypted (secrets/: AES-256-GCM bound to this app and
    * column). Never leaves the server: hidden from serialisation, decrypted only where a signature is
-   * made or checked (apps/app-keys.ts).
+   * made or checked (secrets/app-keys.ts).
    */
   @Property({ type: 'text', fieldName: 'secret_key', hidden: true })
   sealedSecretKey!: string;

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
-import { authorize } from '../auth/authorize.js';
-import { actorAsSeenBy, decide } from '../auth/permissions.js';
+import { authorize } from '../graphql/authorize.js';
+import { actorAsSeenBy, decide } from '../access/permissions.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { JSONScalar } from '../graphql/scalars.js';

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ITEM_LIMITS, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';
 import { z } from 'zod';
 import { audit, snapshot } from '../audit/audit.service.js';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import { ApiError, parseInput } from '../graphql/errors.js';
 import { isSignableItemId, ITEM_ID_RULE } from '../notifications/signable.js';
 import { CatalogItem } from './catalog-item.entity.js';

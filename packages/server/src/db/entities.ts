@@ -1,6 +1,6 @@
 import { App } from '../apps/app.entity.js';
-import { ApiKey } from '../auth/api-key.entity.js';
-import { WidgetSession } from '../auth/widget-session.entity.js';
+import { ApiKey } from '../keys/api-key.entity.js';
+import { WidgetSession } from '../keys/widget-session.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { ModerationRequest } from '../moderation/moderation-request.entity.js';
 import { PaymentTester } from '../settings/payment-tester.entity.js';

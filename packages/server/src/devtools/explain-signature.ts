@@ -13,7 +13,7 @@
  * share its signature.
  */
 import { createHash } from 'node:crypto';
-import { secretKeyHint } from '../apps/app-keys.js';
+import { secretKeyHint } from '../secrets/hints.js';
 import { parseForm } from '../notifications/form.js';
 import { canonicalString, computeSig, verifySig } from '../notifications/signature.js';
 

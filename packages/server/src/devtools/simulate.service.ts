@@ -9,7 +9,7 @@
  * the step is refused, unsent, as BAD_USER_INPUT on `itemId`.
  */
 import type { EntityManager } from '@mikro-orm/core';
-import { openCurrentKey } from '../apps/app-keys.js';
+import { openCurrentKey } from '../secrets/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
 import { ApiError } from '../graphql/errors.js';
 import type { Processed } from '../notifications/route.js';

@@ -12,9 +12,6 @@ export function newSigningSecret(): string {
   return `${PREFIX}${randomBytes(24).toString('base64')}`;
 }
 
-/** What the API may show of a signing secret. */
-export const signingSecretHint = (secret: string): string => `${PREFIX}••••${secret.slice(-4)}`;
-
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {
   const key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
   return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;

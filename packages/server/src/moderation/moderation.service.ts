@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
 import { isPostgres } from '../db/orm.js';
 import { audit, snapshot } from '../audit/audit.service.js';
-import { describeActor, type Principal } from '../auth/permissions.js';
+import { describeActor, type Principal } from '../access/permissions.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
 import { ModerationDecisionEnum, PlatformEnum } from '../graphql/enums.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';

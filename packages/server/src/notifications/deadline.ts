@@ -6,7 +6,7 @@
  * commit, and an order that commits after the deadline is found by VK's retry, which gets the same
  * app_order_id (the order is keyed by its order_id).
  */
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import { stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 /** From reading the body to the answer: the rest of VK's 10 s is for the network, both ways. */

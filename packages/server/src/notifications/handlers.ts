@@ -4,13 +4,15 @@
  */
 import { CANCEL_REASONS, type CancelReason } from '@vk-payments/shared';
 import type { GetItemFields, OrderStatusChangeFields, SubscriptionStatusChangeFields } from './fields.js';
-import type { AppRecord, ItemRecord, NotificationStore, PlanRecord } from './store.js';
+import type { AppRecord, ItemRecord, NotificationStore, PlanRecord, SyncFulfilment } from './store.js';
 import { VkError } from './vk-error.js';
 
 export interface HandlerContext {
   app: AppRecord;
   test: boolean;
   store: NotificationStore;
+  /** Sync mode's wait for the game backend. */
+  fulfilment: SyncFulfilment;
   now: Date;
 }
 
@@ -54,7 +56,7 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
   const answer = async (appOrderId: number): Promise<VkResponse> => {
     // Sync mode: "paid" only once the game backend has confirmed the grant. The payment is already
     // committed; error 2 (not critical) makes VK retry, and the retry finds it and asks again.
-    if (app.syncFulfilment && !(await store.confirmFulfilment(app.id, event, appOrderId))) {
+    if (app.syncFulfilment && !(await ctx.fulfilment.confirm(event, appOrderId))) {
       throw new VkError('TEMPORARY', 'the game backend has not confirmed yet, please retry');
     }
     return { order_id: BigInt(f.order_id), app_order_id: appOrderId };

@@ -8,7 +8,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { rowFault } from '../db/group-commit.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 
 export interface PendingLogsOptions {
   /** Rows kept at most; a row beyond is given up at once (an outage under a flood must not exhaust memory). */

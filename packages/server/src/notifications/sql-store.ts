@@ -5,11 +5,11 @@
  * one on the same database — finds the first one's row instead of making a second (docs/protocol.md §1).
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
-import { openAppKeys } from '../apps/app-keys.js';
+import { openAppKeys } from '../secrets/app-keys.js';
 import { groupCommit } from '../db/group-commit.js';
 import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
-import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from './outbox.js';
+import type { LogEntry } from './handle.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { storableEntry } from './storable-text.js';
 import { INSERT_ORDER, logRows, ORDER_ROWS, orderValues, type LoggedListener } from './grouped-rows.js';
@@ -76,8 +76,6 @@ const upsertSubscription = (s: SubscriptionState, now: Date): Op =>
 export interface StoreEvents {
   /** A payment queued an event for the game backend (told after the commit: the worker wakes up). */
   queued(): void;
-  /** Sync mode: deliver this event now; true once the game backend has it (or there is no such event). */
-  deliverNow(eventId: string): Promise<boolean>;
   /**
    * Once per group commit of log rows, with those rows (ids and entries), before their requests are
    * answered: the live log streams them and the cluster bus tells the other instances (logs/live.ts).
@@ -93,7 +91,7 @@ export interface LoggedEntry {
   entry: LogEntry;
 }
 
-const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: async () => true };
+const NO_WORKER: StoreEvents = { queued: () => {} };
 
 /**
  * `secrets` decrypts the app's keys as they are read, through its cache: a key is decrypted once per
@@ -210,7 +208,6 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
       if (queued) events.queued();
     },
 
-    confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
     writeLog(e) {
       if (typeof e === 'function') return group.write(logs, () => storableEntry(e()));

@@ -7,17 +7,18 @@ import type { EntityManager } from '@mikro-orm/core';
 import { API_VERSIONS } from '@vk-payments/shared';
 import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
-import { currentKeyColumns, openCurrentKey, previousKeyColumns } from '../apps/app-keys.js';
+import { currentKeyColumns, openCurrentKey, previousKeyColumns } from '../secrets/app-keys.js';
 import { getApp, secretKeySchema } from '../apps/apps.service.js';
+import { keyHints } from '../apps/key-hints.js';
 import { audit } from '../audit/audit.service.js';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { ApiError, parseInput } from '../graphql/errors.js';
 import { isSignableItemId } from '../notifications/signable.js';
 import type { Outbound } from '../net/outbound.js';
-import { assertConnectableUrl } from '../net/saved-url.js';
+import { assertConnectableUrl } from '../graphql/saved-url.js';
 import { SecretsError, type Secrets } from '../secrets/secrets.js';
-import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from './api-version.js';
+import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from '../apps/api-version.js';
 import { probeNotificationUrl, type UrlCheck } from './check-url.js';
 import { firstTester } from './testers.service.js';
 
@@ -95,19 +96,6 @@ export async function updatePaymentSettings(
   audit(em, principal, { appId: app.id, action: 'settings.update', before, after: { ...changed } });
   await em.flush();
   return app;
-}
-
-/**
- * What may be shown of the keys: hints only, and the previous one only while it still verifies. The
- * hints are stored beside the encrypted keys, so showing them decrypts nothing.
- */
-export function keyHints(app: Pick<App, 'secretKeyHint' | 'sealedPreviousSecretKey' | 'previousSecretKeyHint' | 'previousSecretExpiresAt'>, now: Date = new Date()) {
-  const overlap = app.sealedPreviousSecretKey !== null && app.previousSecretExpiresAt !== null && now < app.previousSecretExpiresAt;
-  return {
-    secretKeyHint: app.secretKeyHint ?? '••••',
-    previousSecretKeyHint: overlap ? (app.previousSecretKeyHint ?? '••••') : null,
-    previousSecretExpiresAt: overlap ? app.previousSecretExpiresAt : null,
-  };
 }
 
 const hintsForAudit = (app: App, now: Date) => {

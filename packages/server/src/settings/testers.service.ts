@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { audit } from '../audit/audit.service.js';
-import { describeActor, type Principal } from '../auth/permissions.js';
+import { describeActor, type Principal } from '../access/permissions.js';
 import { firstCommitWins } from '../db/conflicts.js';
 import { ApiError, parseInput } from '../graphql/errors.js';
 import { PaymentTester } from './payment-tester.entity.js';

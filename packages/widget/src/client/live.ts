@@ -8,7 +8,7 @@ import { createClient, type Client } from 'graphql-ws/client';
 import { GraphQLClientError } from './graphql-client.js';
 import type { GraphQLClient } from './graphql-client.js';
 
-/** The server's close codes (packages/server/src/graphql/websocket.ts). */
+/** The server's close codes (packages/server/src/http/websocket.ts). */
 const CLOSE = { expired: 4401, forbidden: 4403, rateLimited: 4429 } as const;
 
 export interface LiveClientEvents {

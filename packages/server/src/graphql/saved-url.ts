@@ -4,8 +4,8 @@
  * literal private address in any spelling the URL parser accepts, `localhost`). A host name is not
  * resolved here: it may not resolve yet, and what it resolves to is checked when the server connects.
  */
-import { ApiError } from '../graphql/errors.js';
-import type { Outbound } from './outbound.js';
+import { ApiError } from './errors.js';
+import type { Outbound } from '../net/outbound.js';
 
 /** Throws BAD_USER_INPUT on `field` when `url` names a private address the allowlist does not cover. */
 export function assertConnectableUrl(outbound: Outbound, url: string, field: string): void {

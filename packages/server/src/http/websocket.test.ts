@@ -10,10 +10,10 @@ import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { until } from '../../test/helpers.js';
 import { WebSocket } from 'ws';
-import type { Authentication } from '../auth/tokens.js';
-import { createAdmission } from '../http/admission.js';
-import { createRateLimiter } from '../http/rate-limit.js';
-import type { Context } from './context.js';
+import type { Authentication } from '../keys/tokens.js';
+import { createAdmission } from './admission.js';
+import { createRateLimiter } from './rate-limit.js';
+import type { Context } from '../graphql/context.js';
 import { attachGraphqlWebSocket, MAX_SOCKETS_PER_PRINCIPAL } from './websocket.js';
 
 const ROOT: Authentication = { principal: { kind: 'root', keyId: null } };

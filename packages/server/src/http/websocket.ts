@@ -25,13 +25,13 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Principal } from '../auth/permissions.js';
-import type { Authentication } from '../auth/tokens.js';
-import type { Admission } from '../http/admission.js';
-import { rateLimitKey, type RateLimiter } from '../http/rate-limit.js';
-import type { Context } from './context.js';
-import { ApiError } from './errors.js';
-import { checkDocument } from './validation.js';
+import type { Principal } from '../access/permissions.js';
+import type { Authentication } from '../keys/tokens.js';
+import type { Admission } from './admission.js';
+import { rateLimitKey, type RateLimiter } from './rate-limit.js';
+import type { Context } from '../graphql/context.js';
+import { ApiError } from '../graphql/errors.js';
+import { checkDocument } from '../graphql/validation.js';
 
 export interface WebSocketOptions {
   server: Server;

@@ -6,8 +6,14 @@
  * notification cannot queue a second event (unique key), and the receiver dedupes on `webhook-id`.
  */
 import { one, run, type Row, type TxBody } from '../db/sql.js';
-import type { ChargeDraft, EventTarget, OrderDraft, SubscriptionState } from '../notifications/store.js';
-import { SYNC_TIMEOUT_MS } from './worker.js';
+import type { ChargeDraft, EventTarget, OrderDraft, SubscriptionState } from './store.js';
+import { NOTIFICATION_DEADLINE_MS } from './deadline.js';
+
+/**
+ * How long VK's request waits for the game backend in sync mode: within the endpoint's answer deadline,
+ * with time left for the commit, so VK hears "not confirmed yet" rather than the deadline's error 2.
+ */
+export const SYNC_TIMEOUT_MS = NOTIFICATION_DEADLINE_MS - 500;
 
 export type EventType = 'order.paid' | 'order.refunded' | 'subscription.changed';
 

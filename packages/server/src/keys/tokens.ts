@@ -6,12 +6,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Role } from '@vk-payments/shared';
-import type { Principal } from './permissions.js';
+import type { Principal } from '../access/permissions.js';
 import { ApiKey } from './api-key.entity.js';
 import { WidgetSession } from './widget-session.entity.js';
-import { generateToken, hashToken, ROOT_ROLE, TOKEN_PREFIX } from './token-format.js';
+import { generateToken, hashToken, ROOT_ROLE, TOKEN_PREFIX } from '../access/token-format.js';
 
-export { bearerToken, generateToken, hashToken, ROOT_ROLE, TOKEN_PREFIX } from './token-format.js';
+export { bearerToken, generateToken, hashToken, ROOT_ROLE, TOKEN_PREFIX } from '../access/token-format.js';
 
 /** `lastUsedAt` is written at most this often per key, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;

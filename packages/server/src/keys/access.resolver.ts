@@ -7,7 +7,7 @@ import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { createApiKey, createWidgetSession, findApiKey, findWidgetSession, listApiKeys, revokeApiKey, revokeWidgetSession } from './access.service.js';
 import { ApiKey } from './api-key.entity.js';
-import { authorize, authorizeRecord } from './authorize.js';
+import { authorize, authorizeRecord } from '../graphql/authorize.js';
 
 @ObjectType({ description: 'A new API key. The token is shown only here, once.' })
 export class CreatedApiKey {

@@ -3,15 +3,19 @@
  * an app is created or its key rotated; decrypted only where a signature is made or checked (the
  * endpoint's store, devtools, the URL check, the CLI).
  */
-import type { Secrets } from '../secrets/secrets.js';
-import type { App } from './app.entity.js';
+import { secretKeyHint } from './hints.js';
+import type { Secrets } from './secrets.js';
 
-/** What the API may show of the secret: its last four characters (ARCHITECTURE.md §3). */
-export function secretKeyHint(secret: string): string {
-  return `••••${secret.slice(-4)}`;
+/** The key columns of an app (apps/app.entity.ts), as this module writes and reads them. */
+export interface AppKeyColumns {
+  vkAppId: number;
+  sealedSecretKey: string;
+  secretKeyHint: string | null;
+  sealedPreviousSecretKey: string | null;
+  previousSecretKeyHint: string | null;
 }
 
-export type StoredAppKeys = Pick<App, 'vkAppId' | 'sealedSecretKey' | 'sealedPreviousSecretKey'>;
+export type StoredAppKeys = Pick<AppKeyColumns, 'vkAppId' | 'sealedSecretKey' | 'sealedPreviousSecretKey'>;
 
 export interface AppKeys {
   current: string;
@@ -19,11 +23,11 @@ export interface AppKeys {
   previous: string | null;
 }
 
-export function currentKeyColumns(secrets: Secrets, vkAppId: number, key: string): Pick<App, 'sealedSecretKey' | 'secretKeyHint'> {
+export function currentKeyColumns(secrets: Secrets, vkAppId: number, key: string): Pick<AppKeyColumns, 'sealedSecretKey' | 'secretKeyHint'> {
   return { sealedSecretKey: secrets.seal(key, { column: 'apps.secret_key', vkAppId }), secretKeyHint: secretKeyHint(key) };
 }
 
-export function previousKeyColumns(secrets: Secrets, vkAppId: number, key: string | null): Pick<App, 'sealedPreviousSecretKey' | 'previousSecretKeyHint'> {
+export function previousKeyColumns(secrets: Secrets, vkAppId: number, key: string | null): Pick<AppKeyColumns, 'sealedPreviousSecretKey' | 'previousSecretKeyHint'> {
   if (key === null) return { sealedPreviousSecretKey: null, previousSecretKeyHint: null };
   return { sealedPreviousSecretKey: secrets.seal(key, { column: 'apps.previous_secret_key', vkAppId }), previousSecretKeyHint: secretKeyHint(key) };
 }
@@ -33,11 +37,11 @@ export function openAppKeys(secrets: Secrets, app: StoredAppKeys): AppKeys {
   return { current: openCurrentKey(secrets, app), previous: openPreviousKey(secrets, app) };
 }
 
-export function openCurrentKey(secrets: Secrets, app: Pick<App, 'vkAppId' | 'sealedSecretKey'>): string {
+export function openCurrentKey(secrets: Secrets, app: Pick<AppKeyColumns, 'vkAppId' | 'sealedSecretKey'>): string {
   return secrets.open(app.sealedSecretKey, { column: 'apps.secret_key', vkAppId: app.vkAppId });
 }
 
-export function openPreviousKey(secrets: Secrets, app: Pick<App, 'vkAppId' | 'sealedPreviousSecretKey'>): string | null {
+export function openPreviousKey(secrets: Secrets, app: Pick<AppKeyColumns, 'vkAppId' | 'sealedPreviousSecretKey'>): string | null {
   const stored = app.sealedPreviousSecretKey;
   return stored === null ? null : secrets.open(stored, { column: 'apps.previous_secret_key', vkAppId: app.vkAppId });
 }

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { upsertItem, upsertPlan } from '../catalog/catalog.service.js';
-import { App } from './app.entity.js';
-import { createApp } from './apps.service.js';
+import { App } from '../apps/app.entity.js';
+import { createApp } from './app-admin.service.js';
 import type { Secrets } from '../secrets/secrets.js';
 
 export const DEMO_VK_APP_ID = 1;

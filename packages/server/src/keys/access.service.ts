@@ -9,7 +9,7 @@ import { App } from '../apps/app.entity.js';
 import { audit, snapshot } from '../audit/audit.service.js';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
 import { ApiKey } from './api-key.entity.js';
-import { mayActOn, type Principal } from './permissions.js';
+import { mayActOn, type Principal } from '../access/permissions.js';
 import { generateToken, hashToken, TOKEN_PREFIX } from './tokens.js';
 import { WidgetSession } from './widget-session.entity.js';
 

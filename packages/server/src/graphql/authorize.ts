@@ -1,11 +1,11 @@
 /**
  * The GraphQL side of access control: the one authChecker, and `authorize()` for resolvers whose
- * operation names a record rather than an app. Both decide through `decide()` (permissions.ts).
+ * operation names a record rather than an app. Both decide through `decide()` (access/permissions.ts).
  */
 import type { AuthChecker } from 'type-graphql';
-import type { Context } from '../graphql/context.js';
-import { ApiError } from '../graphql/errors.js';
-import { decide, PERMISSIONS, type Permission, type Principal } from './permissions.js';
+import type { Context } from './context.js';
+import { ApiError } from './errors.js';
+import { decide, PERMISSIONS, type Permission, type Principal } from '../access/permissions.js';
 
 function isPermission(name: string): name is Permission {
   return Object.hasOwn(PERMISSIONS, name);

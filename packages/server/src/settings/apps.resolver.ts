@@ -1,12 +1,13 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { authorize } from '../auth/authorize.js';
+import { authorize } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { NOTIFICATION_PATH } from '../notifications/route.js';
-import { apiVersionLockReason, selectableApiVersions } from '../settings/api-version.js';
-import { keyHints } from '../settings/settings.service.js';
-import { App } from './app.entity.js';
-import { createApp, getApp, listApps, updateApp } from './apps.service.js';
+import { apiVersionLockReason, selectableApiVersions } from '../apps/api-version.js';
+import { keyHints } from '../apps/key-hints.js';
+import { App } from '../apps/app.entity.js';
+import { getApp, listApps } from '../apps/apps.service.js';
+import { createApp, updateApp } from './app-admin.service.js';
 
 @InputType()
 export class CreateAppInput {
