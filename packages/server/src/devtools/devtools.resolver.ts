@@ -9,6 +9,7 @@ import { openAppKeys } from '../apps/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
 import { authorizeRecord } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
+import { SignedWithEnum } from '../graphql/enums.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
@@ -143,8 +144,8 @@ export class SignatureExplanation {
   @Field(() => Boolean)
   matches!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'current, or previous during a rotation overlap; null when neither key matches.' })
-  signedWith!: string | null;
+  @Field(() => SignedWithEnum, { nullable: true, description: 'current, or previous during a rotation overlap; null when neither key matches.' })
+  signedWith!: keyof typeof SignedWithEnum | null;
 
   @Field(() => [String], { description: 'The likely mistakes, most certain first; empty when it matches.' })
   mistakes!: string[];
