@@ -3,6 +3,7 @@
  * only where signatures are made or checked.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import type { InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { audit } from '../audit/audit.service.js';
 import { ApiError, notFound, parseInput } from '../graphql/errors.js';
@@ -17,11 +18,11 @@ export const secretKeySchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(255, 'must be at most 255 characters')
-  .regex(/^\S+$/, 'must not contain spaces or line breaks (copy it again from VK\'s panel)');
+  .refine((key) => /^\S+$/.test(key), { error: "must not contain spaces or line breaks (copy it again from VK's panel)", params: { reason: 'spaces' } satisfies InputErrorParams });
 
 const appName = z.string().trim().min(1, 'must not be empty').max(255);
 /** When VK registered the app: decides whether its API version may be chosen (settings/api-version.ts). */
-const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), { error: 'must not be in the future' });
+const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), { error: 'must not be in the future', params: { reason: 'inFuture' } satisfies InputErrorParams });
 
 export const createAppInput = z.object({
   vkAppId: z.number().int().min(1, 'must be a positive integer'),

@@ -10,7 +10,7 @@ import { getApp } from '../apps/apps.service.js';
 import { authorizeRecord } from '../auth/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { SignedWithEnum } from '../graphql/enums.js';
-import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
+import { badInput, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { ITEM_ID_PATTERN, ITEM_ID_RULE } from '../notifications/signable.js';
@@ -191,7 +191,7 @@ export class DevtoolsResolver {
     if (!row) throw missing();
     authorizeRecord(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null, missing);
     if ('_unreadable' in row.request) {
-      throw new ApiError('BAD_USER_INPUT', 'logId: that request could not be read when it came, so there is nothing to replay', { field: 'logId' });
+      throw badInput('logId', { reason: 'incomplete' }, 'that request could not be read when it came, so there is nothing to replay');
     }
     refuseTruncated(row.request, 'logId');
     const result = await replay(row.request as Record<string, unknown>, row.response, ctx.notificationStore, new Date());
@@ -203,7 +203,7 @@ export class DevtoolsResolver {
   @Authorized('PAYMENTS')
   @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
-    if (rawBody.length > MAX_EXPLAINED_BODY) throw new ApiError('BAD_USER_INPUT', `rawBody: longer than ${MAX_EXPLAINED_BODY} characters`, { field: 'rawBody' });
+    if (rawBody.length > MAX_EXPLAINED_BODY) throw badInput('rawBody', { reason: 'tooLong', max: MAX_EXPLAINED_BODY }, `longer than ${MAX_EXPLAINED_BODY} characters`);
     refuseTruncated(rawBody, 'rawBody');
     const app = await getApp(ctx.em, vkAppId);
     const keys = openAppKeys(ctx.secrets, app);

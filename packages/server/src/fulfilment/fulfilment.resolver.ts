@@ -11,7 +11,7 @@ import { authorize, authorizeRecord } from '../auth/authorize.js';
 import { decide } from '../auth/permissions.js';
 import type { Context } from '../graphql/context.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
-import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
+import { badInput, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { assertConnectableUrl } from '../net/saved-url.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
 import { signingSecretColumns } from './endpoint-secret.js';
@@ -125,7 +125,7 @@ export class FulfilmentDeliveryResolver {
     @Ctx() { em }: Context,
   ): Promise<ConnectionShape<FulfilmentDelivery>> {
     if (status != null && !STATUSES.includes(status as DeliveryStatus)) {
-      throw new ApiError('BAD_USER_INPUT', `status: one of ${STATUSES.join(', ')}`, { field: 'status' });
+      throw badInput('status', { reason: 'notOneOf', values: STATUSES }, `one of ${STATUSES.join(', ')}`);
     }
     const app = await getApp(em, vkAppId);
     return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);
