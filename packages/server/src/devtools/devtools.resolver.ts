@@ -4,6 +4,7 @@
  * `explainSignature` (why a signature does not match).
  */
 import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { ITEM_LIMITS, type InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { openAppKeys } from '../apps/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
@@ -50,7 +51,10 @@ export class SimulationInput {
 const simulationInput = z.object({
   scenario: z.enum(Object.values(SCENARIO_ENUM)),
   // Refused here, before anything is signed: an id with "=" could fold a real payment into the signed body.
-  itemId: z.string().min(1, 'must not be empty').regex(ITEM_ID_PATTERN, ITEM_ID_RULE),
+  itemId: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((id) => ITEM_ID_PATTERN.test(id), { error: ITEM_ID_RULE, params: { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength } satisfies InputErrorParams }),
   vkUserId: z.number().int().min(1, 'must be a positive integer').nullish(),
 });
 
