@@ -11,7 +11,9 @@ import { build } from 'esbuild';
 import { minify } from 'terser';
 import ts from 'typescript';
 
-export const BUDGET_BYTES = 35 * 1024;
+// 37 KB while every view is in this one module: the ru and en texts of every input error
+// (src/components/error-texts.ts) cost 1.6 KB, and views loaded on demand are what gives the room back.
+export const BUDGET_BYTES = 37 * 1024;
 const outfile = new URL('../dist/vk-payments-admin.js', import.meta.url).pathname;
 const pageOutfile = new URL('../dist/admin-page.js', import.meta.url).pathname;
 /** Where the server serves the module; the page's script imports the widget from there. */

@@ -3,7 +3,7 @@
  * an embed must stay small (STYLE.md item 7). Every failure becomes a `GraphQLClientError` whose `code`
  * is the server's `extensions.code` (DESIGN.md §6), so callers switch on codes, never on messages.
  */
-import type { ApiErrorCode } from '@vk-payments/shared';
+import type { ApiErrorCode, InputErrorParams } from '@vk-payments/shared';
 
 /**
  * The server's codes, plus two of the client's own for failures that never reached GraphQL.
@@ -14,13 +14,22 @@ export type GraphQLClientErrorCode = ApiErrorCode | 'NETWORK_ERROR' | 'BAD_RESPO
 export class GraphQLClientError extends Error {
   override name = 'GraphQLClientError';
 
+  /** The input field at fault, as the API names it (`extensions.field`). */
+  readonly field: string | undefined;
+  /** Why, with its numbers (`extensions.params`), for the widget to say in its own words. */
+  readonly params: InputErrorParams | undefined;
+
   constructor(
     readonly code: GraphQLClientErrorCode,
     message: string,
     /** HTTP status, when a response arrived. */
     readonly status?: number,
+    extensions?: { field?: unknown; params?: unknown },
   ) {
     super(message);
+    this.field = typeof extensions?.field === 'string' ? extensions.field : undefined;
+    const params = extensions?.params as InputErrorParams | null | undefined;
+    this.params = typeof params?.reason === 'string' ? params : undefined;
   }
 }
 
@@ -50,7 +59,7 @@ export interface Me {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: ReadonlyArray<{ message?: unknown; extensions?: { code?: unknown } }>;
+  errors?: ReadonlyArray<{ message?: unknown; extensions?: { code?: unknown; field?: unknown; params?: unknown } }>;
 }
 
 export class GraphQLClient {
@@ -134,7 +143,7 @@ export class GraphQLClient {
     const first = body.errors?.[0];
     if (first) {
       const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
-      throw new GraphQLClientError(code, typeof first.message === 'string' ? first.message : code, response.status);
+      throw new GraphQLClientError(code, typeof first.message === 'string' ? first.message : code, response.status, first.extensions);
     }
     if (!response.ok || body.data == null) {
       throw new GraphQLClientError('BAD_RESPONSE', `HTTP ${response.status}: no data in the answer`, response.status);

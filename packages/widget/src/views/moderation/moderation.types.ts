@@ -3,9 +3,9 @@ export const PLATFORMS = ['IOS', 'ANDROID', 'WEB', 'MOBILE_WEB'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export type ModerationStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
 
-/** The server's limits (ModerationRequestInput), checked here too so the form answers at once. */
-export const LIMITS = { appDescription: [10, 1000], paidFeatures: [10, 2000] } as const;
-export type TextField = keyof typeof LIMITS;
+/** The application's texts; their limits (`TEXT_LIMITS`, shared with the server) are checked here too so the form answers at once. */
+export const TEXT_FIELDS = ['appDescription', 'paidFeatures'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
 
 export interface PreflightCheck {
   key: string;

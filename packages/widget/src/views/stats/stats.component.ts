@@ -1,10 +1,10 @@
 import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { VkpElement } from '../../base/vkp-element.js';
-import type { GraphQLClientError } from '../../client/graphql-client.js';
 import type { Session } from '../../client/session.js';
 import { download, exportUrl } from '../../components/download.js';
 import { dayEnd, dayStart } from '../../components/filters.js';
+import { describeError, fieldOf } from '../../components/form-errors.js';
 import { geometry, renderChart, type Geometry, type Point } from './stats.chart.js';
 import { periodTexts, presetRange, type Granularity, type Preset } from './stats.dates.js';
 import { strings, type StatsStrings } from './stats.strings.js';
@@ -123,9 +123,9 @@ export class VkPaymentsStats extends VkpElement {
     const t = strings[this.activeLocale];
     const c = this.common;
     const err = this.#stats.error;
-    // BAD_USER_INPUT names the argument first ("to: the range holds more than 366 DAY periods…").
-    const field = (err as GraphQLClientError | undefined)?.code === 'BAD_USER_INPUT' ? /^(from|to|granularity):\s*(.*)$/s.exec((err as Error).message) : null;
-    const fieldError = (name: string): string => (field?.[1] === name ? field[2]! : '');
+    // BAD_USER_INPUT names the argument ("to": the range holds too many periods), shown at its input.
+    const field = fieldOf(err, ['from', 'to', 'granularity']);
+    const fieldError = (name: string): string => (field === name ? describeError(err, this.activeLocale) : '');
     const data = this.#last;
     const csv = this.csv;
     // Date inputs hold '' or a valid yyyy-mm-dd, and such strings compare as the days do.
