@@ -4,6 +4,7 @@
  * is the server's `extensions.code` (DESIGN.md §6), so callers switch on codes, never on messages.
  */
 import type { ApiErrorCode, InputErrorParams } from '@vk-payments/shared';
+import { ME, type Me } from './me.js';
 
 /**
  * The server's codes, plus two of the client's own for failures that never reached GraphQL.
@@ -50,12 +51,7 @@ export interface GraphQLClientOptions {
 }
 
 /** Who the token belongs to (`me`), for role-aware views. */
-export interface Me {
-  kind: 'root' | 'key' | 'session';
-  role: 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'MODERATOR' | null;
-  vkAppId: number | null;
-  expiresAt: string | null;
-}
+export type { Me };
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -103,7 +99,7 @@ export class GraphQLClient {
 
   /** Who the token belongs to; asked once per client. */
   me(): Promise<Me> {
-    this.#me ??= this.request<{ me: Me }>('{me{kind role vkAppId expiresAt}}').then((d) => d.me);
+    this.#me ??= this.request<{ me: Me }>(ME).then((d) => d.me);
     this.#me.catch(() => (this.#me = undefined)); // a failure is not remembered
     return this.#me;
   }
