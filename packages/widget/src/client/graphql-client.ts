@@ -19,18 +19,21 @@ export class GraphQLClientError extends Error {
   readonly field: string | undefined;
   /** Why, with its numbers (`extensions.params`), for the widget to say in its own words. */
   readonly params: InputErrorParams | undefined;
+  /** What state is in the way of a CONFLICT (`extensions.reason`, e.g. `REQUEST_PENDING`). */
+  readonly reason: string | undefined;
 
   constructor(
     readonly code: GraphQLClientErrorCode,
     message: string,
     /** HTTP status, when a response arrived. */
     readonly status?: number,
-    extensions?: { field?: unknown; params?: unknown },
+    extensions?: { field?: unknown; params?: unknown; reason?: unknown },
   ) {
     super(message);
     this.field = typeof extensions?.field === 'string' ? extensions.field : undefined;
     const params = extensions?.params as InputErrorParams | null | undefined;
     this.params = typeof params?.reason === 'string' ? params : undefined;
+    this.reason = typeof extensions?.reason === 'string' ? extensions.reason : undefined;
   }
 }
 
@@ -55,7 +58,7 @@ export type { Me };
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: ReadonlyArray<{ message?: unknown; extensions?: { code?: unknown; field?: unknown; params?: unknown } }>;
+  errors?: ReadonlyArray<{ message?: unknown; extensions?: { code?: unknown; field?: unknown; params?: unknown; reason?: unknown } }>;
 }
 
 export class GraphQLClient {

@@ -1,7 +1,8 @@
 /**
  * The widget's own words for a failed request, in ru and en: for each code, and for BAD_USER_INPUT for
- * each reason the server gives in `extensions.params` (with its numbers). The server's English message
- * is shown only for a code without words here (CONFLICT: the server says what is in the way).
+ * each reason the server gives in `extensions.params` (with its numbers), and for CONFLICT for each
+ * state in the way (`extensions.reason`). The server's English message is shown only when the widget
+ * has no words for the failure.
  */
 import { ITEM_LIMITS, type InputErrorParams, type InputReason } from '@vk-payments/shared';
 import { ruCount, type Locale } from '../i18n.js';
@@ -10,6 +11,8 @@ type Say = (p: InputErrorParams) => string;
 
 interface ErrorTexts {
   reasons: Record<InputReason, Say>;
+  /** CONFLICT by `extensions.reason`. */
+  conflicts: Record<string, string>;
   /** Texts by `step`, `rule` or `format` (of `needsStep`, `notAllowed`, `invalidFormat`); the reason's text otherwise. */
   details: Record<string, string>;
   codes: Record<string, string>;
@@ -43,6 +46,11 @@ const ru: ErrorTexts = {
     notAllowed: () => 'Здесь так нельзя',
     incomplete: () => 'Запрос сохранён не целиком: вставьте его как был отправлен',
     invalid: () => 'Неверное значение',
+  },
+  conflicts: {
+    NOTIFICATION_URL_NOT_SET: 'Сначала укажите URL уведомлений во вкладке «Настройки»',
+    REQUEST_PENDING: 'Заявка уже на рассмотрении: отзовите её или дождитесь решения',
+    NOT_PENDING: 'Заявка уже не на рассмотрении',
   },
   details: {
     setNotificationUrl: 'Сначала сохраните URL уведомлений',
@@ -86,6 +94,11 @@ const en: ErrorTexts = {
     incomplete: () => 'The request was not stored whole: paste it as it was sent',
     invalid: () => 'Invalid value',
   },
+  conflicts: {
+    NOTIFICATION_URL_NOT_SET: 'Set the notification URL in the Settings tab first',
+    REQUEST_PENDING: 'An application is already pending: withdraw it or wait for the decision',
+    NOT_PENDING: 'The application is no longer pending',
+  },
   details: {
     setNotificationUrl: 'Save the notification URL first',
     overlapZero: 'The current key cannot be decrypted: replace the key with a 0 h overlap',
@@ -104,11 +117,12 @@ const en: ErrorTexts = {
 const TEXTS = { ru, en };
 
 /**
- * What to tell the user about a failure with `code` (and, for BAD_USER_INPUT, `params`), in `locale`;
- * `message` (the server's) when the widget has no words of its own for it.
+ * What to tell the user about a failure with `code` (and `params` of a BAD_USER_INPUT, `reason` of a
+ * CONFLICT), in `locale`; `message` (the server's) when the widget has no words of its own for it.
  */
-export function errorText(locale: Locale, code: string | undefined, params: InputErrorParams | undefined, message: string): string {
+export function errorText(locale: Locale, code: string | undefined, params: InputErrorParams | undefined, message: string, reason?: string): string {
   const t = TEXTS[locale];
+  if (code === 'CONFLICT' && reason && t.conflicts[reason]) return t.conflicts[reason];
   if (params) return t.details[params.step ?? params.rule ?? params.format ?? ''] ?? (t.reasons[params.reason] ?? t.reasons.invalid)(params);
   return (code && t.codes[code]) || message;
 }

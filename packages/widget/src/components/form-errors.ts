@@ -15,7 +15,7 @@ export type FieldErrors = Record<string, string>;
 
 /** `err` in the user's words: the widget's own text for its code and reason, else its message. */
 export function describeError(err: unknown, locale: Locale): string {
-  if (err instanceof GraphQLClientError) return errorText(locale, err.code, err.params, err.message);
+  if (err instanceof GraphQLClientError) return errorText(locale, err.code, err.params, err.message, err.reason);
   return err instanceof Error ? err.message : String(err);
 }
 
