@@ -9,3 +9,9 @@ pnpm exec depcruise --config .dependency-cruiser.cjs \
   packages/server/src packages/server/test packages/server/scripts packages/server/bench \
   packages/widget/src packages/widget/test packages/widget/scripts \
   packages/shared/src packages/shared/test
+
+# The committed GraphQL schema is what the built server prints (`pnpm schema` writes it).
+node scripts/check-schema.mjs
+
+# The widget's generated operation types match the schema and its documents (`pnpm codegen` writes them).
+node packages/widget/scripts/codegen.mjs --check

@@ -217,16 +217,17 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     });
 
     it.each([
-      ['a relative path', '/vk/payments'],
-      ['another scheme', 'ftp://game.example.com/vk'],
-      ['not a URL', 'game example com'],
-      ['a user name and password', 'https://user:pass@game.example.com/vk'],
-      ['more than 2048 characters', `https://game.example.com/${'a'.repeat(2048)}`],
-      ['an empty string', '   '],
-    ])('refuses a notification URL with %s, naming the field', async (_what, notificationUrl) => {
+      ['a relative path', '/vk/payments', { reason: 'invalidUrl' }],
+      ['another scheme', 'ftp://game.example.com/vk', { reason: 'invalidUrl' }],
+      ['not a URL', 'game example com', { reason: 'spaces' }],
+      ['a user name and password', 'https://user:pass@game.example.com/vk', { reason: 'urlCredentials' }],
+      ['more than 2048 characters', `https://game.example.com/${'a'.repeat(2048)}`, { reason: 'tooLong', max: 2048 }],
+      ['an empty string', '   ', { reason: 'required' }],
+      ['a private address', 'http://10.1.2.3/vk', { reason: 'privateAddress' }],
+    ])('refuses a notification URL with %s, naming the field and the reason', async (_what, notificationUrl, params) => {
       await data(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { notificationUrl: 'https://kept.example.com/vk' } });
       const error = await failure(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { notificationUrl } });
-      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'notificationUrl' });
+      expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'notificationUrl', params });
       expect(error.message).toMatch(/^notificationUrl: /);
       expect((await settingsOf(OLD_APP)).notificationUrl).toBe('https://kept.example.com/vk');
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiVersionLockReason, isApiVersionLocked, selectableApiVersions, sendsVersionField } from './api-version.js';
 
-describe('the API-version rule of VK's panel', () => {
+describe("the API-version rule of VK's panel", () => {
   it('an app registered in December 2023 may choose; one registered at midnight of 1 January 2024 in Moscow may not', () => {
     expect(isApiVersionLocked(new Date('2023-12-31T20:59:59.999Z'))).toBe(false);
     expect(isApiVersionLocked(new Date('2023-12-31T21:00:00.000Z'))).toBe(true);

@@ -3,6 +3,7 @@
  * settings/app-admin.service.ts.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import type { InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { notFound } from '../graphql/errors.js';
 import type { Principal } from '../access/permissions.js';
@@ -13,7 +14,7 @@ export const secretKeySchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(255, 'must be at most 255 characters')
-  .regex(/^\S+$/, 'must not contain spaces or line breaks (copy it again from VK\'s panel)');
+  .refine((key) => /^\S+$/.test(key), { error: "must not contain spaces or line breaks (copy it again from VK's panel)", params: { reason: 'spaces' } satisfies InputErrorParams });
 
 export async function getApp(em: EntityManager, vkAppId: number): Promise<App> {
   const app = await em.findOne(App, { vkAppId });

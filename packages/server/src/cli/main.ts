@@ -51,6 +51,12 @@ program
     }),
   );
 
+program
+  .command('schema')
+  .description('print the GraphQL schema (SDL) this server serves; no database needed')
+  // Loaded on demand, as `serve`: building the schema loads every resolver.
+  .action(async () => void process.stdout.write(await (await import('./sdl.js')).printSdl()));
+
 const app = program.command('app').description('manage apps');
 app
   .command('create')

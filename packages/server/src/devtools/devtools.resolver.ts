@@ -4,12 +4,13 @@
  * `explainSignature` (why a signature does not match).
  */
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { ITEM_LIMITS, type InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { openAppKeys } from '../secrets/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
 import { authorizeRecord } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';
-import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
+import { badInput, notFound, parseInput, recordId } from '../graphql/errors.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { ITEM_ID_PATTERN, ITEM_ID_RULE } from '../notifications/signable.js';
 import { explainSignature } from './explain-signature.js';
@@ -22,7 +23,10 @@ import { refuseTruncated } from './truncated.js';
 const simulationInput = z.object({
   scenario: z.enum(Object.values(SCENARIO_ENUM)),
   // Refused here, before anything is signed: an id with "=" could fold a real payment into the signed body.
-  itemId: z.string().min(1, 'must not be empty').regex(ITEM_ID_PATTERN, ITEM_ID_RULE),
+  itemId: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((id) => ITEM_ID_PATTERN.test(id), { error: ITEM_ID_RULE, params: { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength } satisfies InputErrorParams }),
   vkUserId: z.number().int().min(1, 'must be a positive integer').nullish(),
 });
 
@@ -66,7 +70,7 @@ export class DevtoolsResolver {
     if (!row) throw missing();
     authorizeRecord(ctx, row.app ? 'PAYMENTS' : 'ROOT', row.app?.vkAppId ?? null, missing);
     if ('_unreadable' in row.request) {
-      throw new ApiError('BAD_USER_INPUT', 'logId: that request could not be read when it came, so there is nothing to replay', { field: 'logId' });
+      throw badInput('logId', { reason: 'incomplete' }, 'that request could not be read when it came, so there is nothing to replay');
     }
     refuseTruncated(row.request, 'logId');
     const result = await replay(row.request as Record<string, unknown>, row.response, ctx.notificationStore, new Date());
@@ -78,7 +82,7 @@ export class DevtoolsResolver {
   @Authorized('PAYMENTS')
   @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
   async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
-    if (rawBody.length > MAX_EXPLAINED_BODY) throw new ApiError('BAD_USER_INPUT', `rawBody: longer than ${MAX_EXPLAINED_BODY} characters`, { field: 'rawBody' });
+    if (rawBody.length > MAX_EXPLAINED_BODY) throw badInput('rawBody', { reason: 'tooLong', max: MAX_EXPLAINED_BODY }, `longer than ${MAX_EXPLAINED_BODY} characters`);
     refuseTruncated(rawBody, 'rawBody');
     const app = await getApp(ctx.em, vkAppId);
     const keys = openAppKeys(ctx.secrets, app);

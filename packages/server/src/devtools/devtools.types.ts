@@ -3,6 +3,7 @@
  * a replay, a signature explanation, and their enums.
  */
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { SignedWithEnum } from '../graphql/enums.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import type { ScenarioName } from './scenario.js';
 
@@ -123,8 +124,8 @@ export class SignatureExplanation {
   @Field(() => Boolean)
   matches!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'current, or previous during a rotation overlap; null when neither key matches.' })
-  signedWith!: string | null;
+  @Field(() => SignedWithEnum, { nullable: true, description: 'current, or previous during a rotation overlap; null when neither key matches.' })
+  signedWith!: keyof typeof SignedWithEnum | null;
 
   @Field(() => [String], { description: 'The likely mistakes, most certain first; empty when it matches.' })
   mistakes!: string[];

@@ -169,8 +169,8 @@ function csvStream(req: FastifyRequest, columns: readonly string[], records: Ite
 export function answerExportError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const code = err instanceof GraphQLError ? err.extensions.code : undefined;
   if (err instanceof ApiError && typeof code === 'string' && code in HTTP_STATUS) {
-    const field = err.extensions.field;
-    return reply.code(HTTP_STATUS[code as ApiErrorCode]).send({ error: { code, message: err.message, ...(typeof field === 'string' && { field }) } });
+    const { field, params } = err.extensions;
+    return reply.code(HTTP_STATUS[code as ApiErrorCode]).send({ error: { code, message: err.message, ...(typeof field === 'string' && { field }), ...(params !== undefined && { params }) } });
   }
   req.log.error({ err }, 'CSV export failed');
   return reply.code(500).send({ error: { code: API_ERROR_CODES.INTERNAL_SERVER_ERROR, message: 'Internal server error' } });

@@ -9,7 +9,7 @@ import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { audit } from '../audit/audit.service.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
-import { ApiError, parseInput } from '../graphql/errors.js';
+import { badInput, parseInput } from '../graphql/errors.js';
 import { assertConnectableUrl } from '../graphql/saved-url.js';
 import type { Outbound } from '../net/outbound.js';
 import type { Secrets } from '../secrets/secrets.js';
@@ -72,7 +72,7 @@ export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'fai
 
 export async function listDeliveries(em: EntityManager, vkAppId: number, status: string | null, page: PageArgs): Promise<ConnectionShape<FulfilmentDelivery>> {
   if (status != null && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
-    throw new ApiError('BAD_USER_INPUT', `status: one of ${DELIVERY_STATUSES.join(', ')}`, { field: 'status' });
+    throw badInput('status', { reason: 'notOneOf', values: DELIVERY_STATUSES }, `one of ${DELIVERY_STATUSES.join(', ')}`);
   }
   const app = await getApp(em, vkAppId);
   return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);

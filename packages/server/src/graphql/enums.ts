@@ -29,3 +29,20 @@ registerEnumType(ModerationStatusEnum, { name: 'ModerationStatus' });
 
 export const ModerationDecisionEnum = { APPROVE: 'APPROVE', REJECT: 'REJECT' } as const;
 registerEnumType(ModerationDecisionEnum, { name: 'ModerationDecision' });
+
+/**
+ * Two enums keep the lower-case words scripts saw when these fields were strings: an enum value is
+ * what goes on the wire, so upper-casing them would break every client that compares them.
+ */
+export const MeKindEnum = { root: 'root', key: 'key', session: 'session' } as const;
+registerEnumType(MeKindEnum, {
+  name: 'MeKind',
+  valuesConfig: { root: { description: 'The root token.' }, key: { description: 'An API key.' }, session: { description: 'A widget session minted from a key.' } },
+});
+
+export const SignedWithEnum = { current: 'current', previous: 'previous' } as const;
+registerEnumType(SignedWithEnum, {
+  name: 'SignedWith',
+  description: "Which of the app's secret keys verified a signature.",
+  valuesConfig: { current: { description: 'The current key.' }, previous: { description: "The previous key, during a rotation's overlap." } },
+});

@@ -4,11 +4,11 @@
  * literal private address in any spelling the URL parser accepts, `localhost`). A host name is not
  * resolved here: it may not resolve yet, and what it resolves to is checked when the server connects.
  */
-import { ApiError } from './errors.js';
+import { badInput } from './errors.js';
 import type { Outbound } from '../net/outbound.js';
 
 /** Throws BAD_USER_INPUT on `field` when `url` names a private address the allowlist does not cover. */
 export function assertConnectableUrl(outbound: Outbound, url: string, field: string): void {
   const why = outbound.refusalOf(url);
-  if (why) throw new ApiError('BAD_USER_INPUT', `${field}: ${why}`, { field });
+  if (why) throw badInput(field, { reason: 'privateAddress' }, why);
 }

@@ -2,7 +2,7 @@ import type { Role } from '@vk-payments/shared';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import type { Context } from '../graphql/context.js';
-import { RoleEnum } from '../graphql/enums.js';
+import { MeKindEnum, RoleEnum } from '../graphql/enums.js';
 import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { createApiKey, createWidgetSession, findApiKey, findWidgetSession, listApiKeys, revokeApiKey, revokeWidgetSession } from './access.service.js';
@@ -38,8 +38,8 @@ export class WidgetSessionToken {
 
 @ObjectType({ description: 'Who the bearer token belongs to.' })
 export class Me {
-  @Field(() => String, { description: 'root, key or session.' })
-  kind!: string;
+  @Field(() => MeKindEnum, { description: 'What the token is: the root token, an API key or a widget session.' })
+  kind!: keyof typeof MeKindEnum;
 
   @Field(() => RoleEnum, { nullable: true, description: 'Null for the root token.' })
   role!: Role | null;

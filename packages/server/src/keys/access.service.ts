@@ -7,7 +7,7 @@ import type { Role } from '@vk-payments/shared';
 import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
 import { audit, snapshot } from '../audit/audit.service.js';
-import { ApiError, notFound, parseInput } from '../graphql/errors.js';
+import { ApiError, badInput, notFound, parseInput } from '../graphql/errors.js';
 import { ApiKey } from './api-key.entity.js';
 import { mayActOn, type Principal } from '../access/permissions.js';
 import { generateToken, hashToken, TOKEN_PREFIX } from './tokens.js';
@@ -27,8 +27,8 @@ export interface CreatedKey {
 /** A key for one app, or (root only, vkAppId null) a platform-wide MODERATOR key. */
 export async function createApiKey(em: EntityManager, principal: Principal, app: App | null, role: Role, rawLabel: string): Promise<CreatedKey> {
   const keyLabel = parseInput(label, rawLabel);
-  if (app === null && role !== 'MODERATOR') throw new ApiError('BAD_USER_INPUT', 'role: a key without an app must be a MODERATOR key', { field: 'role' });
-  if (app !== null && role === 'MODERATOR') throw new ApiError('BAD_USER_INPUT', 'role: MODERATOR keys are platform-wide: leave vkAppId out', { field: 'role' });
+  if (app === null && role !== 'MODERATOR') throw badInput('role', { reason: 'notAllowed', rule: 'appless' }, 'a key without an app must be a MODERATOR key');
+  if (app !== null && role === 'MODERATOR') throw badInput('role', { reason: 'notAllowed', rule: 'moderatorWithApp' }, 'MODERATOR keys are platform-wide: leave vkAppId out');
   if (!mayActOn(principal, role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not create a ${role} key`);
   // A widget session lives minutes in a browser; a key made with it would outlive it for good.
   if (principal.kind === 'session') throw new ApiError('FORBIDDEN', 'API keys are created with an API key or the root token, not with a widget session');
@@ -71,9 +71,9 @@ export interface MintedSession {
 export async function createWidgetSession(em: EntityManager, principal: Principal, app: App, role: Role, ttlSeconds: number | null | undefined): Promise<MintedSession> {
   const ttl = ttlSeconds ?? SESSION_TTL.default;
   if (!Number.isInteger(ttl) || ttl < SESSION_TTL.min || ttl > SESSION_TTL.max) {
-    throw new ApiError('BAD_USER_INPUT', `ttlSeconds: must be between ${SESSION_TTL.min} and ${SESSION_TTL.max}`, { field: 'ttlSeconds' });
+    throw badInput('ttlSeconds', { reason: 'outOfRange', min: SESSION_TTL.min, max: SESSION_TTL.max }, `must be between ${SESSION_TTL.min} and ${SESSION_TTL.max}`);
   }
-  if (role === 'VIEWER') throw new ApiError('BAD_USER_INPUT', 'role: a VIEWER session could do nothing here', { field: 'role' });
+  if (role === 'VIEWER') throw badInput('role', { reason: 'notAllowed', rule: 'viewerSession' }, 'a VIEWER session could do nothing here');
   if (!mayActOn(principal, role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} key may not mint a ${role} session`);
   const token = generateToken(TOKEN_PREFIX.session);
   const session = em.create(WidgetSession, {

@@ -12,6 +12,7 @@
  * and a decision, racing for the same app take turns and the loser sees the winner's result.
  */
 import { LockMode, raw, wrap, type EntityManager } from '@mikro-orm/core';
+import { TEXT_LIMITS, type InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
 import { isPostgres } from '../db/orm.js';
@@ -26,12 +27,6 @@ import { ModerationRequest, type ModerationStatus, type Platform } from './moder
 import type { ModerationPreflight, PreflightCheck } from './moderation.types.js';
 
 export type ModerationDecision = (typeof ModerationDecisionEnum)[keyof typeof ModerationDecisionEnum];
-
-export const TEXT_LIMITS = {
-  appDescription: { min: 10, max: 1000 },
-  paidFeatures: { min: 10, max: 2000 },
-  comment: { max: 2000 },
-} as const;
 
 const PLATFORMS = Object.values(PlatformEnum) as [Platform, ...Platform[]];
 
@@ -61,7 +56,7 @@ const decisionInput = z
       .transform((c) => c || null),
   })
   // The app has to learn what to fix before it applies again.
-  .refine((d) => d.decision !== 'REJECT' || d.comment !== null, { error: 'a rejection needs a comment saying what to fix', path: ['comment'] });
+  .refine((d) => d.decision !== 'REJECT' || d.comment !== null, { error: 'a rejection needs a comment saying what to fix', path: ['comment'], params: { reason: 'required' } satisfies InputErrorParams });
 
 const REQUEST_FIELDS = ['status', 'platforms', 'appDescription', 'paidFeatures', 'moderatorComment'] as const;
 

@@ -3,6 +3,7 @@
  * (secrets/app-keys.ts), and read only where signatures are made or checked.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import type { InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import type { Principal } from '../access/permissions.js';
 import { FIXED_API_VERSION, isApiVersionLocked } from '../apps/api-version.js';
@@ -15,7 +16,7 @@ import type { Secrets } from '../secrets/secrets.js';
 
 const appName = z.string().trim().min(1, 'must not be empty').max(255);
 /** When VK registered the app: decides whether its API version may be chosen (apps/api-version.ts). */
-const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), { error: 'must not be in the future' });
+const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), { error: 'must not be in the future', params: { reason: 'inFuture' } satisfies InputErrorParams });
 
 export const createAppInput = z.object({
   vkAppId: z.number().int().min(1, 'must be a positive integer'),

@@ -117,7 +117,8 @@ test('a send the server refuses is explained in the panel and fires vkp-error', 
   await send(panel, 'x'.repeat(101));
   const alert = panel.getByRole('alert');
   await expect.element(alert).toHaveTextContent(/^Не удалось отправить/);
-  await expect.element(alert).toHaveTextContent(/itemId/);
+  // The widget's own words for the server's reason, not the server's English.
+  await expect.element(alert).toHaveTextContent(/Латиница, цифры и _ \. : -, не длиннее 64 символов/);
   expect(errors).toEqual(['BAD_USER_INPUT']);
 });
 

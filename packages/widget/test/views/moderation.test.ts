@@ -117,14 +117,14 @@ test('an application is sent and shown as pending, then withdrawn', async () => 
   await expect.element(view.getByLabelText('Описание приложения')).toHaveValue(DESCRIPTION);
 });
 
-test("sending while another operator's application is pending shows the server's reason and the pending one", async () => {
+test("sending while another operator's application is pending says so in the widget's words, and shows the pending one", async () => {
   const { view } = mount('vk-payments-moderation');
   await view.getByRole('checkbox', { name: /Android/ }).click();
   await view.getByLabelText('Описание приложения').fill(DESCRIPTION);
   await view.getByLabelText('Платные функции').fill(FEATURES);
   await submitByApi();
   await view.getByRole('button', { name: 'Отправить заявку' }).click();
-  await expect.element(view.getByText(/is still pending/)).toBeVisible();
+  await expect.element(view.getByText('Заявка уже на рассмотрении: отзовите её или дождитесь решения')).toBeVisible();
   await expect.element(view.getByRole('region', { name: 'Заявка', exact: true }).getByText('На рассмотрении')).toBeVisible();
 });
 

@@ -59,9 +59,29 @@ test("the server's refusal of a URL is shown at the field, and fires vkp-error",
   await input.fill('https://user:secret@example.com/vk');
   await view.getByRole('button', { name: 'Сохранить' }).click();
   await expect.element(input).toHaveAttribute('aria-invalid', 'true');
-  await expect.element(view.getByText(/must not contain a user name or password/)).toBeVisible();
+  await expect.element(input).toHaveAccessibleDescription('Без логина и пароля в адресе: VK показывает его в панели');
   expect(errors).toEqual(['BAD_USER_INPUT']);
   expect(await storedUrl()).toBe(before);
+});
+
+test('a notification URL the server finds too long is refused at the field in Russian, with the limit', async () => {
+  const before = await storedUrl();
+  const { view } = mount('vk-payments-settings');
+  const input = view.getByLabelText('URL уведомлений');
+  await input.fill(`https://example.com/${'a'.repeat(2048)}`);
+  await view.getByRole('region', { name: 'URL для платёжных уведомлений' }).getByRole('button', { name: 'Сохранить' }).click();
+  await expect.element(input).toHaveAttribute('aria-invalid', 'true');
+  // Russian groups the digits: «2 048».
+  await expect.element(input).toHaveAccessibleDescription(/^Не длиннее 2\s048 символов$/);
+  expect(await storedUrl()).toBe(before);
+});
+
+test('in English, the same refusal is worded in English', async () => {
+  const { view } = mount('vk-payments-settings', { locale: 'en' });
+  const input = view.getByRole('textbox', { name: 'Notification URL' });
+  await input.fill(`https://example.com/${'a'.repeat(2048)}`);
+  await view.getByRole('region', { name: 'Payment notification URL' }).getByRole('button', { name: 'Save' }).click();
+  await expect.element(input).toHaveAccessibleDescription('At most 2048 characters');
 });
 
 test('a good URL is saved on the server, says "Сохранено" and fires vkp-saved', async () => {

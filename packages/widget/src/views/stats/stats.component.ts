@@ -1,10 +1,10 @@
 import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { VkpElement } from '../../base/vkp-element.js';
-import type { GraphQLClientError } from '../../client/graphql-client.js';
 import type { Session } from '../../client/session.js';
 import { download, exportUrl } from '../../components/download.js';
 import { dayEnd, dayStart } from '../../components/filters.js';
+import { describeError, fieldOf } from '../../components/form-errors.js';
 import { renderControls } from './stats.controls.js';
 import { presetRange, type Granularity, type Preset } from './stats.dates.js';
 import { StatsPlot, type Stats } from './stats.plot.js';
@@ -118,16 +118,15 @@ export class VkPaymentsStats extends VkpElement {
     const t = strings[this.activeLocale];
     const c = this.common;
     const err = this.#stats.error;
-    // BAD_USER_INPUT names the argument first ("to: the range holds more than 366 DAY periods…").
-    const badInput = (err as GraphQLClientError | undefined)?.code === 'BAD_USER_INPUT';
-    const field = badInput ? /^(from|to|granularity):\s*(.*)$/s.exec((err as Error).message) : null;
+    // BAD_USER_INPUT names the argument ("to": the range holds too many periods), shown at its input.
+    const field = fieldOf(err, ['from', 'to', 'granularity']);
     const data = this.#last;
     const csv = this.csv;
     const controls = renderControls({
       t,
       c,
       choice: { preset: this.preset, from: this.from, to: this.to, granularity: this.granularity },
-      fieldError: (name) => (field?.[1] === name ? field[2]! : ''),
+      fieldError: (name) => (field === name ? describeError(err, this.activeLocale) : ''),
       onPreset: (preset) => (this.preset = preset),
       onDate: (key, value) => ([this[key], this.preset] = [value, 'custom']),
       onGranularity: (g) => ([this.granularity, this.autoWeek] = [g, false]),
