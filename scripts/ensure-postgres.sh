@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL answers on 127.0.0.1:5432 for the tests (STACK.md §9): starts the local
+# Makes sure PostgreSQL answers on 127.0.0.1:5432 for the tests (trust auth, user postgres): starts the local
 # cluster when it is down; on a machine without PostgreSQL (and as root) installs Debian's and lets
 # local TCP connections in without a password, as on the machines this project runs on.
 set -euo pipefail

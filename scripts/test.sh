@@ -17,6 +17,7 @@ fi
 bash scripts/ensure-wrk.sh
 
 pnpm -r build
+pnpm lint
 pnpm -r typecheck
 pnpm -r --workspace-concurrency=1 test
 

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // One graphql instance for type-graphql and Apollo (STACK.md gotcha 3).
+    // One graphql instance for type-graphql and Apollo: loaded twice, graphql refuses types "from another module or realm".
     alias: { graphql: createRequire(import.meta.url).resolve('graphql') },
   },
   test: {

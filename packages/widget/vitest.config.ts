@@ -44,8 +44,17 @@ const vkpNotify: BrowserCommand<[fields: Record<string, string | number>]> = asy
   return res.text();
 };
 
+/** Runs in Node: has the server cut its WebSocket connections (test/global-setup.ts records them). */
+const vkpDropSockets: BrowserCommand<[]> = () => {
+  const drop = (globalThis as { [key: symbol]: unknown })[Symbol.for('vkp.test.dropSockets')];
+  if (typeof drop !== 'function') throw new Error('test/global-setup.ts has not started the server');
+  return (drop as () => number)();
+};
+
 export default defineConfig({
   resolve: { alias: oneGraphql },
+  // Known before the first test file loads them: found later, vite would reload the page mid-run.
+  optimizeDeps: { include: ['graphql-ws/client', 'axe-core'] },
   // Same-origin paths for the page under test, proxied to the real server (WebSocket too, for the live log).
   server: {
     proxy: {
@@ -62,7 +71,7 @@ export default defineConfig({
       viewport: { width: 360, height: 720 },
       provider: playwright({
         launchOptions: {
-          // Debian's Chromium, not a downloaded one (STACK.md gotcha 8): this machine cannot fetch browsers.
+          // Debian's Chromium, not a downloaded one: the test machines cannot fetch browsers.
           executablePath: '/usr/bin/chromium',
           args: [
             '--no-sandbox', // runs as root
@@ -77,7 +86,7 @@ export default defineConfig({
           ],
         },
       }),
-      commands: { vkpNotify },
+      commands: { vkpNotify, vkpDropSockets },
       instances: [
         {
           browser: 'chromium',

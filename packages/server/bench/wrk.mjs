@@ -73,7 +73,7 @@ export function parseWrkOutput(out) {
 
 /**
  * Runs wrk against `url` for `seconds` with one thread and `connections` connections, replaying
- * `bodies`. Its timeout is VK's: an answer later than 10 s is a failure to VK (PROTOCOL.md §1), and wrk
+ * `bodies`. Its timeout is VK's: an answer later than 10 s is a failure to VK (docs/protocol.md §1), and wrk
  * counts it as a socket timeout.
  * @param {{ url: string, bodies: string, seconds: number, connections: number }} o
  * @returns {Promise<WrkResult>}

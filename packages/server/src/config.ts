@@ -1,5 +1,5 @@
 /**
- * The one typed configuration, read from the environment once at start (DESIGN.md §3).
+ * The one typed configuration, read from the environment once at start (README "Configuration").
  * Nothing else reads `process.env`. A bad value stops the start with a message naming the variable.
  */
 import { isIP } from 'node:net';
@@ -143,7 +143,7 @@ const env = z.object({
   VKP_SECRETS_KEY: secretsKey,
   VKP_SECRETS_KEY_PREVIOUS: secretsKey,
   VKP_DEBUG: z.enum(['0', '1']).default('0'),
-  // VK gives up on an answer after 10 s (PROTOCOL.md §1): a body still arriving after that is not VK's.
+  // VK gives up on an answer after 10 s (docs/protocol.md §1): a body still arriving after that is not VK's.
   VKP_REQUEST_TIMEOUT: seconds.default(10),
   VKP_HEADERS_TIMEOUT: seconds.default(5),
   // Longer than the 60 s idle timeout of common load balancers, so a balancer never reuses a connection we are closing.

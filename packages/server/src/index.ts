@@ -3,4 +3,4 @@ export { createServer, type VkPaymentsServer, type ServerOptions } from './http/
 export { loadConfig, ConfigError, type Config, type Database } from './config.js';
 export { canonicalString, computeSig, signParams, verifySig, type SignableParams } from './notifications/signature.js';
 export { handleNotification, type CoreDeps, type HandledNotification } from './notifications/handle.js';
-export type { NotificationStore } from './notifications/store.js';
+export type { NotificationStore, SyncFulfilment } from './notifications/store.js';

@@ -1,6 +1,6 @@
 /**
  * Every GraphQL operation × every kind of token, over real HTTP (and WebSocket for the subscription):
- * allowed, FORBIDDEN, or UNAUTHENTICATED exactly as DESIGN.md §7 says. The expectations are written out
+ * allowed, FORBIDDEN, or UNAUTHENTICATED exactly as ARCHITECTURE.md §5 says. The expectations are written out
  * here by hand, not derived from the server's permission table, so a wrong table fails this test; and
  * an operation added to the schema without a row here fails it too.
  *
@@ -12,6 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DIALECT, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
+import { causeUntilHeard } from './live-events.js';
 
 const A = 81001; // the app every call is aimed at
 const B = 81002; // another app, whose creator must never reach A
@@ -19,7 +20,7 @@ const B = 81002; // another app, whose creator must never reach A
 type Who = 'root' | 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'SESSION' | 'MODERATOR' | 'OTHER_APP_CREATOR' | 'NOBODY';
 const EVERYONE: Who[] = ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'VIEWER', 'SESSION', 'MODERATOR', 'OTHER_APP_CREATOR', 'NOBODY'];
 
-/** Role groups of DESIGN.md §7, for app A. SESSION is a PAYMENTS_ADMIN widget session of app A. */
+/** Role groups of ARCHITECTURE.md §5, for app A. SESSION is a PAYMENTS_ADMIN widget session of app A. */
 const PAYMENTS: Who[] = ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'SESSION'];
 const CREATOR_ADMIN: Who[] = ['root', 'CREATOR', 'ADMIN'];
 const MODERATION_READERS: Who[] = [...PAYMENTS, 'MODERATOR'];
@@ -116,18 +117,18 @@ async function rootData<T>(query: string): Promise<T> {
 const keyFor = async (vkAppId: number | null, role: string): Promise<string> =>
   (await rootData<{ createApiKey: { token: string } }>(`mutation { createApiKey(${vkAppId === null ? '' : `vkAppId: ${vkAppId}, `}role: ${role}, label: "matrix ${role}") { token } }`)).createApiKey.token;
 
-/** Runs a subscription until its first event or error; an allowed one gets the event a notification causes. */
+/**
+ * Runs a subscription until its first event or error; an allowed one gets the event of a notification.
+ * Notifications keep coming until it settles: the server says nothing when the subscription is
+ * registered, and one sent before that is never heard.
+ */
 function subscribeOnce(token: string | null, query: string): Promise<GqlResult<unknown>> {
   const client = wsClient(t.url, token);
-  return new Promise<GqlResult<unknown>>((resolve) => {
+  const outcome = new Promise<GqlResult<unknown>>((resolve) => {
     const finish = (result: GqlResult<unknown>): void => {
       void client.dispose();
       resolve(result);
     };
-    client.on('connected', () => {
-      // The server may be gone by the time this fires (the subscription ended first): nothing to report then.
-      setTimeout(() => void t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' })).catch(() => undefined), 100);
-    });
     client.on('closed', (event) => {
       const code = (event as { code?: number }).code;
       finish({ errors: [{ message: `closed ${code}`, extensions: { code: code === 4403 ? 'UNAUTHENTICATED' : `CLOSED_${code}` } }] });
@@ -138,6 +139,7 @@ function subscribeOnce(token: string | null, query: string): Promise<GqlResult<u
       complete: () => undefined,
     });
   });
+  return causeUntilHeard(outcome, () => t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' })));
 }
 
 beforeAll(async () => {

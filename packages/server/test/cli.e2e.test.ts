@@ -3,6 +3,7 @@
  * (`pnpm test` builds before testing; run `pnpm -r build` first when running this file alone.)
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('vk-payments sign', () => {
   const body =
     'app_id=1524456&item=sale_item_1&lang=ru_RU&notification_type=get_item_test&order_id=2044594&receiver_id=1&user_id=1&version=5.132';
 
-  it("prints PROTOCOL.md's canonical string with the secret masked, and its signature", async () => {
+  it("prints docs/protocol.md's canonical string with the secret masked, and its signature", async () => {
     const r = await cli(['sign', '--body', body, '--secret', SECRET]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('app_id=1524456item=sale_item_1lang=ru_RUnotification_type=get_item_testorder_id=2044594receiver_id=1user_id=1version=5.132••••••••••••••••XyZw');
@@ -92,5 +93,15 @@ describe('vk-payments sign', () => {
     const wrong = await cli(['sign', '--body', `${body}&sig=520367dff5101c52f9f963256c2729e9`, '--secret', SECRET]);
     expect(wrong.code).toBe(1);
     expect(wrong.out).toContain('does not match');
+  });
+});
+
+describe('vk-payments schema', () => {
+  it('prints the SDL the server serves, without a database, as committed in schema.graphql', async () => {
+    // No database settings at all: an unreachable PostgreSQL URL would fail a command that touched it.
+    const { code, out } = await cli(['schema'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(code).toBe(0);
+    expect(out).toBe(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    expect(out).toMatch(/^type Query \{$/m);
   });
 });

@@ -1,14 +1,14 @@
 /**
  * Fulfilment end to end: a real local game backend (an HTTP server that checks the Standard Webhooks
- * signature as a receiver must) and real servers on a real database. Retries are shortened with
+ * signature as a receiver must, with the `standardwebhooks` package) and real servers on a real database. Retries are shortened with
  * VKP_FULFILMENT_RETRY_DELAYS; everything else runs as in production.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../src/fulfilment/signing.js';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
 import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, testConfig, type TestDatabase, until } from './helpers.js';
+import { validStandardWebhook } from './standard-webhooks.js';
 
 const APP = 71234;
 /** Short retries; the game backend of these tests listens on 127.0.0.1, which the operator allows. */
@@ -40,7 +40,7 @@ class GameBackend {
         const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
         const id = headers['webhook-id'];
         const nth = this.received.filter((r) => r.id === id).length + 1;
-        this.received.push({ id, type: event.type, data: event.data, signatureValid: verifyWebhook(this.secret, headers, body) });
+        this.received.push({ id, type: event.type, data: event.data, signatureValid: validStandardWebhook(this.secret, headers, body) });
         res.statusCode = this.answer(id, nth);
         setTimeout(() => res.end(res.statusCode < 300 ? 'granted' : 'not now'), this.delayMs);
       });
@@ -121,6 +121,19 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     await db?.drop();
   });
 
+  /**
+   * Returns once nothing queued before the call can still reach the game backend: a later paid order
+   * reaches it, then another. A payment pokes the worker, which claims again only after the batch it is
+   * sending has been answered; so the second order is claimed after every due delivery sent with the
+   * first (a repeat of an earlier event included) has arrived.
+   */
+  async function nothingElseInFlight(): Promise<void> {
+    for (let i = 0; i < 2; i++) {
+      const later = (await a.notify(purchase())) as { response: { app_order_id: number } };
+      await until('a later order', () => game.received.some((r) => r.id === `msg_paid_${later.response.app_order_id}`));
+    }
+  }
+
   it('a paid order reaches the game backend once, signed, with what to grant — however often VK repeats it', async () => {
     const order = purchase();
     const answer = (await a.notify(order)) as { response: { app_order_id: number } };
@@ -132,7 +145,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     expect(got.data).toEqual({ vkAppId: APP, appOrderId: answer.response.app_order_id, orderId: String(order.order_id), vkUserId: 501, receiverId: null, itemId: 'gem_pack', title: 'Gem pack', price: 10, discount: null, test: false });
     const d = await until('delivered', async () => (await deliveryOf(a, eventId))?.status === 'delivered' && deliveryOf(a, eventId));
     expect(d!.attemptLog).toEqual([{ httpStatus: 200, error: null }]);
-    await new Promise((r) => setTimeout(r, 300));
+    await nothingElseInFlight();
     expect(game.received.filter((r) => r.id === eventId)).toHaveLength(1);
   });
 
@@ -153,7 +166,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     await a.notify(cancel);
     const cancelled = await until('the cancellation event', () => game.received.find((r) => r.type === 'subscription.changed' && r.data.status === 'cancelled' && r.data.subscriptionId === String(charge.subscription_id)));
     expect(cancelled).toMatchObject({ signatureValid: true, data: { previousStatus: 'chargeable', cancelReason: 'user_decision', pendingCancel: true, nextBillTime: '2026-09-21T14:13:20.000Z' } });
-    await new Promise((r) => setTimeout(r, 300));
+    await nothingElseInFlight();
     expect(game.received.filter((r) => r.id === cancelled.id)).toHaveLength(1);
     expect(game.received.filter((r) => r.data.subscriptionId === String(charge.subscription_id))).toHaveLength(2);
   });
@@ -179,7 +192,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     const eventId = `msg_refunded_${answer.response.app_order_id}`;
     const got = await until('the refund event', () => game.received.find((r) => r.id === eventId));
     expect(got).toMatchObject({ type: 'order.refunded', signatureValid: true, data: { appOrderId: answer.response.app_order_id, orderId: String(order.order_id), price: 10 } });
-    await new Promise((r) => setTimeout(r, 300));
+    await nothingElseInFlight();
     expect(game.received.filter((r) => r.id === eventId)).toHaveLength(1);
   });
 
@@ -275,9 +288,20 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
         Array.from({ length: 30 }, async (_, i) => ((await (i % 2 ? a : b).notify(purchase())) as { response: { app_order_id: number } }).response.app_order_id),
       );
       const eventIds = ids.map((id) => `msg_paid_${id}`);
-      await until('every event', () => eventIds.every((id) => game.received.some((r) => r.id === id)), 15_000);
-      await new Promise((r) => setTimeout(r, 1_500)); // both workers polled again meanwhile
+      const all = await until(
+        'every event delivered',
+        async () => {
+          const recorded = (await deliveries(a)).filter((d) => eventIds.includes(d.eventId));
+          return recorded.length === eventIds.length && recorded.every((d) => d.status === 'delivered') && recorded;
+        },
+        15_000,
+      );
+      // A delivered event is never claimed again, and a stopped worker has finished what it was sending:
+      // once both instances are closed, nothing else can reach the game backend.
+      await Promise.all([a.server.close(), b.server.close()]);
+      a = await Instance.start(db);
       for (const id of eventIds) expect(game.received.filter((r) => r.id === id), id).toHaveLength(1);
+      expect(all.map((d) => d.attempts)).toEqual(eventIds.map(() => 1));
     } finally {
       await b.server.close();
     }

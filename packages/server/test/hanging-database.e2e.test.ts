@@ -1,7 +1,7 @@
 /**
  * A database that HANGS — it takes the connection and never answers — must not make VK wait: every
  * notification is answered error 2 (critical: false, VK retries) within 3 s (README "The notification
- * endpoint"; VK gives up at 10 s, PROTOCOL.md §1), by a real server process that stays up. Once the
+ * endpoint"; VK gives up at 10 s, docs/protocol.md §1), by a real server process that stays up. Once the
  * database answers again, VK's retries succeed, each order is recorded once, and the log keeps a row of
  * what VK was told while it hung. PostgreSQL hangs behind a proxy (db-proxy.ts); SQLite's analogue is its
  * write lock held by another process.

@@ -15,7 +15,8 @@ import { openSql, type Sql } from '../src/db/sql.js';
 import { createServer, type ServerOptions, type VkPaymentsServer } from '../src/http/server.js';
 import { signParams } from '../src/notifications/signature.js';
 import { createSqlStore, type EndpointStore } from '../src/notifications/sql-store.js';
-import { currentKeyColumns } from '../src/apps/app-keys.js';
+import type { SyncFulfilment } from '../src/notifications/store.js';
+import { currentKeyColumns } from '../src/secrets/app-keys.js';
 import { SecretsKey } from '../src/secrets/key.js';
 import { Secrets } from '../src/secrets/secrets.js';
 
@@ -63,6 +64,9 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
  * The secrets key of tests on PostgreSQL, which refuses to start without one (as in production). On
  * SQLite tests leave it unset, as `pnpm start` does: the server generates a key file beside the database.
  */
+/** Sync mode's wait for a game backend that already has every event: for tests of the core alone. */
+export const NO_WAIT: SyncFulfilment = { confirm: async () => true };
+
 export const TEST_SECRETS_KEY = 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=';
 
 /** The keyring of TEST_SECRETS_KEY, for tests that write rows themselves. */
@@ -76,7 +80,7 @@ export const secretsEnv = (database: Database): Record<string, string> => (datab
 
 export interface MigratedOrm {
   orm: Orm;
-  /** The keys the store decrypts with; seed apps with them (apps/app-keys.ts `currentKeyColumns`). */
+  /** The keys the store decrypts with; seed apps with them (secrets/app-keys.ts `currentKeyColumns`). */
   secrets: Secrets;
   /** The endpoint's store on the same database, opened on first use (the server's, db/sql.ts). */
   store(): EndpointStore;
@@ -197,9 +201,9 @@ export async function issueToken(
   session?: { viaKeyId: number | null; expiresAt: Date },
 ): Promise<{ token: string; id: number }> {
   const { App } = await import('../src/apps/app.entity.js');
-  const { ApiKey } = await import('../src/auth/api-key.entity.js');
-  const { WidgetSession } = await import('../src/auth/widget-session.entity.js');
-  const { generateToken, hashToken, TOKEN_PREFIX } = await import('../src/auth/tokens.js');
+  const { ApiKey } = await import('../src/keys/api-key.entity.js');
+  const { WidgetSession } = await import('../src/keys/widget-session.entity.js');
+  const { generateToken, hashToken, TOKEN_PREFIX } = await import('../src/keys/tokens.js');
   const em = orm.em.fork();
   const app = await em.findOneOrFail(App, { vkAppId });
   const token = generateToken(session ? TOKEN_PREFIX.session : TOKEN_PREFIX.key);

@@ -5,7 +5,7 @@
  * server still answers /healthz and books a signed payment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { originAllowed } from '../src/graphql/websocket.js';
+import { originAllowed } from '../src/http/websocket.js';
 import { DEFAULT_DIALECT, startTestServer, type TestServer } from './helpers.js';
 import { exchange, expectStillPays, seedPayingApp, statusOf, type Exchange } from './sockets.js';
 

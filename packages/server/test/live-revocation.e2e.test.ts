@@ -112,9 +112,5 @@ describe.each(DIALECTS)('live sockets end with their token (two instances on one
     const code = await Promise.race([w.closed, sleep(expiresAt.getTime() - Date.now() + WITHIN_MS).then(() => 'still open')]);
     expect(code).toBe(4401);
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime() - 50);
-    const seen = w.events.length;
-    await notify();
-    await sleep(300);
-    expect(w.events.length).toBe(seen);
   });
 });

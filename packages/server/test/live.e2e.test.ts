@@ -5,6 +5,7 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DIALECT, ROOT_TOKEN, SECRET, signed, startTestServer, wsClient as connect, type TestServer } from './helpers.js';
+import { causeUntilHeard } from './live-events.js';
 
 const APP = 71001;
 const OTHER_APP = 71002;
@@ -20,11 +21,8 @@ function wsClient(token: string | null): Client {
 }
 
 /** Subscribes and resolves with the first event, or rejects with the first error / close. */
-function firstEvent(client: Client, query: string): { result: Promise<unknown>; ready: Promise<void> } {
-  let ready!: () => void;
-  const readyPromise = new Promise<void>((r) => (ready = r));
-  const result = new Promise<unknown>((resolve, reject) => {
-    client.on('connected', () => setTimeout(ready, 50));
+function firstEvent(client: Client, query: string): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
     client.on('closed', (e) => reject(new Error(`closed: ${(e as { code?: number }).code}`)));
     const unsubscribe = client.subscribe({ query }, {
       next: (value) => {
@@ -36,7 +34,6 @@ function firstEvent(client: Client, query: string): { result: Promise<unknown>; 
       complete: () => undefined,
     });
   });
-  return { result, ready: readyPromise };
 }
 
 async function keyFor(vkAppId: number, role: string): Promise<string> {
@@ -61,10 +58,8 @@ const getItem = () => signed({ app_id: APP, item: 'gem', notification_type: 'get
 
 describe('notificationLogged', () => {
   it('streams a logged notification to a PAYMENTS_ADMIN of the app as it happens', async () => {
-    const { result, ready } = firstEvent(wsClient(await keyFor(APP, 'PAYMENTS_ADMIN')), LOGGED);
-    await ready;
-    await t.notify(getItem());
-    expect(await result).toEqual({
+    const heard = firstEvent(wsClient(await keyFor(APP, 'PAYMENTS_ADMIN')), LOGGED);
+    expect(await causeUntilHeard(heard, () => t.notify(getItem()))).toEqual({
       notificationLogged: {
         id: expect.any(String),
         rawType: 'get_item_test',
@@ -78,13 +73,14 @@ describe('notificationLogged', () => {
   });
 
   it("refuses another app's key with FORBIDDEN", async () => {
-    const { result } = firstEvent(wsClient(await keyFor(OTHER_APP, 'ADMIN')), LOGGED);
+    // Notifications keep coming meanwhile: a key let through would hear one, and this would fail.
+    const result = causeUntilHeard(firstEvent(wsClient(await keyFor(OTHER_APP, 'ADMIN')), LOGGED), () => t.notify(getItem()));
     await expect(result).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] });
   });
 
   it('closes a connection that brings no valid token', async () => {
-    await expect(firstEvent(wsClient(null), LOGGED).result).rejects.toThrow(/closed: 4403/);
-    await expect(firstEvent(wsClient('vkp_key_not-a-real-token'), LOGGED).result).rejects.toThrow(/closed: 4403/);
+    await expect(firstEvent(wsClient(null), LOGGED)).rejects.toThrow(/closed: 4403/);
+    await expect(firstEvent(wsClient('vkp_key_not-a-real-token'), LOGGED)).rejects.toThrow(/closed: 4403/);
   });
 });
 

@@ -51,7 +51,7 @@ describe('PostgreSQL outage', () => {
     const during = await buy(2);
     expect(during.status).toBe(200);
     expect(JSON.parse(during.body)).toEqual({ error: { error_code: 2, error_msg: 'temporary error, please retry', critical: false } });
-    expect(during.ms).toBeLessThan(3_000); // README: within ~3 s; VK gives up at 10 s (PROTOCOL.md §1)
+    expect(during.ms).toBeLessThan(3_000); // README: within ~3 s; VK gives up at 10 s (docs/protocol.md §1)
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
 

@@ -1,7 +1,7 @@
 /**
  * Ranks hold both ways: for every pair (actor, target role) on one app, over real HTTP, whoever may
  * create a key or widget session of a role may revoke one, and nobody may revoke one they could not
- * have created. The expectations are written out by hand (DESIGN.md §7 roles): CREATOR > ADMIN >
+ * have created. The expectations are written out by hand (ARCHITECTURE.md §5 roles): CREATOR > ADMIN >
  * PAYMENTS_ADMIN > VIEWER; keys are managed by CREATOR and ADMIN; sessions minted by a key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

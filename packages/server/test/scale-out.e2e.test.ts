@@ -1,5 +1,5 @@
 /**
- * Several instances on one PostgreSQL (DESIGN.md: the scale-out store): the same order sent to both
+ * Several instances on one PostgreSQL (README "Running several instances"): the same order sent to both
  * at once is recorded once with one answer, `app_order_id`s never collide, and instances starting
  * together migrate the database once.
  */

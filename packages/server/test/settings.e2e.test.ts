@@ -1,5 +1,5 @@
 /**
- * The operator's path through "Payments → Connection → Настройки" (the seed page) over HTTP: the
+ * The operator's path through "Payments → Connection → Настройки" (VK's panel, docs/protocol.md §8) over HTTP: the
  * notification URL, the API version rule, secret rotation, payment testers, checking the URL, who may
  * do what, and the audit trail — on a real server and database.
  */
@@ -217,16 +217,17 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     });
 
     it.each([
-      ['a relative path', '/vk/payments'],
-      ['another scheme', 'ftp://game.example.com/vk'],
-      ['not a URL', 'game example com'],
-      ['a user name and password', 'https://user:pass@game.example.com/vk'],
-      ['more than 2048 characters', `https://game.example.com/${'a'.repeat(2048)}`],
-      ['an empty string', '   '],
-    ])('refuses a notification URL with %s, naming the field', async (_what, notificationUrl) => {
+      ['a relative path', '/vk/payments', { reason: 'invalidUrl' }],
+      ['another scheme', 'ftp://game.example.com/vk', { reason: 'invalidUrl' }],
+      ['not a URL', 'game example com', { reason: 'spaces' }],
+      ['a user name and password', 'https://user:pass@game.example.com/vk', { reason: 'urlCredentials' }],
+      ['more than 2048 characters', `https://game.example.com/${'a'.repeat(2048)}`, { reason: 'tooLong', max: 2048 }],
+      ['an empty string', '   ', { reason: 'required' }],
+      ['a private address', 'http://10.1.2.3/vk', { reason: 'privateAddress' }],
+    ])('refuses a notification URL with %s, naming the field and the reason', async (_what, notificationUrl, params) => {
       await data(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { notificationUrl: 'https://kept.example.com/vk' } });
       const error = await failure(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { notificationUrl } });
-      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'notificationUrl' });
+      expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'notificationUrl', params });
       expect(error.message).toMatch(/^notificationUrl: /);
       expect((await settingsOf(OLD_APP)).notificationUrl).toBe('https://kept.example.com/vk');
     });
@@ -241,7 +242,7 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       expect((await settingsOf(OLD_APP)).apiVersion).toBe('5.132');
     });
 
-    it("an app registered in 2025 is refused another version, with the seed's rule in the message", async () => {
+    it("an app registered in 2025 is refused another version, with VK's rule in the message", async () => {
       const error = await failure(UPDATE_SETTINGS, { vkAppId: NEW_APP, input: { apiVersion: '5.131' } });
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'apiVersion' });
       expect(error.message).toContain('apps registered on VK from January 2024 use the API 5.132 notification format');
@@ -441,7 +442,7 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       await setUrl(OLD_APP, `http://127.0.0.1:${await closedPort()}/vk/payments`);
       const result = await check(OLD_APP);
       expect(result).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null, errorCode: null });
-      expect(result.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (PROTOCOL.md §1)']);
+      expect(result.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
     });
   });
 

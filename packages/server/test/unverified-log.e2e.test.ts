@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationLog } from '../src/logs/notification-log.entity.js';
 import { createServer } from '../src/http/server.js';
 import { DEFAULT_DIALECT, DIALECTS, freshDatabase, ROOT_TOKEN, SECRET, signed, startTestServer, testConfig, wsClient, type Dialect, type TestServer } from './helpers.js';
+import { causeUntilHeard } from './live-events.js';
 
 const CAP = 60; // the default of VKP_UNVERIFIED_LOG_PER_MINUTE
 const BIG_APP = 61001;
@@ -77,9 +78,7 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
         { next: (v) => (v.data ? resolve(v.data) : reject(new Error(JSON.stringify(v.errors)))), error: reject, complete: () => undefined },
       );
     });
-    await new Promise((r) => setTimeout(r, 200)); // the subscription is registered
-    await t.notify(badlySigned(BIG_APP, { item: 'y'.repeat(60_000) }));
-    const { notificationLogged } = await event;
+    const { notificationLogged } = await causeUntilHeard(event, () => t.notify(badlySigned(BIG_APP, { item: 'y'.repeat(60_000) })));
     expect(notificationLogged.signatureValid).toBe(false);
     expect(notificationLogged.request.item).toBe(`${'y'.repeat(64)}… (60000 characters)`);
     expect(Buffer.byteLength(JSON.stringify(notificationLogged.request))).toBeLessThanOrEqual(1024);

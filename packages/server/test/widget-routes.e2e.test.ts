@@ -98,7 +98,38 @@ describe('GET /admin and /widget', () => {
     expect(await res.text()).toContain('vk-payments-admin');
   });
 
-  it.each(['package.json', '..%2Fpackage.json', 'index.js', 'vk-payments-admin.jsx', 'admin-page.js'])('serves nothing else of the folder: /widget/%s', async (file) => {
+  it('serves every chunk the module loads, lazy views too, to any origin, cached for good by its content-hashed name', async () => {
+    /** The relative imports of a served file: `from"./x.js"` and `import("./x.js")`. */
+    const importsOf = async (file: string): Promise<string[]> => {
+      const code = await (await fetch(`${t.url}/widget/${file}`)).text();
+      return [...code.matchAll(/(?:from|import\()\s*["']\.\/([^"']+)["']/g)].map((m) => m[1]!);
+    };
+    const seen = new Set<string>();
+    const queue = await importsOf('vk-payments-admin.js');
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const res = await fetch(`${t.url}/widget/${file}`, { headers: { origin: 'https://elsewhere.example' } });
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      queue.push(...(await importsOf(file)));
+    }
+    // One chunk per lazy view at least, each named by its content's hash.
+    for (const view of ['logs', 'transactions', 'stats', 'moderation']) expect([...seen].some((f) => new RegExp(`^${view}-[A-Z0-9]{8}\\.js$`).test(f)), view).toBe(true);
+    // The entry keeps its name across releases: revalidated, never immutable.
+    expect((await fetch(`${t.url}/widget/vk-payments-admin.js`)).headers.get('cache-control')).toBe('public, max-age=300');
+  });
+
+  it('answers a chunk that is not there with a 404 nobody caches', async () => {
+    const res = await fetch(`${t.url}/widget/logs-AAAAAAAA.js`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it.each(['package.json', '..%2Fpackage.json', 'index.js', 'vk-payments-admin.jsx', 'admin-page.js', 'lazy-views.js', 'chunk-AAAAAAAA.ts', 'bundle-sizes.json'])('serves nothing else of the folder: /widget/%s', async (file) => {
     expect((await fetch(`${t.url}/widget/${file}`)).status).toBe(404);
   });
 

@@ -1,5 +1,5 @@
 /**
- * `extensions.code` values of GraphQL errors (DESIGN.md §6). Clients switch on these, never on messages.
+ * `extensions.code` values of GraphQL errors (ARCHITECTURE.md §4). Clients switch on these, never on messages.
  */
 export const API_ERROR_CODES = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',

@@ -34,7 +34,7 @@ async function gql<T>(token: string, query: string): Promise<T> {
   return body.data;
 }
 
-/** A purchase exactly as VK sends it (PROTOCOL.md §1): form-encoded and signed with the app's secret. */
+/** A purchase exactly as VK sends it (docs/protocol.md §1): form-encoded and signed with the app's secret. */
 async function buy(orderId: string, userId = 321): Promise<void> {
   const fields = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change_test', order_id: orderId, status: 'chargeable', user_id: String(userId), version: '5.132' };
   const answer = await (await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signParams(fields, SECRET)) })).text();
@@ -203,7 +203,7 @@ describe('/admin', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
-    expect(await page.locator('#login h1').textContent()).toBe('Sign in to the payments panel');
+    expect(await page.locator('#login h2').textContent()).toBe('Sign in to the payments panel');
     expect(await admin(page).count()).toBe(0);
     expect(await page.locator('#who').isVisible()).toBe(false);
     expect(await page.evaluate(() => ({ ...sessionStorage }))).not.toHaveProperty('vkp.token');

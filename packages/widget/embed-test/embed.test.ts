@@ -81,25 +81,35 @@ it('works on another origin with a session minted by the host backend: every vie
   // Failed requests are judged by their URL below (the browser's own favicon probe is not ours).
   page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && problems.push(msg.text()));
   page.on('response', (res) => res.status() >= 400 && !res.url().endsWith('/favicon.ico') && problems.push(`${res.status()} ${res.url()}`));
+  // The files fetched from /widget/: the entry, the chunks it imports, and each view's chunk (`logs-<hash>.js`).
+  const fetched: string[] = [];
+  page.on('request', (req) => {
+    const file = /\/widget\/([^/?#]+)$/.exec(req.url())?.[1];
+    if (file) fetched.push(file);
+  });
+  const chunkOf = (view: string): boolean => fetched.some((file) => new RegExp(`^${view}-[A-Z0-9]{8}\\.js$`).test(file));
   await page.goto(hostUrl);
 
   const admin = page.locator('vk-payments-admin');
   await expect.poll(() => admin.getByRole('heading', { name: 'Embedded app' }).isVisible()).toBe(true);
-  // Each tab and the heading its view shows once it has loaded.
-  const views: [string, string][] = [
+  // Settings shows first; no other view's code has been fetched yet.
+  for (const view of ['logs', 'transactions', 'stats', 'moderation']) expect(chunkOf(view), view).toBe(false);
+  // Each tab, the heading its view shows once it has loaded, and its chunk (none: in the entry).
+  const views: [string, string, string?][] = [
     ['Настройки', 'Настройки'],
-    ['Логи', 'Журнал уведомлений'],
-    ['Транзакции', 'Транзакции'],
-    ['Статистика', 'Статистика платежей'],
-    ['Оплата голосами', 'Оплата голосами'],
+    ['Логи', 'Журнал уведомлений', 'logs'],
+    ['Транзакции', 'Транзакции', 'transactions'],
+    ['Статистика', 'Статистика платежей', 'stats'],
+    ['Оплата голосами', 'Оплата голосами', 'moderation'],
   ];
-  for (const [tab, heading] of views) {
+  for (const [tab, heading, chunk] of views) {
     await admin.getByRole('tab', { name: tab }).click();
     const panel = admin.getByRole('tabpanel');
     // The view has loaded (its heading is there) and shows no error.
     await expect.poll(() => panel.getByRole('heading', { name: heading, exact: true }).isVisible()).toBe(true);
     await expect.poll(() => panel.getByRole('button').first().isVisible()).toBe(true);
     expect(await panel.getByRole('alert').count()).toBe(0);
+    if (chunk) expect(chunkOf(chunk), chunk).toBe(true);
   }
   await admin.getByRole('tab', { name: 'Транзакции' }).click();
   await expect.poll(() => admin.getByRole('tabpanel').getByText('Gem pack').first().isVisible()).toBe(true);

@@ -1,76 +1,38 @@
 #!/usr/bin/env node
 /**
- * Builds the self-contained module for a `<script type="module">` tag (Lit included), which the
- * server serves at /widget/vk-payments-admin.js, and prints its size. The issue's budget: 35 KB
- * min+gzip; over it, the build fails rather than quietly growing. Then the script of the server's
- * `/admin` page (src/page/), outside that budget: hosts that embed the widget never load it.
+ * Builds what the server serves at /widget/ from the sources (Lit included): the entry module
+ * `vk-payments-admin.js` that a page loads with one `<script type="module">` tag, and beside it one
+ * chunk per lazy view (src/lazy-views.ts) plus the chunks they share, named by their content's hash
+ * so they can be cached for good. Prints each size against its budget (budget.mjs) and fails over
+ * one rather than quietly growing. Then the script of the server's `/admin` page (src/page/),
+ * outside the budgets: hosts that embed the widget never load it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import ts from 'typescript';
+import { checkBudgets } from './budget.mjs';
+import { templates } from './squeeze.mjs';
 
-export const BUDGET_BYTES = 35 * 1024;
-const outfile = new URL('../dist/vk-payments-admin.js', import.meta.url).pathname;
-const pageOutfile = new URL('../dist/admin-page.js', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
+const dist = `${root}dist/`;
+const ENTRY = 'dist/vk-payments-admin.js';
+const pageOutfile = `${dist}admin-page.js`;
 /** Where the server serves the module; the page's script imports the widget from there. */
 const MODULE_URL = '/widget/vk-payments-admin.js';
+/** `logs-5KQ2XJ7A.js`: esbuild's `[name]-[hash]` for chunks (the server serves names of this shape). */
+const HASHED = /^[a-z][a-z0-9-]*-[A-Z0-9]{8}\.js(\.map)?$/;
 
-/** Minifies the CSS inside css`…` templates (no `${}` in ours): comments and spaces around punctuation. */
-export function minifyCss(css) {
-  return css
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    // Not around + - ~ (calc() needs them spaced) nor before ':' (a descendant `a :hover` differs from `a:hover`).
-    .replace(/\s*([{};,>])\s*/g, '$1')
-    .replace(/:\s+/g, ':')
-    .replace(/;}/g, '}')
-    .trim();
-}
+// The chunks of earlier builds: their names change with their content.
+for (const file of readdirSync(dist)) if (HASHED.test(file)) rmSync(`${dist}${file}`);
 
-/**
- * Template text as written carries the source's indentation: most of a Lit bundle's fat. In every
- * template literal of our sources, a run of white space that holds a line break becomes one space —
- * what HTML renders it as anyway (our <pre> and <textarea> contents come from expressions, never from
- * template text), and harmless in GraphQL documents. Found with TypeScript's parser, not a regex, so
- * `${…}` expressions and nested templates are left alone. css`…` templates are minified further.
- */
-export function squeezeTemplates(fileName, source) {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
-  const edits = [];
-  const visit = (node) => {
-    if (ts.isTaggedTemplateExpression(node) && node.tag.getText(file) === 'css' && ts.isNoSubstitutionTemplateLiteral(node.template)) {
-      edits.push([node.template.getStart(file) + 1, node.template.getEnd() - 1, minifyCss(node.template.text)]);
-      return;
-    }
-    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
-      const start = node.getStart(file) + 1; // after ` or }
-      const end = node.getEnd() - (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) ? 2 : 1); // before ${ or `
-      const raw = source.slice(start, end);
-      const squeezed = raw.replace(/\s*\n\s*/g, ' ');
-      if (squeezed !== raw) edits.push([start, end, squeezed]);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  let out = source;
-  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
-  return out;
-}
-
-/** esbuild plugin: our sources' templates squeezed before bundling. */
-const templates = {
-  name: 'squeeze-templates',
-  setup(b) {
-    b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => ({ contents: squeezeTemplates(args.path, readFileSync(args.path, 'utf8')), loader: 'ts' }));
-  },
-};
-
-await build({
-  entryPoints: [new URL('../src/standalone.ts', import.meta.url).pathname],
-  outfile,
+const { metafile } = await build({
+  absWorkingDir: root,
+  entryPoints: { 'vk-payments-admin': 'src/standalone.ts' },
+  outdir: 'dist',
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
   bundle: true,
+  splitting: true,
   format: 'esm',
   minify: true,
   target: 'es2022',
@@ -82,26 +44,28 @@ await build({
   conditions: ['production'],
   tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
   logLevel: 'warning',
+  metafile: true,
   plugins: [templates],
 });
 
 // A second, slower pass: terser's compressor finds a few more percent than esbuild's.
-const squeezed = await minify(readFileSync(outfile, 'utf8'), {
-  module: true,
-  ecma: 2022,
-  compress: { passes: 2 },
-  format: { ascii_only: false, comments: false },
-  sourceMap: { content: readFileSync(`${outfile}.map`, 'utf8'), url: 'vk-payments-admin.js.map' },
-});
-writeFileSync(outfile, squeezed.code);
-writeFileSync(`${outfile}.map`, String(squeezed.map));
+const written = Object.keys(metafile.outputs).filter((file) => file.endsWith('.js'));
+for (const file of written) {
+  const path = `${root}${file}`;
+  const squeezed = await minify(readFileSync(path, 'utf8'), {
+    module: true,
+    ecma: 2022,
+    compress: { passes: 2 },
+    format: { ascii_only: false, comments: false },
+    sourceMap: { content: readFileSync(`${path}.map`, 'utf8'), url: `${file.slice('dist/'.length)}.map` },
+  });
+  writeFileSync(path, squeezed.code);
+  writeFileSync(`${path}.map`, String(squeezed.map));
+}
 
-const code = readFileSync(outfile);
-const gz = gzipSync(code, { level: 9 }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`widget: dist/vk-payments-admin.js ${kb(code.length)} minified, ${kb(gz)} min+gzip (budget ${kb(BUDGET_BYTES)})`);
-if (gz > BUDGET_BYTES) {
-  console.error(`widget: over the size budget by ${kb(gz - BUDGET_BYTES)}`);
+const over = checkBudgets(metafile.outputs, ENTRY, root);
+if (over.length) {
+  for (const line of over) console.error(line);
   process.exit(1);
 }
 
@@ -130,4 +94,4 @@ await build({
     },
   ],
 });
-console.log(`widget: dist/admin-page.js ${kb(readFileSync(pageOutfile).length)} minified (the /admin page's script)`);
+console.log(`widget: dist/admin-page.js ${(readFileSync(pageOutfile).length / 1024).toFixed(1)} KB minified (the /admin page's script)`);

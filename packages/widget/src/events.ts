@@ -1,4 +1,4 @@
-/** The events the widget fires outward (DESIGN.md §8): all bubble and cross shadow roots (composed). */
+/** The events the widget fires outward (ARCHITECTURE.md §6): all bubble and cross shadow roots (composed). */
 import type { GraphQLClientErrorCode } from './client/graphql-client.js';
 
 export interface VkpErrorDetail {

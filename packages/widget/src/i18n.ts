@@ -1,6 +1,6 @@
 /**
  * Locales and the texts every view shares. Russian first: VK's developers mostly read Russian
- * (DESIGN.md §8). Each view keeps its own texts beside it (`<view>.strings.ts`), as `{ ru, en }`
+ * (ARCHITECTURE.md §6). Each view keeps its own texts beside it (`<view>.strings.ts`), as `{ ru, en }`
  * tables of the same shape; no i18n library, to keep the embed small.
  */
 export const LOCALES = ['ru', 'en'] as const;

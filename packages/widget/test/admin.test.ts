@@ -27,7 +27,8 @@ test('switching tabs opens the view and fires vkp-view-change, with the mouse an
   el.addEventListener('vkp-view-change', (e: VkpViewChangeEvent) => changes.push(e.detail.view));
   await view.getByRole('tab', { name: 'Логи' }).click();
   await expect.element(view.getByRole('tab', { name: 'Логи' })).toHaveAttribute('aria-selected', 'true');
-  expect(el.shadowRoot?.querySelector('vk-payments-logs')).not.toBeNull();
+  // The view's code arrives when its tab first opens.
+  await expect.poll(() => el.shadowRoot?.querySelector('vk-payments-logs')).not.toBeNull();
   await userEvent.keyboard('{ArrowRight}');
   await expect.element(view.getByRole('tab', { name: 'Транзакции' })).toHaveAttribute('aria-selected', 'true');
   expect(changes).toEqual(['logs', 'transactions']);

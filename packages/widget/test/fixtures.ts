@@ -13,5 +13,7 @@ declare module 'vitest/browser' {
   interface BrowserCommands {
     /** Signs `fields` with the seeded app's secret, as VK does, and posts them to the server; the answer's text. */
     vkpNotify(fields: Record<string, string | number>): Promise<string>;
+    /** The server cuts every WebSocket connection it has open, as a restart or a network drop would; how many it cut. */
+    vkpDropSockets(): Promise<number>;
   }
 }

@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { TestProject } from 'vitest/node';
 import { createServer, loadConfig, signParams, type VkPaymentsServer } from '@vk-payments/server';
 import { SEED, TEST_TOKEN } from './fixtures.js';
@@ -20,6 +21,25 @@ async function graphql(serverUrl: string, query: string): Promise<void> {
   });
   const body = (await response.json()) as { errors?: unknown[] };
   if (!response.ok || body.errors) throw new Error(`seeding failed: ${query}\n${JSON.stringify(body)}`);
+}
+
+/** Where vitest.config.ts's `vkpDropSockets` command finds the function below (one Node process). */
+const DROP_SOCKETS = Symbol.for('vkp.test.dropSockets');
+
+/** Records the server's upgraded (WebSocket) connections, so that a test can have them all cut. */
+function dropSocketsOf(server: VkPaymentsServer): void {
+  const sockets = new Set<Duplex>();
+  server.http.server.on('upgrade', (_req, socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  Object.assign(globalThis, {
+    [DROP_SOCKETS]: (): number => {
+      const n = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      return n;
+    },
+  });
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -39,11 +59,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
     server = await createServer(config);
     const serverUrl = await server.listen();
+    dropSocketsOf(server);
 
     await graphql(serverUrl, `mutation { createApp(input: { vkAppId: ${SEED.vkAppId}, name: "${SEED.appName}", secretKey: "${SEED.secretKey}" }) { vkAppId } }`);
     await graphql(serverUrl, `mutation { upsertCatalogItem(vkAppId: ${SEED.vkAppId}, input: { itemId: "gem_pack", title: "${SEED.itemTitle}", price: 10 }) { itemId } }`);
 
-    // A test purchase exactly as VK would send it (PROTOCOL.md §1): form-encoded and signed.
+    // A test purchase exactly as VK would send it (docs/protocol.md §1): form-encoded and signed.
     const fields = {
       app_id: String(SEED.vkAppId),
       item: 'gem_pack',

@@ -3,7 +3,7 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { DEFAULT_API_VERSION } from '@vk-payments/shared';
 
-/** A VK Mini App that sells for votes (DESIGN.md §5). */
+/** A VK Mini App that sells for votes (ARCHITECTURE.md §3). */
 @ObjectType('App', { description: 'A VK Mini App selling for votes. Its secret key is never readable; see settings.secretKeyHint.' })
 @Entity({ tableName: 'apps' })
 export class App {
@@ -24,7 +24,7 @@ export class App {
   /**
    * VK's protected key ("Защищённый ключ"), encrypted (secrets/: AES-256-GCM bound to this app and
    * column). Never leaves the server: hidden from serialisation, decrypted only where a signature is
-   * made or checked (apps/app-keys.ts).
+   * made or checked (secrets/app-keys.ts).
    */
   @Property({ type: 'text', fieldName: 'secret_key', hidden: true })
   sealedSecretKey!: string;
@@ -48,7 +48,7 @@ export class App {
   @Property({ type: 'datetime', nullable: true })
   previousSecretExpiresAt: Date | null = null;
 
-  /** When the app was registered on VK: apps registered from January 2024 use API 5.132 only (seed page). */
+  /** When the app was registered on VK: apps registered from January 2024 use API 5.132 only (docs/protocol.md §8). */
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the app was registered on VK, if told; from 2024 the API version is fixed to 5.132.' })
   @Property({ type: 'datetime', nullable: true })
   vkRegisteredAt: Date | null = null;

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
-import { authorize } from '../auth/authorize.js';
-import { actorAsSeenBy, decide } from '../auth/permissions.js';
+import { authorize } from '../graphql/authorize.js';
+import { actorAsSeenBy, decide } from '../access/permissions.js';
 import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { JSONScalar } from '../graphql/scalars.js';
@@ -9,7 +9,7 @@ import { AuditEvent } from './audit-event.entity.js';
 
 export const AuditEventConnection = Connection('AuditEvent', AuditEvent);
 
-/** Events about API keys: access management, which only CREATOR and ADMIN see (DESIGN.md §7). */
+/** Events about API keys: access management, which only CREATOR and ADMIN see (ARCHITECTURE.md §5). */
 const KEY_ACTIONS = ['apikey.create', 'apikey.revoke'];
 
 /** A recorded value that is itself an actor text (who added a tester that was later removed). */

@@ -3,7 +3,7 @@
  * made it and the values before and after. Secret values never enter it (callers pass hints instead).
  */
 import type { EntityManager } from '@mikro-orm/core';
-import { describeActor, type Principal } from '../auth/permissions.js';
+import { describeActor, type Principal } from '../access/permissions.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 export interface AuditEntry {

@@ -2,7 +2,7 @@ import { Entity, Property, Unique } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Sellable } from './sellable.entity.js';
 
-/** An item sold through VKWebAppShowOrderBox (get_item, PROTOCOL.md §3). */
+/** An item sold through VKWebAppShowOrderBox (get_item, docs/protocol.md §3). */
 @ObjectType('CatalogItem', { description: 'An item VK can sell (get_item).' })
 @Entity({ tableName: 'catalog_items' })
 @Unique({ properties: ['app', 'itemId'] })

@@ -1,13 +1,13 @@
 /**
  * The catalog VK asks about: items (get_item) and subscription plans (get_subscription).
- * Limits come from PROTOCOL.md §3 so that every stored item is one VK accepts.
+ * Limits come from docs/protocol.md §3 so that every stored item is one VK accepts.
  */
 import type { EntityManager } from '@mikro-orm/core';
-import { ITEM_LIMITS, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';
+import { ITEM_LIMITS, SUBSCRIPTION_PERIODS, type InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { audit, snapshot } from '../audit/audit.service.js';
-import type { Principal } from '../auth/permissions.js';
-import { ApiError, parseInput } from '../graphql/errors.js';
+import type { Principal } from '../access/permissions.js';
+import { badInput, parseInput } from '../graphql/errors.js';
 import { isSignableItemId, ITEM_ID_RULE } from '../notifications/signable.js';
 import { CatalogItem } from './catalog-item.entity.js';
 import { SubscriptionPlan } from './subscription-plan.entity.js';
@@ -25,6 +25,7 @@ const expiration = z
   .int()
   .refine((s) => s === 0 || (s >= ITEM_LIMITS.expirationMin && s <= ITEM_LIMITS.expirationMax), {
     error: `must be 0 (no caching) or ${ITEM_LIMITS.expirationMin}–${ITEM_LIMITS.expirationMax} seconds`,
+    params: { reason: 'outOfRange', min: ITEM_LIMITS.expirationMin, max: ITEM_LIMITS.expirationMax } satisfies InputErrorParams,
   })
   .nullish();
 
@@ -38,7 +39,7 @@ export const catalogItemInput = z
     expiration,
     active: z.boolean().nullish(),
   })
-  .refine((i) => i.discount == null || i.discount < i.price, { error: 'must be less than the price', path: ['discount'] });
+  .refine((i) => i.discount == null || i.discount < i.price, { error: 'must be less than the price', path: ['discount'], params: { reason: 'notLessThan', than: 'price' } satisfies InputErrorParams });
 
 export const subscriptionPlanInput = z.object({
   itemId,
@@ -46,6 +47,7 @@ export const subscriptionPlanInput = z.object({
   price: votes,
   period: z.number().refine((p) => (SUBSCRIPTION_PERIODS as readonly number[]).includes(p), {
     error: `must be one of ${SUBSCRIPTION_PERIODS.join(', ')} days`,
+    params: { reason: 'notOneOf', values: SUBSCRIPTION_PERIODS.map(String) } satisfies InputErrorParams,
   }),
   photoUrl,
   trialDuration: z.number().int().min(0, 'must not be negative').nullish(),
@@ -59,7 +61,7 @@ export const subscriptionPlanInput = z.object({
  * off or deleted, and keeps answering VK: only signing it on request is refused.
  */
 function assertNewIdSignable(existing: object | null, itemId: string): void {
-  if (!existing && !isSignableItemId(itemId)) throw new ApiError('BAD_USER_INPUT', `itemId: ${ITEM_ID_RULE}`, { field: 'itemId' });
+  if (!existing && !isSignableItemId(itemId)) throw badInput('itemId', { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength }, ITEM_ID_RULE);
 }
 
 export type CatalogItemInputData = z.input<typeof catalogItemInput>;

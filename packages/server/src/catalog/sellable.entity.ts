@@ -6,7 +6,7 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 
 /**
  * What items and subscription plans share: what VK asks for in get_item / get_subscription
- * (PROTOCOL.md §3). `itemId` is the string the client passes to VKWebAppShowOrderBox / ShowSubscriptionBox.
+ * (docs/protocol.md §3). `itemId` is the string the client passes to VKWebAppShowOrderBox / ShowSubscriptionBox.
  */
 // Never a GraphQL type of its own (nothing returns it); it only lends its fields to the two below.
 @ObjectType('Sellable')

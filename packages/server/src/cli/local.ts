@@ -1,5 +1,5 @@
 /** CLI access to the local database, for commands run on the server's own machine. */
-import { openCurrentKey } from '../apps/app-keys.js';
+import { openCurrentKey } from '../secrets/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Orm } from '../db/orm.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `vk-payments` command (DESIGN.md §9). */
+/** The `vk-payments` command (README "Try a purchase", "Connect a real app"). */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { sign } from './sign.js';
@@ -50,6 +50,12 @@ program
       if (secrets.scrubFailed) print(`could not compact the tables afterwards (${secrets.scrubFailed}): run VACUUM to drop the old bytes`);
     }),
   );
+
+program
+  .command('schema')
+  .description('print the GraphQL schema (SDL) this server serves; no database needed')
+  // Loaded on demand, as `serve`: building the schema loads every resolver.
+  .action(async () => void process.stdout.write(await (await import('./sdl.js')).printSdl()));
 
 const app = program.command('app').description('manage apps');
 app

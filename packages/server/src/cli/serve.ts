@@ -69,8 +69,8 @@ export async function serve(config: Config, print: Print): Promise<void> {
   }
   if (stopping) return; // a signal came meanwhile: the server is closing, the ORM with it
   const [{ DEMO_ITEM, DEMO_PLAN, ensureDemoApp }, { ensureRootToken }, { describeDatabase }] = await Promise.all([
-    import('../apps/demo.js'),
-    import('../auth/tokens.js'),
+    import('../settings/demo.js'),
+    import('../keys/tokens.js'),
     import('./local.js'),
   ]);
   const em = orm.em.fork();

@@ -1,6 +1,6 @@
 /**
  * `vk-payments sign`: the canonical string VK hashes and the signature, for debugging a handler that
- * disagrees with VK (PROTOCOL.md §2). The secret is masked in everything printed.
+ * disagrees with VK (docs/protocol.md §2). The secret is masked in everything printed.
  */
 import { canonicalString, computeSig, verifySig } from '../notifications/signature.js';
 import { parseForm } from '../notifications/form.js';

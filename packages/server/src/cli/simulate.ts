@@ -1,5 +1,5 @@
 /**
- * `vk-payments simulate <type>`: builds and signs a notification exactly as VK does (PROTOCOL.md §2–§3),
+ * `vk-payments simulate <type>`: builds and signs a notification exactly as VK does (docs/protocol.md §2–§3),
  * with the key it is given (so any type, `--live` ones too, and any item: whoever runs it can sign anyway),
  * posts it to our server or any URL, and prints the request, the answer and a verdict. For a purchase
  * it first asks get_item for the price and title, as VK does before showing the order box (§7).
@@ -69,7 +69,7 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
   const common = { app_id: String(o.app), user_id: String(o.user), version: o.version ?? '5.132' };
   const exchanges: Exchange[] = [];
   const step = async (fields: Record<string, string>): Promise<Exchange> => {
-    if (o.version === '') delete fields.version; // the old format has no version (PROTOCOL.md §6)
+    if (o.version === '') delete fields.version; // the old format has no version (docs/protocol.md §6)
     const x = await send(operatorOutbound, o.url, signParams(fields, o.secret));
     printExchange(print, o.url, x);
     exchanges.push(x);

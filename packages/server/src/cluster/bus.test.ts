@@ -78,8 +78,10 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
     const key = ((await admin.query("insert into api_keys (app_id, role, label, token_hash, created_at) values ($1, 'ADMIN', 'k', 'h1', now()) returning id", [appId])).rows[0] as { id: number }).id;
     await admin.query('update api_keys set last_used_at = now() where id = $1', [key]);
     await admin.query('update api_keys set revoked_at = now() where id = $1', [key]);
-    await until('the revocation is heard', () => changes(seen, 'api_keys').length > 0, 2_000);
-    await new Promise((r) => setTimeout(r, 200));
+    // Notifications arrive in commit order: once a later statement is heard, every announcement of the
+    // key's statements has arrived.
+    await admin.query("update apps set name = 'Bus after the key' where id = $1", [appId]);
+    await until('a later statement is heard', () => changes(seen, 'apps').length > 0, 2_000);
     expect(changes(seen, 'api_keys')).toHaveLength(1); // the revocation only: neither the insert nor last_used_at
   });
 
@@ -123,8 +125,12 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
 
   it('ignores junk sent on its channel', async () => {
     errors.length = 0;
+    const seenA = recording(a);
+    const seenB = recording(b);
     await admin.query("select pg_notify('vkp_bus', 'not an event'), pg_notify('vkp_bus', '{\"t\":\"logged\",\"o\":\"x\",\"r\":[1]}')");
-    await new Promise((r) => setTimeout(r, 200));
+    // A change made after the junk is heard by both: they read past it (notifications arrive in commit order).
+    await admin.query("update apps set name = 'Bus after the junk' where id = $1", [appId]);
+    await until('a later change is heard', () => changes(seenA, 'apps').length > 0 && changes(seenB, 'apps').length > 0, 2_000);
     expect(a.connected && b.connected).toBe(true);
     expect(errors).toEqual([]);
   });

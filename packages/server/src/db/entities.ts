@@ -1,6 +1,6 @@
 import { App } from '../apps/app.entity.js';
-import { ApiKey } from '../auth/api-key.entity.js';
-import { WidgetSession } from '../auth/widget-session.entity.js';
+import { ApiKey } from '../keys/api-key.entity.js';
+import { WidgetSession } from '../keys/widget-session.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { ModerationRequest } from '../moderation/moderation-request.entity.js';
 import { PaymentTester } from '../settings/payment-tester.entity.js';
@@ -12,5 +12,5 @@ import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from '../fulfilment/fulfilment.entity.js';
 
-/** Listed as classes: folder discovery does not work in ESM (STACK.md gotcha 5). */
+/** Listed as classes: MikroORM's folder discovery does not work in an ESM package. */
 export const ENTITIES = [App, ApiKey, WidgetSession, PaymentTester, ModerationRequest, AuditEvent, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog, FulfilmentEndpoint, FulfilmentDelivery, FulfilmentAttempt];

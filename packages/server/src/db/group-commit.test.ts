@@ -2,7 +2,7 @@ import Libsql from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, freshDatabase, TEST_SECRETS, type Dialect, type TestDatabase } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from '../notifications/handle.js';
 import { createSqlStore, type EndpointStore } from '../notifications/sql-store.js';
 import type { OrderDraft } from '../notifications/store.js';
 import { migrate, openOrm, type Orm } from './orm.js';
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
       all: (text, params) => (calls.statements.push(text), sql.all(text, params)),
       run: (text, params) => (calls.statements.push(text), sql.run(text, params)),
     };
-    store = createSqlStore(counted, TEST_SECRETS, { queued: () => {}, deliverNow: () => Promise.resolve(true), logged: (rows) => logged.push([...rows]) });
+    store = createSqlStore(counted, TEST_SECRETS, { queued: () => {}, logged: (rows) => logged.push([...rows]) });
   });
   afterAll(async () => {
     await sql?.close();

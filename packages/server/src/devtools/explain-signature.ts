@@ -1,6 +1,6 @@
 /**
  * The signature debugger behind `explainSignature`: for a body as it was posted, the string VK signs
- * (PROTOCOL.md §2; the key masked), the signature the app's key gives, the one that came, and — when they
+ * (docs/protocol.md §2; the key masked), the signature the app's key gives, the one that came, and — when they
  * differ — which classic mistake reproduces the given one. Each candidate mistake is a variant of the
  * canonical computation; a variant whose MD5 equals the given signature names the mistake for certain.
  * Pure: keys in, explanation out.
@@ -13,7 +13,7 @@
  * share its signature.
  */
 import { createHash } from 'node:crypto';
-import { secretKeyHint } from '../apps/app-keys.js';
+import { secretKeyHint } from '../secrets/hints.js';
 import { parseForm } from '../notifications/form.js';
 import { canonicalString, computeSig, verifySig } from '../notifications/signature.js';
 
@@ -71,13 +71,13 @@ function candidates(params: Record<string, string>, order: string[], secret: str
   const pairs = (list: string[], value: (n: string) => string = (n) => params[n]!) => list.map((n) => `${n}=${value(n)}`);
   const canonical = canonicalString(params);
   const out: [string, string][] = [
-    ['the values were hashed URL-encoded: VK hashes the decoded values (PROTOCOL.md §2)', md5(pairs(sorted, (n) => encodeURIComponent(params[n]!)).join('') + secret)],
-    ['the values were hashed form-encoded (spaces as +): VK hashes the decoded values (PROTOCOL.md §2)', md5(pairs(sorted, (n) => new URLSearchParams({ v: params[n]! }).toString().slice(2)).join('') + secret)],
-    ['the pairs were joined with "&": VK concatenates k=v pairs with no separator (PROTOCOL.md §2)', md5(pairs(sorted).join('&') + secret)],
-    ['the fields were not sorted by name: VK sorts them (PROTOCOL.md §2)', md5(pairs(order.filter((n) => n !== 'sig')).join('') + secret)],
-    ['the key was not appended: VK hashes the string followed by the protected key (PROTOCOL.md §2)', md5(canonical)],
-    ['the key was put first: VK appends it after the fields (PROTOCOL.md §2)', md5(secret + canonical)],
-    ['sig itself was signed: VK signs every field except sig (PROTOCOL.md §2)', md5(pairs(Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).join('') + secret)],
+    ['the values were hashed URL-encoded: VK hashes the decoded values (docs/protocol.md §2)', md5(pairs(sorted, (n) => encodeURIComponent(params[n]!)).join('') + secret)],
+    ['the values were hashed form-encoded (spaces as +): VK hashes the decoded values (docs/protocol.md §2)', md5(pairs(sorted, (n) => new URLSearchParams({ v: params[n]! }).toString().slice(2)).join('') + secret)],
+    ['the pairs were joined with "&": VK concatenates k=v pairs with no separator (docs/protocol.md §2)', md5(pairs(sorted).join('&') + secret)],
+    ['the fields were not sorted by name: VK sorts them (docs/protocol.md §2)', md5(pairs(order.filter((n) => n !== 'sig')).join('') + secret)],
+    ['the key was not appended: VK hashes the string followed by the protected key (docs/protocol.md §2)', md5(canonical)],
+    ['the key was put first: VK appends it after the fields (docs/protocol.md §2)', md5(secret + canonical)],
+    ['sig itself was signed: VK signs every field except sig (docs/protocol.md §2)', md5(pairs(Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).join('') + secret)],
   ];
   for (const [what, padded] of [
     ['a trailing line break', `${secret}\n`],
@@ -88,7 +88,7 @@ function candidates(params: Record<string, string>, order: string[], secret: str
     out.push([`the key was used with ${what} (copied with it from the panel): trim it`, md5(canonical + padded)]);
   }
   for (const left of sorted) {
-    out.push([`the field "${left}" was left out of the signed string: VK signs every field it sends except sig, even empty ones (PROTOCOL.md §2)`, md5(pairs(sorted.filter((n) => n !== left)).join('') + secret)]);
+    out.push([`the field "${left}" was left out of the signed string: VK signs every field it sends except sig, even empty ones (docs/protocol.md §2)`, md5(pairs(sorted.filter((n) => n !== left)).join('') + secret)]);
   }
   return out;
 }

@@ -4,14 +4,14 @@
  * one we gave then, with what differs. "Would it pass now?" after fixing a price or rotating a key.
  */
 import { handleNotification } from '../notifications/handle.js';
-import type { NotificationStore, Recorded } from '../notifications/store.js';
+import type { NotificationStore, Recorded, SyncFulfilment } from '../notifications/store.js';
 import { answerJson } from './scenario.js';
 
 /** What a dry run stands in for the id a new transaction would get. */
 export const DRY_RUN_ORDER_ID = 0;
 
-/** The store with every write replaced by a sentence saying what it would have done. */
-export function dryRun(real: NotificationStore): { store: NotificationStore; effects: string[] } {
+/** The store with every write, and sync mode's wait, replaced by a sentence saying what it would have done. */
+export function dryRun(real: NotificationStore): { store: NotificationStore; fulfilment: SyncFulfilment; effects: string[] } {
   const effects: string[] = [];
   const wouldRecord = (what: string): Recorded => {
     effects.push(`would record ${what} as a new transaction (app_order_id ${DRY_RUN_ORDER_ID} stands for the id it would get)`);
@@ -32,15 +32,17 @@ export function dryRun(real: NotificationStore): { store: NotificationStore; eff
       return found;
     },
     recordSubscriptionCharge: async (d) => wouldRecord(`a charge of subscription ${d.subscriptionId} (${d.price} votes, period to ${d.billingKey || 'unknown'})`),
-    async confirmFulfilment(_appId, event, appOrderId) {
-      effects.push(`would wait for the game backend to confirm the ${event === 'paid' ? 'payment' : 'refund'} of order ${appOrderId} (sync mode)`);
-      return true;
-    },
     async updateSubscription(s) {
       effects.push(`would set subscription ${s.subscriptionId} to ${s.status}${s.cancelReason ? ` (${s.cancelReason})` : ''}`);
     },
   };
-  return { store, effects };
+  const fulfilment: SyncFulfilment = {
+    async confirm(event, appOrderId) {
+      effects.push(`would wait for the game backend to confirm the ${event === 'paid' ? 'payment' : 'refund'} of order ${appOrderId} (sync mode)`);
+      return true;
+    },
+  };
+  return { store, fulfilment, effects };
 }
 
 /** Every leaf of a JSON value by its path: `error.error_code` → 10. */
@@ -82,8 +84,8 @@ export function formBody(request: Record<string, unknown>): string {
 
 /** `request` is the log row's decoded fields; `storedResponse` the answer we gave, as sent. */
 export async function replay(request: Record<string, unknown>, storedResponse: string, real: NotificationStore, now: Date): Promise<Replay> {
-  const { store, effects } = dryRun(real);
-  const handled = await handleNotification(formBody(request), { store, now: () => now });
+  const { store, fulfilment, effects } = dryRun(real);
+  const handled = await handleNotification(formBody(request), { store, fulfilment, now: () => now });
   const storedAnswer = answerJson(storedResponse);
   const todayAnswer = answerJson(handled.body);
   const differences = answerDifferences(storedAnswer, todayAnswer);

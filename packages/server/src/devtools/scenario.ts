@@ -1,10 +1,10 @@
 /**
- * VK's whole sequences for one purchase or one subscription (PROTOCOL.md §3, §7), played step by step:
+ * VK's whole sequences for one purchase or one subscription (docs/protocol.md §3, §7), played step by step:
  *   purchase          get_item → order_status_change chargeable
  *   purchase-refund   … → order_status_change refunded
  *   subscribe         get_subscription → subscription_status_change chargeable
  *   subscribe-cancel  … → subscription_status_change cancelled
- * Each step is sent twice, as VK may repeat any notification (PROTOCOL.md §1): the repeat must get
+ * Each step is sent twice, as VK may repeat any notification (docs/protocol.md §1): the repeat must get
  * the same answer. Every answer is judged against the protocol (verdict.ts). Pure over `post`, which
  * signs and delivers a step: over HTTP for the CLI (any URL), in-process for `simulateNotification`.
  */
@@ -21,7 +21,7 @@ export interface ScenarioOptions {
   item: string;
   /** Send the `_test` twins (true for everything the server itself sends). */
   test: boolean;
-  /** `version` field; '' sends the old format without it (PROTOCOL.md §6). */
+  /** `version` field; '' sends the old format without it (docs/protocol.md §6). */
   version?: string;
   orderId?: string;
   subscriptionId?: string;
@@ -80,12 +80,12 @@ export function answerJson(text: string): unknown {
 function problemsOf(verdict: Verdict, repeatIdentical: boolean): string[] {
   const problems = [...verdict.problems];
   if (verdict.kind === 'error') problems.push(`answered VK error ${verdict.code} (${verdict.critical ? 'critical' : 'not critical'}): ${verdict.message}`);
-  if (!repeatIdentical) problems.push('the repeat got a different answer: VK may send any notification twice and expects the same answer (PROTOCOL.md §1)');
+  if (!repeatIdentical) problems.push('the repeat got a different answer: VK may send any notification twice and expects the same answer (docs/protocol.md §1)');
   return problems;
 }
 
 /**
- * The order_status_change fields VK sends for an item (PROTOCOL.md §3): it charges what get_item
+ * The order_status_change fields VK sends for an item (docs/protocol.md §3): it charges what get_item
  * answered (`answered`) and reports it back. Also used by the single-notification CLI simulator.
  */
 export function orderFields(answered: Record<string, unknown>, o: { item: string; orderId: string; user: number; date: number }): Record<string, string> {
@@ -152,7 +152,7 @@ export async function runScenario(
   if (scenario === 'purchase' || scenario === 'purchase-refund') {
     const orderId = o.orderId ?? newId();
     if (!(await step('get_item', { item: o.item, lang: 'ru_RU', order_id: orderId, receiver_id: String(o.user) }))) return stopped('get_item');
-    // VK charges what get_item answered, and reports it back (PROTOCOL.md §3).
+    // VK charges what get_item answered, and reports it back (docs/protocol.md §3).
     const order = orderFields(responseOf(steps[0]!), { item: o.item, orderId, user: o.user, date: now() });
     if (!(await step('order_status_change', { ...order, status: 'chargeable' }))) return stopped('the chargeable order_status_change');
     if (scenario === 'purchase-refund') await step('order_status_change', { ...order, status: 'refunded' });

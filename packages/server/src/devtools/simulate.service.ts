@@ -9,9 +9,9 @@
  * the step is refused, unsent, as BAD_USER_INPUT on `itemId`.
  */
 import type { EntityManager } from '@mikro-orm/core';
-import { openCurrentKey } from '../apps/app-keys.js';
+import { openCurrentKey } from '../secrets/app-keys.js';
 import { getApp } from '../apps/apps.service.js';
-import { ApiError } from '../graphql/errors.js';
+import { badInput } from '../graphql/errors.js';
 import type { Processed } from '../notifications/route.js';
 import { signOnRequest, UnsignableError } from '../notifications/signable.js';
 import type { Secrets } from '../secrets/secrets.js';
@@ -48,6 +48,6 @@ export async function simulateNotification(
     if (!(err instanceof UnsignableError)) throw err;
     // Every value a caller can steer comes from the item: its id, or the catalog's title and photo URL for it.
     const whose = err.field === 'item' || err.field === 'item_id' ? 'the item id' : `the catalog's ${err.field} for this item`;
-    throw new ApiError('BAD_USER_INPUT', `itemId: ${whose} ${err.reason}; the simulation stopped before sending that step`, { field: 'itemId' });
+    throw badInput('itemId', { reason: 'notAllowed', rule: 'unsignable' }, `${whose} ${err.reason}; the simulation stopped before sending that step`);
   }
 }

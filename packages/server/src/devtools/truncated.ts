@@ -3,7 +3,7 @@
  * (notifications/unverified.ts). Run again or signed again it would be judged as a different request,
  * so `replayNotification` and `explainSignature` refuse it and say why.
  */
-import { ApiError } from '../graphql/errors.js';
+import { badInput } from '../graphql/errors.js';
 import { NUL_NOTE } from '../notifications/storable-text.js';
 import { isTruncatedRequest, TRUNCATED_KEY } from '../notifications/unverified.js';
 
@@ -27,9 +27,5 @@ export function refuseTruncated(request: Record<string, unknown> | string, field
   const mark = (object as Record<string, unknown>)[TRUNCATED_KEY] as { note?: unknown };
   const note = typeof mark.note === 'string' ? mark.note : '';
   const why = note.includes(NUL_NOTE) ? `altered (${NUL_NOTE})` : 'truncated (its signature did not verify, so the log kept only a bounded part of it)';
-  throw new ApiError(
-    'BAD_USER_INPUT',
-    `${field}: this request was stored ${why}; it cannot be ${what} as if whole: use the body as it was sent`,
-    { field },
-  );
+  throw badInput(field, { reason: 'incomplete' }, `this request was stored ${why}; it cannot be ${what} as if whole: use the body as it was sent`);
 }

@@ -1,5 +1,5 @@
 /**
- * CSV downloads with the same bearer token as GraphQL (PROTOCOL.md §8: "CSV export of a chosen period"):
+ * CSV downloads with the same bearer token as GraphQL (docs/protocol.md §8: "CSV export of a chosen period"):
  *   GET /export/transactions.csv?vkAppId=&status=&test=&vkUserId=&itemId=&from=&to=
  *   GET /export/stats.csv?vkAppId=&from=&to=&granularity=&timeZone=
  * Access is decided by `decide(principal, 'PAYMENTS', vkAppId)`, as for `transactions`/`paymentStats`;
@@ -19,8 +19,8 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { getApp } from '../apps/apps.service.js';
 import type { App } from '../apps/app.entity.js';
-import { decide, type Principal } from '../auth/permissions.js';
-import { authenticate, bearerToken } from '../auth/tokens.js';
+import { decide, type Principal } from '../access/permissions.js';
+import { authenticate, bearerToken } from '../keys/tokens.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { ApiError, parseInput } from '../graphql/errors.js';
@@ -169,8 +169,8 @@ function csvStream(req: FastifyRequest, columns: readonly string[], records: Ite
 export function answerExportError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const code = err instanceof GraphQLError ? err.extensions.code : undefined;
   if (err instanceof ApiError && typeof code === 'string' && code in HTTP_STATUS) {
-    const field = err.extensions.field;
-    return reply.code(HTTP_STATUS[code as ApiErrorCode]).send({ error: { code, message: err.message, ...(typeof field === 'string' && { field }) } });
+    const { field, params } = err.extensions;
+    return reply.code(HTTP_STATUS[code as ApiErrorCode]).send({ error: { code, message: err.message, ...(typeof field === 'string' && { field }), ...(params !== undefined && { params }) } });
   }
   req.log.error({ err }, 'CSV export failed');
   return reply.code(500).send({ error: { code: API_ERROR_CODES.INTERNAL_SERVER_ERROR, message: 'Internal server error' } });

@@ -4,7 +4,7 @@
  */
 import type { Secrets, SecretSlot } from '../secrets/secrets.js';
 import type { FulfilmentEndpoint } from './fulfilment.entity.js';
-import { signingSecretHint } from './signing.js';
+import { signingSecretHint } from '../secrets/hints.js';
 
 const slot = (vkAppId: number): SecretSlot => ({ column: 'fulfilment_endpoints.signing_secret', vkAppId });
 

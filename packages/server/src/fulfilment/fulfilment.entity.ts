@@ -4,7 +4,7 @@ import { App } from '../apps/app.entity.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 
 /**
- * Where the game backend learns what to grant (DESIGN.md §5): one per app, signed per Standard Webhooks
+ * Where the game backend learns what to grant (ARCHITECTURE.md §3): one per app, signed per Standard Webhooks
  * with a secret shown once. Deliveries are queued only while it is enabled.
  */
 @ObjectType('FulfilmentEndpoint', { description: "The game backend's webhook. The signing secret is never readable; see secretHint." })

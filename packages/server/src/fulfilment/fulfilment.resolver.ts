@@ -1,21 +1,16 @@
 /**
  * GraphQL for fulfilment: the app's game-backend webhook (its signing secret shown once, when created
- * or rotated), the delivery log with every attempt, and resending a delivery.
+ * or rotated), the delivery log with every attempt, and resending a delivery. The logic is in
+ * fulfilment.service.ts.
  */
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { z } from 'zod';
-import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
-import { audit } from '../audit/audit.service.js';
-import { authorize, authorizeRecord } from '../auth/authorize.js';
-import { decide } from '../auth/permissions.js';
+import { authorizeRecord } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';
-import { Connection, PageArgs, paginate, type ConnectionShape } from '../graphql/connection.js';
-import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
-import { assertConnectableUrl } from '../net/saved-url.js';
-import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
-import { signingSecretColumns } from './endpoint-secret.js';
-import { newSigningSecret } from './signing.js';
+import { Connection, PageArgs, type ConnectionShape } from '../graphql/connection.js';
+import { notFound, recordId } from '../graphql/errors.js';
+import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from './fulfilment.entity.js';
+import { attemptLog, listDeliveries, resendDelivery, setEndpoint } from './fulfilment.service.js';
 
 @InputType()
 export class FulfilmentEndpointInput {
@@ -34,13 +29,6 @@ export class FulfilmentEndpointInput {
   rotateSecret?: boolean | null;
 }
 
-const endpointInput = z.object({
-  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048),
-  enabled: z.boolean().nullish(),
-  syncMode: z.boolean().nullish(),
-  rotateSecret: z.boolean().nullish(),
-});
-
 @ObjectType()
 export class FulfilmentEndpointChange {
   @Field(() => FulfilmentEndpoint)
@@ -51,7 +39,6 @@ export class FulfilmentEndpointChange {
 }
 
 const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
-const STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 
 @Resolver(() => FulfilmentEndpoint)
 export class FulfilmentEndpointResolver {
@@ -74,25 +61,7 @@ export class FulfilmentEndpointResolver {
     @Arg('input', () => FulfilmentEndpointInput) input: FulfilmentEndpointInput,
     @Ctx() ctx: Context,
   ): Promise<FulfilmentEndpointChange> {
-    const data = parseInput(endpointInput, input);
-    assertConnectableUrl(ctx.outbound, data.url, 'url');
-    const { em } = ctx;
-    const app = await getApp(em, vkAppId);
-    const existing = await em.findOne(FulfilmentEndpoint, { app });
-    const before = existing && { url: existing.url, enabled: existing.enabled, syncMode: existing.syncMode, secretHint: existing.signingSecretHint };
-    const signingSecret = !existing || data.rotateSecret ? newSigningSecret() : null;
-    const sealed = signingSecret === null ? null : signingSecretColumns(ctx.secrets, app.vkAppId, signingSecret);
-    const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, ...sealed! });
-    em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, syncMode: data.syncMode ?? endpoint.syncMode, updatedAt: new Date(), ...sealed });
-    audit(em, ctx.principal, {
-      appId: app.id,
-      action: existing ? 'fulfilment.update' : 'fulfilment.create',
-      target: data.url,
-      before,
-      after: { url: endpoint.url, enabled: endpoint.enabled, syncMode: endpoint.syncMode, secretHint: endpoint.signingSecretHint },
-    });
-    await em.flush();
-    return { endpoint, signingSecret };
+    return setEndpoint(ctx.em, ctx, vkAppId, input);
   }
 }
 
@@ -107,13 +76,7 @@ export class FulfilmentDeliveryResolver {
     description: 'Every attempt, oldest first: status, answer, time. responseBody and error only for the roles that may set the endpoint (CREATOR, ADMIN).',
   })
   async attemptLog(@Root() d: FulfilmentDelivery, @Ctx() { em, principal }: Context): Promise<FulfilmentAttempt[]> {
-    const attempts = await em.find(FulfilmentAttempt, { delivery: d.id }, { orderBy: { id: 'asc' } });
-    // What the server got back from a URL is for those who may choose the URL: otherwise a reader
-    // could aim the server at something and read the answer (issue #10 §3).
-    const app = await em.findOneOrFail(App, d.app.id);
-    if (principal && decide(principal, 'MANAGE_ACCESS', app.vkAppId).ok) return attempts;
-    // Plain copies, not the managed entities: nulling those would be written by the request's next flush.
-    return attempts.map((a) => ({ id: a.id, delivery: a.delivery, attemptedAt: a.attemptedAt, httpStatus: a.httpStatus, durationMs: a.durationMs, responseBody: null, error: null }));
+    return attemptLog(em, principal, d);
   }
 
   @Authorized('PAYMENTS')
@@ -124,11 +87,7 @@ export class FulfilmentDeliveryResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<ConnectionShape<FulfilmentDelivery>> {
-    if (status != null && !STATUSES.includes(status as DeliveryStatus)) {
-      throw new ApiError('BAD_USER_INPUT', `status: one of ${STATUSES.join(', ')}`, { field: 'status' });
-    }
-    const app = await getApp(em, vkAppId);
-    return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);
+    return listDeliveries(em, vkAppId, status, page);
   }
 
   @Authorized('PAYMENTS')
@@ -143,12 +102,7 @@ export class FulfilmentDeliveryResolver {
     const missing = () => notFound(`fulfilment delivery ${id}`);
     if (!delivery) throw missing();
     const principal = authorizeRecord(ctx, 'PAYMENTS', delivery.app.vkAppId, missing);
-    const now = new Date();
-    // An attempt in flight keeps its claim (its outcome is recorded as usual); an expired claim is dropped.
-    const claimed = delivery.lockedUntil !== null && delivery.lockedUntil > now;
-    ctx.em.assign(delivery, { status: 'pending', nextAttemptAt: now, ...(!claimed && { lockedUntil: null }) });
-    audit(ctx.em, principal, { appId: delivery.app.id, action: 'fulfilment.resend', target: delivery.eventId });
-    await ctx.em.flush();
+    await resendDelivery(ctx.em, principal, delivery);
     ctx.fulfilment.poke();
     return delivery;
   }

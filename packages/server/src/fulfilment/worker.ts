@@ -1,5 +1,5 @@
 /**
- * Sends queued events (outbox.ts) to the game backend: claims due deliveries, posts each signed per
+ * Sends queued events (notifications/outbox.ts) to the game backend: claims due deliveries, posts each signed per
  * Standard Webhooks, records every attempt, and schedules retries with growing waits until the backend
  * answers 2xx or the schedule runs out (then `failed`, to resend by hand). Every instance runs one;
  * a claim sets `locked_until` and re-checks it in the same UPDATE, so two instances never send one
@@ -8,7 +8,7 @@
  */
 import { run as statement, type Sql } from '../db/sql.js';
 import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
-import { NOTIFICATION_DEADLINE_MS } from '../notifications/deadline.js';
+import { SYNC_TIMEOUT_MS } from '../notifications/outbox.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { openSigningSecret } from './endpoint-secret.js';
 import { webhookHeaders } from './signing.js';
@@ -39,11 +39,6 @@ export interface FulfilmentWorker {
   stop(): Promise<void>;
 }
 
-/**
- * How long VK's request waits for the game backend in sync mode: within the endpoint's answer deadline,
- * with time left for the commit, so VK hears "not confirmed yet" rather than the deadline's error 2.
- */
-export const SYNC_TIMEOUT_MS = NOTIFICATION_DEADLINE_MS - 500;
 
 const BATCH = 10;
 /** A claim outlives the longest attempt; if the instance dies meanwhile, another takes over after it. */

@@ -1,12 +1,12 @@
 /**
- * Relay-style cursor connections (DESIGN.md §6): newest first by id, `first`/`after`, `totalCount`.
+ * Relay-style cursor connections (ARCHITECTURE.md §4): newest first by id, `first`/`after`, `totalCount`.
  * The cursor is opaque to clients (an encoded id), so the ordering can change without breaking them.
  * A list that is worked through in arrival order (the moderation queue) asks for `order: 'asc'`.
  */
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { ApiError } from './errors.js';
+import { badInput } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -77,7 +77,7 @@ const encodeCursor = (id: number): string => Buffer.from(`id:${id}`).toString('b
 
 function decodeCursor(cursor: string): number {
   const m = /^id:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new ApiError('BAD_USER_INPUT', 'after: not a cursor from this list', { field: 'after' });
+  if (!m) throw badInput('after', { reason: 'invalidFormat', format: 'cursor' }, 'not a cursor from this list');
   return Number(m[1]);
 }
 
@@ -90,7 +90,7 @@ export interface PageOrder {
 export function pageWindow({ first, after }: PageArgs): { size: number; afterId: number | null } {
   const size = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new ApiError('BAD_USER_INPUT', `first: must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
+    throw badInput('first', { reason: 'outOfRange', min: 1, max: MAX_PAGE_SIZE }, `must be between 1 and ${MAX_PAGE_SIZE}`);
   }
   return { size, afterId: after ? decodeCursor(after) : null };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { PubSub } from 'type-graphql';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import type { Config } from '../config.js';
 import type { Outbound } from '../net/outbound.js';
 import type { Processed } from '../notifications/route.js';

@@ -31,7 +31,7 @@ describe('GraphQL error answers', () => {
 
   it('parseInput names the field of the first problem', () => {
     expect(() => parseInput(z.object({ title: z.string().max(3, 'too long') }), { title: 'abcd' })).toThrowError(
-      expect.objectContaining({ message: 'title: too long', extensions: { code: 'BAD_USER_INPUT', field: 'title' } }),
+      expect.objectContaining({ message: 'title: too long', extensions: { code: 'BAD_USER_INPUT', field: 'title', params: { reason: 'tooLong', max: 3 } } }),
     );
   });
 });

@@ -1,8 +1,8 @@
 /**
- * GraphQL errors carry `extensions.code` from one table in shared (DESIGN.md §6); the widget and scripts
+ * GraphQL errors carry `extensions.code` from one table in shared (ARCHITECTURE.md §4); the widget and scripts
  * switch on the code. Anything else thrown is masked as INTERNAL_SERVER_ERROR by `formatError`.
  */
-import { API_ERROR_CODES, type ApiErrorCode } from '@vk-payments/shared';
+import { API_ERROR_CODES, INPUT_REASONS, type ApiErrorCode, type InputErrorParams, type InputReason } from '@vk-payments/shared';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { z } from 'zod';
 
@@ -14,10 +14,51 @@ export class ApiError extends GraphQLError {
 
 export const notFound = (what: string): ApiError => new ApiError('NOT_FOUND', `${what} not found`);
 
+/**
+ * BAD_USER_INPUT on `field` (as the API names it), with `params` for clients to word it themselves
+ * and `why` in English for people: the message reads "field: why".
+ */
+export const badInput = (field: string, params: InputErrorParams, why: string): ApiError =>
+  new ApiError('BAD_USER_INPUT', `${field}: ${why}`, { field, params });
+
 /** A record id as GraphQL passes it (an ID string): decimal digits only, else BAD_USER_INPUT on `field`. */
 export function recordId(id: string, what: string, field = 'id'): number {
-  if (!/^\d{1,15}$/.test(id)) throw new ApiError('BAD_USER_INPUT', `${field}: not ${what} id`, { field });
+  if (!/^\d{1,15}$/.test(id)) throw badInput(field, { reason: 'invalidFormat', format: 'id' }, `not ${what} id`);
   return Number(id);
+}
+
+const isReason = (value: unknown): value is InputReason => (INPUT_REASONS as readonly unknown[]).includes(value);
+
+/**
+ * The reason of a zod issue and its numbers. Checks that need more than zod says (a URL with a
+ * password, a date in the future) pass an `InputErrorParams` as their refinement's `params`.
+ */
+export function issueParams(issue: z.core.$ZodIssue): InputErrorParams {
+  switch (issue.code) {
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') return min <= 1 ? { reason: 'required' } : { reason: 'tooShort', min };
+      if (issue.origin === 'array' || issue.origin === 'set') return { reason: 'tooFew', min };
+      return { reason: 'tooSmall', min };
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return { reason: 'tooLong', max };
+      if (issue.origin === 'array' || issue.origin === 'set') return { reason: 'tooMany', max };
+      return { reason: 'tooLarge', max };
+    }
+    case 'invalid_type':
+      if (issue.expected === 'int') return { reason: 'notInteger' };
+      return issue.input === undefined || issue.input === null ? { reason: 'required' } : { reason: 'invalidFormat', format: issue.expected };
+    case 'invalid_value':
+      return { reason: 'notOneOf', values: issue.values.map(String) };
+    case 'invalid_format':
+      return issue.format === 'url' ? { reason: 'invalidUrl' } : { reason: 'invalidFormat', format: issue.format };
+    case 'custom':
+      return isReason(issue.params?.reason) ? (issue.params as InputErrorParams) : { reason: 'invalid' };
+    default:
+      return { reason: 'invalid' };
+  }
 }
 
 /** Validates input with a zod schema; the first problem becomes BAD_USER_INPUT naming the field. */
@@ -26,7 +67,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.');
-  throw new ApiError('BAD_USER_INPUT', field ? `${field}: ${issue.message}` : issue.message, { field: field || undefined });
+  const params = issueParams(issue);
+  throw field ? badInput(field, params, issue.message) : new ApiError('BAD_USER_INPUT', issue.message, { params });
 }
 
 /** Codes that come from GraphQL itself (parse, validation, variable coercion) and are safe to show. */

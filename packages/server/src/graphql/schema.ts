@@ -1,12 +1,12 @@
 /**
- * Schema assembly: every module's resolver, and the one authChecker (auth/authorize.ts).
+ * Schema assembly: every module's resolver, and the one authChecker (graphql/authorize.ts).
  */
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
-import { AppsResolver } from '../apps/apps.resolver.js';
+import { AppsResolver } from '../settings/apps.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
-import { AccessResolver } from '../auth/access.resolver.js';
-import { authChecker } from '../auth/authorize.js';
+import { AccessResolver } from '../keys/access.resolver.js';
+import { authChecker } from './authorize.js';
 import { CatalogResolver } from '../catalog/catalog.resolver.js';
 import { DevtoolsResolver } from '../devtools/devtools.resolver.js';
 import { FulfilmentDeliveryResolver, FulfilmentEndpointResolver } from '../fulfilment/fulfilment.resolver.js';

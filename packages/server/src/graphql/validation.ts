@@ -18,7 +18,7 @@ import {
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import type { Context } from './context.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/permissions.js';
-import type { Authentication } from '../auth/tokens.js';
+import type { Principal } from '../access/permissions.js';
+import type { Authentication } from '../keys/tokens.js';
 import { createAdmission } from './admission.js';
 import { createRateLimiter } from './rate-limit.js';
 

@@ -8,8 +8,8 @@
  * abuser does (a minute at most). A remembered token is still looked up every time: remembering it
  * only skips the early refusal, so a revocation still takes effect at once.
  */
-import type { Authentication } from '../auth/tokens.js';
-import { hashToken } from '../auth/token-format.js';
+import type { Authentication } from '../keys/tokens.js';
+import { hashToken } from '../access/token-format.js';
 import { addressKey, rateLimitKey, type RateLimiter, type RateVerdict } from './rate-limit.js';
 
 export type Admitted = { ok: true; auth: Authentication } | Extract<RateVerdict, { ok: false }>;

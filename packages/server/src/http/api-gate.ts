@@ -10,8 +10,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { API_ERROR_CODES } from '@vk-payments/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { bearerToken } from '../auth/token-format.js';
-import type { authenticate, Authentication } from '../auth/tokens.js';
+import { bearerToken } from '../access/token-format.js';
+import type { authenticate, Authentication } from '../keys/tokens.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Admission, Admitted } from './admission.js';

@@ -10,10 +10,10 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import type { EntityManager } from '@mikro-orm/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, RawServerDefault, RouteGenericInterface, RouteHandlerMethod } from 'fastify';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import type { Bus } from '../cluster/bus.js';
 import { settleAfterMutations } from '../cluster/settle-plugin.js';
-import { authenticate } from '../auth/tokens.js';
+import { authenticate } from '../keys/tokens.js';
 import type { Config } from '../config.js';
 import { openOrm } from '../db/orm.js';
 // Loaded here, with the ORM, so the first download does not wait for it (export.route.ts).
@@ -22,7 +22,7 @@ import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
 import { callerRulesPlugin, LIMIT_RULES, PARSE_OPTIONS } from '../graphql/validation.js';
-import { attachGraphqlWebSocket } from '../graphql/websocket.js';
+import { attachGraphqlWebSocket } from './websocket.js';
 import type { LivePubSub } from '../logs/live.js';
 import { scheduleRetention } from '../logs/retention.js';
 import type { Outbound } from '../net/outbound.js';

@@ -1,7 +1,7 @@
 /**
  * WebSocket upgrades that arrive before the API is loaded (http/api.ts) wait for it, as its HTTP
  * requests do, instead of being answered as plain HTTP: parked here, then handed to the listener the
- * API attaches (graphql/websocket.ts), in the order they came.
+ * API attaches (http/websocket.ts), in the order they came.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -9,7 +9,7 @@
  * oldest address window is dropped, so a caller cycling addresses cannot grow the table, and can at
  * worst reset another address's window early — never a principal's.
  */
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import { addressBucket } from './address-bucket.js';
 
 export type RateVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };

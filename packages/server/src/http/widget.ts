@@ -1,6 +1,7 @@
 /**
- * Serves the widget's self-contained module at `/widget/…` and `GET /admin`, a page that embeds it
- * (DESIGN.md §3), with its stylesheet and script at `/admin/page.css` and `/admin/page.js`. The
+ * Serves the widget's module at `/widget/vk-payments-admin.js`, the chunks it loads from beside it
+ * (its lazy views and their shared code, named by content hash), and `GET /admin`, a page that embeds it
+ * (README "Embed the admin"), with its stylesheet and script at `/admin/page.css` and `/admin/page.js`. The
  * module and the page's script come from the widget package's build in this monorepo
  * (`packages/widget/dist`); when it has not been built, they answer 404 saying how to build it.
  *
@@ -16,8 +17,12 @@ export const WIDGET_MODULE = 'vk-payments-admin.js';
 /** The admin page's own script, built from the widget package's `src/page/` beside the module. */
 export const ADMIN_PAGE_SCRIPT = 'admin-page.js';
 const WIDGET_DIR = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
-/** Only the bundle and its source map: nothing else of the folder is ever served. */
-const SERVED = /^vk-payments-admin\.js(\.map)?$/;
+/**
+ * The entry module, and the chunks the bundler names `<name>-<content hash>.js`; each with its source
+ * map. Nothing else of the folder is ever served.
+ */
+const ENTRY = /^vk-payments-admin\.js(\.map)?$/;
+const CHUNK = /^[a-z][a-z0-9-]*-[A-Z0-9]{8}\.js(\.map)?$/;
 
 export interface WidgetRouteOptions {
   /** Folder holding the built module (tests point it elsewhere). */
@@ -27,23 +32,30 @@ export interface WidgetRouteOptions {
 const javascript = (file: string): string => (file.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8');
 
 async function sendBuilt(reply: FastifyReply, path: string, type: string): Promise<FastifyReply> {
+  let body: Buffer;
   try {
-    return reply.type(type).send(await readFile(path));
+    body = await readFile(path);
   } catch {
-    return reply.code(404).send({ error: 'the widget is not built: run pnpm -r build' });
+    // Not the cache headers of the file that should be here: a 404 must not be kept for a year.
+    return reply.code(404).header('cache-control', 'no-store').send({ error: 'the widget is not built: run pnpm -r build' });
   }
+  return reply.type(type).send(body);
 }
 
 export async function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: WidgetRouteOptions = {}): Promise<void> {
   app.get<{ Params: { file: string } }>('/widget/:file', async (req, reply) => {
     const { file } = req.params;
-    if (!SERVED.test(file)) return reply.code(404).send({ error: 'not found' });
+    const chunk = CHUNK.test(file);
+    if (!chunk && !ENTRY.test(file)) return reply.code(404).send({ error: 'not found' });
     reply
-      // Embedding pages on other origins load it with <script type="module">, which uses CORS; and
-      // pages that isolate themselves (COEP require-corp) may still load it.
+      // Embedding pages on other origins load it with <script type="module">, which uses CORS (its
+      // chunks too: module imports are CORS requests); and pages that isolate themselves (COEP
+      // require-corp) may still load it.
       .header('access-control-allow-origin', '*')
       .header('cross-origin-resource-policy', 'cross-origin')
-      .header('cache-control', 'public, max-age=300');
+      // The entry keeps its name across releases, so it is revalidated soon; a chunk's name changes
+      // with its content, so a cached one is never stale.
+      .header('cache-control', chunk ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
     return sendBuilt(reply, `${dir}${file}`, javascript(file));
   });
 
@@ -81,7 +93,7 @@ const ADMIN_PAGE = `<!doctype html>
 <body>
 <main>
   <header class="bar">
-    <strong class="brand">vk-payments</strong>
+    <h1 class="brand">vk-payments</h1>
     <span id="who" class="who" role="status" hidden></span>
     <span class="switches">
       <select id="locale" aria-label="Язык / Language"><option value="ru">Русский</option><option value="en">English</option></select>
@@ -90,7 +102,7 @@ const ADMIN_PAGE = `<!doctype html>
     </span>
   </header>
   <form id="login" autocomplete="off" hidden>
-    <h1 data-t="title">Вход в панель платежей</h1>
+    <h2 data-t="title">Вход в панель платежей</h2>
     <label><span data-t="token">Токен доступа</span> <input name="token" type="password" autocomplete="off" required></label>
     <label><span data-t="app">ID приложения VK</span> <input name="app" inputmode="numeric" pattern="[0-9]+" required></label>
     <p id="login-error" class="error" role="alert" hidden></p>
@@ -104,25 +116,26 @@ const ADMIN_PAGE = `<!doctype html>
 `;
 
 /**
- * The page's look: VK's palette (the widget's, see packages/widget/src/styles/theme.ts), light by
- * default, dark with the system's dark scheme or the page's theme switch (`data-theme` on <html>,
- * which the script also gives the widget as its `theme`).
+ * The page's look: VK's palette (the widget's, see packages/widget/src/styles/theme.ts, which says how
+ * its colours meet WCAG 2.2 AA contrast), light by default, dark with the system's dark scheme or the
+ * page's theme switch (`data-theme` on <html>, which the script also gives the widget as its `theme`).
+ * The page's one level-one heading is the brand in the bar, shown whether signed in or not.
  */
 const ADMIN_PAGE_CSS = `:root {
   color-scheme: light;
-  --bg: #f2f3f5; --surface: #ffffff; --text: #000000; --muted: #6d7885; --border: #dce1e6;
-  --accent: #2688eb; --accent-text: #ffffff; --danger: #e64646;
+  --bg: #f2f3f5; --surface: #ffffff; --text: #000000; --muted: #626d7a; --border: #dce1e6;
+  --accent: #1f70c2; --accent-text: #ffffff; --danger: #c13b3b;
 }
 :root[data-theme='dark'] {
   color-scheme: dark;
   --bg: #0a0a0a; --surface: #19191a; --text: #e1e3e6; --muted: #939699; --border: #363738;
-  --accent: #529ef4; --accent-text: #ffffff; --danger: #ff5c5c;
+  --accent: #529ef4; --accent-text: #19191a; --danger: #ff5c5c;
 }
 @media (prefers-color-scheme: dark) {
   :root:not([data-theme='light']) {
     color-scheme: dark;
     --bg: #0a0a0a; --surface: #19191a; --text: #e1e3e6; --muted: #939699; --border: #363738;
-    --accent: #529ef4; --accent-text: #ffffff; --danger: #ff5c5c;
+    --accent: #529ef4; --accent-text: #19191a; --danger: #ff5c5c;
   }
 }
 [hidden] { display: none !important; }
@@ -130,11 +143,11 @@ html { background: var(--bg); color: var(--text); }
 body { margin: 0; padding: 16px; font: 14px/1.45 -apple-system, system-ui, 'Segoe UI', Roboto, sans-serif; }
 main { max-width: 1100px; margin: 0 auto; }
 .bar { display: flex; gap: 8px 12px; align-items: center; flex-wrap: wrap; margin-bottom: 12px; }
-.brand { font-size: 16px; }
+.brand { margin: 0; font-size: 16px; }
 .who { color: var(--muted); overflow-wrap: anywhere; }
 .switches { display: flex; gap: 8px; flex-wrap: wrap; margin-left: auto; }
 form { display: grid; gap: 12px; max-width: 420px; padding: 16px; border: 1px solid var(--border); border-radius: 10px; background: var(--surface); }
-h1 { margin: 0; font-size: 18px; }
+h2 { margin: 0; font-size: 18px; }
 label { display: grid; gap: 4px; }
 input, select, button { font: inherit; padding: 7px 10px; border-radius: 8px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 input:focus-visible, select:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }

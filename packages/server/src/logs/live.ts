@@ -8,7 +8,7 @@
 import { EventEmitter, on } from 'node:events';
 import type { PubSub } from 'type-graphql';
 import type { Bus } from '../cluster/bus.js';
-import type { LogEntry } from './logs.service.js';
+import type { LogEntry } from '../notifications/handle.js';
 import type { LoggedEntry } from '../notifications/sql-store.js';
 
 export const LOG_TOPIC = 'NOTIFICATION_LOGGED';

@@ -2,13 +2,6 @@
  * The notification log: one row per request to the endpoint, and the queries behind `notificationLogs`.
  */
 import type { NotificationKind } from '@vk-payments/shared';
-import type { LogDraft } from '../notifications/handle.js';
-
-export interface LogEntry extends LogDraft {
-  receivedAt: Date;
-  response: string;
-  durationMs: number;
-}
 
 export interface LogFilter {
   types?: NotificationKind[] | null;

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { NotificationTypeEnum } from '../graphql/enums.js';
+import { NotificationTypeEnum, SignedWithEnum } from '../graphql/enums.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import type { NotificationKind } from '@vk-payments/shared';
@@ -7,7 +7,7 @@ import { App } from '../apps/app.entity.js';
 
 /**
  * One request VK (or anyone) posted to the endpoint, with our answer — written for every request,
- * including unknown apps, bad signatures and unparsable bodies (DESIGN.md §4). Never holds the secret.
+ * including unknown apps, bad signatures and unparsable bodies (ARCHITECTURE.md §2). Never holds the secret.
  */
 @ObjectType('NotificationLog', { description: 'One request to the notification endpoint and our answer.' })
 @Entity({ tableName: 'notification_logs' })
@@ -90,7 +90,7 @@ export class NotificationLog {
   durationMs!: number;
 
   /** Which key verified the signature during a rotation's overlap: 'current' or 'previous'. */
-  @Field(() => String, { nullable: true, description: "Which secret key verified the signature: 'current', or 'previous' during a rotation's overlap." })
+  @Field(() => SignedWithEnum, { nullable: true, description: "Which secret key verified the signature: current, or previous during a rotation's overlap." })
   @Property({ type: 'string', length: 16, nullable: true })
   signedWith: 'current' | 'previous' | null = null;
 

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FilterQuery } from '@mikro-orm/core';
-import { purgeExpiredSessions } from '../auth/session-retention.js';
+import { purgeExpiredSessions } from '../keys/session-retention.js';
 import type { Orm } from '../db/orm.js';
 import { NotificationLog } from './notification-log.entity.js';
 
@@ -83,7 +83,7 @@ export function scheduleRetention(orm: Orm, { days, unverifiedDays }: RetentionD
         // nothing left to tell
       }
     };
-    // Then expired widget sessions (auth/session-retention.ts), on their own: a failing log purge does
+    // Then expired widget sessions (keys/session-retention.ts), on their own: a failing log purge does
     // not keep them forever.
     void purge()
       .catch(report)

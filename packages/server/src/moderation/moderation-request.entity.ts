@@ -7,7 +7,7 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 export type Platform = (typeof PlatformEnum)[keyof typeof PlatformEnum];
 export type ModerationStatus = (typeof ModerationStatusEnum)[keyof typeof ModerationStatusEnum];
 
-/** An application to accept VK votes (the seed's "Оплата голосами"); decided by a platform moderator. */
+/** An application to accept VK votes ("Оплата голосами" in VK's panel); decided by a platform moderator. */
 @ObjectType('ModerationRequest')
 @Entity({ tableName: 'moderation_requests' })
 @Index({ properties: ['app', 'status'] })

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
-import { authorize, authorizeRecord } from '../auth/authorize.js';
-import { actorAsSeenBy } from '../auth/permissions.js';
+import { authorize, authorizeRecord } from '../graphql/authorize.js';
+import { actorAsSeenBy } from '../access/permissions.js';
 import { Connection, PageArgs, type ConnectionShape } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { ModerationDecisionEnum, ModerationStatusEnum } from '../graphql/enums.js';

@@ -1,10 +1,10 @@
 /**
- * The votes-payments application (the seed's "Оплата голосами"; DESIGN.md §5): an app applies, a
+ * The votes-payments application ("Оплата голосами" in VK's panel; ARCHITECTURE.md §3): an app applies, a
  * platform moderator approves or rejects, and approval turns votes payments on.
  *
  * Refusals that depend on the app's state rather than on the input are CONFLICT, with
  * `extensions.reason` for scripts and the widget to switch on:
- * - `NOTIFICATION_URL_NOT_SET`: the seed allows an application only once the notification URL is set;
+ * - `NOTIFICATION_URL_NOT_SET`: VK's panel allows an application only once the notification URL is set;
  * - `REQUEST_PENDING` (with `requestId`): one pending application per app at a time;
  * - `NOT_PENDING` (with `status`): only a pending application can be withdrawn or decided.
  *
@@ -12,11 +12,12 @@
  * and a decision, racing for the same app take turns and the loser sees the winner's result.
  */
 import { LockMode, raw, wrap, type EntityManager } from '@mikro-orm/core';
+import { TEXT_LIMITS, type InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
 import { isPostgres } from '../db/orm.js';
 import { audit, snapshot } from '../audit/audit.service.js';
-import { describeActor, type Principal } from '../auth/permissions.js';
+import { describeActor, type Principal } from '../access/permissions.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
 import { ModerationDecisionEnum, PlatformEnum } from '../graphql/enums.js';
 import { ApiError, notFound, parseInput, recordId } from '../graphql/errors.js';
@@ -26,12 +27,6 @@ import { ModerationRequest, type ModerationStatus, type Platform } from './moder
 import type { ModerationPreflight, PreflightCheck } from './moderation.types.js';
 
 export type ModerationDecision = (typeof ModerationDecisionEnum)[keyof typeof ModerationDecisionEnum];
-
-export const TEXT_LIMITS = {
-  appDescription: { min: 10, max: 1000 },
-  paidFeatures: { min: 10, max: 2000 },
-  comment: { max: 2000 },
-} as const;
 
 const PLATFORMS = Object.values(PlatformEnum) as [Platform, ...Platform[]];
 
@@ -61,7 +56,7 @@ const decisionInput = z
       .transform((c) => c || null),
   })
   // The app has to learn what to fix before it applies again.
-  .refine((d) => d.decision !== 'REJECT' || d.comment !== null, { error: 'a rejection needs a comment saying what to fix', path: ['comment'] });
+  .refine((d) => d.decision !== 'REJECT' || d.comment !== null, { error: 'a rejection needs a comment saying what to fix', path: ['comment'], params: { reason: 'required' } satisfies InputErrorParams });
 
 const REQUEST_FIELDS = ['status', 'platforms', 'appDescription', 'paidFeatures', 'moderatorComment'] as const;
 
@@ -95,7 +90,7 @@ export async function appOf(request: ModerationRequest): Promise<App> {
   return request.app;
 }
 
-/** The app's applications, newest first: the history the seed's tab shows results in. */
+/** The app's applications, newest first: the history VK's panel shows results in. */
 export async function listRequests(em: EntityManager, app: App): Promise<ModerationRequest[]> {
   return em.find(ModerationRequest, { app }, { orderBy: { id: 'desc' }, populate: ['app'] });
 }
@@ -112,7 +107,7 @@ export async function moderationQueue(em: EntityManager, principal: Principal, s
   return found;
 }
 
-/** The seed's requirements for applying, checked against what is stored now. */
+/** VK's requirements for applying, checked against what is stored now. */
 export async function checkPreflight(em: EntityManager, app: App): Promise<ModerationPreflight> {
   const [testPurchases, testers] = await Promise.all([
     em.count(NotificationLog, { app: app.id, notificationType: 'order_status_change', test: true, errorCode: null }),

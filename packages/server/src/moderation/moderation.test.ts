@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, freshDatabase, type Dialect, type TestDatabase } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import { migrate, openOrm, type Orm } from '../db/orm.js';
 import { ApiError } from '../graphql/errors.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
@@ -62,7 +62,7 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
   let orm: Orm;
   const em = (): EntityManager => orm.em.fork();
 
-  /** A new app; with `url`, its notification URL is set (the seed's precondition for applying). */
+  /** A new app; with `url`, its notification URL is set (VK's precondition for applying). */
   async function newApp(url: string | null = 'https://game.example.com/vk/payments'): Promise<App> {
     const e = em();
     const vkAppId = nextVkAppId++;

@@ -2,7 +2,7 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { PlatformEnum } from '../graphql/enums.js';
 import type { Platform } from './moderation-request.entity.js';
 
-@InputType({ description: 'An application to accept VK votes (the seed\'s "Оплата голосами").' })
+@InputType({ description: 'An application to accept VK votes ("Оплата голосами" in VK\'s panel).' })
 export class ModerationRequestInput {
   @Field(() => [PlatformEnum], { description: 'Where votes payments will run; at least one, repeats are ignored.' })
   platforms!: Platform[];

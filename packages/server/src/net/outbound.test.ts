@@ -4,12 +4,13 @@
  * name to a loopback address.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllowList } from './addresses.js';
 import { COULD_NOT_CONNECT, createOutbound, OutboundError, type OutboundRequest, type Resolve } from './outbound.js';
 import { PRIVATE_AS_WRITTEN } from '../../test/fixtures/private-urls.js';
+import { until } from '../../test/helpers.js';
 
 const REQUEST: OutboundRequest = { headers: { 'content-type': 'text/plain' }, body: 'hello', timeoutMs: 2_000, maxBytes: 1024 };
 
@@ -32,8 +33,8 @@ async function listen<S extends NetServer | HttpServer>(server: S, host: string,
 }
 
 /** A TCP listener that only counts who connected (and answers nothing). */
-async function counter(host: string, port = 0): Promise<{ port: number; connections: number }> {
-  const state = { port: 0, connections: 0 };
+async function counter(host: string, port = 0): Promise<{ host: string; port: number; connections: number }> {
+  const state = { host, port: 0, connections: 0 };
   const server = await listen(
     createNetServer((socket) => {
       state.connections++;
@@ -44,6 +45,23 @@ async function counter(host: string, port = 0): Promise<{ port: number; connecti
   );
   state.port = server.port;
   return state;
+}
+
+/**
+ * Opens one connection of our own to each counter and waits until each has counted it: a listener
+ * accepts in order, so a connection made before ours has been counted by then. Returns the
+ * connections counted before ours.
+ */
+async function countedBefore(...counters: { host: string; port: number; connections: number }[]): Promise<number> {
+  const ours = counters.map((c) => {
+    const counted = c.connections + 1;
+    const socket = connect(c.port, c.host);
+    socket.on('error', () => undefined);
+    sockets.add(socket);
+    return { c, counted };
+  });
+  await until('our own connections counted', () => ours.every(({ c, counted }) => c.connections >= counted));
+  return ours.reduce((n, { c }) => n + c.connections - 1, 0);
 }
 
 /** An HTTP server answering 200 with `text`. */
@@ -96,13 +114,12 @@ describe('outbound: refused before any connection', () => {
     ['localhost (resolved by the system: /etc/hosts)', (p: number) => `http://localhost:${p}/vk`, 'loopback'],
   ])('%s', async (_what, url, category) => {
     const v4 = await counter('127.0.0.1');
-    const v6 = await counter('::1', v4.port).catch(() => ({ port: v4.port, connections: 0 }));
+    const v6 = await counter('::1', v4.port).catch(() => null); // a machine without IPv6 loopback
     const err = await failure(createOutbound({ allow: parseAllowList('') }).post(url(v4.port), REQUEST));
     expect(err.kind).toBe('refused');
     expect(err.message).toContain(`${category} address`);
     expect(err.message).toContain('VKP_ALLOW_PRIVATE_URLS');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(v4.connections + v6.connections).toBe(0);
+    expect(await countedBefore(v4, ...(v6 ? [v6] : []))).toBe(0);
   });
 
   it('a name that resolves to a private address is refused after resolution, by category only', async () => {

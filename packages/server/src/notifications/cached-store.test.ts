@@ -5,8 +5,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appKey, DIALECTS, freshDatabase, SECRET, signed, TEST_SECRETS, type TestDatabase, until } from '../../test/helpers.js';
-import { previousKeyColumns } from '../apps/app-keys.js';
+import { appKey, NO_WAIT, DIALECTS, freshDatabase, SECRET, signed, TEST_SECRETS, type TestDatabase, until } from '../../test/helpers.js';
+import { previousKeyColumns } from '../secrets/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import type { Bus } from '../cluster/bus.js';
@@ -81,7 +81,7 @@ describe.each(DIALECTS)('cached endpoint reads on %s', (dialect) => {
   it('answers a repeated get_item from memory: the app and the item are read from the database once', async () => {
     const { store, reads } = cachedOver();
     const body = new URLSearchParams(signed({ app_id: APP, item: 'gem', notification_type: 'get_item', order_id: 1, user_id: 5, version: '5.132' })).toString();
-    for (let i = 0; i < 3; i++) expect((await handleNotification(body, { store })).answer).toEqual({ response: { title: 'gem', price: 5, item_id: 'gem' } });
+    for (let i = 0; i < 3; i++) expect((await handleNotification(body, { store, fulfilment: NO_WAIT })).answer).toEqual({ response: { title: 'gem', price: 5, item_id: 'gem' } });
     expect(reads).toMatchObject({ findApp: 1, findCatalogItem: 1 });
   });
 
@@ -109,9 +109,9 @@ describe.each(DIALECTS)('cached endpoint reads on %s', (dialect) => {
   it("stops verifying the previous key at its expiry although the app's record is cached", async () => {
     const { store, reads } = cachedOver();
     const body = new URLSearchParams(signed({ app_id: ROTATED, item: 'none', notification_type: 'get_item', order_id: 1, user_id: 5, version: '5.132' }, SECRET)).toString();
-    const before = await handleNotification(body, { store, now: () => new Date(ROTATION_ENDS.getTime() - 1_000) });
+    const before = await handleNotification(body, { store, fulfilment: NO_WAIT, now: () => new Date(ROTATION_ENDS.getTime() - 1_000) });
     expect(before.log.signedWith).toBe('previous');
-    const after = await handleNotification(body, { store, now: () => new Date(ROTATION_ENDS.getTime() + 1_000) });
+    const after = await handleNotification(body, { store, fulfilment: NO_WAIT, now: () => new Date(ROTATION_ENDS.getTime() + 1_000) });
     expect(after.answer).toMatchObject({ error: { error_code: 10 } });
     expect(reads.findApp).toBe(1);
   });

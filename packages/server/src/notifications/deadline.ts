@@ -1,12 +1,12 @@
 /**
  * VK is answered by a deadline, whatever hangs underneath: a PostgreSQL that accepts connections and
  * never answers, a SQLite write lock another process holds, a slow game backend in sync mode. VK waits
- * 10 s, network included, and retries an error 2 (PROTOCOL.md §1). At the deadline VK gets error 2
+ * 10 s, network included, and retries an error 2 (docs/protocol.md §1). At the deadline VK gets error 2
  * (critical: false) and the processing goes on by itself: nothing is answered as a success before its
  * commit, and an order that commits after the deadline is found by VK's retry, which gets the same
  * app_order_id (the order is keyed by its order_id).
  */
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import { stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 /** From reading the body to the answer: the rest of VK's 10 s is for the network, both ways. */

@@ -1,7 +1,7 @@
 /**
- * The fields each notification kind must carry, and their types (PROTOCOL.md §3). Numbers arrive as
+ * The fields each notification kind must carry, and their types (docs/protocol.md §3). Numbers arrive as
  * decimal strings; ids that may exceed 2^53 (`order_id`, `subscription_id`) stay strings.
- * Fields we do not know are ignored, not refused: VK signs and may add future fields (PROTOCOL.md §2).
+ * Fields we do not know are ignored, not refused: VK signs and may add future fields (docs/protocol.md §2).
  */
 import { ITEM_LIMITS, ORDER_STATUSES, SUBSCRIPTION_STATUSES, type NotificationKind } from '@vk-payments/shared';
 import { z } from 'zod';
@@ -24,7 +24,7 @@ const item = z.string().min(1, 'is empty').max(ITEM_LIMITS.itemMaxLength, `is lo
 const common = {
   app_id: int,
   user_id: int,
-  /** Only sent from API version 5.132 on; older formats omit it (PROTOCOL.md §6). */
+  /** Only sent from API version 5.132 on; older formats omit it (docs/protocol.md §6). */
   version: z.string().optional(),
 };
 
@@ -41,7 +41,7 @@ const orderStatusChange = z.object({
   item,
   order_id: bigId,
   receiver_id: int.optional(),
-  // Refunds are a status too; anything else is refused as error 11 (PROTOCOL.md §3).
+  // Refunds are a status too; anything else is refused as error 11 (docs/protocol.md §3).
   status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` }),
   item_id: z.string().optional(),
   item_title: z.string().optional(),

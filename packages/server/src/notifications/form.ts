@@ -1,6 +1,6 @@
 /**
- * Reads VK's form-encoded body (PROTOCOL.md §1): decoded names and values, `+` as space.
- * A repeated name or a bracketed one (`a[]`, `a[b]`) is not something VK sends (PROTOCOL.md §2).
+ * Reads VK's form-encoded body (docs/protocol.md §1): decoded names and values, `+` as space.
+ * A repeated name or a bracketed one (`a[]`, `a[b]`) is not something VK sends (docs/protocol.md §2).
  */
 export type FormResult =
   | { ok: true; params: Record<string, string> }

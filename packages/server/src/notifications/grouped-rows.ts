@@ -6,7 +6,7 @@
  */
 import type { RowKind } from '../db/group-commit.js';
 import { one, readBoolean, type Row } from '../db/sql.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import type { OrderDraft, Recorded } from './store.js';
 
 const LOG_COLUMNS = `app_id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id,

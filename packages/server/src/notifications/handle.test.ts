@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appKey, DIALECTS, migratedOrm, SECRET, signed, TEST_SECRETS, type Dialect, type MigratedOrm } from '../../test/helpers.js';
-import { previousKeyColumns } from '../apps/app-keys.js';
+import { appKey, NO_WAIT, DIALECTS, migratedOrm, SECRET, signed, TEST_SECRETS, type Dialect, type MigratedOrm } from '../../test/helpers.js';
+import { previousKeyColumns } from '../secrets/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
@@ -76,7 +76,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
   });
 
   const handleRaw = (raw: string, on: MigratedOrm = db): Promise<HandledNotification> =>
-    handleNotification(raw, { store: on.store(), now: () => NOW });
+    handleNotification(raw, { store: on.store(), fulfilment: NO_WAIT, now: () => NOW });
   const notify = (fields: Fields, secret?: string): Promise<HandledNotification> => handleRaw(body(fields, secret));
 
   const getItem = (item: string, overrides: Fields = {}) =>
@@ -212,7 +212,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       let lookups = 0;
       const store = { ...real, findOrder: (...args: Parameters<typeof real.findOrder>) => (lookups++, real.findOrder(...args)) };
       const orderId = freshId();
-      const result = await handleNotification(body(purchase(orderId)), { store, now: () => NOW });
+      const result = await handleNotification(body(purchase(orderId)), { store, fulfilment: NO_WAIT, now: () => NOW });
       expect(result.body).toBe(orderAnswer(orderId, (await ordersWithId(orderId))[0]!.id));
       expect(lookups).toBe(0);
     });
@@ -446,7 +446,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
 
   describe('values out of range', () => {
     // Shape-valid but impossible values must be refused as the request's fault (error 11, critical), not
-    // reach the database and come back as error 2 (critical false), which VK would retry forever (PROTOCOL.md §4).
+    // reach the database and come back as error 2 (critical false), which VK would retry forever (docs/protocol.md §4).
     it.each([
       ['an order date beyond any JS date', 'date', () => purchase(freshId(), { date: 99999999999999 })],
       ['an order item_discount beyond a 32-bit integer', 'item_discount', () => purchase(freshId(), { item_discount: 99999999999 })],
@@ -471,7 +471,7 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     const getItemOfRotated = (secret: string, at: Date = NOW) =>
       handleNotification(
         body({ app_id: ROTATED_VK_APP_ID, notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() }, secret),
-        { store: db.store(), now: () => at },
+        { store: db.store(), fulfilment: NO_WAIT, now: () => at },
       );
 
     it('a notification signed with the new key is answered and logged signedWith current', async () => {
@@ -530,10 +530,10 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       let lookups = 0;
       const store = { ...real, isPaymentTester: (appId: number, vkUserId: number) => (lookups++, real.isPaymentTester(appId, vkUserId)) };
       const raw = body({ notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: freshId() });
-      const result = await handleNotification(raw, { store, now: () => NOW });
+      const result = await handleNotification(raw, { store, fulfilment: NO_WAIT, now: () => NOW });
       expect(result.log.warning).toBeNull();
       expect(lookups).toBe(0);
-      await handleNotification(body({ notification_type: 'get_item_test', item: 'gem_pack' }), { store, now: () => NOW });
+      await handleNotification(body({ notification_type: 'get_item_test', item: 'gem_pack' }), { store, fulfilment: NO_WAIT, now: () => NOW });
       expect(lookups).toBe(1);
     });
 

@@ -1,5 +1,5 @@
 /**
- * The notification pipeline (DESIGN.md §4), pure over an injected store:
+ * The notification pipeline (ARCHITECTURE.md §2), pure over an injected store:
  *   parse → find app by app_id → verify sig → read fields → dispatch by kind → answer.
  * Only `app_id` is trusted before the signature is verified. It never sees HTTP; the route adapts it.
  */
@@ -9,12 +9,14 @@ import { parseForm } from './form.js';
 import * as handlers from './handlers.js';
 import type { HandlerContext, VkResponse } from './handlers.js';
 import { verifySig } from './signature.js';
-import type { AppRecord, NotificationStore } from './store.js';
+import type { AppRecord, NotificationStore, SyncFulfilment } from './store.js';
 import { unverifiedRequest } from './unverified.js';
 import { isVkError, stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
 
 export interface CoreDeps {
   store: NotificationStore;
+  /** Sync mode's wait for the game backend (a network call, so not the store's). */
+  fulfilment: SyncFulfilment;
   now?: () => Date;
 }
 
@@ -36,6 +38,13 @@ export interface LogDraft {
   signedWith: SignedWith | null;
   /** Something the operator should look at although the answer stands. */
   warning: string | null;
+}
+
+/** A log row as written: the draft, and how and when VK was answered. */
+export interface LogEntry extends LogDraft {
+  receivedAt: Date;
+  response: string;
+  durationMs: number;
 }
 
 export type SignedWith = 'current' | 'previous';
@@ -72,7 +81,7 @@ export function verifyWithKeys(params: Readonly<Record<string, string>>, app: Ap
 }
 
 /**
- * VK sends `_test` notifications only for the app's payment testers (PROTOCOL.md §5), so one from
+ * VK sends `_test` notifications only for the app's payment testers (docs/protocol.md §5), so one from
  * anybody else is worth a look (a forged test, or a tester list out of step with VK's panel). The
  * answer stands either way; a failing lookup only loses the warning, never the answer.
  */
@@ -130,7 +139,7 @@ export async function handleNotification(rawBody: string, deps: CoreDeps): Promi
     if (!read.ok) throw new VkError('BAD_REQUEST', read.message);
 
     const handler = DISPATCH[parsedType.kind] as (fields: unknown, ctx: HandlerContext) => Promise<VkResponse>;
-    answer = { response: await handler(read.fields, { app, test: parsedType.test, store: deps.store, now }) };
+    answer = { response: await handler(read.fields, { app, test: parsedType.test, store: deps.store, fulfilment: deps.fulfilment, now }) };
   } catch (err) {
     if (!isVkError(err)) fault = err;
     const failure = toVkErrorAnswer(err);

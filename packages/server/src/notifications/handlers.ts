@@ -1,16 +1,18 @@
 /**
- * One handler per notification kind (PROTOCOL.md §3): validated fields in, the `response` object out,
+ * One handler per notification kind (docs/protocol.md §3): validated fields in, the `response` object out,
  * or a VkError. Pure over the injected store.
  */
 import { CANCEL_REASONS, type CancelReason } from '@vk-payments/shared';
 import type { GetItemFields, OrderStatusChangeFields, SubscriptionStatusChangeFields } from './fields.js';
-import type { AppRecord, ItemRecord, NotificationStore, PlanRecord } from './store.js';
+import type { AppRecord, ItemRecord, NotificationStore, PlanRecord, SyncFulfilment } from './store.js';
 import { VkError } from './vk-error.js';
 
 export interface HandlerContext {
   app: AppRecord;
   test: boolean;
   store: NotificationStore;
+  /** Sync mode's wait for the game backend. */
+  fulfilment: SyncFulfilment;
   now: Date;
 }
 
@@ -54,20 +56,20 @@ export async function orderStatusChange(f: OrderStatusChangeFields, ctx: Handler
   const answer = async (appOrderId: number): Promise<VkResponse> => {
     // Sync mode: "paid" only once the game backend has confirmed the grant. The payment is already
     // committed; error 2 (not critical) makes VK retry, and the retry finds it and asks again.
-    if (app.syncFulfilment && !(await store.confirmFulfilment(app.id, event, appOrderId))) {
+    if (app.syncFulfilment && !(await ctx.fulfilment.confirm(event, appOrderId))) {
       throw new VkError('TEMPORARY', 'the game backend has not confirmed yet, please retry');
     }
     return { order_id: BigInt(f.order_id), app_order_id: appOrderId };
   };
 
   if (f.status === 'refunded') {
-    // A refund of an order we never recorded is refused (PROTOCOL.md §3, unsure); a repeat answers the same.
+    // A refund of an order we never recorded is refused (docs/protocol.md §3, unsure); a repeat answers the same.
     const refunded = await store.refundOrder(app.id, test, f.order_id, ctx.now, app);
     if (!refunded) throw new VkError('BAD_REQUEST', `order ${f.order_id} was never paid here, nothing to refund`);
     return answer(refunded.appOrderId);
   }
 
-  // A repeat gets the first answer, even if the catalog changed since (PROTOCOL.md §1). A new order is
+  // A repeat gets the first answer, even if the catalog changed since (docs/protocol.md §1). A new order is
   // the common case: while the catalog agrees, recordOrder alone inserts it or finds the first one's
   // record (one statement, no lookup before it); only a refusal first checks whether it is a repeat.
   let item: ItemRecord;
@@ -130,7 +132,7 @@ export async function subscriptionStatusChange(f: SubscriptionStatusChangeFields
     return { subscription_id: subscriptionId };
   }
 
-  // One charge per billing period: a repeat (same next_bill_time) answers the same (PROTOCOL.md §3).
+  // One charge per billing period: a repeat (same next_bill_time) answers the same (docs/protocol.md §3).
   const billingKey = f.next_bill_time ?? '';
   const answer = (appOrderId: number): VkResponse => ({ subscription_id: subscriptionId, app_order_id: appOrderId });
   const seen = await store.findSubscriptionCharge(app.id, test, f.subscription_id, billingKey);

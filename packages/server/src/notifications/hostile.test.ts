@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appKey, migratedOrm, SECRET } from '../../test/helpers.js';
+import { appKey, NO_WAIT, migratedOrm, SECRET } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
 import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
@@ -69,7 +69,7 @@ describe('hostile bodies through the core', () => {
   };
 
   async function expectValidAnswer(body: string): Promise<{ verified: boolean }> {
-    const handled = await handleNotification(body, { store: db.store() });
+    const handled = await handleNotification(body, { store: db.store(), fulfilment: NO_WAIT });
     expect(handled.fault, String(handled.fault)).toBeUndefined();
     const fields = Object.fromEntries(new URLSearchParams(body));
     const verdict = judgeAnswer(fields, handled.body);
@@ -94,7 +94,7 @@ describe('hostile bodies through the core', () => {
   it('answers 3,000 correctly signed bodies full of nonsense with valid VK JSON and never a temporary error', async () => {
     await fc.assert(
       fc.asyncProperty(signedNonsense, async (body) => {
-        const handled = await handleNotification(body, { store: db.store() });
+        const handled = await handleNotification(body, { store: db.store(), fulfilment: NO_WAIT });
         expect(handled.fault, String(handled.fault)).toBeUndefined();
         expect(judgeAnswer(Object.fromEntries(new URLSearchParams(body)), handled.body).kind).not.toBe('invalid');
         // Error 2 tells VK to retry: only a real storage fault may answer it, never bad input.

@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import Libsql from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, migratedOrm, waitFor, type Dialect, type MigratedOrm } from '../../test/helpers.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import { pendingLogRows } from './pending-logs.js';
 import { holdWriteLock } from '../../test/write-lock.js';
 

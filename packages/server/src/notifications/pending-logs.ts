@@ -1,14 +1,14 @@
 /**
  * Log rows the database did not take when their notification was answered (it hung, or was away),
  * kept in memory and written again once it answers, oldest first: every notification gets its row
- * (DESIGN.md §4) as long as the outage ends within `keepMs`. A row given up — older than that, over
+ * (ARCHITECTURE.md §2) as long as the outage ends within `keepMs`. A row given up — older than that, over
  * `maxRows`, or still pending at shutdown — is named in the server log, so the operator knows which
  * row is missing. A write that timed out on our side may have committed all the same; its retry then
  * makes a second row for the same request: a duplicate row is better than a missing one.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { rowFault } from '../db/group-commit.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 
 export interface PendingLogsOptions {
   /** Rows kept at most; a row beyond is given up at once (an outage under a flood must not exhaust memory). */

@@ -1,6 +1,6 @@
 /**
  * `POST /vk/payments`: a thin adapter from HTTP to the pure core. It reads the body as text (any
- * content type: VK sends form-encoded, PROTOCOL.md §1), runs the core, writes the log row, and only
+ * content type: VK sends form-encoded, docs/protocol.md §1), runs the core, writes the log row, and only
  * then answers — HTTP 200 and compact JSON always, even for bodies it cannot read. Whatever hangs,
  * the answer goes out by the deadline (deadline.ts).
  */
@@ -8,8 +8,9 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { answeredAtDeadline, LATE_ANSWER, LATE_BODY, NOTIFICATION_DEADLINE_MS, withinDeadline, type Deadline } from './deadline.js';
 import { handleNotification, type HandledNotification } from './handle.js';
 import type { PendingLogs } from './pending-logs.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import type { EndpointStore } from './sql-store.js';
+import type { SyncFulfilment } from './store.js';
 import { unloggedReason, type UnloggedReason, type UnverifiedLogBudget } from './unverified-budget.js';
 import { unreadableRequest } from './unverified.js';
 import { stringifyAnswer, toVkErrorAnswer, VkError } from './vk-error.js';
@@ -20,6 +21,8 @@ export const NOTIFICATION_BODY_LIMIT = 64 * 1024;
 
 export interface NotificationRouteOptions {
   store: EndpointStore;
+  /** Sync mode's wait for the game backend. */
+  fulfilment: SyncFulfilment;
   /** Told of every answer with its duration in seconds (metrics). */
   observe?: (handled: HandledNotification, seconds: number) => void;
   /** Caps the log rows of unverified requests per app and per instance and minute; absent, every request is logged. */
@@ -42,7 +45,7 @@ export interface Processed {
  */
 export type ProcessNotification = (rawBody: string, logger: FastifyBaseLogger) => Promise<Processed>;
 
-export function notificationProcessor({ store, observe, unverifiedLog, unlogged, pendingLogs }: NotificationRouteOptions) {
+export function notificationProcessor({ store, fulfilment, observe, unverifiedLog, unlogged, pendingLogs }: NotificationRouteOptions) {
   /**
    * Whether the row of this request is written. A verified request always is (one property read on
    * the hot path); an unverified one within its app's budget and the instance's for the minute.
@@ -114,7 +117,7 @@ export function notificationProcessor({ store, observe, unverifiedLog, unlogged,
   const processBody: ProcessNotification = (rawBody, logger) => {
     const started = performance.now();
     const receivedAt = new Date();
-    return answerInTime(logger, async (deadline) => logAndAnswer(logger, await handleNotification(rawBody, { store, now: () => receivedAt }), receivedAt, started, deadline));
+    return answerInTime(logger, async (deadline) => logAndAnswer(logger, await handleNotification(rawBody, { store, fulfilment, now: () => receivedAt }), receivedAt, started, deadline));
   };
   return { process: processBody, logAndAnswer, answerInTime };
 }

@@ -1,5 +1,5 @@
 /**
- * Posting a notification exactly as VK does (PROTOCOL.md §1–§2): post the signed fields form-encoded,
+ * Posting a notification exactly as VK does (docs/protocol.md §1–§2): post the signed fields form-encoded,
  * wait at most VK's 10 s, and judge the answer. Shared by the CLI simulator (which signs with the key it
  * is given) and the server's checkNotificationUrl (which signs through `signOnRequest`, signable.ts):
  * the caller signs, so each path chooses its own rule for what it may sign.
@@ -7,7 +7,7 @@
 import type { Outbound } from '../net/outbound.js';
 import { judgeAnswer, type Verdict } from './verdict.js';
 
-/** VK's deadline for an answer (PROTOCOL.md §1). */
+/** VK's deadline for an answer (docs/protocol.md §1). */
 export const VK_TIMEOUT_MS = 10_000;
 /** VK's answers are a few hundred bytes; reading stops here so a runaway peer cannot fill our memory. */
 export const MAX_ANSWER_BYTES = 1024 * 1024;

@@ -36,7 +36,7 @@ const oneOf = (values: readonly string[]): RegExp => new RegExp(`^(?:${values.ma
 /** Decimal ids, votes and unix times, as VK sends them. */
 const DIGITS = /^[0-9]{1,20}$/;
 
-/** Each field VK sends (PROTOCOL.md §3) and the values signed here for it. A name not listed is refused. */
+/** Each field VK sends (docs/protocol.md §3) and the values signed here for it. A name not listed is refused. */
 const FIELD_ALPHABET: Readonly<Record<string, RegExp>> = {
   app_id: DIGITS,
   cancel_reason: oneOf(CANCEL_REASONS),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalString, computeSig, signParams, verifySig } from './signature.js';
 
-// The worked examples of PROTOCOL.md §2, verbatim.
+// The worked examples of docs/protocol.md §2, verbatim.
 const SECRET = 'AbCdEf0123456789XyZw';
 const GET_ITEM_BODY =
   'app_id=1524456&item=sale_item_1&lang=ru_RU&notification_type=get_item_test&order_id=2044594&receiver_id=1&user_id=1&version=5.132';
@@ -26,7 +26,7 @@ const signedOrder = (change: (p: Record<string, string>) => void = () => {}): Re
   return params;
 };
 
-describe('PROTOCOL.md §2 worked examples', () => {
+describe('docs/protocol.md §2 worked examples', () => {
   it('get_item_test example hashes the documented string to the documented sig', () => {
     const params = form(GET_ITEM_BODY);
     expect(canonicalString(params)).toBe(

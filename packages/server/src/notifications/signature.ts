@@ -1,5 +1,5 @@
 /**
- * VK's notification signature (PROTOCOL.md §2):
+ * VK's notification signature (docs/protocol.md §2):
  *   sig = lowercase hex MD5( k1=v1k2=v2…kn=vn + SECRET )
  * over every decoded parameter except `sig`, sorted by name in code-unit order, with no separators.
  * Used by the endpoint, the CLI simulator, tests, and exported for users' own code.
@@ -10,7 +10,7 @@ export type SignableParams = Readonly<Record<string, string>>;
 
 /** The string that is hashed, without the secret: `k1=v1k2=v2…` over every field but `sig`. */
 export function canonicalString(params: SignableParams): string {
-  // Plain code-unit order, not localeCompare: `item` < `item_discount` < `item_id` (PROTOCOL.md §2.3).
+  // Plain code-unit order, not localeCompare: `item` < `item_discount` < `item_id` (docs/protocol.md §2, step 3).
   const names = Object.keys(params)
     .filter((name) => name !== 'sig')
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -28,7 +28,7 @@ export function signParams<T extends SignableParams>(params: T, secret: string):
   return { ...(rest as T), sig: computeSig(rest, secret) };
 }
 
-/** True when `sig` matches; compares in constant time, upper-case hex tolerated (PROTOCOL.md §2.6). */
+/** True when `sig` matches; compares in constant time, upper-case hex tolerated (docs/protocol.md §2, step 6). */
 export function verifySig(params: SignableParams, secret: string): boolean {
   const given = params.sig;
   if (typeof given !== 'string' || !/^[0-9a-fA-F]{32}$/.test(given)) return false;

@@ -2,14 +2,14 @@
  * The real NotificationStore, on prepared statements (db/sql.ts): the same SQL on SQLite and
  * PostgreSQL, every call committed before it returns. Each write is idempotent by a unique key
  * (`on conflict do nothing`), so a repeated or concurrent notification — from this instance or another
- * one on the same database — finds the first one's row instead of making a second (PROTOCOL.md §1).
+ * one on the same database — finds the first one's row instead of making a second (docs/protocol.md §1).
  * Tables and columns are the entities' (schema from migrations only; the schema-diff test holds them).
  */
-import { openAppKeys } from '../apps/app-keys.js';
+import { openAppKeys } from '../secrets/app-keys.js';
 import { groupCommit } from '../db/group-commit.js';
 import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
-import { eventId, queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from '../fulfilment/outbox.js';
-import type { LogEntry } from '../logs/logs.service.js';
+import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from './outbox.js';
+import type { LogEntry } from './handle.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { storableEntry } from './storable-text.js';
 import { INSERT_ORDER, logRows, ORDER_ROWS, orderValues, type LoggedListener } from './grouped-rows.js';
@@ -41,7 +41,7 @@ const INSERT_CHARGE = `insert into transactions (app_id, test, subscription_id, 
   values (?, ?, ?, ?, ?, ?, ?, ?, 'chargeable', ?) on conflict (app_id, test, subscription_id, billing_key) do nothing returning id`;
 // Keyed like VK keys it: (app, test, subscription_id). The creation time stays, and so do the last known
 // price and period end when this notification carries none (a cancellation with pending_cancel=1 stays
-// paid up to that end; PROTOCOL.md §3).
+// paid up to that end; docs/protocol.md §3).
 const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscription_id, vk_user_id, item_id, price, status, next_bill_time, cancel_reason, pending_cancel, created_at, updated_at)
   values (?, ?, ?, ?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, ?)
   on conflict (app_id, test, subscription_id) do update set
@@ -76,8 +76,6 @@ const upsertSubscription = (s: SubscriptionState, now: Date): Op =>
 export interface StoreEvents {
   /** A payment queued an event for the game backend (told after the commit: the worker wakes up). */
   queued(): void;
-  /** Sync mode: deliver this event now; true once the game backend has it (or there is no such event). */
-  deliverNow(eventId: string): Promise<boolean>;
   /**
    * Once per group commit of log rows, with those rows (ids and entries), before their requests are
    * answered: the live log streams them and the cluster bus tells the other instances (logs/live.ts).
@@ -93,7 +91,7 @@ export interface LoggedEntry {
   entry: LogEntry;
 }
 
-const NO_WORKER: StoreEvents = { queued: () => {}, deliverNow: () => Promise.resolve(true) };
+const NO_WORKER: StoreEvents = { queued: () => {} };
 
 /**
  * `secrets` decrypts the app's keys as they are read, through its cache: a key is decrypted once per
@@ -210,7 +208,6 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
       if (queued) events.queued();
     },
 
-    confirmFulfilment: (_appId, event, appOrderId) => events.deliverNow(eventId(event, appOrderId)),
 
     writeLog(e) {
       if (typeof e === 'function') return group.write(logs, () => storableEntry(e()));

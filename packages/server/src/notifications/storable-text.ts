@@ -6,7 +6,7 @@
  * `_truncated` (unverified.ts): the devtools then refuse to replay or explain it as if it were the body
  * that came (devtools/truncated.ts). VK never sends a NUL; a row without one is passed on untouched.
  */
-import type { LogEntry } from '../logs/logs.service.js';
+import type { LogEntry } from './handle.js';
 import { TRUNCATED_KEY } from './unverified.js';
 
 export const NUL_NOTE = 'NUL characters (U+0000) stored as U+FFFD: neither database keeps them';

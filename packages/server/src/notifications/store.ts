@@ -12,7 +12,7 @@ export interface AppRecord {
   previousSecretKey: string | null;
   previousSecretExpiresAt: Date | null;
   apiVersion: string;
-  /** The app has an enabled game-backend webhook: payments queue events for it (fulfilment/outbox.ts). */
+  /** The app has an enabled game-backend webhook: payments queue events for it (notifications/outbox.ts). */
   fulfilment: boolean;
   /** The app's game backend confirms order_status_change before we answer it (fulfilment sync mode). */
   syncFulfilment: boolean;
@@ -23,7 +23,7 @@ export interface EventTarget {
   vkAppId: number;
   /** False: no enabled webhook when the notification came, so no event (and no transaction for one). */
   fulfilment: boolean;
-  /** Sync mode: the request itself delivers the order's event (confirmFulfilment), not the background worker. */
+  /** Sync mode: the request itself delivers the order's event (SyncFulfilment), not the background worker. */
   syncFulfilment: boolean;
 }
 
@@ -96,9 +96,16 @@ export interface NotificationStore {
   /** Stores the subscription's state and its charge in one transaction, once per billing key. */
   recordSubscriptionCharge(draft: ChargeDraft): Promise<Recorded>;
   updateSubscription(state: SubscriptionState): Promise<void>;
+}
+
+/**
+ * Sync mode's wait for the game backend. It is a network call, not storage, so the endpoint is given it
+ * beside the store (the fulfilment worker in the server, a sentence in a dry run).
+ */
+export interface SyncFulfilment {
   /**
-   * Sync mode: sends the payment's (or refund's) event to the game backend now unless it has it already;
-   * true once it has it, or when there is no event to wait for (none was queued). Waits a few seconds at most.
+   * Sends the payment's (or refund's) event to the game backend now unless it has it already; true once
+   * it has it, or when there is no event to wait for (none was queued). Waits a few seconds at most.
    */
-  confirmFulfilment(appId: number, event: 'paid' | 'refunded', appOrderId: number): Promise<boolean>;
+  confirm(event: 'paid' | 'refunded', appOrderId: number): Promise<boolean>;
 }

@@ -4,7 +4,7 @@ import { judgeAnswer } from './verdict.js';
 const getItem = { notification_type: 'get_item_test', item: 'gem' };
 const order = { notification_type: 'order_status_change', order_id: '98765432109876543210', status: 'chargeable' };
 
-describe('judging an answer against PROTOCOL.md', () => {
+describe('judging an answer against docs/protocol.md', () => {
   it('accepts a complete get_item answer', () => {
     const text = '{"response":{"title":"Gem","price":10,"item_id":"gem","photo_url":"https://x.example/g.png","discount":2,"expiration":600}}';
     expect(judgeAnswer(getItem, text)).toEqual({ kind: 'success', problems: [] });

@@ -1,5 +1,5 @@
 /**
- * Judges an answer to a notification against PROTOCOL.md: shape, types and limits. Used by the CLI
+ * Judges an answer to a notification against docs/protocol.md: shape, types and limits. Used by the CLI
  * simulator (and later by checkNotificationUrl) to tell an integrator exactly what VK would reject.
  */
 import { ITEM_LIMITS, parseNotificationType, SUBSCRIPTION_PERIODS } from '@vk-payments/shared';

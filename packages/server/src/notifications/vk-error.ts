@@ -1,6 +1,6 @@
 /**
  * One error class for the endpoint, one function from anything thrown to a wire answer
- * (PROTOCOL.md §4). Anything unexpected becomes TEMPORARY (error 2, critical false) so VK retries.
+ * (docs/protocol.md §4). Anything unexpected becomes TEMPORARY (error 2, critical false) so VK retries.
  */
 import { VK_ERRORS, type VkErrorBody, type VkErrorName } from '@vk-payments/shared';
 
@@ -28,7 +28,7 @@ export function toVkErrorAnswer(err: unknown): { error: VkErrorBody } {
 
 /**
  * Compact JSON where bigints are written as plain numbers: VK's order and subscription ids are decimal
- * integers that may exceed 2^53 and are echoed back as numbers (PROTOCOL.md §3).
+ * integers that may exceed 2^53 and are echoed back as numbers (docs/protocol.md §3).
  */
 export function stringifyAnswer(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();

@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics at GET /metrics (DESIGN.md §3): notifications by type and result, their latency,
+ * Prometheus metrics at GET /metrics (README "Running several instances"): notifications by type and result, their latency,
  * answers slower than a tenth of VK's deadline, GraphQL operations and errors, the database pool.
  * One registry per server, so several servers in one process (tests) do not collide.
  *
@@ -14,7 +14,7 @@ import type { Orm } from '../db/orm.js';
 import type { HandledNotification } from '../notifications/handle.js';
 import type { UnloggedReason } from '../notifications/unverified-budget.js';
 
-/** A tenth of VK's 10 s deadline (PROTOCOL.md §1): an answer slower than this is worth an alert. */
+/** A tenth of VK's 10 s deadline (docs/protocol.md §1): an answer slower than this is worth an alert. */
 export const SLOW_ANSWER_SECONDS = 1;
 
 interface TarnPool {

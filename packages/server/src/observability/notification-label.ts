@@ -6,7 +6,7 @@ import { NOTIFICATION_KINDS } from '@vk-payments/shared';
 
 export const OTHER = 'other';
 
-/** A notification kind VK sends (PROTOCOL.md §3), else `other`. */
+/** A notification kind VK sends (docs/protocol.md §3), else `other`. */
 export function notificationTypeLabel(kind: string | null): string {
   return kind !== null && (NOTIFICATION_KINDS as readonly string[]).includes(kind) ? kind : OTHER;
 }

@@ -38,7 +38,7 @@ export class MoneyTotal {
   votes!: number;
 }
 
-@ObjectType('TransactionSummary', { description: "Totals of every transaction the filter matches (all pages), as the seed's Transactions tabs show them." })
+@ObjectType('TransactionSummary', { description: "Totals of every transaction the filter matches (all pages), as VK's Transactions tabs show them." })
 export class TransactionSummary {
   @Field(() => Int, { description: 'Transactions matched (the same as totalCount).' })
   count!: number;

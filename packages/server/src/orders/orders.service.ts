@@ -4,6 +4,7 @@
  */
 import { raw, type EntityManager, type FilterQuery, type ObjectQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { InputErrorParams } from '@vk-payments/shared';
 import { ApiError } from '../graphql/errors.js';
 import { Transaction, type TransactionStatus } from './transaction.entity.js';
 
@@ -33,7 +34,7 @@ export interface MoneyTotal {
   votes: number;
 }
 
-/** The seed's Transactions tabs over a filtered set: Credits (every payment) and Deductions (refunds). */
+/** VK's Transactions tabs over a filtered set: Credits (every payment) and Deductions (refunds). */
 export interface TransactionSummary extends MoneyTotal {
   credits: MoneyTotal;
   refunds: MoneyTotal;
@@ -47,7 +48,10 @@ const INT_MAX = 2_147_483_647;
 function asInt(value: unknown, what: string): number {
   const n = Number(value ?? 0);
   if (!Number.isSafeInteger(n) || Math.abs(n) > INT_MAX) {
-    throw new ApiError('BAD_USER_INPUT', `${what} exceeds ${INT_MAX}, the largest GraphQL Int; narrow the filter (from, to)`, { field: 'filter' });
+    throw new ApiError('BAD_USER_INPUT', `${what} exceeds ${INT_MAX}, the largest GraphQL Int; narrow the filter (from, to)`, {
+      field: 'filter',
+      params: { reason: 'resultTooLarge', max: INT_MAX } satisfies InputErrorParams,
+    });
   }
   return n;
 }

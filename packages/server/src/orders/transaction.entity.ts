@@ -10,7 +10,7 @@ export type TransactionStatus = 'chargeable' | 'refunded';
  * One payment: an item order, or one period's charge of a subscription.
  * The primary key is our `app_order_id` (unique across every instance sharing the database).
  * An order is recorded once per (app, test, order_id) and a subscription charge once per
- * (app, test, subscription_id, next_bill_time) — PROTOCOL.md §1, §3.
+ * (app, test, subscription_id, next_bill_time) — docs/protocol.md §1, §3.
  */
 @ObjectType('Transaction', { description: 'One payment: an item order or one period of a subscription. Votes are integers.' })
 @Entity({ tableName: 'transactions' })

@@ -8,10 +8,9 @@
  * - `vk-payments secrets rotate-key` also re-encrypts values written under VKP_SECRETS_KEY_PREVIOUS.
  * The hint shown in the API is written beside each value from the same plaintext.
  */
-import { secretKeyHint } from '../apps/app-keys.js';
+import { secretKeyHint, signingSecretHint } from './hints.js';
 import { MIGRATION_LOCK } from '../db/schema-state.js';
 import { all, one, run, type Row, type Sql, type TxBody } from '../db/sql.js';
-import { signingSecretHint } from '../fulfilment/signing.js';
 import { Secrets, SecretsError, type SecretColumn } from './secrets.js';
 
 interface StoredColumn {

@@ -129,7 +129,7 @@ describe('probeNotificationUrl', () => {
     const p = await peer(() => {}); // never answers
     const check = await probeNotificationUrl(OUTBOUND, p.url, FIELDS, SECRET, { placeholderItem: false, timeoutMs: 200 });
     expect(check).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null });
-    expect(check.problems).toEqual(['could not connect to the URL (no HTTP answer within 0.2 s): VK gives up after 10 s and retries later (PROTOCOL.md §1)']);
+    expect(check.problems).toEqual(['could not connect to the URL (no HTTP answer within 0.2 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
     expect(check.durationMs).toBeGreaterThanOrEqual(150);
   });
 

@@ -51,13 +51,13 @@ function truncate(text: string): string {
  */
 function unreachableReason(err: unknown, timeoutMs: number): string {
   if (err instanceof OutboundError && err.kind !== 'unreachable') return err.message;
-  return `${COULD_NOT_CONNECT} (no HTTP answer within ${timeoutMs / 1000} s): VK gives up after ${VK_TIMEOUT_MS / 1000} s and retries later (PROTOCOL.md §1)`;
+  return `${COULD_NOT_CONNECT} (no HTTP answer within ${timeoutMs / 1000} s): VK gives up after ${VK_TIMEOUT_MS / 1000} s and retries later (docs/protocol.md §1)`;
 }
 
 function statusProblem(status: number, location: string | undefined): string | null {
   if (status === 200) return null;
-  if (location) return `HTTP ${status} redirect to ${location}: set that URL instead — VK wants the answer itself, with HTTP 200 (PROTOCOL.md §1)`;
-  return `HTTP ${status}: VK expects HTTP 200 for every answer, errors included (PROTOCOL.md §1)`;
+  if (location) return `HTTP ${status} redirect to ${location}: set that URL instead — VK wants the answer itself, with HTTP 200 (docs/protocol.md §1)`;
+  return `HTTP ${status}: VK expects HTTP 200 for every answer, errors included (docs/protocol.md §1)`;
 }
 
 /** Throws UnsignableError, before anything is sent, when `fields` are not what this server may sign on request. */

@@ -3,7 +3,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { App } from '../apps/app.entity.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 
-/** A user whose payments run in test mode (the seed's "Тестировщики платежей"; PROTOCOL.md §5). */
+/** A user whose payments run in test mode ("Тестировщики платежей" in VK's panel; docs/protocol.md §5). */
 @ObjectType('PaymentTester')
 @Entity({ tableName: 'payment_testers' })
 @Unique({ properties: ['app', 'vkUserId'] })

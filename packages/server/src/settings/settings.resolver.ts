@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
-import { authorize } from '../auth/authorize.js';
-import { actorAsSeenBy } from '../auth/permissions.js';
+import { authorize } from '../graphql/authorize.js';
+import { actorAsSeenBy } from '../access/permissions.js';
 import type { Context } from '../graphql/context.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import type { UrlCheck, UrlCheckVerdict } from './check-url.js';
@@ -117,7 +117,7 @@ export class SettingsResolver {
   }
 }
 
-/** Who added a tester, as the reader may see it: API key labels only for CREATOR and ADMIN (DESIGN.md §7). */
+/** Who added a tester, as the reader may see it: API key labels only for CREATOR and ADMIN (ARCHITECTURE.md §5). */
 @Resolver(() => PaymentTester)
 export class PaymentTesterResolver {
   @FieldResolver(() => String)

@@ -1,27 +1,27 @@
 /**
- * The "Payments → Connection → Настройки" tab (seed page): the notification URL, the API version,
+ * The "Payments → Connection → Настройки" tab (docs/protocol.md §8): the notification URL, the API version,
  * rotating the protected key, and checking the URL the way VK would call it.
  */
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { API_VERSIONS } from '@vk-payments/shared';
+import { API_VERSIONS, NOTIFICATION_URL_MAX_LENGTH, type InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
-import { currentKeyColumns, openCurrentKey, previousKeyColumns } from '../apps/app-keys.js';
+import { currentKeyColumns, openCurrentKey, previousKeyColumns } from '../secrets/app-keys.js';
 import { getApp, secretKeySchema } from '../apps/apps.service.js';
+import { keyHints } from '../apps/key-hints.js';
 import { audit } from '../audit/audit.service.js';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal } from '../access/permissions.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
-import { ApiError, parseInput } from '../graphql/errors.js';
+import { badInput, parseInput } from '../graphql/errors.js';
 import { isSignableItemId } from '../notifications/signable.js';
 import type { Outbound } from '../net/outbound.js';
-import { assertConnectableUrl } from '../net/saved-url.js';
+import { assertConnectableUrl } from '../graphql/saved-url.js';
 import { SecretsError, type Secrets } from '../secrets/secrets.js';
-import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from './api-version.js';
+import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from '../apps/api-version.js';
 import { probeNotificationUrl, type UrlCheck } from './check-url.js';
 import { firstTester } from './testers.service.js';
 
-export const NOTIFICATION_URL_MAX_LENGTH = 2048;
 /** A week: long enough to update VK's panel and every server, short enough that a leaked key dies soon. */
 export const MAX_OVERLAP_HOURS = 168;
 export const DEFAULT_OVERLAP_HOURS = 24;
@@ -29,6 +29,7 @@ export const DEFAULT_OVERLAP_HOURS = 24;
 export const PLACEHOLDER_ITEM = 'vkp_check';
 
 const URL_MESSAGE = 'must be an absolute http(s) URL';
+const NOT_A_URL: InputErrorParams = { reason: 'invalidUrl' };
 
 /** Where VK posts notifications: absolute http(s), as pasted into VK's panel (trimmed). */
 export const notificationUrlSchema = z
@@ -37,18 +38,22 @@ export const notificationUrlSchema = z
   .min(1, 'must not be empty (send null to clear it)')
   .max(NOTIFICATION_URL_MAX_LENGTH, `must be at most ${NOTIFICATION_URL_MAX_LENGTH} characters`)
   .superRefine((value, ctx) => {
-    if (/\s/.test(value)) return void ctx.addIssue({ code: 'custom', message: 'must not contain spaces' });
+    if (/\s/.test(value)) return void ctx.addIssue({ code: 'custom', message: 'must not contain spaces', params: { reason: 'spaces' } satisfies InputErrorParams });
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      return void ctx.addIssue({ code: 'custom', message: URL_MESSAGE });
+      return void ctx.addIssue({ code: 'custom', message: URL_MESSAGE, params: NOT_A_URL });
     }
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-      return void ctx.addIssue({ code: 'custom', message: URL_MESSAGE });
+      return void ctx.addIssue({ code: 'custom', message: URL_MESSAGE, params: NOT_A_URL });
     }
     if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password: VK posts to it as it is, and it is shown in the panel' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not contain a user name or password: VK posts to it as it is, and it is shown in the panel',
+        params: { reason: 'urlCredentials' } satisfies InputErrorParams,
+      });
     }
   });
 
@@ -84,7 +89,7 @@ export async function updatePaymentSettings(
   if (data.notificationUrl !== undefined && data.notificationUrl !== app.notificationUrl) changed.notificationUrl = data.notificationUrl;
   if (data.apiVersion !== undefined && data.apiVersion !== app.apiVersion) {
     const locked = apiVersionLockReason(app.vkRegisteredAt);
-    if (locked && data.apiVersion !== FIXED_API_VERSION) throw new ApiError('BAD_USER_INPUT', `apiVersion: ${locked}`, { field: 'apiVersion' });
+    if (locked && data.apiVersion !== FIXED_API_VERSION) throw badInput('apiVersion', { reason: 'notAllowed', rule: 'apiVersionLocked' }, locked);
     changed.apiVersion = data.apiVersion;
   }
   const fields = Object.keys(changed) as SettingsField[];
@@ -95,19 +100,6 @@ export async function updatePaymentSettings(
   audit(em, principal, { appId: app.id, action: 'settings.update', before, after: { ...changed } });
   await em.flush();
   return app;
-}
-
-/**
- * What may be shown of the keys: hints only, and the previous one only while it still verifies. The
- * hints are stored beside the encrypted keys, so showing them decrypts nothing.
- */
-export function keyHints(app: Pick<App, 'secretKeyHint' | 'sealedPreviousSecretKey' | 'previousSecretKeyHint' | 'previousSecretExpiresAt'>, now: Date = new Date()) {
-  const overlap = app.sealedPreviousSecretKey !== null && app.previousSecretExpiresAt !== null && now < app.previousSecretExpiresAt;
-  return {
-    secretKeyHint: app.secretKeyHint ?? '••••',
-    previousSecretKeyHint: overlap ? (app.previousSecretKeyHint ?? '••••') : null,
-    previousSecretExpiresAt: overlap ? app.previousSecretExpiresAt : null,
-  };
 }
 
 const hintsForAudit = (app: App, now: Date) => {
@@ -142,11 +134,11 @@ export async function rotateAppSecret(
   } catch (err) {
     if (!(err instanceof SecretsError)) throw err;
     if (overlapHours > 0) {
-      throw new ApiError('BAD_USER_INPUT', "overlapHours: the current key cannot be decrypted with this server's secrets key, so it cannot keep verifying; rotate with overlapHours: 0", { field: 'overlapHours' });
+      throw badInput('overlapHours', { reason: 'needsStep', step: 'overlapZero' }, "the current key cannot be decrypted with this server's secrets key, so it cannot keep verifying; rotate with overlapHours: 0");
     }
   }
   if (secretKey === current) {
-    throw new ApiError('BAD_USER_INPUT', "secretKey: this is the current key already; paste the new one from VK's panel", { field: 'secretKey' });
+    throw badInput('secretKey', { reason: 'unchanged' }, "this is the current key already; paste the new one from VK's panel");
   }
   const before = hintsForAudit(app, now);
   em.assign(app, {
@@ -173,13 +165,13 @@ async function checkItem(em: EntityManager, appId: number): Promise<string | nul
 }
 
 /**
- * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (PROTOCOL.md
+ * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (docs/protocol.md
  * §3, §5), with the app's current key and in its API version's format, and reports what came back.
  */
 export async function checkNotificationUrl(em: EntityManager, outbound: Outbound, secrets: Secrets, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
   const app = await getApp(em, vkAppId);
   if (!app.notificationUrl) {
-    throw new ApiError('BAD_USER_INPUT', 'notificationUrl: set the notification URL first (updatePaymentSettings)', { field: 'notificationUrl' });
+    throw badInput('notificationUrl', { reason: 'needsStep', step: 'setNotificationUrl' }, 'set the notification URL first (updatePaymentSettings)');
   }
   const item = await checkItem(em, app.id);
   const user = String((await firstTester(em, app.id)) ?? 1);

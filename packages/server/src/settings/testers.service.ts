@@ -1,14 +1,14 @@
 /**
- * Payment testers (the seed's "Тестировщики платежей"; PROTOCOL.md §5): users whose payments VK runs
+ * Payment testers ("Тестировщики платежей" in VK's panel; docs/protocol.md §5): users whose payments VK runs
  * in test mode and reports as `_test` notifications. VK's panel keeps this list for VK; ours mirrors
  * it so the log can flag a `_test` notification from anybody else.
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { audit } from '../audit/audit.service.js';
-import { describeActor, type Principal } from '../auth/permissions.js';
+import { describeActor, type Principal } from '../access/permissions.js';
 import { firstCommitWins } from '../db/conflicts.js';
-import { ApiError, parseInput } from '../graphql/errors.js';
+import { badInput, parseInput } from '../graphql/errors.js';
 import { PaymentTester } from './payment-tester.entity.js';
 
 /** A list this long is a mistake (a script adding users in a loop), not a team of testers. */
@@ -36,7 +36,7 @@ export async function addTester(em: EntityManager, principal: Principal, appId: 
   const found = await existing();
   if (found) return found;
   if ((await em.count(PaymentTester, { app: appId })) >= MAX_TESTERS_PER_APP) {
-    throw new ApiError('BAD_USER_INPUT', `vkUserId: an app has at most ${MAX_TESTERS_PER_APP} payment testers; remove some first`, { field: 'vkUserId' });
+    throw badInput('vkUserId', { reason: 'tooMany', max: MAX_TESTERS_PER_APP }, `an app has at most ${MAX_TESTERS_PER_APP} payment testers; remove some first`);
   }
   return firstCommitWins(
     async () => {

@@ -10,7 +10,7 @@ export class StatsResolver {
   @Authorized('PAYMENTS')
   @Query(() => PaymentStats, {
     description:
-      'Revenue, orders, refunds and paying users per calendar period in `timeZone` (PROTOCOL.md §8 "Statistics → Payments"). Test payments excluded; empty periods present with zeros.',
+      'Revenue, orders, refunds and paying users per calendar period in `timeZone` (docs/protocol.md §8 "Statistics → Payments"). Test payments excluded; empty periods present with zeros.',
   })
   async paymentStats(@Arg('vkAppId', () => Int) vkAppId: number, @Args(() => PaymentStatsArgs) args: PaymentStatsArgs, @Ctx() { em }: Context): Promise<StatsResult> {
     return paymentStats(em, (await getApp(em, vkAppId)).id, args);

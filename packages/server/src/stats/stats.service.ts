@@ -1,5 +1,5 @@
 /**
- * Payment statistics (PROTOCOL.md §8 "Statistics → Payments"; DESIGN.md §6 `paymentStats`).
+ * Payment statistics (docs/protocol.md §8 "Statistics → Payments"; ARCHITECTURE.md §4 `paymentStats`).
  *
  * Definitions, per calendar period in the requested time zone:
  * - `orders`: payments (item orders and subscription charges) recorded in the period;
@@ -7,15 +7,16 @@
  *   items (no subscriptionId) and subscriptions;
  * - `refunds`: payments refunded in the period; `payingUsers`: distinct users paying in the period;
  * - `arppu`: revenue / payingUsers.
- * Test payments never count (DESIGN.md §4). Rows are read in id batches with only the columns needed
+ * Test payments never count (ARCHITECTURE.md §2). Rows are read in id batches with only the columns needed
  * and bucketed here with Intl (periods.ts), so no SQL date math differs between SQLite and PostgreSQL.
  * VK's panel also shows ARPU and the share of paying users; those need the app's audience, which VK
  * never sends us, so they are not offered.
  */
 import type { EntityManager, ObjectQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { InputErrorParams } from '@vk-payments/shared';
 import { z } from 'zod';
-import { ApiError, parseInput } from '../graphql/errors.js';
+import { ApiError, badInput, parseInput } from '../graphql/errors.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { isTimeZone, statsPeriods, type Granularity, type Period } from './periods.js';
 import { DEFAULT_STATS_TIME_ZONE } from './stats.types.js';
@@ -119,7 +120,10 @@ export class StatsAccumulator {
 
 function asInt(votes: number, what: string): number {
   if (Math.abs(votes) > INT_MAX) {
-    throw new ApiError('BAD_USER_INPUT', `${what} is ${votes} votes, beyond what a GraphQL Int carries; ask for a shorter range`, { field: 'to' });
+    throw new ApiError('BAD_USER_INPUT', `${what} is ${votes} votes, beyond what a GraphQL Int carries; ask for a shorter range`, {
+      field: 'to',
+      params: { reason: 'resultTooLarge', max: INT_MAX } satisfies InputErrorParams,
+    });
   }
   return votes;
 }
@@ -155,9 +159,9 @@ export const paymentStatsArgs = z
     timeZone: z
       .string()
       .default(DEFAULT_STATS_TIME_ZONE)
-      .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Moscow' }),
+      .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Moscow', params: { reason: 'invalidFormat', format: 'timeZone' } satisfies InputErrorParams }),
   })
-  .refine((a) => a.from.getTime() < a.to.getTime(), { error: 'must be after from', path: ['to'] });
+  .refine((a) => a.from.getTime() < a.to.getTime(), { error: 'must be after from', path: ['to'], params: { reason: 'notAfterFrom' } satisfies InputErrorParams });
 
 export type PaymentStatsArgsData = z.input<typeof paymentStatsArgs>;
 
@@ -167,9 +171,7 @@ export function resolvePeriods(input: PaymentStatsArgsData): { periods: Period[]
   const max = MAX_POINTS[args.granularity];
   const periods = statsPeriods(args.from, args.to, args.granularity, args.timeZone, max);
   if (!periods) {
-    throw new ApiError('BAD_USER_INPUT', `to: the range holds more than ${max} ${args.granularity} periods; shorten it or choose a coarser granularity`, {
-      field: 'to',
-    });
+    throw badInput('to', { reason: 'resultTooLarge', max }, `the range holds more than ${max} ${args.granularity} periods; shorten it or choose a coarser granularity`);
   }
   return { periods, timeZone: args.timeZone, granularity: args.granularity };
 }

@@ -1,4 +1,4 @@
-/** GraphQL shapes of `paymentStats` (DESIGN.md §6 names: PaymentStats, PaymentStatsPoint). */
+/** GraphQL shapes of `paymentStats` (ARCHITECTURE.md §4 names: PaymentStats, PaymentStatsPoint). */
 import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import type { Granularity } from './periods.js';

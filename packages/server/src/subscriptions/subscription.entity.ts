@@ -5,7 +5,7 @@ import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Proper
 import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 import { App } from '../apps/app.entity.js';
 
-/** A user's subscription as VK last reported it; its charges are Transactions (PROTOCOL.md §3). */
+/** A user's subscription as VK last reported it; its charges are Transactions (docs/protocol.md §3). */
 @ObjectType('UserSubscription', { description: "A user's subscription as VK last reported it. (Named so as not to clash with GraphQL's root Subscription type.)" })
 @Entity({ tableName: 'subscriptions' })
 @Unique({ properties: ['app', 'test', 'subscriptionId'] })

@@ -1,5 +1,5 @@
 /**
- * Subscriptions as VK reports them (PROTOCOL.md §3): the filter behind `subscriptions`. The endpoint
+ * Subscriptions as VK reports them (docs/protocol.md §3): the filter behind `subscriptions`. The endpoint
  * writes them through notifications/sql-store.ts.
  */
 import type { FilterQuery } from '@mikro-orm/core';

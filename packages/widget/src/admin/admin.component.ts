@@ -5,18 +5,16 @@ import type { Me } from '../client/graphql-client.js';
 import type { Session } from '../client/session.js';
 import { tabs } from '../components/tabs.js';
 import { pick, toLocale, type Locale } from '../i18n.js';
+import { isLazyTag, loadView } from '../lazy-views.js';
 import { strings } from './admin.strings.js';
 import { adminStyles } from './admin.styles.js';
-import '../views/logs/logs.js';
-import '../views/moderation/moderation.js';
+// The default tab is part of the entry module; the others are fetched when their tab first opens.
 import '../views/settings/settings.js';
-import '../views/stats/stats.js';
-import '../views/transactions/transactions.js';
 
 export const VIEWS = ['settings', 'logs', 'transactions', 'stats', 'moderation'] as const;
 export type View = (typeof VIEWS)[number];
 
-/** Which views a role may open (DESIGN.md §7): a moderator only reviews applications. */
+/** Which views a role may open (ARCHITECTURE.md §5): a moderator only reviews applications. */
 function viewsFor(me: Me | undefined): readonly View[] {
   if (!me || me.kind === 'root') return VIEWS;
   if (me.role === 'MODERATOR') return ['moderation'];
@@ -62,6 +60,9 @@ export class VkPaymentsAdmin extends VkpElement {
     },
   });
 
+  /** Why the open tab's chunk could not be fetched (a retry clears it). */
+  #chunkFailed: { tag: string; err: unknown } | undefined;
+
   /** The shell always works from its own attributes; it is the one that provides the session. */
   protected override get session(): Session | undefined {
     return this.ownSession();
@@ -98,6 +99,19 @@ export class VkPaymentsAdmin extends VkpElement {
   }
 
   #renderView(view: View): TemplateResult | typeof nothing {
+    const tag = `vk-payments-${view}`;
+    if (isLazyTag(tag) && !customElements.get(tag)) {
+      const failed = this.#chunkFailed;
+      if (failed?.tag === tag) return this.renderError(failed.err, () => this.#retryChunk());
+      loadView(tag).then(
+        () => this.requestUpdate(),
+        (err: unknown) => {
+          this.#chunkFailed = { tag, err };
+          this.requestUpdate();
+        },
+      );
+      return this.renderPending();
+    }
     const theme = this.theme ?? nothing;
     // The views share the shell's session (one client, one token); they never build a second one.
     const session = this.session;
@@ -113,6 +127,11 @@ export class VkPaymentsAdmin extends VkpElement {
       case 'moderation':
         return html`<vk-payments-moderation theme=${theme} .sharedSession=${session}></vk-payments-moderation>`;
     }
+  }
+
+  #retryChunk(): void {
+    this.#chunkFailed = undefined;
+    this.requestUpdate();
   }
 
   #open(view: View): void {

@@ -8,6 +8,7 @@ import { API_ERROR_CODES } from '@vk-payments/shared';
 import { html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { GraphQLClient, GraphQLClientError, type TokenSource } from '../client/graphql-client.js';
 import type { Session } from '../client/session.js';
+import { describeError } from '../components/form-errors.js';
 import type { VkpEvents } from '../events.js';
 import { COMMON, pick, toLocale, type CommonStrings, type Locale } from '../i18n.js';
 import { base, palette } from '../styles/theme.js';
@@ -133,7 +134,7 @@ export class VkpElement extends LitElement {
         ? [t.unauthenticatedTitle, t.unauthenticatedHint]
         : code === API_ERROR_CODES.FORBIDDEN
           ? [t.forbiddenTitle, t.forbiddenHint]
-          : [t.errorTitle, err instanceof Error ? err.message : String(err)];
+          : [t.errorTitle, describeError(err, this.activeLocale)];
     return html`<div class="notice error" part="error" role="alert">
       <strong>${failed ?? title}</strong>
       <p>${hint}</p>

@@ -1,9 +1,10 @@
 /**
  * The widget's one GraphQL client: a `fetch` POST of JSON with a bearer token. Not Apollo Client —
- * an embed must stay small (STYLE.md item 7). Every failure becomes a `GraphQLClientError` whose `code`
- * is the server's `extensions.code` (DESIGN.md §6), so callers switch on codes, never on messages.
+ * an embed must stay small. Every failure becomes a `GraphQLClientError` whose `code`
+ * is the server's `extensions.code` (ARCHITECTURE.md §4), so callers switch on codes, never on messages.
  */
-import type { ApiErrorCode } from '@vk-payments/shared';
+import type { ApiErrorCode, InputErrorParams } from '@vk-payments/shared';
+import { ME, type Me } from './me.js';
 
 /**
  * The server's codes, plus two of the client's own for failures that never reached GraphQL.
@@ -14,13 +15,25 @@ export type GraphQLClientErrorCode = ApiErrorCode | 'NETWORK_ERROR' | 'BAD_RESPO
 export class GraphQLClientError extends Error {
   override name = 'GraphQLClientError';
 
+  /** The input field at fault, as the API names it (`extensions.field`). */
+  readonly field: string | undefined;
+  /** Why, with its numbers (`extensions.params`), for the widget to say in its own words. */
+  readonly params: InputErrorParams | undefined;
+  /** What state is in the way of a CONFLICT (`extensions.reason`, e.g. `REQUEST_PENDING`). */
+  readonly reason: string | undefined;
+
   constructor(
     readonly code: GraphQLClientErrorCode,
     message: string,
     /** HTTP status, when a response arrived. */
     readonly status?: number,
+    extensions?: { field?: unknown; params?: unknown; reason?: unknown },
   ) {
     super(message);
+    this.field = typeof extensions?.field === 'string' ? extensions.field : undefined;
+    const params = extensions?.params as InputErrorParams | null | undefined;
+    this.params = typeof params?.reason === 'string' ? params : undefined;
+    this.reason = typeof extensions?.reason === 'string' ? extensions.reason : undefined;
   }
 }
 
@@ -41,16 +54,11 @@ export interface GraphQLClientOptions {
 }
 
 /** Who the token belongs to (`me`), for role-aware views. */
-export interface Me {
-  kind: 'root' | 'key' | 'session';
-  role: 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'MODERATOR' | null;
-  vkAppId: number | null;
-  expiresAt: string | null;
-}
+export type { Me };
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: ReadonlyArray<{ message?: unknown; extensions?: { code?: unknown } }>;
+  errors?: ReadonlyArray<{ message?: unknown; extensions?: { code?: unknown; field?: unknown; params?: unknown; reason?: unknown } }>;
 }
 
 export class GraphQLClient {
@@ -94,7 +102,7 @@ export class GraphQLClient {
 
   /** Who the token belongs to; asked once per client. */
   me(): Promise<Me> {
-    this.#me ??= this.request<{ me: Me }>('{me{kind role vkAppId expiresAt}}').then((d) => d.me);
+    this.#me ??= this.request<{ me: Me }>(ME).then((d) => d.me);
     this.#me.catch(() => (this.#me = undefined)); // a failure is not remembered
     return this.#me;
   }
@@ -134,7 +142,7 @@ export class GraphQLClient {
     const first = body.errors?.[0];
     if (first) {
       const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
-      throw new GraphQLClientError(code, typeof first.message === 'string' ? first.message : code, response.status);
+      throw new GraphQLClientError(code, typeof first.message === 'string' ? first.message : code, response.status, first.extensions);
     }
     if (!response.ok || body.data == null) {
       throw new GraphQLClientError('BAD_RESPONSE', `HTTP ${response.status}: no data in the answer`, response.status);

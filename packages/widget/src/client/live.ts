@@ -1,62 +1,75 @@
 /**
- * One GraphQL subscription over the `graphql-transport-ws` protocol — the part of it the widget needs
- * (the live log), in a few dozen lines instead of a client library, to keep the embed small.
- * Protocol: connection_init → connection_ack → subscribe → next… / error / complete; ping → pong.
+ * GraphQL subscriptions over WebSocket (the graphql-transport-ws protocol) with graphql-ws's client:
+ * it reconnects with a growing, jittered wait when the socket drops, pings the server to keep the
+ * socket alive through proxies, and gives up on a server that never acknowledges the connection. It
+ * lives in the live log's chunk only (src/lazy-views.ts), so the entry module does not carry it.
  */
-export interface LiveOptions<T> {
-  /** The GraphQL endpoint (http(s) or relative); the socket goes to the same path over ws(s). */
-  endpoint: string;
-  token: string | undefined;
-  query: string;
-  variables?: Record<string, unknown>;
-  /** The server accepted the connection and the subscription was sent. */
-  onConnected?(): void;
-  onData(data: T): void;
-  /** The subscription failed or the connection closed; `code` is the first error's extensions.code, or `CLOSED`. */
-  onError(code: string, message: string): void;
+import { createClient, type Client } from 'graphql-ws/client';
+import { GraphQLClientError } from './graphql-client.js';
+import type { GraphQLClient } from './graphql-client.js';
+
+/** The server's close codes (packages/server/src/http/websocket.ts). */
+const CLOSE = { expired: 4401, forbidden: 4403, rateLimited: 4429 } as const;
+
+export interface LiveClientEvents {
+  /** A connection is being opened, or the socket just closed (another connection follows unless an error ends it). */
+  connecting(): void;
+  /** The server acknowledged the connection. */
+  connected(): void;
 }
 
-/** Starts the subscription; the returned function ends it. */
-export function subscribe<T>(o: LiveOptions<T>): () => void {
-  const url = new URL(o.endpoint, location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(url, 'graphql-transport-ws');
-  let ended = false;
-  const send = (message: object): void => socket.send(JSON.stringify(message));
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
+}
 
-  socket.onopen = () => send({ type: 'connection_init', payload: o.token ? { authorization: `Bearer ${o.token}` } : {} });
-  socket.onmessage = ({ data }) => {
-    const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
-    switch (message.type) {
-      case 'connection_ack':
-        send({ id: '1', type: 'subscribe', payload: { query: o.query, variables: o.variables ?? {} } });
-        o.onConnected?.();
-        break;
-      case 'ping':
-        send({ type: 'pong' });
-        break;
-      case 'next': {
-        const { data: payload, errors } = message.payload as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-        if (errors?.length) o.onError(errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR', errors[0]!.message);
-        else if (payload) o.onData(payload);
-        break;
-      }
-      case 'error': {
-        const [first] = message.payload as { message: string; extensions?: { code?: string } }[];
-        o.onError(first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first?.message ?? 'subscription failed');
-        break;
-      }
-    }
-  };
-  socket.onclose = (event) => {
-    // 4403: the server refused the token, or it was revoked; 4401: the widget session expired (a new
-    // token may be asked for); 4429: the token's rate limit is spent.
-    const code = event.code === 4403 || event.code === 4401 ? 'UNAUTHENTICATED' : event.code === 4429 ? 'RATE_LIMITED' : 'CLOSED';
-    if (!ended) o.onError(code, event.reason || `connection closed (${event.code})`);
-  };
-  return () => {
-    ended = true;
-    if (socket.readyState === WebSocket.OPEN) send({ id: '1', type: 'complete' });
-    socket.close(1000);
-  };
+/** `https://h/graphql` → `wss://h/graphql`; a relative endpoint is taken from the page's address. */
+function socketUrl(endpoint: string): string {
+  const url = new URL(endpoint, location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+/** 0.5–1 s before the first retry, doubling up to 15–30 s: many widgets must not come back at once. */
+const retryWait = (retries: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** retries) * (0.5 + Math.random() / 2)));
+
+/**
+ * A WebSocket client on `client`'s endpoint and token. The token goes, as over HTTP, as
+ * `authorization: Bearer …`, here in the connection's `connection_init` payload (browsers cannot set
+ * a WebSocket's headers); it is asked for again on every connection, so a renewed one is used.
+ */
+export function liveClient(client: GraphQLClient, events: LiveClientEvents): Client {
+  return createClient({
+    url: socketUrl(client.endpoint),
+    connectionParams: async () => {
+      const token = await client.token();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    keepAlive: 15_000,
+    connectionAckWaitTimeout: 10_000,
+    retryAttempts: 10,
+    retryWait,
+    // A refused or revoked token (4403) and a spent rate limit (4429) are not cured by trying again
+    // at once; graphql-ws already stops on an expired session (4401) and on protocol errors.
+    shouldRetry: (err) => !(isCloseEvent(err) && (err.code === CLOSE.forbidden || err.code === CLOSE.rateLimited)),
+    // Closed: dropped (a retry follows) or ended for good (the subscription's error says so).
+    on: { closed: () => events.connecting(), connecting: () => events.connecting(), connected: () => events.connected() },
+  });
+}
+
+/**
+ * What ended a subscription, as a GraphQLClientError: the server's first GraphQL error, a refused or
+ * expired token (UNAUTHENTICATED), a spent rate limit, or a connection that could not be kept.
+ */
+export function liveError(err: unknown): GraphQLClientError {
+  if (Array.isArray(err)) {
+    const first = err[0] as { message?: unknown; extensions?: { code?: unknown } } | undefined;
+    const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
+    return new GraphQLClientError(code, typeof first?.message === 'string' ? first.message : code);
+  }
+  if (isCloseEvent(err)) {
+    const code = err.code === CLOSE.forbidden || err.code === CLOSE.expired ? 'UNAUTHENTICATED' : err.code === CLOSE.rateLimited ? 'RATE_LIMITED' : 'NETWORK_ERROR';
+    return new GraphQLClientError(code, err.reason || `connection closed (${err.code})`);
+  }
+  return new GraphQLClientError('NETWORK_ERROR', err instanceof Error ? err.message : String(err));
 }

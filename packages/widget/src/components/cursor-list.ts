@@ -1,13 +1,14 @@
 /**
  * What the log and the transactions share, as a base element: a heading with tools, a filter form, and
- * a cursor-paged table (the server's Relay connections, DESIGN.md §6) with "N of M" and "Show more"
+ * a cursor-paged table (the server's Relay connections, ARCHITECTURE.md §4) with "N of M" and "Show more"
  * under it. The first page loads through `@lit/task` whenever the session, the applied filter, the
  * page size or the tab change — a new filter starts over; "Show more" appends the page after
  * `pageInfo.endCursor`, and `addLive()` adds rows that arrived live. Rows are kept by id, so a row
  * that came live and then again in a page is shown once.
  */
 import { Task } from '@lit/task';
-import { html, nothing, render, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { VkpElement } from '../base/vkp-element.js';
 import type { Session } from '../client/session.js';
 import { pick } from '../i18n.js';
@@ -52,8 +53,6 @@ export abstract class CursorList<R extends { id: string }, T extends { title: st
   #cursor: string | null = null;
   #args!: ListArgs;
   #more: AbortController | undefined;
-  /** Each row's `<tbody>`, by row id (see updated()). */
-  #bodies = new Map<string, HTMLTableSectionElement>();
 
   /** The first page; `task.value` is its whole answer (for totals that come with it). */
   protected readonly task = new Task(this, {
@@ -190,7 +189,13 @@ export abstract class CursorList<R extends { id: string }, T extends { title: st
             </tr>
           </thead>
           ${this.items.length
-            ? nothing // the rows' own <tbody>s, placed in updated()
+            ? // Keyed by id, each row (and its details) in a <tbody> of its own: a row that arrives live
+              // goes in on top and no other row's elements change, so the focus and the tint stay put.
+              repeat(
+                this.items,
+                (row) => row.id,
+                (row) => html`<tbody>${this.row(row, t)}</tbody>`,
+              )
             : html`<tbody>
                 <tr>
                   <td colspan=${heads.length} class="muted empty" part="message">${this.empty(t)}</td>
@@ -205,34 +210,6 @@ export abstract class CursorList<R extends { id: string }, T extends { title: st
           : nothing}
         ${this.moreError === undefined ? nothing : this.renderError(this.moreError)}
       </div>`;
-  }
-
-  /**
-   * Keyed rows: a row that arrives live must not shift the focused button (or the tint) onto another
-   * row. Each row is rendered into a `<tbody>` of its own, kept by id, and moved only when the row
-   * before it is not the one it follows already — so a row that arrives live goes in on top, a page's
-   * rows at the bottom, and no other row moves. (Lit's `repeat()` does the same for any reordering, at
-   * 0.9 KB of the embed's 35 KB budget; these lists only grow at either end or start over.)
-   */
-  override updated(): void {
-    let prev: Element | null = this.renderRoot.querySelector('thead');
-    if (!prev) return; // no table on screen (loading, failed): the rows wait
-    const t = this.#texts;
-    const shown = new Set<string>();
-    for (const row of this.items) {
-      let body = this.#bodies.get(row.id);
-      if (!body) this.#bodies.set(row.id, (body = document.createElement('tbody')));
-      render(this.row(row, t), body, { host: this });
-      if (prev.nextElementSibling !== body) prev.after(body);
-      prev = body;
-      shown.add(row.id);
-    }
-    for (const [id, body] of this.#bodies) {
-      if (!shown.has(id)) {
-        body.remove();
-        this.#bodies.delete(id);
-      }
-    }
   }
 
   /** Reads the form; a valid filter replaces the applied one, which reloads from the first page. */

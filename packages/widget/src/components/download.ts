@@ -1,5 +1,5 @@
 /**
- * File downloads from the server's `/export/*` routes (PROTOCOL.md §8: CSV export). They take the same
+ * File downloads from the server's `/export/*` routes (docs/protocol.md §8: CSV export). They take the same
  * bearer token as GraphQL, which a plain link cannot send, so the file is fetched and handed to the
  * browser as a blob through a temporary `<a download>`.
  */
@@ -33,8 +33,8 @@ export async function download(client: GraphQLClient, url: URL, fallback: string
     res = await get();
   }
   if (!res.ok) {
-    const { error } = ((await res.json().catch(() => null)) ?? {}) as { error?: { code?: string; message?: string } };
-    throw new GraphQLClientError(error?.code ?? 'BAD_RESPONSE', error?.message ?? `HTTP ${res.status}`, res.status);
+    const { error } = ((await res.json().catch(() => null)) ?? {}) as { error?: { code?: string; message?: string; field?: unknown; params?: unknown } };
+    throw new GraphQLClientError(error?.code ?? 'BAD_RESPONSE', error?.message ?? `HTTP ${res.status}`, res.status, error);
   }
   const a = Object.assign(document.createElement('a'), {
     href: URL.createObjectURL(await res.blob()),

@@ -96,7 +96,7 @@ export abstract class FormView<A, R> extends VkpElement {
       if (what) this.emit('vkp-saved', { what });
     } catch (err) {
       this.report(err);
-      errors = errorFor(err, fields, fallback, this.common.forbiddenHint);
+      errors = errorFor(err, fields, fallback, this.common.forbiddenHint, this.activeLocale);
     }
     await this.settle(d, !errors);
     this.busy = '';

@@ -1,16 +1,10 @@
 /** Texts of the `/admin` page around the widget, Russian first, and the line saying who is signed in. */
+import type { AdminPageIdentityQuery } from '../generated/operations.js';
+
 export type PageLocale = 'ru' | 'en';
 
-/** What the `me` query tells about the token (the server's `Me`). */
-export interface Identity {
-  kind: 'root' | 'key' | 'session';
-  role: 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'MODERATOR' | null;
-  vkAppId: number | null;
-  /** ISO time a widget session ends. */
-  expiresAt: string | null;
-  /** The key's label; for a session, the label of the key that minted it. */
-  label: string | null;
-}
+/** What the `me` query tells about the token (the server's `Me`): kind, role, app, session end, key label. */
+export type Identity = AdminPageIdentityQuery['me'];
 
 const ru = {
   pageTitle: 'vk-payments — админка',

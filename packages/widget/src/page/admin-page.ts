@@ -15,6 +15,8 @@ import { GraphQLClient, GraphQLClientError, type VkPaymentsAdmin } from '../inde
 import { identity, TEXTS, type Identity, type PageLocale, type PageTexts } from './admin-page.texts.js';
 
 const ENDPOINT = '/graphql';
+/** Who signed in, with the key's label for the header. */
+const IDENTITY = '{me{kind role vkAppId expiresAt label}}';
 const KEYS = { token: 'vkp.token', app: 'vkp.app', locale: 'vkp.locale', theme: 'vkp.theme' } as const;
 type Theme = '' | 'light' | 'dark';
 
@@ -81,7 +83,7 @@ async function signIn(token: string, vkAppId: number): Promise<void> {
   loginError.hidden = true;
   let me: Identity;
   try {
-    ({ me } = await new GraphQLClient({ endpoint: ENDPOINT, token }).request<{ me: Identity }>('{me{kind role vkAppId expiresAt label}}'));
+    ({ me } = await new GraphQLClient({ endpoint: ENDPOINT, token }).request<{ me: Identity }>(IDENTITY));
   } catch (err) {
     const refused = err instanceof GraphQLClientError && err.code === 'UNAUTHENTICATED';
     if (refused) forget();

@@ -7,6 +7,8 @@ import { afterEach, expect, test } from 'vitest';
 import { page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/logs/logs.js';
 import type { VkpErrorEvent } from '../../src/events.js';
+import { contrastProblems } from '../axe.js';
+import { inside, scrollsSideways, sticksOut } from '../layout.js';
 import { mount, newUserId as newUserIdFrom, screenshot } from '../mount.js';
 
 afterEach(async () => {
@@ -115,7 +117,8 @@ test('a send the server refuses is explained in the panel and fires vkp-error', 
   await send(panel, 'x'.repeat(101));
   const alert = panel.getByRole('alert');
   await expect.element(alert).toHaveTextContent(/^Не удалось отправить/);
-  await expect.element(alert).toHaveTextContent(/itemId/);
+  // The widget's own words for the server's reason, not the server's English.
+  await expect.element(alert).toHaveTextContent(/Латиница, цифры и _ \. : -, не длиннее 64 символов/);
   expect(errors).toEqual(['BAD_USER_INPUT']);
 });
 
@@ -136,15 +139,18 @@ test('the panel speaks English with locale="en", and closes with its button', as
   await expect.element(panel).not.toBeInTheDocument();
 });
 
-test('screenshots: the panel with a result (all well in light, a refusal in dark), phone and desktop', async () => {
+test('the panel with a result (all well in light, a refusal in dark), phone and desktop: it stays inside the view, nothing sticks out or scrolls sideways, every text has AA contrast', async () => {
   for (const width of [360, 1024]) {
     await page.viewport(width, 720);
     for (const theme of ['light', 'dark']) {
       const user = newUserId();
-      const { view, panel } = await openPanel(user, { theme });
+      const { el, view, panel } = await openPanel(user, { theme });
       await send(panel, theme === 'light' ? 'gem_pack' : 'no_such_item', user);
       await expect.element(view.getByText(theme === 'light' ? 'Показано 4 из 4' : 'Показано 2 из 2')).toBeVisible();
       await screenshot(view, `logs-simulate-${theme}-${width}`, panel.getByRole('status'));
+      expect(inside(panel.element(), el)).toBe(true);
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+      expect(await contrastProblems(el)).toEqual([]);
       await screenshot(panel, `logs-simulate-${theme}-${width}-panel`);
       document.body.replaceChildren();
     }

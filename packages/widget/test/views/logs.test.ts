@@ -3,11 +3,13 @@
  * notification posted to the endpoint (`commands.vkpNotify`), as VK would send it. Tests share one
  * server, so each works with a user id of its own and filters by it.
  */
-import { afterEach, expect, test } from 'vitest';
-import { page, userEvent, type Locator } from 'vitest/browser';
+import { afterEach, expect, inject, test } from 'vitest';
+import { commands, page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/logs/logs.js';
 import type { VkpErrorEvent } from '../../src/events.js';
-import { keyFor, mount, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
+import { contrastProblems } from '../axe.js';
+import { scrollsSideways, sticksOut, tops } from '../layout.js';
+import { keyFor, mount, rootGql, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
 
 afterEach(async () => {
   document.body.replaceChildren();
@@ -65,7 +67,7 @@ test('shows each request with its result: OK, or VK\'s error code with its messa
   const code = rowOf(view, bad).getByText('100', { exact: true });
   await expect.element(code).toBeVisible();
   await expect.element(code).toHaveAttribute('title', expect.stringContaining('costs 10 votes, not 11'));
-  expect(getComputedStyle(code.element()).color).toBe('rgb(230, 70, 70)'); // the danger colour
+  expect(getComputedStyle(code.element()).color).toBe('rgb(193, 59, 59)'); // the danger colour (#c13b3b)
 
   const warnedRow = rowOf(view, warned);
   await expect.element(warnedRow.getByText('тест', { exact: true })).toBeVisible();
@@ -179,6 +181,46 @@ test('Live shows requests that arrive after it is turned on, only those the filt
   await expect.element(rowOf(view, later)).toBeVisible();
 });
 
+test('Live comes back by itself after the server drops the connection, and shows what arrives then', async () => {
+  const user = newUserId();
+  const { view } = mount('vk-payments-logs');
+  await filterByUser(view, user);
+  await expect.element(view.getByText('Показано 0 из 0')).toBeVisible();
+  const live = view.getByRole('switch', { name: 'В реальном времени' });
+  await live.click();
+  await expect.element(view.getByText('Новые запросы появятся сверху')).toBeVisible();
+
+  expect(await commands.vkpDropSockets()).toBeGreaterThan(0);
+  await expect.element(view.getByText('Подключение…')).toBeVisible();
+  // The first retry waits up to a second; then the socket is open again, with no error shown.
+  await expect.element(view.getByText('Новые запросы появятся сверху'), { timeout: 5000 }).toBeVisible();
+  const seen = await untilLive(view, async () => {
+    const order = newOrderId();
+    await buy(user, order);
+    return order;
+  });
+  await expect.element(rowOf(view, seen)).toHaveClass(/fresh/);
+  await expect.element(live).toBeChecked();
+  expect(view.getByText('Живой журнал не подключился').elements()).toHaveLength(0);
+});
+
+test('Live with a token the server refuses says it could not connect, stops trying, and fires vkp-error', async () => {
+  const { createApiKey: key } = await rootGql<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+    `mutation { createApiKey(vkAppId: ${inject('vkpAppId')}, role: PAYMENTS_ADMIN, label: "revoked in a test") { token apiKey { id } } }`,
+  );
+  const { el, view } = mount('vk-payments-logs', { token: key.token });
+  const codes: string[] = [];
+  el.addEventListener('vkp-error', (e: VkpErrorEvent) => codes.push(e.detail.code));
+  await expect.element(view.getByText(/^Показано/)).toBeVisible();
+  await rootGql(`mutation { revokeApiKey(id: "${key.apiKey.id}") { id } }`);
+
+  const live = view.getByRole('switch', { name: 'В реальном времени' });
+  await live.click();
+  await expect.element(view.getByText(/Живой журнал не подключился: Forbidden/)).toBeVisible();
+  await expect.element(live).not.toBeChecked();
+  expect(codes).toEqual(['UNAUTHENTICATED']);
+});
+
 test('a row that arrives live goes on top without taking the focus or the opened details from the row that had them', async () => {
   const user = newUserId();
   const first = newOrderId();
@@ -221,17 +263,22 @@ test('speaks English with locale="en"', async () => {
   await expect.element(view.getByRole('switch', { name: 'Live' })).toBeVisible();
 });
 
-test('screenshots: light and dark, phone and desktop, with a row open', async () => {
+test('light and dark, phone and desktop, with a row open: rows fit without scrolling sideways (cards on a phone), request and answer side by side on a desktop, every text has AA contrast', async () => {
   const { user, warned } = await seedUser();
   for (const width of [360, 1024]) {
     // No taller than the runner's window (720 px): a taller viewport is scaled down in the screenshot.
     await page.viewport(width, 720);
     for (const theme of ['light', 'dark']) {
-      const { view } = mount('vk-payments-logs', { theme });
+      const { el, view } = mount('vk-payments-logs', { theme });
       await filterByUser(view, user);
       await expect.element(view.getByText('Показано 3 из 3')).toBeVisible();
       await rowOf(view, warned).getByRole('button').click();
       await screenshot(view, `logs-${theme}-${width}`, view.getByRole('region', { name: 'Наш ответ' }));
+      const root = el.shadowRoot!;
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+      const [request, answer] = tops(root.querySelectorAll('.payloads > section'));
+      expect({ sideBySide: request === answer, headings: root.querySelector('thead')!.getBoundingClientRect().height > 1 }).toEqual({ sideBySide: width > 360, headings: width > 360 });
+      expect(await contrastProblems(el)).toEqual([]);
       // What lies below the runner's 720 px is not painted: on a phone, the opened details separately.
       if (width === 360) await screenshot(view.getByRole('row').filter({ hasText: 'Наш ответ' }), `logs-${theme}-360-details`);
       document.body.replaceChildren();

@@ -8,6 +8,8 @@ import { page } from 'vitest/browser';
 import '../../src/views/moderation/moderation.js';
 import type { VkpSavedEvent } from '../../src/events.js';
 import { SEED } from '../fixtures.js';
+import { contrastProblems } from '../axe.js';
+import { scrollsSideways, sticksOut } from '../layout.js';
 import { keyFor, mount, rootGql, screenshot } from '../mount.js';
 
 const APP = SEED.vkAppId;
@@ -115,14 +117,14 @@ test('an application is sent and shown as pending, then withdrawn', async () => 
   await expect.element(view.getByLabelText('Описание приложения')).toHaveValue(DESCRIPTION);
 });
 
-test("sending while another operator's application is pending shows the server's reason and the pending one", async () => {
+test("sending while another operator's application is pending says so in the widget's words, and shows the pending one", async () => {
   const { view } = mount('vk-payments-moderation');
   await view.getByRole('checkbox', { name: /Android/ }).click();
   await view.getByLabelText('Описание приложения').fill(DESCRIPTION);
   await view.getByLabelText('Платные функции').fill(FEATURES);
   await submitByApi();
   await view.getByRole('button', { name: 'Отправить заявку' }).click();
-  await expect.element(view.getByText(/is still pending/)).toBeVisible();
+  await expect.element(view.getByText('Заявка уже на рассмотрении: отзовите её или дождитесь решения')).toBeVisible();
   await expect.element(view.getByRole('region', { name: 'Заявка', exact: true }).getByText('На рассмотрении')).toBeVisible();
 });
 
@@ -170,7 +172,7 @@ test('speaks English with locale="en"', async () => {
   await expect.element(view.getByRole('button', { name: 'Send application' })).toBeVisible();
 });
 
-test('screenshots: the application form, and a pending one before a moderator, light and dark', async () => {
+test('the application form, and a pending one before a moderator, light and dark, phone and desktop: nothing sticks out or scrolls sideways, every text has AA contrast', async () => {
   // A withdrawn application to show (and to fill the form from), even when this test runs alone.
   await rootGql(`mutation { withdrawModerationRequest(id: "${await submitByApi()}") { id } }`);
   try {
@@ -183,7 +185,10 @@ test('screenshots: the application form, and a pending one before a moderator, l
       // Taller than the 720 px test page: an overview, scaled down.
       await page.viewport(360, 1500);
       await screenshot(app.view, `moderation-${theme}`);
+      expect([sticksOut(app.el), scrollsSideways(app.el)]).toEqual([[], []]);
+      expect(await contrastProblems(app.el)).toEqual([]);
       await page.viewport(1024, 1100);
+      expect([sticksOut(app.el), scrollsSideways(app.el)]).toEqual([[], []]);
       await screenshot(app.view, `moderation-${theme}-desktop`);
       await page.viewport(360, 720);
       document.body.replaceChildren();
@@ -191,6 +196,8 @@ test('screenshots: the application form, and a pending one before a moderator, l
       const id = await submitByApi();
       const moderator = mount('vk-payments-moderation', { theme, token: await keyFor('MODERATOR') });
       await screenshot(moderator.view.getByRole('region', { name: 'Заявка', exact: true }), `moderation-${theme}-moderator`, moderator.view.getByRole('button', { name: 'Одобрить' }));
+      expect([sticksOut(moderator.el), scrollsSideways(moderator.el)]).toEqual([[], []]);
+      expect(await contrastProblems(moderator.el)).toEqual([]);
       await rootGql(`mutation { withdrawModerationRequest(id: "${id}") { id } }`);
       document.body.replaceChildren();
     }

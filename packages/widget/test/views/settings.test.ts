@@ -8,6 +8,8 @@ import { commands, page } from 'vitest/browser';
 import '../../src/views/settings/settings.js';
 import type { VkpErrorEvent, VkpSavedEvent } from '../../src/events.js';
 import { SEED } from '../fixtures.js';
+import { contrastProblems } from '../axe.js';
+import { scrollsSideways, sticksOut } from '../layout.js';
 import { keyFor, mount, rootGql, screenshot } from '../mount.js';
 
 afterEach(() => {
@@ -57,9 +59,29 @@ test("the server's refusal of a URL is shown at the field, and fires vkp-error",
   await input.fill('https://user:secret@example.com/vk');
   await view.getByRole('button', { name: 'Сохранить' }).click();
   await expect.element(input).toHaveAttribute('aria-invalid', 'true');
-  await expect.element(view.getByText(/must not contain a user name or password/)).toBeVisible();
+  await expect.element(input).toHaveAccessibleDescription('Без логина и пароля в адресе: VK показывает его в панели');
   expect(errors).toEqual(['BAD_USER_INPUT']);
   expect(await storedUrl()).toBe(before);
+});
+
+test('a notification URL the server finds too long is refused at the field in Russian, with the limit', async () => {
+  const before = await storedUrl();
+  const { view } = mount('vk-payments-settings');
+  const input = view.getByLabelText('URL уведомлений');
+  await input.fill(`https://example.com/${'a'.repeat(2048)}`);
+  await view.getByRole('region', { name: 'URL для платёжных уведомлений' }).getByRole('button', { name: 'Сохранить' }).click();
+  await expect.element(input).toHaveAttribute('aria-invalid', 'true');
+  // Russian groups the digits: «2 048».
+  await expect.element(input).toHaveAccessibleDescription(/^Не длиннее 2\s048 символов$/);
+  expect(await storedUrl()).toBe(before);
+});
+
+test('in English, the same refusal is worded in English', async () => {
+  const { view } = mount('vk-payments-settings', { locale: 'en' });
+  const input = view.getByRole('textbox', { name: 'Notification URL' });
+  await input.fill(`https://example.com/${'a'.repeat(2048)}`);
+  await view.getByRole('region', { name: 'Payment notification URL' }).getByRole('button', { name: 'Save' }).click();
+  await expect.element(input).toHaveAccessibleDescription('At most 2048 characters');
 });
 
 test('a good URL is saved on the server, says "Сохранено" and fires vkp-saved', async () => {
@@ -183,12 +205,12 @@ test('speaks English with locale="en"', async () => {
   await expect.element(view.getByRole('button', { name: 'Check URL' })).toBeVisible();
 });
 
-test('screenshots: light and dark, phone and desktop, with a check result and a tester', async () => {
+test('light and dark, phone and desktop, with a check result and a tester: nothing sticks out or scrolls sideways, every text has AA contrast', async () => {
   await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${APP}, input: { notificationUrl: $url }) { vkAppId } }`, { url: await endpointUrl() });
   await rootGql(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: 900002) { vkUserId } }`);
   try {
     for (const theme of ['light', 'dark'] as const) {
-      const { view } = mount('vk-payments-settings', { theme });
+      const { el, view } = mount('vk-payments-settings', { theme });
       await view.getByRole('button', { name: 'Проверить URL' }).click();
       await expect.element(view.getByText('Работает')).toBeVisible();
       // One picture per block at phone size (the test page is scaled down to fit a viewport taller than
@@ -197,7 +219,10 @@ test('screenshots: light and dark, phone and desktop, with a check result and a 
       for (const [part, name] of Object.entries(blocks)) await screenshot(view.getByRole('region', { name }), `settings-${theme}-${part}`);
       await page.viewport(360, 1700);
       await screenshot(view, `settings-${theme}`, view.getByRole('link', { name: 'id900002' }));
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+      expect(await contrastProblems(el)).toEqual([]);
       await page.viewport(1024, 1100);
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
       await screenshot(view, `settings-${theme}-desktop`);
       await page.viewport(360, 720);
       document.body.replaceChildren();

@@ -8,6 +8,8 @@ import { page, userEvent, type Locator } from 'vitest/browser';
 import '../../src/views/transactions/transactions.js';
 import type { VkpErrorEvent } from '../../src/events.js';
 import { SEED } from '../fixtures.js';
+import { contrastProblems } from '../axe.js';
+import { scrollsSideways, sticksOut, tops } from '../layout.js';
 import { keyFor, mount, rootGql, screenshot, buy, newOrderId, newUserId as newUserIdFrom } from '../mount.js';
 
 afterEach(async () => {
@@ -183,17 +185,22 @@ test('speaks English with locale="en"', async () => {
   await expect.element(view.getByRole('definition').nth(2)).toHaveTextContent('20 votes');
 });
 
-test('screenshots: light and dark, phone and desktop', async () => {
+test('light and dark, phone and desktop: the totals stack on a phone and line up on a desktop, rows fit without scrolling sideways, every text has AA contrast', async () => {
   const { user } = await seedUser();
   await pay(user, { notification_type: 'order_status_change_test' });
   for (const width of [360, 1024]) {
     // No taller than the runner's window (720 px): a taller viewport is scaled down in the screenshot.
     await page.viewport(width, 720);
     for (const theme of ['light', 'dark']) {
-      const { view } = mount('vk-payments-transactions', { theme });
+      const { el, view } = mount('vk-payments-transactions', { theme });
       await filterByUser(view, user);
       await view.getByLabelText('Показывать тестовые').click();
       await screenshot(view, `transactions-${theme}-${width}`, view.getByText('Показано 4 из 4'));
+      const totals = [...el.shadowRoot!.querySelectorAll('[part="total"]')];
+      const lefts = new Set(totals.map((t) => Math.round(t.getBoundingClientRect().left)));
+      expect({ columns: lefts.size, rows: new Set(tops(totals)).size }).toEqual(width === 360 ? { columns: 1, rows: 3 } : { columns: 3, rows: 1 });
+      expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+      expect(await contrastProblems(el)).toEqual([]);
       // What lies below the runner's 720 px is not painted: on a phone, the list separately.
       if (width === 360) await screenshot(view.getByRole('tabpanel'), `transactions-${theme}-360-list`);
       document.body.replaceChildren();

@@ -1,6 +1,6 @@
 /**
  * Migrations per dialect, registered as classes (an ESM package cannot load the generator's CommonJS;
- * STACK.md gotcha 6). New ones come from `scripts/new-migration.mjs`; the schema-diff test keeps the two
+ * ours are TypeScript). New ones come from `scripts/new-migration.mjs`; the schema-diff test keeps the two
  * lists in step with the entities.
  */
 import type { MigrationObject } from '@mikro-orm/core';

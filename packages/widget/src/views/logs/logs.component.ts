@@ -15,7 +15,7 @@ type Texts = ViewTexts<(typeof strings)['ru']>;
 
 /**
  * `<vk-payments-logs>`: the log of VK's requests to the payment endpoint and our answers (VK's
- * "Платежи → Подключение → Логи", PROTOCOL.md §8), filterable, cursor-paged, with a live tail.
+ * "Платежи → Подключение → Логи", docs/protocol.md §8), filterable, cursor-paged, with a live tail.
  * A row opens to show the request fields and our answer as JSON, the signature check and any warning.
  * "Send test notification" has the server play VK's whole sequence against its own endpoint; the
  * steps land in the log like VK's requests.
@@ -185,6 +185,7 @@ export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], L
     this.liveState = session ? 'connecting' : 'off';
     if (!session) return;
     this.#stopLive = subscribeLive(session, {
+      connecting: () => (this.liveState = 'connecting'),
       connected: () => (this.liveState = 'on'),
       row: (row) => {
         // The server sends every row of the app; only those the filter shows belong here.

@@ -6,28 +6,13 @@
 import type { Connection } from '../../components/cursor-list.js';
 import { dayEnd, dayStart, parseUserId } from '../../components/filters.js';
 import type { Filter } from '../../components/list-filters.js';
+import type { LogsQuery } from '../../generated/operations.js';
 
 /** VK's notification types, as VK names them (the API's enum is upper case): the shared protocol's list. */
 export { NOTIFICATION_KINDS as KINDS } from '@vk-payments/shared';
 
-export interface LogRow {
-  id: string;
-  receivedAt: string;
-  rawType: string | null;
-  notificationType: string | null;
-  test: boolean;
-  vkUserId: number | null;
-  orderId: string | null;
-  subscriptionId: string | null;
-  request: unknown;
-  response: unknown;
-  ok: boolean;
-  errorCode: number | null;
-  signatureValid: boolean | null;
-  signedWith: 'current' | 'previous' | null;
-  warning: string | null;
-  durationMs: number;
-}
+/** A row of the log, as LOGS_QUERY and LIVE_SUBSCRIPTION both ask for it (`FIELDS`). */
+export type LogRow = LogsQuery['notificationLogs']['edges'][number]['node'];
 
 const FIELDS = 'id receivedAt rawType notificationType test vkUserId orderId subscriptionId request response ok errorCode signatureValid signedWith warning durationMs';
 

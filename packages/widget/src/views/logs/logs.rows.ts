@@ -1,6 +1,6 @@
 /**
  * One log row and its opened details: the table row a person scans (time, type, user, order, result,
- * duration) and, below it, what VK sent and what we answered as formatted JSON — the seed's "Запрос"
+ * duration) and, below it, what VK sent and what we answered as formatted JSON — VK's panel's "Запрос"
  * and "Ответ" (payments-connection.ru.md, "Логи").
  */
 import { html, nothing, type TemplateResult } from 'lit';

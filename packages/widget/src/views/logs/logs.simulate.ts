@@ -1,7 +1,7 @@
 /**
  * "Send test notification" of the log: the server plays VK's whole sequence for a purchase or a
  * subscription against its own endpoint (`simulateNotification`: `_test` types, each step sent twice,
- * as VK may repeat any notification, PROTOCOL.md §1) and reports what every step got back. The form,
+ * as VK may repeat any notification, docs/protocol.md §1) and reports what every step got back. The form,
  * what it sends, and the result; the log component holds the state and reloads its list afterwards,
  * since every step is logged like VK's own requests.
  */

@@ -1,10 +1,11 @@
+import { TEXT_LIMITS } from '@vk-payments/shared';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { FieldErrors } from '../../components/form-errors.js';
 import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
 import { checkLabel, renderChecks, renderRequest } from './moderation.parts.js';
 import { strings, type ModerationStrings } from './moderation.strings.js';
 import { moderationStyles } from './moderation.styles.js';
-import { DECIDE, LIMITS, LOAD, SUBMIT, WITHDRAW, type Answer, type ModerationRequest, type Platform, type Rights } from './moderation.types.js';
+import { DECIDE, LOAD, SUBMIT, TEXT_FIELDS, WITHDRAW, type Answer, type ModerationRequest, type Platform, type Rights } from './moderation.types.js';
 
 type Data = Loaded<Answer, Rights>;
 
@@ -103,8 +104,9 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
           )}
         </fieldset>
         ${this.problem('platforms')}
-        ${Object.entries(LIMITS).map(([field, [min, max]]) => {
-          const value = last?.[field as keyof typeof LIMITS] ?? '';
+        ${TEXT_FIELDS.map((field) => {
+          const { min, max } = TEXT_LIMITS[field];
+          const value = last?.[field] ?? '';
           return this.#text(field, field === 'appDescription' ? t.description : t.features, max, t.length(min, max, this.typed[field] ?? value.length), value);
         })}
         <button ?disabled=${!ready || this.busy !== ''} aria-describedby="not-ready form-error">${t.submit}</button>
@@ -123,7 +125,7 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
     const busy = this.busy !== '';
     return html`<div class="decide" part="decide">
       <h4>${t.decideTitle}</h4>
-      ${this.#text('comment', t.comment, 2000, t.commentHint)}
+      ${this.#text('comment', t.comment, TEXT_LIMITS.comment.max, t.commentHint)}
       <div class="row">
         <button ?disabled=${busy} @click=${() => this.#decide(r, 'APPROVE')}>${t.approve}</button>
         <button class="danger" ?disabled=${busy} @click=${() => this.#decide(r, 'REJECT')}>${t.reject}</button>
@@ -151,12 +153,13 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
     const input: Record<string, unknown> = { platforms: form.getAll('platforms') };
     const errors: FieldErrors = {};
     if (!form.has('platforms')) errors.platforms = t.noPlatform;
-    for (const [field, [min]] of Object.entries(LIMITS)) {
+    for (const field of TEXT_FIELDS) {
+      const { min } = TEXT_LIMITS[field];
       const value = (input[field] = String(form.get(field)).trim());
       if (value.length < min) errors[field] = t.tooShort(min);
     }
     if (Object.keys(errors).length) void this.refuse(errors);
-    else void this.act('submit', 'moderation', ['platforms', ...Object.keys(LIMITS)], 'form', (d) => d.session.client.request(SUBMIT, { id: d.session.vkAppId, input }));
+    else void this.act('submit', 'moderation', ['platforms', ...TEXT_FIELDS], 'form', (d) => d.session.client.request(SUBMIT, { id: d.session.vkAppId, input }));
   };
 
   #withdraw(r: ModerationRequest): void {

@@ -1,4 +1,4 @@
-/** Texts of <vk-payments-moderation>, Russian first (the seed's wording where it has one). */
+/** Texts of <vk-payments-moderation>, Russian first (VK's own wording where its panel has one). */
 const ru = {
   title: 'Оплата голосами',
   enabled: 'Платежи голосами подключены',

@@ -20,7 +20,7 @@ export const moderationStyles = css`
     font-size: 0.85em;
     font-weight: 600;
     color: var(--_tone);
-    background: color-mix(in srgb, var(--_tone) 14%, transparent);
+    background: color-mix(in srgb, var(--_tone) 10%, transparent);
   }
   .status-pending {
     --_tone: var(--_warning);

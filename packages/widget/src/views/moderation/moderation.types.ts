@@ -1,42 +1,22 @@
 /** What <vk-payments-moderation> reads and writes, named as in the server's SDL. */
+import type { ModerationLoadQuery } from '../../generated/operations.js';
+
+export type { ModerationStatus } from '../../generated/operations.js';
+
 export const PLATFORMS = ['IOS', 'ANDROID', 'WEB', 'MOBILE_WEB'] as const;
 export type Platform = (typeof PLATFORMS)[number];
-export type ModerationStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
 
-/** The server's limits (ModerationRequestInput), checked here too so the form answers at once. */
-export const LIMITS = { appDescription: [10, 1000], paidFeatures: [10, 2000] } as const;
-export type TextField = keyof typeof LIMITS;
+/** The application's texts; their limits (`TEXT_LIMITS`, shared with the server) are checked here too so the form answers at once. */
+export const TEXT_FIELDS = ['appDescription', 'paidFeatures'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
 
-export interface PreflightCheck {
-  key: string;
-  ok: boolean;
-  required: boolean;
-  message: string;
-}
-
-export interface ModerationRequest {
-  id: string;
-  status: ModerationStatus;
-  platforms: Platform[];
-  appDescription: string;
-  paidFeatures: string;
-  moderatorComment: string | null;
-  submittedBy: string;
-  submittedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-}
-
-/** The answer to LOAD. */
-export interface Answer {
-  app: { votesPaymentsEnabled: boolean };
-  preflight: { ready: boolean; checks: PreflightCheck[] };
-  /** Newest first: the first is the current (or last) application. */
-  requests: ModerationRequest[];
-}
+/** The answer to LOAD; `requests` newest first: the first is the current (or last) application. */
+export type Answer = ModerationLoadQuery;
+export type PreflightCheck = Answer['preflight']['checks'][number];
+export type ModerationRequest = Answer['requests'][number];
 
 export interface Rights {
-  /** Applying and withdrawing: the Payments roles and root (DESIGN.md §7). */
+  /** Applying and withdrawing: the Payments roles and root (ARCHITECTURE.md §5). */
   canApply: boolean;
   /** Approving and rejecting: platform moderators and root. */
   canDecide: boolean;

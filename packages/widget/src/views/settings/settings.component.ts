@@ -2,7 +2,7 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
 import { outcomeStyles } from '../../components/outcome.js';
 import { formatDateTime } from '../../i18n.js';
-import { renderCheck } from './settings.parts.js';
+import { renderCheck, renderTesters } from './settings.parts.js';
 import { strings, type SettingsStrings } from './settings.strings.js';
 import { settingsStyles } from './settings.styles.js';
 import { ADD_TESTER, CHECK, isHttpUrl, LOAD, parseVkUserId, REMOVE_TESTER, ROTATE, UPDATE } from './settings.types.js';
@@ -150,19 +150,7 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
             ${this.#savedMark('tester')}
           </form>
           ${this.problem('vkUserId')}
-          ${d.testers.length
-            ? html`<ul class="testers" part="testers">
-                ${d.testers.map(
-                  (x) => html`<li>
-                    <div class="tester">
-                      <a href="https://vk.com/id${x.vkUserId}" target="_blank" rel="noopener noreferrer">id${x.vkUserId}</a>
-                      <span class="muted small">${t.addedBy(formatDateTime(x.addedAt, this.activeLocale), x.addedBy)}</span>
-                    </div>
-                    <button class="danger" aria-label=${t.removeTester(x.vkUserId)} ?disabled=${busy} @click=${() => this.#removeTester(x.vkUserId)}>${c.remove}</button>
-                  </li>`,
-                )}
-              </ul>`
-            : html`<p class="muted">${t.noTesters}</p>`}
+          ${renderTesters(d.testers, { t, c, locale: this.activeLocale, busy, remove: (user) => this.#removeTester(user) })}
           ${this.problem('testers')}`,
       )}`;
   }

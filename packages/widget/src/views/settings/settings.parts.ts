@@ -1,8 +1,9 @@
-/** A piece of <vk-payments-settings> that needs no state of its own: the URL check's result. */
+/** Pieces of <vk-payments-settings> that need no state of their own: the URL check's result, the testers. */
 import { html, nothing, type TemplateResult } from 'lit';
+import { formatDateTime, type CommonStrings, type Locale } from '../../i18n.js';
 import { outcome, problems } from '../../components/outcome.js';
 import type { SettingsStrings } from './settings.strings.js';
-import type { NotificationUrlCheck } from './settings.types.js';
+import type { NotificationUrlCheck, PaymentTester } from './settings.types.js';
 
 /**
  * What checkNotificationUrl found: verdict, HTTP status and time on one line, then why VK would refuse,
@@ -26,4 +27,23 @@ export function renderCheck(c: NotificationUrlCheck, t: SettingsStrings): Templa
             <pre>${c.responseBody}</pre>
           </details>`}`,
   );
+}
+
+/** The payment testers, each with a link to their VK page and a Remove button; or a line saying there are none. */
+export function renderTesters(
+  testers: readonly PaymentTester[],
+  { t, c, locale, busy, remove }: { t: SettingsStrings; c: CommonStrings; locale: Locale; busy: boolean; remove: (vkUserId: number) => void },
+): TemplateResult {
+  if (!testers.length) return html`<p class="muted">${t.noTesters}</p>`;
+  return html`<ul class="testers" part="testers">
+    ${testers.map(
+      (x) => html`<li>
+        <div class="tester">
+          <a href="https://vk.com/id${x.vkUserId}" target="_blank" rel="noopener noreferrer">id${x.vkUserId}</a>
+          <span class="muted small">${t.addedBy(formatDateTime(x.addedAt, locale), x.addedBy)}</span>
+        </div>
+        <button class="danger" aria-label=${t.removeTester(x.vkUserId)} ?disabled=${busy} @click=${() => remove(x.vkUserId)}>${c.remove}</button>
+      </li>`,
+    )}
+  </ul>`;
 }

@@ -1,4 +1,4 @@
-/** Texts of <vk-payments-settings>, Russian first (the seed's wording where it has one). */
+/** Texts of <vk-payments-settings>, Russian first (VK's own wording where its panel has one). */
 const ru = {
   title: 'Настройки',
   urlTitle: 'URL для платёжных уведомлений',

@@ -35,7 +35,7 @@ export interface Answer {
 }
 
 export interface Rights {
-  /** Secret rotation is "creator/admin only" (DESIGN.md §7), root too. */
+  /** Secret rotation is "creator/admin only" (ARCHITECTURE.md §5), root too. */
   canRotate: boolean;
 }
 

@@ -7,19 +7,11 @@
  * on the frame around it; the tooltip too.
  */
 import { nothing, svg, type SVGTemplateResult } from 'lit';
+import type { StatsQuery } from '../../generated/operations.js';
 import type { StatsStrings } from './stats.strings.js';
 
-export interface Point {
-  periodStart: string;
-  periodEnd: string;
-  revenue: number;
-  itemsRevenue: number;
-  subscriptionsRevenue: number;
-  orders: number;
-  refunds: number;
-  payingUsers: number;
-  arppu: number | null;
-}
+/** A period of the stats query's answer. */
+export type Point = StatsQuery['paymentStats']['points'][number];
 
 /** Where things are, in viewBox units (= CSS px); the component maps pointer positions with it. */
 export interface Geometry {

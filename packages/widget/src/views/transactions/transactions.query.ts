@@ -1,7 +1,7 @@
 /**
  * What the transactions view asks the server: a page of `transactions` for the open tab and, with the
  * first page, the totals of the same filter without the tab's status — so credits, deductions and net
- * stay put while switching tabs (VK's panel shows them the same way, PROTOCOL.md §8).
+ * stay put while switching tabs (VK's panel shows them the same way, docs/protocol.md §8).
  */
 import type { Connection } from '../../components/cursor-list.js';
 import { dayEnd, dayStart, parseUserId } from '../../components/filters.js';
@@ -46,7 +46,7 @@ export const MORE_QUERY = `query(${VARS}){${PAGE}}`;
 
 /**
  * `TransactionFilter` for the form (`user`, `from`, `to`, and `test` when test payments are shown:
- * off by default, they are never money, PROTOCOL.md §5), and the tab's status when `tab` is given.
+ * off by default, they are never money, docs/protocol.md §5), and the tab's status when `tab` is given.
  * What is not set stays undefined (left out).
  */
 export const txFilter = (f: Filter, tab?: string) => ({

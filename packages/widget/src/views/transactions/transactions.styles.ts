@@ -55,7 +55,7 @@ export const transactionsStyles = css`
   /* Paid (.ok) or refunded (.bad): the text's colour on a tint of it. */
   .state {
     border-radius: 6px;
-    background: color-mix(in srgb, currentColor 14%, transparent);
+    background: color-mix(in srgb, currentColor 10%, transparent);
   }
   td.item .muted {
     font-size: 0.9em;
