@@ -55,10 +55,23 @@ export function issueParams(issue: z.core.$ZodIssue): InputErrorParams {
     case 'invalid_format':
       return issue.format === 'url' ? { reason: 'invalidUrl' } : { reason: 'invalidFormat', format: issue.format };
     case 'custom':
-      return isReason(issue.params?.reason) ? (issue.params as InputErrorParams) : { reason: 'invalid' };
+      return isReason(issue.params?.reason) ? documentedParams(issue.params as InputErrorParams) : { reason: 'invalid' };
     default:
       return { reason: 'invalid' };
   }
+}
+
+/**
+ * Only the documented keys of a refinement's params, each of its documented type: a refinement that
+ * one day put the submitted value (a key, a URL) into its params must not send it back to the client.
+ */
+function documentedParams(p: InputErrorParams): InputErrorParams {
+  const out: InputErrorParams = { reason: p.reason };
+  if (typeof p.min === 'number') out.min = p.min;
+  if (typeof p.max === 'number') out.max = p.max;
+  if (Array.isArray(p.values)) out.values = p.values.filter((v) => typeof v === 'string');
+  for (const key of ['format', 'than', 'step', 'rule'] as const) if (typeof p[key] === 'string') out[key] = p[key];
+  return out;
 }
 
 /** Validates input with a zod schema; the first problem becomes BAD_USER_INPUT naming the field. */

@@ -46,3 +46,16 @@ describe('validation errors name the field and say why with numbers, for clients
     expect(refusal(schema, input)).toEqual({ field, params });
   });
 });
+
+describe("a refinement's params reach the client only through their documented keys", () => {
+  it('drops a submitted value a refinement put into its params, keeping the reason and its numbers', async () => {
+    const { z } = await import('zod');
+    const leaky = z.object({
+      secretKey: z.string().refine(() => false, { params: { reason: 'tooShort', min: 8, submitted: 'hunter2-secret', rule: 42 } }),
+    });
+    const { field, params } = refusal(leaky, { secretKey: 'hunter2-secret' });
+    expect(field).toBe('secretKey');
+    expect(params).toEqual({ reason: 'tooShort', min: 8 });
+    expect(JSON.stringify(params)).not.toContain('hunter2');
+  });
+});
