@@ -46,7 +46,7 @@ describe.runIf(DIALECTS.includes('postgresql'))('two instances on one PostgreSQL
     for (const item of ['gem', 'sword', 'shield']) await gql(a.url, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "${item}", title: "${item}", price: 10}) { itemId } }`);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map((c) => Promise.resolve(c.dispose())));
     await Promise.all([a?.kill(), b?.kill()]);
     await db?.drop();
   });

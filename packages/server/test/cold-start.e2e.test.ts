@@ -56,7 +56,7 @@ describe.each(DIALECTS)('a restart on %s', (dialect) => {
         fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signed({ app_id: APP, user_id: 5, notification_type: 'get_item', item: 'gem_pack', version: '5.132' })) }).then((r) => r.json()),
         fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ apps { vkAppId } }' }) }).then(async (r) => ({ status: r.status, body: await r.json() })),
         new Promise((resolve, reject) => ws.subscribe({ query: '{ apps { vkAppId } }' }, { next: resolve, error: reject, complete: () => undefined })),
-        fetch(`${url}/export/transactions.csv?vkAppId=${APP}`, { headers: auth }).then(async (r) => ({ status: r.status, type: r.headers.get('content-type') })),
+        fetch(`${url}/export/transactions.csv?vkAppId=${APP}`, { headers: auth }).then((r) => ({ status: r.status, type: r.headers.get('content-type') })),
       ]);
       await ws.dispose();
 

@@ -196,7 +196,7 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
       const order = await t.notify(
         signed({ app_id: APP, user_id: 9001, notification_type: 'order_status_change', status: 'chargeable', item: LEGACY, item_id: LEGACY, item_price: 7, order_id: 990001, receiver_id: 9001, date: 1_700_000_000, version: '5.132' }),
       );
-      expect(order.json).toMatchObject({ response: { order_id: 990001, app_order_id: expect.any(Number) } });
+      expect(order.json).toMatchObject({ response: { order_id: 990001, app_order_id: expect.any(Number) as number } });
     });
 
     it('is never signed on request: simulateNotification refuses it, naming itemId', async () => {

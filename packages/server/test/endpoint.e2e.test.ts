@@ -135,7 +135,7 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
         signatureValid: true,
         signedWith: 'current',
         warning: null,
-        request: { order_id: orderId, item: 'gem_pack', sig: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        request: { order_id: orderId, item: 'gem_pack', sig: expect.stringMatching(/^[0-9a-f]{32}$/) as string },
         response: res.json,
       });
       expect(logs[0]!.durationMs).toEqual(expect.any(Number));

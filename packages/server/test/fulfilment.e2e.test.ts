@@ -144,7 +144,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     expect(got).toMatchObject({ type: 'order.paid', signatureValid: true });
     expect(got.data).toEqual({ vkAppId: APP, appOrderId: answer.response.app_order_id, orderId: String(order.order_id), vkUserId: 501, receiverId: null, itemId: 'gem_pack', title: 'Gem pack', price: 10, discount: null, test: false });
     const d = await until('delivered', async () => (await deliveryOf(a, eventId))?.status === 'delivered' && deliveryOf(a, eventId));
-    expect(d!.attemptLog).toEqual([{ httpStatus: 200, error: null }]);
+    expect(d.attemptLog).toEqual([{ httpStatus: 200, error: null }]);
     await nothingElseInFlight();
     expect(game.received.filter((r) => r.id === eventId)).toHaveLength(1);
   });
@@ -260,7 +260,7 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
       // The payment itself is kept: VK's retry is answered with its app_order_id once the backend has it.
       refusing = false;
       const retry = (await a.notify(order)) as { response: { app_order_id: number } };
-      expect(retry).toEqual({ response: { order_id: order.order_id, app_order_id: expect.any(Number) } });
+      expect(retry).toEqual({ response: { order_id: order.order_id, app_order_id: expect.any(Number) as number } });
       const d = (await deliveryOf(a, `msg_paid_${retry.response.app_order_id}`))!;
       expect(d.status).toBe('delivered');
       expect(d.attemptLog[0]!.httpStatus).toBe(500);

@@ -10,7 +10,7 @@ const APP = 67001;
 
 const clients: Client[] = [];
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map((c) => Promise.resolve(c.dispose())));
 });
 
 /** One operation over a new socket with `token`: its result, or its errors. */

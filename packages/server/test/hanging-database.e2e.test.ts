@@ -64,7 +64,7 @@ describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
   async function hang(): Promise<() => Promise<void>> {
     if (proxy) {
       proxy.hang();
-      return async () => proxy!.resume();
+      return () => Promise.resolve(proxy!.resume());
     }
     if (database.dialect !== 'sqlite') throw new Error('unreachable');
     const lock = await holdWriteLock(database.path);
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
       const { json } = await buy(2);
       return (json as { response?: { app_order_id: number } }).response && json;
     });
-    expect(retried).toEqual({ response: { order_id: 2, app_order_id: expect.any(Number) } });
+    expect(retried).toEqual({ response: { order_id: 2, app_order_id: expect.any(Number) as number } });
     expect((await buy(2)).json).toEqual(retried);
     expect((await getItem()).json).toMatchObject({ response: { item_id: 'gem_pack', price: 10 } });
     const { transactions } = await gql<{ transactions: { edges: { node: { orderId: string } }[] } }>(

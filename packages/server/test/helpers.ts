@@ -65,7 +65,7 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
  * SQLite tests leave it unset, as `pnpm start` does: the server generates a key file beside the database.
  */
 /** Sync mode's wait for a game backend that already has every event: for tests of the core alone. */
-export const NO_WAIT: SyncFulfilment = { confirm: async () => true };
+export const NO_WAIT: SyncFulfilment = { confirm: () => Promise.resolve(true) };
 
 export const TEST_SECRETS_KEY = 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=';
 

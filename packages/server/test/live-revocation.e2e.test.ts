@@ -43,7 +43,7 @@ describe.each(DIALECTS)('live sockets end with their token (two instances on one
     await rootGql(urlA, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map((c) => Promise.resolve(c.dispose())));
     await a?.close();
     await b?.close();
     await db?.drop();

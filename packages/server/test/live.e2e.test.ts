@@ -49,7 +49,7 @@ beforeAll(async () => {
   await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map((c) => Promise.resolve(c.dispose())));
   await t.close();
 });
 
@@ -61,7 +61,7 @@ describe('notificationLogged', () => {
     const heard = firstEvent(wsClient(await keyFor(APP, 'PAYMENTS_ADMIN')), LOGGED);
     expect(await causeUntilHeard(heard, () => t.notify(getItem()))).toEqual({
       notificationLogged: {
-        id: expect.any(String),
+        id: expect.any(String) as string,
         rawType: 'get_item_test',
         notificationType: 'GET_ITEM',
         ok: true,
@@ -75,7 +75,7 @@ describe('notificationLogged', () => {
   it("refuses another app's key with FORBIDDEN", async () => {
     // Notifications keep coming meanwhile: a key let through would hear one, and this would fail.
     const result = causeUntilHeard(firstEvent(wsClient(await keyFor(OTHER_APP, 'ADMIN')), LOGGED), () => t.notify(getItem()));
-    await expect(result).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] });
+    await expect(result).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) as object }) as object] });
   });
 
   it('closes a connection that brings no valid token', async () => {

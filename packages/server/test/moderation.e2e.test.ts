@@ -154,7 +154,7 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
       status: 'PENDING',
       platforms: ['IOS', 'ANDROID'],
       appDescription: 'Farm game: grow crops, trade with neighbours.',
-      submittedBy: expect.stringContaining('"payments team" (PAYMENTS_ADMIN)'),
+      submittedBy: expect.stringContaining('"payments team" (PAYMENTS_ADMIN)') as string,
       decidedBy: null,
       preflight: { ready: true },
     });
@@ -210,7 +210,7 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
 
     const rejected = await decide(sent[0]!, 'REJECT', 'Describe what the golden tractor does.');
     expect(rejected.errors).toBeUndefined();
-    expect(rejected.data?.decideModerationRequest).toMatchObject({ status: 'REJECTED', decidedBy: expect.stringContaining('"VK moderator" (MODERATOR)') });
+    expect(rejected.data?.decideModerationRequest).toMatchObject({ status: 'REJECTED', decidedBy: expect.stringContaining('"VK moderator" (MODERATOR)') as string });
     const [seen] = await history();
     expect(seen).toMatchObject({ id: sent[0], status: 'REJECTED', moderatorComment: 'Describe what the golden tractor does.' });
     expect(seen?.decidedAt).toEqual(expect.any(String));

@@ -75,7 +75,7 @@ describe('structured logs', () => {
       const body = new URLSearchParams(getItem());
       await fetch(`${url}/vk/payments`, { method: 'POST', body });
       const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'notification');
-      expect(entries).toEqual([expect.objectContaining({ reqId: expect.any(String), vkAppId: APP, type: 'get_item_test', errorCode: null, durationMs: expect.any(Number) })]);
+      expect(entries).toEqual([expect.objectContaining({ reqId: expect.any(String) as string, vkAppId: APP, type: 'get_item_test', errorCode: null, durationMs: expect.any(Number) as number }) as object]);
       const all = lines.join('\n');
       expect(all).not.toContain(SECRET);
       expect(all).not.toContain(body.get('sig')!);

@@ -39,8 +39,8 @@ export async function startServerProcess(database: Database, env: Record<string,
       const m = /listening on (http:\/\/\S+)/.exec(output);
       if (m?.[1]) resolve(m[1]);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
     setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000).unref();
   });

@@ -158,7 +158,7 @@ async function expectEveryAppVerifies(s: Running): Promise<void> {
 /** A payment reaches the game backend signed with the endpoint's old signing secret. */
 async function expectBackendGetsOldSignature(s: Running, game: GameBackend): Promise<void> {
   const before = game.received.length;
-  expect(await s.notify(order(), CURRENT)).toMatchObject({ response: { app_order_id: expect.any(Number) } });
+  expect(await s.notify(order(), CURRENT)).toMatchObject({ response: { app_order_id: expect.any(Number) as number } });
   const got = await until('the payment at the game backend', () => game.received[before], 10_000);
   expect(validStandardWebhook(SIGNING, got.headers, got.body)).toBe(true);
 }
@@ -166,7 +166,7 @@ async function expectBackendGetsOldSignature(s: Running, game: GameBackend): Pro
 /** `undefined` in `env` removes the variable from the child's environment. */
 const runCli = (args: string[], env: Record<string, string | undefined>) =>
   promisify(execFile)(process.execPath, [CLI, ...args], {
-    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+    env: Object.fromEntries<string | undefined>(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)),
     timeout: 30_000,
   });
 
@@ -208,7 +208,7 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: Dialect) => {
     afterUpgrade = await storedSecrets(db.database);
     const values = afterUpgrade.flatMap((r) => [r.secret_key, r.previous_secret_key, r.signing_secret]).filter((v) => v !== null && v !== undefined);
     expect(values).toHaveLength(4);
-    for (const v of values) expect(isSealed(String(v))).toBe(true);
+    for (const v of values) expect(isSealed(String(v as string))).toBe(true);
     const stored = await everythingStored(db.database);
     for (const secret of PLAINTEXTS) expect(stored).not.toContain(secret);
   });
@@ -230,7 +230,7 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: Dialect) => {
     for (const secret of [...PLAINTEXTS, oldKey, newKey.toBase64()]) expect(stdout + stderr).not.toContain(secret);
     const rows = await storedSecrets(db.database);
     for (const v of rows.flatMap((r) => [r.secret_key, r.previous_secret_key, r.signing_secret]).filter((x) => x != null)) {
-      expect(String(v)).toMatch(new RegExp(`^v1:${newKey.id}:`));
+      expect(String(v as string)).toMatch(new RegExp(`^v1:${newKey.id}:`));
     }
     expect(await everythingStored(db.database)).not.toContain(`v1:${SecretsKey.parse(oldKey)!.id}:`);
 

@@ -391,7 +391,7 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
         errorCode: null,
         responseBody: '{"response":{"title":"Gem pack","price":24,"item_id":"gem_pack"}}',
         // As VK would for a tester (501 is one), in the app's API version's format.
-        request: { app_id: String(OLD_APP), notification_type: 'get_item_test', item: 'gem_pack', user_id: '501', version: '5.132', sig: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        request: { app_id: String(OLD_APP), notification_type: 'get_item_test', item: 'gem_pack', user_id: '501', version: '5.132', sig: expect.stringMatching(/^[0-9a-f]{32}$/) as string },
       });
       expect(result.durationMs).toBeGreaterThan(0);
       // Our own endpoint verified the signature and logged the request like any other.
@@ -502,17 +502,17 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       // Adding 501 twice recorded one event; removing an absent tester recorded none.
       expect(of('tester.add').map((e) => e.target).sort()).toEqual(['501', '502']);
       expect(of('tester.add').find((e) => e.target === '501')).toMatchObject({ actor: 'key 2 "PAYMENTS_ADMIN key" (PAYMENTS_ADMIN)', after: { vkUserId: 501 } });
-      expect(of('tester.remove')).toEqual([expect.objectContaining({ target: '502', actor: 'root (VKP_ADMIN_TOKEN)', before: expect.objectContaining({ vkUserId: 502 }) })]);
+      expect(of('tester.remove')).toEqual([expect.objectContaining({ target: '502', actor: 'root (VKP_ADMIN_TOKEN)', before: expect.objectContaining({ vkUserId: 502 }) as object }) as object]);
       expect(of('secret.rotate')).toEqual([
         expect.objectContaining({
           actor: 'key 1 "ADMIN key" (ADMIN)',
           before: { secretKeyHint: '••••XyZw', previousSecretKeyHint: null, previousSecretExpiresAt: null },
-          after: expect.objectContaining({ secretKeyHint: '••••yz12', previousSecretKeyHint: '••••XyZw', overlapHours: 24 }),
+          after: expect.objectContaining({ secretKeyHint: '••••yz12', previousSecretKeyHint: '••••XyZw', overlapHours: 24 }) as object,
         }),
       ]);
       expect(of('app.update')).toEqual([expect.objectContaining({ before: { name: `App ${OLD_APP}` }, after: { name: 'Renamed' } })]);
       expect(of('app.create')).toEqual([
-        expect.objectContaining({ actor: 'root (VKP_ADMIN_TOKEN)', target: String(OLD_APP), after: expect.objectContaining({ name: `App ${OLD_APP}`, secretKeyHint: '••••XyZw' }) }),
+        expect.objectContaining({ actor: 'root (VKP_ADMIN_TOKEN)', target: String(OLD_APP), after: expect.objectContaining({ name: `App ${OLD_APP}`, secretKeyHint: '••••XyZw' }) as object }) as object,
       ]);
 
       const rotations = (await auditOf(ROTATE_APP)).filter((e) => e.action === 'secret.rotate');

@@ -35,13 +35,14 @@ export function exchange(url: string, chunks: (string | Buffer)[], { waitMs = 1_
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
     socket.on('error', () => finish(true));
-    socket.once('connect', async () => {
+    const send = async (): Promise<void> => {
       for (const [i, chunk] of chunks.entries()) {
         if (i > 0 && gapMs) await new Promise((r) => setTimeout(r, gapMs));
         if (socket.destroyed) return;
         socket.write(chunk);
       }
-    });
+    };
+    socket.once('connect', () => void send());
   });
 }
 

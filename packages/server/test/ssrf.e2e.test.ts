@@ -212,7 +212,7 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"response":{"title":"Gem pack","price":10}}'));
     });
-    const port = await bind(peer as unknown as Server, '127.0.0.1', 0);
+    const port = await bind(peer, '127.0.0.1', 0);
     expect(await check(`http://127.0.0.1:${port}/vk`)).toMatchObject({ ok: true, verdict: 'SUCCESS', responseBody: '{"response":{"title":"Gem pack","price":10}}' });
   });
 
@@ -240,7 +240,7 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
       req.resume();
       req.on('end', () => res.writeHead(500).end('internal page: db=postgres://app:hunter2@10.0.0.7/app'));
     });
-    const port = await bind(backend as unknown as Server, '127.0.0.1', 0);
+    const port = await bind(backend, '127.0.0.1', 0);
     data(await t.gql(SET_ENDPOINT, { vkAppId: VK_APP, url: `http://127.0.0.1:${port}/hook`, enabled: true }, tokens.admin));
     await t.notify(signed({ app_id: VK_APP, user_id: 501, notification_type: 'order_status_change', status: 'chargeable', item: 'gem_pack', item_price: 10, order_id: 61_000_002, version: '5.132' }));
     const read = async (token?: string): Promise<Delivery> =>
@@ -252,7 +252,7 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
     data(await t.gql(SET_ENDPOINT, { vkAppId: VK_APP, url: `http://127.0.0.1:${port}/hook`, enabled: false }, tokens.admin));
     expect(hits).toBe(2);
     expect(seen.attemptLog.map((a) => a.responseBody)).toEqual(['internal page: db=postgres://app:hunter2@10.0.0.7/app', 'internal page: db=postgres://app:hunter2@10.0.0.7/app']);
-    expect((await read()).attemptLog[0]).toMatchObject({ responseBody: expect.stringContaining('hunter2') }); // root
+    expect((await read()).attemptLog[0]).toMatchObject({ responseBody: expect.stringContaining('hunter2') as string }); // root
 
     const hidden = await read(tokens.paymentsAdmin);
     expect(hidden.attemptLog).toEqual([
@@ -260,6 +260,6 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
       { httpStatus: 500, responseBody: null, error: null },
     ]);
     // Hiding it from one reader changed nothing stored.
-    expect((await read(tokens.admin)).attemptLog[1]).toMatchObject({ responseBody: expect.stringContaining('internal page') });
+    expect((await read(tokens.admin)).attemptLog[1]).toMatchObject({ responseBody: expect.stringContaining('internal page') as string });
   });
 });

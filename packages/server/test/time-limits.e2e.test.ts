@@ -62,7 +62,7 @@ describe('time limits on a connection', () => {
   it('keeps a live WebSocket open past the request and keep-alive limits (they apply to HTTP requests only)', async () => {
     const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
     const messages: string[] = [];
-    ws.on('message', (m) => messages.push(String(m)));
+    ws.on('message', (m) => messages.push((m as Buffer).toString()));
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${ROOT_TOKEN}` } }));
     await new Promise((resolve) => setTimeout(resolve, (REQUEST_S + KEEPALIVE_S) * 1000 + 500));

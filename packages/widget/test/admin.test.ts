@@ -85,10 +85,10 @@ test('asks fetchToken for a token, and again when the server says it expired', a
   const handed: string[] = [];
   // First a token the server refuses (as an expired session would be), then a good one.
   const tokens = ['vkp_ws_expired', good];
-  el.fetchToken = async () => {
+  el.fetchToken = () => {
     const next = tokens.shift() ?? good;
     handed.push(next);
-    return next;
+    return Promise.resolve(next);
   };
   document.body.append(el);
   await expect.element(page.getByTestId('fetch-token').getByRole('heading', { name: SEED.appName })).toBeVisible();

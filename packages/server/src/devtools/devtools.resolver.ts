@@ -73,7 +73,7 @@ export class DevtoolsResolver {
       throw badInput('logId', { reason: 'incomplete' }, 'that request could not be read when it came, so there is nothing to replay');
     }
     refuseTruncated(row.request, 'logId');
-    const result = await replay(row.request as Record<string, unknown>, row.response, ctx.notificationStore, new Date());
+    const result = await replay(row.request, row.response, ctx.notificationStore, new Date());
     return { logId, ...result };
   }
 

@@ -31,15 +31,16 @@ export function dryRun(real: NotificationStore): { store: NotificationStore; ful
       if (found) effects.push(`would mark order ${orderId} refunded (if it is not already)`);
       return found;
     },
-    recordSubscriptionCharge: async (d) => wouldRecord(`a charge of subscription ${d.subscriptionId} (${d.price} votes, period to ${d.billingKey || 'unknown'})`),
-    async updateSubscription(s) {
+    recordSubscriptionCharge: (d) => Promise.resolve(wouldRecord(`a charge of subscription ${d.subscriptionId} (${d.price} votes, period to ${d.billingKey || 'unknown'})`)),
+    updateSubscription(s) {
       effects.push(`would set subscription ${s.subscriptionId} to ${s.status}${s.cancelReason ? ` (${s.cancelReason})` : ''}`);
+      return Promise.resolve();
     },
   };
   const fulfilment: SyncFulfilment = {
-    async confirm(event, appOrderId) {
+    confirm(event, appOrderId) {
       effects.push(`would wait for the game backend to confirm the ${event === 'paid' ? 'payment' : 'refund'} of order ${appOrderId} (sync mode)`);
-      return true;
+      return Promise.resolve(true);
     },
   };
   return { store, fulfilment, effects };

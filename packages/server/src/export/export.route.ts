@@ -11,10 +11,11 @@ export interface ExportRouteOptions {
   deps: () => Promise<ExportDeps>;
 }
 
-export async function exportRoutes(app: FastifyInstance, { deps }: ExportRouteOptions): Promise<void> {
+export function exportRoutes(app: FastifyInstance, { deps }: ExportRouteOptions): Promise<void> {
   const csv = () => import('./export.csv.js');
   // Scoped to these routes (this plugin is encapsulated).
   app.setErrorHandler(async (err, req, reply) => (await csv()).answerExportError(err, req, reply));
   app.get('/export/transactions.csv', async (req, reply) => (await csv()).transactionsCsv(await deps(), req, reply));
   app.get('/export/stats.csv', async (req, reply) => (await csv()).statsCsv(await deps(), req, reply));
+  return Promise.resolve();
 }

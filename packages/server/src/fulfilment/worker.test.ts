@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { freshDatabase, until } from '../../test/helpers.js';
 import { openSql } from '../db/sql.js';
 import { parseAllowList } from '../net/addresses.js';

@@ -30,7 +30,7 @@ export interface WorkerOptions {
 
 export interface FulfilmentWorker {
   /** Look now (a payment just queued an event, or one was resent). */
-  poke(): void;
+  poke: () => void;
   /**
    * Sync mode: sends one event now, unless the game backend has it already; true once it has it, or when
    * there is no such event. Never longer than SYNC_TIMEOUT_MS (plus the database).

@@ -21,7 +21,7 @@ export interface Context {
   /** This server's live events (the notification log tail). */
   pubSub: PubSub;
   /** Runs a body through this server's notification endpoint in-process: answered, logged, published. */
-  processNotification(rawBody: string): Promise<Processed>;
+  processNotification: (rawBody: string) => Promise<Processed>;
   /** The endpoint's store, for dry runs of today's handler (replayNotification). */
   notificationStore: NotificationStore;
   /** This instance's sender of game-backend events: poked when one is resent. */

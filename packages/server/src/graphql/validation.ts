@@ -40,7 +40,7 @@ const armor = new ApolloArmor({
 });
 
 /** The rules on top of GraphQL's own (`specifiedRules`), the same for every caller. */
-export const LIMIT_RULES: readonly ValidationRule[] = armor.protect().validationRules as ValidationRule[];
+export const LIMIT_RULES: readonly ValidationRule[] = armor.protect().validationRules;
 
 /** The rules that depend on who asks: only a valid token may look at the schema. */
 export function callerRules(principal: Principal | null): readonly ValidationRule[] {
@@ -106,20 +106,20 @@ export function checkDocument(
  * sent them, so these rules cannot be among its `validationRules`: they run on every request instead.
  */
 export const callerRulesPlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart({ contextValue }) {
+  requestDidStart({ contextValue }) {
     const principal = contextValue.principal;
-    if (principal) return {};
-    return {
-      async didResolveOperation({ schema, document }) {
+    if (principal) return Promise.resolve({});
+    return Promise.resolve({
+      didResolveOperation({ schema, document }) {
         const [first] = validate(schema, document, callerRules(principal));
-        if (first) {
-          const refused = validationError(first, principal);
-          throw new GraphQLError(refused.message, { nodes: refused.nodes, extensions: { ...refused.extensions, http: { status: 400 } } });
-        }
+        if (!first) return Promise.resolve();
+        const refused = validationError(first, principal);
+        return Promise.reject(new GraphQLError(refused.message, { nodes: refused.nodes, extensions: { ...refused.extensions, http: { status: 400 } } }));
       },
-      async didEncounterErrors({ errors }) {
+      didEncounterErrors({ errors }) {
         for (const error of errors) error.message = withoutSuggestions(error.message);
+        return Promise.resolve();
       },
-    };
+    });
   },
 };

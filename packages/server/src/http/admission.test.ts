@@ -12,10 +12,10 @@ function lookups(): { lookup: (token: string | undefined) => Promise<Authenticat
   let n = 0;
   let revoked = false;
   return {
-    lookup: async (token) => {
+    lookup: (token) => {
       if (token) n++;
-      if (!token) return { principal: null, reason: null };
-      return token === VALID && !revoked ? { principal: KEY } : { principal: null, reason: 'the bearer token is not valid or was revoked' };
+      if (!token) return Promise.resolve({ principal: null, reason: null });
+      return Promise.resolve(token === VALID && !revoked ? { principal: KEY } : { principal: null, reason: 'the bearer token is not valid or was revoked' });
     },
     count: () => n,
     revoke: () => (revoked = true),
@@ -73,9 +73,9 @@ describe('letting an API request in', () => {
     const admission = createAdmission(createRateLimiter({ max: 2 }), 2);
     const valid = new Set(['a', 'b', 'c']);
     let n = 0;
-    const lookup = async (token: string | undefined): Promise<Authentication> => {
+    const lookup = (token: string | undefined): Promise<Authentication> => {
       n++;
-      return token && valid.has(token) ? { principal: { ...KEY, keyId: token.charCodeAt(0) } } : { principal: null, reason: 'no' };
+      return Promise.resolve(token && valid.has(token) ? { principal: { ...KEY, keyId: token.charCodeAt(0) } } : { principal: null, reason: 'no' });
     };
     for (const token of ['a', 'b', 'c']) await admission.admit(token, '198.51.100.1', lookup);
     for (let i = 0; i < 2; i++) await admission.admit('made-up', '203.0.113.1', lookup); // spends 203.0.113.1's allowance

@@ -4,7 +4,7 @@
  * type-graphql and Apollo are most of a cold start, and VK's notifications need none of them. Its
  * routes were declared at start and wait for it.
  */
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { EntityManager } from '@mikro-orm/core';
@@ -98,7 +98,7 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
       schema,
       // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
       // this origin, the admin page's (whose tab keeps the token in sessionStorage).
-      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), graphqlMetricsPlugin(o.metrics) as ApolloServerPlugin<Context>, callerRulesPlugin, settleAfterMutations(o.bus)],
+      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), graphqlMetricsPlugin(o.metrics), callerRulesPlugin, settleAfterMutations(o.bus)],
       // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
       parseOptions: PARSE_OPTIONS,
       validationRules: [...LIMIT_RULES],
@@ -116,9 +116,9 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
     const graphql = fastifyApolloHandler(apollo, {
       // The API gate looked the token up and counted the request (api-gate.ts). Without it, nothing runs: a
       // second lookup here would be a path around the rate limit.
-      context: async (req) => {
-        if (!req.caller) throw new Error('GraphQL request without the API gate (api-gate.ts)');
-        return context(req.caller.em, req.caller.auth);
+      context: (req) => {
+        if (!req.caller) return Promise.reject(new Error('GraphQL request without the API gate (api-gate.ts)'));
+        return Promise.resolve(context(req.caller.em, req.caller.auth));
       },
     });
     const retention = scheduleRetention(orm, { days: config.logRetentionDays, unverifiedDays: config.unverifiedLogRetentionDays }, (err) => http.log.error({ err }, 'log retention failed'));

@@ -29,7 +29,7 @@ export interface EndpointOptions {
   pubSub: LivePubSub;
   metrics: Metrics;
   /** The API's ORM, loaded on demand. */
-  orm(): Promise<Orm>;
+  orm: () => Promise<Orm>;
 }
 
 export interface Endpoint {

@@ -8,8 +8,8 @@ export interface HealthRouteOptions {
   drain: Drain;
 }
 
-export async function healthRoutes(app: FastifyInstance, { sql, drain }: HealthRouteOptions): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+export function healthRoutes(app: FastifyInstance, { sql, drain }: HealthRouteOptions): Promise<void> {
+  app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
     if (drain.draining) return reply.code(503).send({ status: 'draining' });
@@ -21,4 +21,5 @@ export async function healthRoutes(app: FastifyInstance, { sql, drain }: HealthR
       return reply.code(503).send({ status: 'database unreachable' });
     }
   });
+  return Promise.resolve();
 }

@@ -70,7 +70,7 @@ function open(): { socket: WebSocket; outcome: Promise<'ack' | number> } {
   socket.on('error', () => undefined);
   socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer root' } })));
   const outcome = new Promise<'ack' | number>((resolve) => {
-    socket.on('message', (m) => (JSON.parse(String(m)) as { type: string }).type === 'connection_ack' && resolve('ack'));
+    socket.on('message', (m) => (JSON.parse((m as Buffer).toString()) as { type: string }).type === 'connection_ack' && resolve('ack'));
     socket.once('close', (code) => resolve(code));
   });
   return { socket, outcome };

@@ -249,7 +249,7 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): LiveSockets {
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         try {
-          const token = tokenOf(ctx.connectionParams, request.headers.authorization as string | undefined);
+          const token = tokenOf(ctx.connectionParams, request.headers.authorization);
           const address = o.clientAddress(request);
           const admitted = await o.admission.admit(token, address, o.authenticate);
           if (!admitted.ok) {

@@ -42,7 +42,7 @@ async function sendBuilt(reply: FastifyReply, path: string, type: string): Promi
   return reply.type(type).send(body);
 }
 
-export async function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: WidgetRouteOptions = {}): Promise<void> {
+export function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: WidgetRouteOptions = {}): Promise<void> {
   app.get<{ Params: { file: string } }>('/widget/:file', async (req, reply) => {
     const { file } = req.params;
     const chunk = CHUNK.test(file);
@@ -69,6 +69,7 @@ export async function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: W
     if (file !== 'page.js' && file !== 'page.js.map') return reply.code(404).send({ error: 'not found' });
     return sendBuilt(reply.headers(pageFile), `${dir}${file.replace('page.js', ADMIN_PAGE_SCRIPT)}`, javascript(file));
   });
+  return Promise.resolve();
 }
 
 /**

@@ -19,7 +19,9 @@ export type LivePubSub = PubSub & { listenerCount(topic: string, id: unknown): n
 export function createPubSub(): LivePubSub {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0); // one per open subscription
-  const key = (topic: string, id: unknown): string => (id === undefined ? topic : `${topic}:${String(id)}`);
+  // Routing ids are app ids: 123 and '123' route alike.
+  const key = (topic: string, id: unknown): string =>
+    id === undefined ? topic : `${topic}:${typeof id === 'number' || typeof id === 'string' ? String(id) : JSON.stringify(id)}`;
   return {
     publish(routingKey: string, ...args: unknown[]): void {
       const [id, payload] = args.length > 1 ? args : [undefined, args[0]];
@@ -46,13 +48,13 @@ export interface LiveLogOptions {
   pubSub: LivePubSub;
   bus: Bus;
   /** Committed rows by id: the rows other instances wrote (the API's entities; published as they are). */
-  read(ids: number[]): Promise<Array<{ id: number; vkAppId: number | null }>>;
-  onError(err: unknown, what: string): void;
+  read: (ids: number[]) => Promise<Array<{ id: number; vkAppId: number | null }>>;
+  onError: (err: unknown, what: string) => void;
 }
 
 export interface LiveLog {
   /** The store's hook (StoreEvents.logged): rows this instance just committed. Never throws. */
-  logged(rows: ReadonlyArray<LoggedEntry>): void;
+  logged: (rows: ReadonlyArray<LoggedEntry>) => void;
   stop(): void;
 }
 

@@ -3,6 +3,7 @@
  * every filter, in the same order, page after page, with the same values and count; and it costs two
  * statements, one for the app. The expected rows are the ORM's own hydrated entities, filtered here by the filter's meaning.
  */
+import type { RequiredEntityData } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, migratedOrm, type MigratedOrm } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
@@ -77,7 +78,7 @@ describe.each(DIALECTS)('the notificationLogs page on %s', (dialect) => {
     const a = em.create(App, { vkAppId: A, name: 'Logs', ...appKey(A) });
     const b = em.create(App, { vkAppId: B, name: 'Other', ...appKey(B) });
     await em.flush();
-    const row = (app: App | null, i: number) => ({
+    const row = (app: App | null, i: number): RequiredEntityData<NotificationLog> => ({
       app: app?.id ?? null,
       vkAppId: app?.vkAppId ?? 777,
       receivedAt: new Date(T0 + i * 60_000),
@@ -91,7 +92,7 @@ describe.each(DIALECTS)('the notificationLogs page on %s', (dialect) => {
       response: i % 4 === 1 ? '{"error":{"error_code":20,"critical":true}}' : `{"response":{"order_id":${i}}}`,
       errorCode: i % 4 === 1 ? 20 : i % 9 === 0 ? 11 : null,
       signatureValid: i % 8 === 7 ? null : i % 10 !== 4,
-      signedWith: (i % 6 === 5 ? 'previous' : i % 10 === 4 ? null : 'current') as NotificationLog['signedWith'],
+      signedWith: i % 6 === 5 ? 'previous' : i % 10 === 4 ? null : 'current',
       warning: i % 5 === 3 ? 'a _test notification from a user who is not a payment tester' : null,
       durationMs: 1.25 + i / 8,
     });

@@ -82,10 +82,10 @@ async function httpPeer(text = 'ok', host = '127.0.0.1'): Promise<{ port: number
 const fixed =
   (...answers: string[][]): Resolve & { calls: number } => {
     const fn = Object.assign(
-      async () => {
+      () => {
         const addresses = answers[Math.min(fn.calls, answers.length - 1)]!;
         fn.calls++;
-        return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+        return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
       },
       { calls: 0 },
     );

@@ -122,7 +122,7 @@ export function notificationProcessor({ store, fulfilment, observe, unverifiedLo
   return { process: processBody, logAndAnswer, answerInTime };
 }
 
-export async function notificationRoute(app: FastifyInstance, options: NotificationRouteOptions): Promise<void> {
+export function notificationRoute(app: FastifyInstance, options: NotificationRouteOptions): Promise<void> {
   const { process: processBody, logAndAnswer, answerInTime } = notificationProcessor(options);
 
   app.removeAllContentTypeParsers();
@@ -160,4 +160,5 @@ export async function notificationRoute(app: FastifyInstance, options: Notificat
     const { body } = await answerInTime(req.log, (deadline) => logAndAnswer(req.log, handled, new Date(), started, deadline));
     return reply.code(200).type('application/json; charset=utf-8').send(body);
   });
+  return Promise.resolve();
 }

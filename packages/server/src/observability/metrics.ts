@@ -25,9 +25,9 @@ interface TarnPool {
 
 export interface Metrics {
   registry: Registry;
-  observeNotification(handled: HandledNotification, seconds: number): void;
+  observeNotification: (handled: HandledNotification, seconds: number) => void;
   /** An unverified notification answered without a log row (over its app's per-minute budget). */
-  countUnlogged(reason: UnloggedReason): void;
+  countUnlogged: (reason: UnloggedReason) => void;
   /** A GraphQL operation answered, by labels from closed lists (graphql-metrics.ts). */
   countOperation(labels: { operation: string; type: string; result: string }): void;
   route(app: FastifyInstance): void;

@@ -26,7 +26,7 @@ describe('secrets at rest', () => {
   it.each([
     ['to another app', current(2)],
     ['from the current to the previous key column', previous(1)],
-    ['to the fulfilment signing secret column', { column: 'fulfilment_endpoints.signing_secret', vkAppId: 1 } as SecretSlot],
+    ['to the fulfilment signing secret column', { column: 'fulfilment_endpoints.signing_secret', vkAppId: 1 } satisfies SecretSlot],
   ])('a ciphertext copied %s does not decrypt there, cached or not', (_, elsewhere) => {
     const secrets = new Secrets(A);
     const stored = secrets.seal(SECRET, current(1));

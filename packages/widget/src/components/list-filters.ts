@@ -45,7 +45,9 @@ export type Filter = Partial<Record<string, string>>;
 export type Invalid = Partial<Record<string, string>>;
 
 export function formValues(form: HTMLFormElement): Filter {
-  return Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v).trim()]).filter(([, v]) => v));
+  // Text fields only (a file input has no filter to give), empty ones left out.
+  const entries = [...new FormData(form)].flatMap(([k, v]) => (typeof v === 'string' && v.trim() ? [[k, v.trim()] as const] : []));
+  return Object.fromEntries(entries);
 }
 
 /** What is wrong with the user id and the period before they are sent; empty when nothing. */

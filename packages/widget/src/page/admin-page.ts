@@ -46,7 +46,7 @@ function applyLocale(): void {
   document.documentElement.lang = locale;
   localeSelect.value = locale;
   const t = texts();
-  for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = t[el.dataset.t as keyof PageTexts] as string;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = t[el.dataset.t as keyof PageTexts];
   document.title = t.pageTitle;
   if (current) {
     who.textContent = identity(current.me, current.vkAppId, locale);
@@ -108,7 +108,8 @@ async function signIn(token: string, vkAppId: number): Promise<void> {
 login.addEventListener('submit', (event) => {
   event.preventDefault();
   const data = new FormData(login);
-  const token = String(data.get('token') ?? '').trim();
+  const given = data.get('token');
+  const token = (typeof given === 'string' ? given : '').trim();
   const app = Number(data.get('app'));
   if (token && Number.isInteger(app) && app > 0) void signIn(token, app);
 });

@@ -105,7 +105,7 @@ export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], L
         </div>
       </div>
       <section id="simulate" class="sim" part="simulate" aria-label=${t.simulate} ?hidden=${!simOpen}>
-        ${simulationForm(t, sim === 'busy', this.simInvalid, this.#simulate)}
+        ${simulationForm(t, sim === 'busy', this.simInvalid, (e) => void this.#simulate(e))}
         ${sim instanceof Error ? this.renderError(sim, undefined, t.sendFailed) : sim && sim !== 'busy' ? simulationResult(sim, t, this.common.user) : nothing}
       </section>`;
   }

@@ -155,7 +155,8 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
     if (!form.has('platforms')) errors.platforms = t.noPlatform;
     for (const field of TEXT_FIELDS) {
       const { min } = TEXT_LIMITS[field];
-      const value = (input[field] = String(form.get(field)).trim());
+      const given = form.get(field);
+      const value = (input[field] = (typeof given === 'string' ? given : '').trim());
       if (value.length < min) errors[field] = t.tooShort(min);
     }
     if (Object.keys(errors).length) void this.refuse(errors);

@@ -160,10 +160,11 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
   }
 
   /** The "Saved" mark goes beside the form that saved (a check saves nothing). */
-  protected override async settle(_d: Data, ok: boolean): Promise<void> {
+  protected override settle(_d: Data, ok: boolean): Promise<void> {
     this.saved = ok && this.busy !== 'check' ? this.busy : '';
     clearTimeout(this.#savedTimer);
     this.#savedTimer = setTimeout(() => (this.saved = ''), SAVED_MS);
+    return Promise.resolve();
   }
 
   /** A change of settings: every such mutation answers them under `r`; a refusal goes under the first of `fields`. */

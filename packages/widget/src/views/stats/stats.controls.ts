@@ -23,9 +23,9 @@ export interface ControlsInput {
   /** What the server refused in a field (from, to, granularity); '' when nothing. */
   fieldError: (name: keyof Choice) => string;
   /** A quick range picked, a date typed (the range becomes 'custom'), or a granularity chosen. */
-  onPreset(preset: Preset): void;
-  onDate(key: 'from' | 'to', value: string): void;
-  onGranularity(granularity: Granularity): void;
+  onPreset: (preset: Preset) => void;
+  onDate: (key: 'from' | 'to', value: string) => void;
+  onGranularity: (granularity: Granularity) => void;
 }
 
 export function renderControls({ t, c, choice, fieldError, onPreset, onDate, onGranularity }: ControlsInput): TemplateResult {

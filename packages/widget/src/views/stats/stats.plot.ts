@@ -84,7 +84,8 @@ export class StatsPlot implements ReactiveController {
   }
 
   render({ t, c, locale, data: { totals, points, granularity }, stale, timeZone }: PlotInput): TemplateResult {
-    const num = new Intl.NumberFormat(locale).format;
+    const numbers = new Intl.NumberFormat(locale);
+    const num = (n: number): string => numbers.format(n);
     const votes = c.votes;
     // Russian puts a fractional number of votes in the genitive singular («12,5 голоса»), which votes() cannot know.
     const arppu = (v: number | null): string => (v === null ? '—' : Number.isInteger(v) ? votes(v) : `${num(v)} ${t.fractionVotes}`);
@@ -103,7 +104,8 @@ export class StatsPlot implements ReactiveController {
         .slice(0, 2)
         .map(([label, value, cls]) => html`<span>${swatch(cls)}${label}${values ? ` ${value}` : ''}</span>`);
     const { names, labels } = periodTexts(points, granularity, locale);
-    const axis = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format;
+    const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+    const axis = (n: number): string => compact.format(n);
     const g = (this.#geometry = geometry(points, this.#width || this.#host.clientWidth || 320, axis));
     const empty = totals.orders === 0;
     const emptyNote = (style?: string): TemplateResult => html`<p class="empty" part="message" role="status" .style=${style ?? ''}>${t.empty}</p>`;
