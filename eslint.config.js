@@ -10,7 +10,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // Each package's sources, and its tests (test/tsconfig.json also takes src/**/*.test.ts).
-        project: ['packages/*/tsconfig.json', 'packages/*/test/tsconfig.json'],
+        project: ['packages/*/tsconfig.json', 'packages/*/test/tsconfig.json', 'packages/widget/embed-test/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -15,3 +15,9 @@ node scripts/check-schema.mjs
 
 # The widget's generated operation types match the schema and its documents (`pnpm codegen` writes them).
 node packages/widget/scripts/codegen.mjs --check
+
+# typescript-eslint's type-checked rules over every package's sources and tests (eslint.config.js).
+pnpm exec eslint packages/server/src packages/server/test packages/widget/src packages/widget/test packages/widget/embed-test packages/shared/src packages/shared/test
+
+# One format for every source file (.prettierrc.json); `pnpm format` writes it.
+pnpm exec prettier --check --log-level warn "**/*.{ts,mjs,cjs,js,json}"

@@ -64,7 +64,7 @@ afterAll(async () => {
 interface Watched {
   page: Page;
   /** Every `securitypolicyviolation` the page fired, as "directive blocked-uri sample". */
-  violations(): Promise<string[]>;
+  violations: () => Promise<string[]>;
   /** Script errors and console errors. */
   problems: string[];
 }
