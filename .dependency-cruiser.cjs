@@ -15,7 +15,22 @@ const LAYERS = [
   // Core: who may do what, the VK notification endpoint, the GraphQL API's shared vocabulary.
   ['access', 'notifications', 'graphql'],
   // Features: one folder per domain, each with its entities, services and resolvers.
-  ['apps', 'audit', 'keys', 'catalog', 'settings', 'logs', 'fulfilment', 'orders', 'subscriptions', 'stats', 'moderation', 'devtools', 'export', 'observability'],
+  [
+    'apps',
+    'audit',
+    'keys',
+    'catalog',
+    'settings',
+    'logs',
+    'fulfilment',
+    'orders',
+    'subscriptions',
+    'stats',
+    'moderation',
+    'devtools',
+    'export',
+    'observability',
+  ],
   // Edges: the HTTP server and the command line, which wire everything together.
   ['http', 'cli'],
 ];

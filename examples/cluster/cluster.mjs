@@ -104,7 +104,8 @@ export function renderHaproxyConfig(text, { balancer, stats, servers }) {
     }
   }
   for (const what of [FRONTEND, STATS, BACKEND]) {
-    if (!done.has(what)) throw new Error(`haproxy.cfg: expected ${what === BACKEND ? `server lines in "backend ${BACKEND}"` : `a bind line in "${what}"`}`);
+    if (!done.has(what))
+      throw new Error(`haproxy.cfg: expected ${what === BACKEND ? `server lines in "backend ${BACKEND}"` : `a bind line in "${what}"`}`);
   }
   return out.join('\n');
 }
@@ -187,7 +188,15 @@ function run(command, args, env, name, onOutput) {
  * same VKP_SECRETS_KEY for all: a random one unless given). `onOutput(name, line)` receives what the
  * instances and HAProxy print.
  */
-export async function startCluster({ instances: count = 3, databaseUrl = DEFAULT_DATABASE_URL, port = 0, host = '127.0.0.1', env = {}, haproxy = findHaproxy(), onOutput } = {}) {
+export async function startCluster({
+  instances: count = 3,
+  databaseUrl = DEFAULT_DATABASE_URL,
+  port = 0,
+  host = '127.0.0.1',
+  env = {},
+  haproxy = findHaproxy(),
+  onOutput,
+} = {}) {
   if (!haproxy) throw new Error("HAProxy is not installed: apt-get install -y haproxy (Debian's package)");
   if (!Number.isInteger(count) || count < 1) throw new Error(`instances: expected a whole number of 1 or more, not ${count}`);
   const createdDatabase = await ensureDatabase(databaseUrl);
@@ -215,7 +224,10 @@ export async function startCluster({ instances: count = 3, databaseUrl = DEFAULT
 
   const servers = async () => {
     const res = await fetch(`${statsUrl};csv`);
-    const [header, ...rows] = (await res.text()).trim().split('\n').map((l) => l.split(','));
+    const [header, ...rows] = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const column = (name) => header.indexOf(name === 'pxname' ? '# pxname' : name);
     const [px, sv, status, total] = ['pxname', 'svname', 'status', 'stot'].map(column);
     const state = {};
@@ -229,7 +241,8 @@ export async function startCluster({ instances: count = 3, databaseUrl = DEFAULT
     for (;;) {
       const now = await servers().catch(() => ({}));
       if (now[name]?.status === status) return;
-      if (Date.now() > deadline) throw new Error(`HAProxy did not see ${name} ${status} within ${ms / 1000} s (it sees ${now[name]?.status ?? 'nothing'})`);
+      if (Date.now() > deadline)
+        throw new Error(`HAProxy did not see ${name} ${status} within ${ms / 1000} s (it sees ${now[name]?.status ?? 'nothing'})`);
       await sleep(100);
     }
   };

@@ -79,7 +79,9 @@ print(`  database:            ${describeDatabase(databaseUrl)}`);
 print(`  secrets key:         ${from}`);
 for (const i of cluster.instances) print(`  ${i.name}:                ${i.url} (pid ${i.pid})`);
 print();
-print(`Ctrl-C stops everything. A rolling restart (each instance drains, restarts, and is back in HAProxy before the next): kill -HUP ${process.pid}`);
+print(
+  `Ctrl-C stops everything. A rolling restart (each instance drains, restarts, and is back in HAProxy before the next): kill -HUP ${process.pid}`,
+);
 
 let rolling = false;
 process.on('SIGHUP', async () => {

@@ -39,13 +39,17 @@ const server = createServer(async (req, res) => {
       return;
     }
     if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
-      const page = (await readFile(new URL('./index.html', import.meta.url), 'utf8')).replaceAll('__VKP_URL__', VKP_URL).replaceAll('__VKP_APP__', VKP_APP);
+      const page = (await readFile(new URL('./index.html', import.meta.url), 'utf8'))
+        .replaceAll('__VKP_URL__', VKP_URL)
+        .replaceAll('__VKP_APP__', VKP_APP);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
       return;
     }
     res.writeHead(404).end();
   } catch (err) {
-    res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err instanceof Error ? err.message : err) }));
+    res
+      .writeHead(502, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: String(err instanceof Error ? err.message : err) }));
   }
 });
 server.listen(Number(PORT), '127.0.0.1', () => console.log(`host page on http://127.0.0.1:${server.address().port}`));

@@ -6,4 +6,6 @@ import { createRequire } from 'node:module';
  * the CommonJS build for type-graphql, two "realms" whose schemas and errors the other does not
  * recognise (the server's own tests do the same).
  */
-export const oneGraphql = [{ find: /^graphql$/, replacement: createRequire(new URL('../server/package.json', import.meta.url)).resolve('graphql') }];
+export const oneGraphql = [
+  { find: /^graphql$/, replacement: createRequire(new URL('../server/package.json', import.meta.url)).resolve('graphql') },
+];

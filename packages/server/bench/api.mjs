@@ -10,7 +10,11 @@ export const ROOT = 'bench-root-token-0123456789abcdef';
  * @returns {Promise<Record<string, unknown>>} the `data` of the answer
  */
 export async function gql(url, query) {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT}` },
+    body: JSON.stringify({ query }),
+  });
   const body = await res.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;

@@ -74,7 +74,9 @@ console.log(`pre-signed ${fmt(lines.warm)} + ${fmt(lines.load)} bodies in ${fmt(
 const idleBefore = machineBusyTicks();
 await new Promise((r) => setTimeout(r, 1_000));
 const busy = ticksToMs(machineBusyTicks() - idleBefore) / 1000;
-console.log(`before the runs, other work kept ${fmt(busy, 2)} of the ${cpus().length} cores busy${busy > 0.2 ? ': expect lower, noisier figures' : ''}`);
+console.log(
+  `before the runs, other work kept ${fmt(busy, 2)} of the ${cpus().length} cores busy${busy > 0.2 ? ': expect lower, noisier figures' : ''}`,
+);
 
 /** The ceiling records nothing, so its answers are checked before its load: a wrong secret would make it fast and wrong. */
 async function spotCheck(url) {
@@ -146,7 +148,10 @@ async function target(name, start, rows) {
   try {
     const { row, check, wraps } = await measure(started.url, started.pids, started.checkRecords ? started.url : null);
     rows.push([name, row]);
-    if (check) console.log(`  ${name}: ${check.problems.length ? `WRONG ANSWERS: ${check.problems.join('; ')}` : 'answers right'} (${check.summary})`);
+    if (check)
+      console.log(
+        `  ${name}: ${check.problems.length ? `WRONG ANSWERS: ${check.problems.join('; ')}` : 'answers right'} (${check.summary})`,
+      );
     if (wraps) console.log(`  ${name}: wrk ran out of bodies ${wraps} time(s) and replayed them (repeats are valid, but not new orders)`);
   } finally {
     await started.stop();
@@ -233,16 +238,38 @@ console.log('');
 const sqlite = medians.get(NAMES.sqlite);
 const pg = medians.get(NAMES.pg);
 const cluster = medians.get(NAMES.cluster);
-if (sqlite) printTarget('SQLite ≥ 0.60× ceiling with p99 ≤ 15 ms', `${fmt(sqlite.ratio, 2)}×, p99 ${fmt(sqlite.p99, 1)} ms`, sqlite.ratio >= 0.6 && sqlite.p99 <= 15);
+if (sqlite)
+  printTarget(
+    'SQLite ≥ 0.60× ceiling with p99 ≤ 15 ms',
+    `${fmt(sqlite.ratio, 2)}×, p99 ${fmt(sqlite.p99, 1)} ms`,
+    sqlite.ratio >= 0.6 && sqlite.p99 <= 15,
+  );
 if (pg) printTarget('PostgreSQL ≥ 0.40× ceiling', `${fmt(pg.ratio, 2)}×, p99 ${fmt(pg.p99, 1)} ms`, pg.ratio >= 0.4);
-for (const [store, row] of [['SQLite', sqlite], ['PostgreSQL', pg], ['the cluster (largest instance)', cluster]]) {
-  if (row) printTarget(`server RSS at the end of the load ≤ 200 MB, ${store}`, Number.isFinite(row.rssMb) ? `${fmt(row.rssMb)} MB` : 'not known (cluster.mjs gives no pids)', row.rssMb <= 200);
+for (const [store, row] of [
+  ['SQLite', sqlite],
+  ['PostgreSQL', pg],
+  ['the cluster (largest instance)', cluster],
+]) {
+  if (row)
+    printTarget(
+      `server RSS at the end of the load ≤ 200 MB, ${store}`,
+      Number.isFinite(row.rssMb) ? `${fmt(row.rssMb)} MB` : 'not known (cluster.mjs gives no pids)',
+      row.rssMb <= 200,
+    );
 }
 const ours = [sqlite, pg, cluster].filter(Boolean);
 const errors = ours.reduce((n, row) => n + row.errors, 0);
-printTarget('every notification answered right, logged once, each order recorded once', `${fmt(errors)} errors over ${RUNS} run(s)`, errors === 0);
+printTarget(
+  'every notification answered right, logged once, each order recorded once',
+  `${fmt(errors)} errors over ${RUNS} run(s)`,
+  errors === 0,
+);
 console.log(
-  `CPU per notification (server CPU during the load ÷ requests answered; reported): ${[['SQLite', sqlite], ['PostgreSQL', pg], ['cluster, all instances', cluster]]
+  `CPU per notification (server CPU during the load ÷ requests answered; reported): ${[
+    ['SQLite', sqlite],
+    ['PostgreSQL', pg],
+    ['cluster, all instances', cluster],
+  ]
     .filter(([, row]) => row)
     .map(([store, row]) => `${store} ${fmt(row.cpuMsPerReq, 3)} ms`)
     .join(', ')}`,
@@ -265,12 +292,20 @@ if (lastSqlite) {
     await server.stop();
   }
   times.sort((a, b) => a - b);
-  printTarget('cold start to /readyz on SQLite ≤ 1 s', `median ${fmt(median(times) / 1000, 2)} s of ${COLD_STARTS} (${fmt(times[0] / 1000, 2)}–${fmt(times.at(-1) / 1000, 2)} s)`, median(times) <= 1000);
+  printTarget(
+    'cold start to /readyz on SQLite ≤ 1 s',
+    `median ${fmt(median(times) / 1000, 2)} s of ${COLD_STARTS} (${fmt(times[0] / 1000, 2)}–${fmt(times.at(-1) / 1000, 2)} s)`,
+    median(times) <= 1000,
+  );
 }
 
 if (LOG_ROWS > 0) {
   const logPage = (store, r) =>
-    printTarget(`first filtered notificationLogs page, ${fmt(LOG_ROWS)} rows, ${store} ≤ 10 ms`, `median ${fmt(r.median, 1)} ms (best ${fmt(r.best, 1)}; seeded in ${fmt(r.seeded, 1)} s)`, r.median <= 10);
+    printTarget(
+      `first filtered notificationLogs page, ${fmt(LOG_ROWS)} rows, ${store} ≤ 10 ms`,
+      `median ${fmt(r.median, 1)} ms (best ${fmt(r.best, 1)}; seeded in ${fmt(r.seeded, 1)} s)`,
+      r.median <= 10,
+    );
   const server = await startServer(`sqlite:${lastSqlite}`, logFile('log-page-sqlite'));
   try {
     logPage('SQLite', await timeLogPage(server.url, { dialect: 'sqlite', path: lastSqlite }, LOG_ROWS));

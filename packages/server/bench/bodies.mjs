@@ -27,7 +27,13 @@ export const distinctOrders = (sent, lines) => Math.ceil(Math.min(sent, lines) /
 export function body(i, { app, secret, firstOrderId }) {
   const common = { app_id: String(app), user_id: String(1 + (i % 5000)), version: '5.132', item: 'gem_pack' };
   const fields = isChargeable(i)
-    ? { ...common, notification_type: 'order_status_change', status: 'chargeable', item_price: '10', order_id: String(firstOrderId + i / 2) }
+    ? {
+        ...common,
+        notification_type: 'order_status_change',
+        status: 'chargeable',
+        item_price: '10',
+        order_id: String(firstOrderId + i / 2),
+      }
     : { ...common, notification_type: 'get_item', lang: 'ru_RU', order_id: String(i) };
   return new URLSearchParams(signParams(fields, secret)).toString();
 }

@@ -41,7 +41,12 @@ export function rssMb(pid) {
  * of the machine: PostgreSQL, HAProxy, and whatever else shares the cores.
  */
 export function machineBusyTicks() {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return user + nice + system + irq + softirq + steal;
 }
 

@@ -11,7 +11,8 @@ export function median(xs) {
 }
 
 /** @param {number} n @param {number} [digits] */
-export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+export const fmt = (n, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 
 /** @param {boolean} ok */
 export const verdict = (ok) => (ok ? 'met' : 'MISSED');

@@ -45,7 +45,8 @@ export const startCeiling = (logFile) => startNode([CEILING], { SECRET }, { logF
  * @param {string} logFile
  * @param {Record<string, string>} [env]
  */
-export const startServer = (databaseUrl, logFile, env = serverEnv(databaseUrl)) => startNode([CLI, 'serve'], { DATABASE_URL: databaseUrl, ...env }, { logFile });
+export const startServer = (databaseUrl, logFile, env = serverEnv(databaseUrl)) =>
+  startNode([CLI, 'serve'], { DATABASE_URL: databaseUrl, ...env }, { logFile });
 
 /** `startServer` with the bench's app set up. */
 export async function startOurServer(databaseUrl, logFile) {

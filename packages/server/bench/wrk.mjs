@@ -63,7 +63,12 @@ export function parseWrkOutput(out) {
     answered: Number(total[1]),
     seconds: ms(total[2]) / 1000,
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
-    socket: { connect: Number(socket?.[1] ?? 0), read: Number(socket?.[2] ?? 0), write: Number(socket?.[3] ?? 0), timeout: Number(socket?.[4] ?? 0) },
+    socket: {
+      connect: Number(socket?.[1] ?? 0),
+      read: Number(socket?.[2] ?? 0),
+      write: Number(socket?.[3] ?? 0),
+      timeout: Number(socket?.[4] ?? 0),
+    },
     sent: Number(replay[1]),
     wraps: Number(replay[2]),
     cpuTicks: Number(replay[3]),

@@ -34,13 +34,21 @@ async function diff(database) {
 }
 
 function statements(sql) {
-  return sql.split(/;\s*\n/).map((s) => s.trim().replace(/;$/, '')).filter(Boolean);
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.trim().replace(/;$/, ''))
+    .filter(Boolean);
 }
 
 function write(dialect, sql) {
-  const body = statements(sql).map((s) => `    this.addSql(${JSON.stringify(s)});`).join('\n');
+  const body = statements(sql)
+    .map((s) => `    this.addSql(${JSON.stringify(s)});`)
+    .join('\n');
   const file = join(here, '..', 'src', 'db', 'migrations', dialect, `${className}.ts`);
-  writeFileSync(file, `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${className} extends Migration {\n  override async up(): Promise<void> {\n${body}\n  }\n}\n`);
+  writeFileSync(
+    file,
+    `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${className} extends Migration {\n  override async up(): Promise<void> {\n${body}\n  }\n}\n`,
+  );
   const index = join(here, '..', 'src', 'db', 'migrations', dialect, 'index.ts');
   writeFileSync(index, `${readFileSync(index, 'utf8')}export { ${className} } from './${className}.js';\n`);
   console.log(`wrote ${file}`);

@@ -11,7 +11,10 @@ describe('config from the environment', () => {
   });
 
   it('selects PostgreSQL for a postgres:// DATABASE_URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/vkp' }).database).toEqual({ dialect: 'postgresql', url: 'postgres://u:p@db:5432/vkp' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/vkp' }).database).toEqual({
+      dialect: 'postgresql',
+      url: 'postgres://u:p@db:5432/vkp',
+    });
   });
 
   it('sizes each PostgreSQL pool to two connections per core unless VKP_PG_POOL_SIZE says otherwise', () => {
@@ -46,7 +49,7 @@ describe('config from the environment', () => {
     expect(loadConfig({ VKP_SECRETS_KEY_PREVIOUS: bytes.toString('base64') }).secretsKeyPrevious?.bytes).toEqual(bytes);
   });
 
-  it('runs as production by default: no debug detail, time limits under VK\'s 10 s deadline, 256 connections per address, no trusted proxy', () => {
+  it("runs as production by default: no debug detail, time limits under VK's 10 s deadline, 256 connections per address, no trusted proxy", () => {
     const c = loadConfig({});
     expect(c.debug).toBe(false);
     expect(c.timeouts).toEqual({ requestMs: 10_000, headersMs: 5_000, keepAliveMs: 72_000 });
@@ -55,7 +58,13 @@ describe('config from the environment', () => {
   });
 
   it('reads time limits in seconds (fractions allowed), the connection cap and the debug switch', () => {
-    const c = loadConfig({ VKP_REQUEST_TIMEOUT: '0.5', VKP_HEADERS_TIMEOUT: '0.25', VKP_KEEPALIVE_TIMEOUT: '3', VKP_MAX_CONNECTIONS_PER_IP: '0', VKP_DEBUG: '1' });
+    const c = loadConfig({
+      VKP_REQUEST_TIMEOUT: '0.5',
+      VKP_HEADERS_TIMEOUT: '0.25',
+      VKP_KEEPALIVE_TIMEOUT: '3',
+      VKP_MAX_CONNECTIONS_PER_IP: '0',
+      VKP_DEBUG: '1',
+    });
     expect(c.timeouts).toEqual({ requestMs: 500, headersMs: 250, keepAliveMs: 3_000 });
     expect(c.maxConnectionsPerIp).toBe(0);
     expect(c.debug).toBe(true);
@@ -101,7 +110,10 @@ describe('config from the environment', () => {
     [{ VKP_ALLOW_PRIVATE_URLS: '127.0.0.1, 10.0.0/8' }, /^VKP_ALLOW_PRIVATE_URLS: "10.0.0\/8" is not a valid CIDR/],
     [{ VKP_ALLOW_PRIVATE_URLS: '2130706433' }, /^VKP_ALLOW_PRIVATE_URLS: "2130706433" is neither an IP address/],
     [{ VKP_ALLOW_PRIVATE_URLS: 'http://10.0.0.5/' }, /^VKP_ALLOW_PRIVATE_URLS: /],
-    [{ VKP_SECRETS_KEY: Buffer.alloc(16, 1).toString('base64') }, /^VKP_SECRETS_KEY: must be 32 bytes in base64; make one with: openssl rand -base64 32/],
+    [
+      { VKP_SECRETS_KEY: Buffer.alloc(16, 1).toString('base64') },
+      /^VKP_SECRETS_KEY: must be 32 bytes in base64; make one with: openssl rand -base64 32/,
+    ],
     [{ VKP_SECRETS_KEY: Buffer.alloc(33, 1).toString('base64') }, /^VKP_SECRETS_KEY: must be 32 bytes in base64/],
     [{ VKP_SECRETS_KEY: 'not a key, not base64 at all!!!!!!!!!!!!!!!!' }, /^VKP_SECRETS_KEY: must be 32 bytes in base64/],
     [{ VKP_SECRETS_KEY: '' }, /^VKP_SECRETS_KEY: must be 32 bytes in base64/],

@@ -9,9 +9,7 @@ import { z } from 'zod';
 import { parseAllowList } from './net/addresses.js';
 import { MAKE_A_KEY, SecretsKey } from './secrets/key.js';
 
-export type Database =
-  | { dialect: 'sqlite'; path: string }
-  | { dialect: 'postgresql'; url: string };
+export type Database = { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string };
 
 export interface Config {
   port: number;
@@ -80,11 +78,7 @@ export interface Config {
  * address is the client). `hops`: that many hops from our side are proxies. `addresses`: peers in these
  * IPs/CIDRs are proxies.
  */
-export type TrustProxy =
-  | { kind: 'none' }
-  | { kind: 'all' }
-  | { kind: 'hops'; hops: number }
-  | { kind: 'addresses'; addresses: string[] };
+export type TrustProxy = { kind: 'none' } | { kind: 'all' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; addresses: string[] };
 
 /** After the first attempt: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h (about 8 h in all). */
 export const DEFAULT_FULFILMENT_RETRY_DELAYS = '5,30,120,600,1800,3600,7200,14400';
@@ -152,7 +146,11 @@ const env = z.object({
   VKP_TRUST_PROXY: z.string().default(''),
   // The shipped HAProxy example (examples/cluster/haproxy.cfg) checks every 1 s and takes an instance out
   // after 2 failed checks: 2 s, plus 1 s for a check in flight. The cap catches milliseconds given as seconds.
-  VKP_DRAIN_DELAY: z.coerce.number().min(0, 'must be 0 or more seconds').max(300, 'must be at most 300 seconds (the delay is in seconds)').default(3),
+  VKP_DRAIN_DELAY: z.coerce
+    .number()
+    .min(0, 'must be 0 or more seconds')
+    .max(300, 'must be at most 300 seconds (the delay is in seconds)')
+    .default(3),
 });
 
 /** `VKP_TRUST_PROXY`: empty/false, `true`, a hop count, or comma-separated IPs/CIDRs (as Fastify's `trustProxy`). */
@@ -161,13 +159,18 @@ export function parseTrustProxy(value: string): TrustProxy {
   if (v === '' || v === 'false' || v === '0') return { kind: 'none' };
   if (v === 'true') return { kind: 'all' };
   if (/^\d+$/.test(v)) return { kind: 'hops', hops: Number(v) };
-  const addresses = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const addresses = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const a of addresses) {
     const [ip, bits, ...rest] = a.split('/');
     const family = isIP(ip ?? '');
     const max = family === 6 ? 128 : 32;
     if (!family || rest.length || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
-      throw new ConfigError(`VKP_TRUST_PROXY: "${a}" is not an IP address or CIDR (expected true, a hop count, or IPs/CIDRs separated by commas)`);
+      throw new ConfigError(
+        `VKP_TRUST_PROXY: "${a}" is not an IP address or CIDR (expected true, a hop count, or IPs/CIDRs separated by commas)`,
+      );
     }
   }
   return { kind: 'addresses', addresses };
@@ -201,7 +204,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   // Node refuses a headers limit longer than the request limit (the headers are part of the request).
-  if (e.VKP_HEADERS_TIMEOUT > e.VKP_REQUEST_TIMEOUT) throw new ConfigError('VKP_HEADERS_TIMEOUT: must not be longer than VKP_REQUEST_TIMEOUT');
+  if (e.VKP_HEADERS_TIMEOUT > e.VKP_REQUEST_TIMEOUT)
+    throw new ConfigError('VKP_HEADERS_TIMEOUT: must not be longer than VKP_REQUEST_TIMEOUT');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -209,7 +213,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     pgPoolSize: e.VKP_PG_POOL_SIZE ?? defaultPgPoolSize(),
     adminToken: e.VKP_ADMIN_TOKEN,
     publicUrl: e.VKP_PUBLIC_URL?.replace(/\/+$/, ''),
-    corsOrigins: (e.VKP_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (e.VKP_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     logRetentionDays: e.VKP_LOG_RETENTION_DAYS,
     rateLimitPerMinute: e.VKP_RATE_LIMIT,
     unverifiedLogPerMinute: e.VKP_UNVERIFIED_LOG_PER_MINUTE,

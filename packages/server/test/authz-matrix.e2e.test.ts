@@ -46,60 +46,122 @@ let secretCounter = 0;
 
 const OPERATIONS: Record<string, Operation> = {
   // Apps
-  apps: { allowed: ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'SESSION', 'MODERATOR', 'OTHER_APP_CREATOR'], document: () => '{ apps { vkAppId } }' },
+  apps: {
+    allowed: ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'SESSION', 'MODERATOR', 'OTHER_APP_CREATOR'],
+    document: () => '{ apps { vkAppId } }',
+  },
   app: { allowed: [...PAYMENTS, 'MODERATOR'], document: () => `{ app(vkAppId: ${A}) { name settings { secretKeyHint } } }` },
-  createApp: { allowed: ['root'], document: () => `mutation { createApp(input: {vkAppId: ${90000 + secretCounter++}, name: "n", secretKey: "${SECRET}"}) { vkAppId } }` },
+  createApp: {
+    allowed: ['root'],
+    document: () => `mutation { createApp(input: {vkAppId: ${90000 + secretCounter++}, name: "n", secretKey: "${SECRET}"}) { vkAppId } }`,
+  },
   updateApp: { allowed: CREATOR_ADMIN, document: () => `mutation { updateApp(vkAppId: ${A}, input: {name: "Renamed"}) { name } }` },
   me: { allowed: EVERYONE.filter((w) => w !== 'NOBODY'), document: () => '{ me { kind } }' },
   // Access
   apiKeys: { allowed: CREATOR_ADMIN, document: () => `{ apiKeys(vkAppId: ${A}) { id } }` },
-  createApiKey: { allowed: CREATOR_ADMIN, document: () => `mutation { createApiKey(vkAppId: ${A}, role: PAYMENTS_ADMIN, label: "matrix") { token } }` },
-  revokeApiKey: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: CREATOR_ADMIN, document: async (f) => `mutation { revokeApiKey(id: "${await f.throwawayKeyId()}") { id } }` },
+  createApiKey: {
+    allowed: CREATOR_ADMIN,
+    document: () => `mutation { createApiKey(vkAppId: ${A}, role: PAYMENTS_ADMIN, label: "matrix") { token } }`,
+  },
+  revokeApiKey: {
+    notFoundFor: ['OTHER_APP_CREATOR'],
+    allowed: CREATOR_ADMIN,
+    document: async (f) => `mutation { revokeApiKey(id: "${await f.throwawayKeyId()}") { id } }`,
+  },
   createWidgetSession: {
     // Minted with an API key (not a session), for a role no higher than the key's: a moderator key may not mint PAYMENTS_ADMIN.
     allowed: ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN'],
     document: () => `mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { token } }`,
   },
-  revokeWidgetSession: { notFoundFor: ['OTHER_APP_CREATOR', 'MODERATOR'], allowed: CREATOR_ADMIN, document: async (f) => `mutation { revokeWidgetSession(id: "${await f.throwawaySessionId()}") }` },
+  revokeWidgetSession: {
+    notFoundFor: ['OTHER_APP_CREATOR', 'MODERATOR'],
+    allowed: CREATOR_ADMIN,
+    document: async (f) => `mutation { revokeWidgetSession(id: "${await f.throwawaySessionId()}") }`,
+  },
   auditEvents: { allowed: PAYMENTS, document: () => `{ auditEvents(vkAppId: ${A}) { totalCount } }` },
   // Settings and testers
-  updatePaymentSettings: { allowed: PAYMENTS, document: () => `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }` },
-  rotateAppSecret: { allowed: CREATOR_ADMIN, document: () => `mutation { rotateAppSecret(vkAppId: ${A}, secretKey: "Rotated${secretCounter++}Secret0123", overlapHours: 1) { vkAppId } }` },
+  updatePaymentSettings: {
+    allowed: PAYMENTS,
+    document: () =>
+      `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`,
+  },
+  rotateAppSecret: {
+    allowed: CREATOR_ADMIN,
+    document: () =>
+      `mutation { rotateAppSecret(vkAppId: ${A}, secretKey: "Rotated${secretCounter++}Secret0123", overlapHours: 1) { vkAppId } }`,
+  },
   checkNotificationUrl: { allowed: PAYMENTS, document: () => `mutation { checkNotificationUrl(vkAppId: ${A}) { verdict } }` },
   paymentTesters: { allowed: PAYMENTS, document: () => `{ paymentTesters(vkAppId: ${A}) { vkUserId } }` },
   addPaymentTester: { allowed: PAYMENTS, document: () => `mutation { addPaymentTester(vkAppId: ${A}, vkUserId: 77) { vkUserId } }` },
   removePaymentTester: { allowed: PAYMENTS, document: () => `mutation { removePaymentTester(vkAppId: ${A}, vkUserId: 78) }` },
   // Catalog
   catalogItems: { allowed: PAYMENTS, document: () => `{ catalogItems(vkAppId: ${A}) { itemId } }` },
-  upsertCatalogItem: { allowed: PAYMENTS, document: () => `mutation { upsertCatalogItem(vkAppId: ${A}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }` },
+  upsertCatalogItem: {
+    allowed: PAYMENTS,
+    document: () => `mutation { upsertCatalogItem(vkAppId: ${A}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`,
+  },
   deleteCatalogItem: { allowed: PAYMENTS, document: () => `mutation { deleteCatalogItem(vkAppId: ${A}, itemId: "nothing_here") }` },
   subscriptionPlans: { allowed: PAYMENTS, document: () => `{ subscriptionPlans(vkAppId: ${A}) { itemId } }` },
-  upsertSubscriptionPlan: { allowed: PAYMENTS, document: () => `mutation { upsertSubscriptionPlan(vkAppId: ${A}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }` },
+  upsertSubscriptionPlan: {
+    allowed: PAYMENTS,
+    document: () =>
+      `mutation { upsertSubscriptionPlan(vkAppId: ${A}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`,
+  },
   // Money and logs
   transactions: { allowed: PAYMENTS, document: () => `{ transactions(vkAppId: ${A}) { totalCount summary { votes } } }` },
   subscriptions: { allowed: PAYMENTS, document: () => `{ subscriptions(vkAppId: ${A}) { totalCount } }` },
-  paymentStats: { allowed: PAYMENTS, document: () => `{ paymentStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { revenue } } }` },
+  paymentStats: {
+    allowed: PAYMENTS,
+    document: () => `{ paymentStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { revenue } } }`,
+  },
   notificationLogs: { allowed: PAYMENTS, document: () => `{ notificationLogs(vkAppId: ${A}) { totalCount } }` },
-  notificationLog: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `{ notificationLog(id: "${f.logId}") { id } }` },
+  notificationLog: {
+    notFoundFor: ['OTHER_APP_CREATOR'],
+    allowed: PAYMENTS,
+    document: (f) => `{ notificationLog(id: "${f.logId}") { id } }`,
+  },
   // The votes-payments application
   moderationRequests: { allowed: MODERATION_READERS, document: () => `{ moderationRequests(vkAppId: ${A}) { id } }` },
   votesPaymentsPreflight: { allowed: MODERATION_READERS, document: () => `{ votesPaymentsPreflight(vkAppId: ${A}) { ready } }` },
   moderationQueue: { allowed: MODERATORS, document: () => '{ moderationQueue { totalCount } }' },
   submitModerationRequest: {
     allowed: PAYMENTS,
-    document: () => `mutation { submitModerationRequest(vkAppId: ${A}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
+    document: () =>
+      `mutation { submitModerationRequest(vkAppId: ${A}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
   },
-  withdrawModerationRequest: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `mutation { withdrawModerationRequest(id: "${f.requestId}") { status } }` },
-  decideModerationRequest: { allowed: MODERATORS, document: (f) => `mutation { decideModerationRequest(id: "${f.requestId}", decision: REJECT, comment: "No") { status } }` },
+  withdrawModerationRequest: {
+    notFoundFor: ['OTHER_APP_CREATOR'],
+    allowed: PAYMENTS,
+    document: (f) => `mutation { withdrawModerationRequest(id: "${f.requestId}") { status } }`,
+  },
+  decideModerationRequest: {
+    allowed: MODERATORS,
+    document: (f) => `mutation { decideModerationRequest(id: "${f.requestId}", decision: REJECT, comment: "No") { status } }`,
+  },
   // Developer tools
-  simulateNotification: { allowed: PAYMENTS, document: () => `mutation { simulateNotification(vkAppId: ${A}, input: {scenario: PURCHASE, itemId: "gem"}) { ok } }` },
-  replayNotification: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }` },
+  simulateNotification: {
+    allowed: PAYMENTS,
+    document: () => `mutation { simulateNotification(vkAppId: ${A}, input: {scenario: PURCHASE, itemId: "gem"}) { ok } }`,
+  },
+  replayNotification: {
+    notFoundFor: ['OTHER_APP_CREATOR'],
+    allowed: PAYMENTS,
+    document: (f) => `{ replayNotification(logId: "${f.logId}") { same } }`,
+  },
   explainSignature: { allowed: PAYMENTS, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
   // Fulfilment (the game backend's webhook): its secret is handed out like an API key's.
   fulfilmentEndpoint: { allowed: PAYMENTS, document: () => `{ fulfilmentEndpoint(vkAppId: ${A}) { url secretHint } }` },
-  setFulfilmentEndpoint: { allowed: CREATOR_ADMIN, document: () => `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }` },
+  setFulfilmentEndpoint: {
+    allowed: CREATOR_ADMIN,
+    document: () =>
+      `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
+  },
   fulfilmentDeliveries: { allowed: PAYMENTS, document: () => `{ fulfilmentDeliveries(vkAppId: ${A}) { totalCount } }` },
-  resendFulfilmentDelivery: { notFoundFor: ['OTHER_APP_CREATOR'], allowed: PAYMENTS, document: (f) => `mutation { resendFulfilmentDelivery(id: "${f.deliveryId}") { status } }` },
+  resendFulfilmentDelivery: {
+    notFoundFor: ['OTHER_APP_CREATOR'],
+    allowed: PAYMENTS,
+    document: (f) => `mutation { resendFulfilmentDelivery(id: "${f.deliveryId}") { status } }`,
+  },
   // Live log (over WebSocket)
   notificationLogged: { allowed: PAYMENTS, document: () => `subscription { notificationLogged(vkAppId: ${A}) { id } }` },
 };
@@ -115,7 +177,11 @@ async function rootData<T>(query: string): Promise<T> {
 }
 
 const keyFor = async (vkAppId: number | null, role: string): Promise<string> =>
-  (await rootData<{ createApiKey: { token: string } }>(`mutation { createApiKey(${vkAppId === null ? '' : `vkAppId: ${vkAppId}, `}role: ${role}, label: "matrix ${role}") { token } }`)).createApiKey.token;
+  (
+    await rootData<{ createApiKey: { token: string } }>(
+      `mutation { createApiKey(${vkAppId === null ? '' : `vkAppId: ${vkAppId}, `}role: ${role}, label: "matrix ${role}") { token } }`,
+    )
+  ).createApiKey.token;
 
 /**
  * Runs a subscription until its first event or error; an allowed one gets the event of a notification.
@@ -133,13 +199,18 @@ function subscribeOnce(token: string | null, query: string): Promise<GqlResult<u
       const code = (event as { code?: number }).code;
       finish({ errors: [{ message: `closed ${code}`, extensions: { code: code === 4403 ? 'UNAUTHENTICATED' : `CLOSED_${code}` } }] });
     });
-    client.subscribe({ query }, {
-      next: (value) => finish(value as GqlResult<unknown>),
-      error: (err) => finish({ errors: Array.isArray(err) ? err : [{ message: String(err) }] }),
-      complete: () => undefined,
-    });
+    client.subscribe(
+      { query },
+      {
+        next: (value) => finish(value as GqlResult<unknown>),
+        error: (err) => finish({ errors: Array.isArray(err) ? err : [{ message: String(err) }] }),
+        complete: () => undefined,
+      },
+    );
   });
-  return causeUntilHeard(outcome, () => t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' })));
+  return causeUntilHeard(outcome, () =>
+    t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' })),
+  );
 }
 
 beforeAll(async () => {
@@ -158,18 +229,41 @@ beforeAll(async () => {
   tokens.MODERATOR = await keyFor(null, 'MODERATOR');
   tokens.OTHER_APP_CREATOR = await keyFor(B, 'CREATOR');
   tokens.SESSION = (
-    await t.gql<{ createWidgetSession: { token: string } }>(`mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { token } }`, {}, tokens.PAYMENTS_ADMIN)
+    await t.gql<{ createWidgetSession: { token: string } }>(
+      `mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { token } }`,
+      {},
+      tokens.PAYMENTS_ADMIN,
+    )
   ).data!.createWidgetSession.token;
 
   await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' }));
   // A payment with a (switched-off) game backend queues one delivery to resend.
   await rootData(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);
-  await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'order_status_change_test', status: 'chargeable', item_price: 5, order_id: 1, user_id: 1, version: '5.132' }));
-  await rootData(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`);
-  const deliveryId = (await rootData<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(`{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`))
-    .fulfilmentDeliveries.edges[0]!.node.id;
-  const logId = (await rootData<{ notificationLogs: { edges: { node: { id: string } }[] } }>(`{ notificationLogs(vkAppId: ${A}, first: 1) { edges { node { id } } } }`))
-    .notificationLogs.edges[0]!.node.id;
+  await t.notify(
+    signed({
+      app_id: A,
+      item: 'gem',
+      notification_type: 'order_status_change_test',
+      status: 'chargeable',
+      item_price: 5,
+      order_id: 1,
+      user_id: 1,
+      version: '5.132',
+    }),
+  );
+  await rootData(
+    `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
+  );
+  const deliveryId = (
+    await rootData<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(
+      `{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`,
+    )
+  ).fulfilmentDeliveries.edges[0]!.node.id;
+  const logId = (
+    await rootData<{ notificationLogs: { edges: { node: { id: string } }[] } }>(
+      `{ notificationLogs(vkAppId: ${A}, first: 1) { edges { node { id } } } }`,
+    )
+  ).notificationLogs.edges[0]!.node.id;
   const requestId = (
     await rootData<{ submitModerationRequest: { id: string } }>(
       `mutation { submitModerationRequest(vkAppId: ${A}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
@@ -179,8 +273,18 @@ beforeAll(async () => {
     logId,
     deliveryId,
     requestId,
-    throwawayKeyId: async () => (await rootData<{ createApiKey: { apiKey: { id: string } } }>(`mutation { createApiKey(vkAppId: ${A}, role: VIEWER, label: "throwaway") { apiKey { id } } }`)).createApiKey.apiKey.id,
-    throwawaySessionId: async () => (await rootData<{ createWidgetSession: { id: string } }>(`mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { id } }`)).createWidgetSession.id,
+    throwawayKeyId: async () =>
+      (
+        await rootData<{ createApiKey: { apiKey: { id: string } } }>(
+          `mutation { createApiKey(vkAppId: ${A}, role: VIEWER, label: "throwaway") { apiKey { id } } }`,
+        )
+      ).createApiKey.apiKey.id,
+    throwawaySessionId: async () =>
+      (
+        await rootData<{ createWidgetSession: { id: string } }>(
+          `mutation { createWidgetSession(vkAppId: ${A}, role: PAYMENTS_ADMIN) { id } }`,
+        )
+      ).createWidgetSession.id,
   };
 });
 afterAll(() => t?.close());
@@ -196,11 +300,17 @@ it('has a row for every operation in the schema', async () => {
 describe.each(Object.entries(OPERATIONS))('%s', (name, op) => {
   it.each(EVERYONE)(`as %s: ${name}`, async (who) => {
     const document = await op.document(fixtures);
-    const result = document.startsWith('subscription') ? await subscribeOnce(tokens[who], document) : await t.gql(document, {}, tokens[who]);
+    const result = document.startsWith('subscription')
+      ? await subscribeOnce(tokens[who], document)
+      : await t.gql(document, {}, tokens[who]);
     const codes = (result.errors ?? []).map((e) => e.extensions?.code);
     if (who === 'NOBODY') expect(codes).toEqual(['UNAUTHENTICATED']);
     else if (op.notFoundFor?.includes(who)) expect(codes, JSON.stringify(result)).toEqual(['NOT_FOUND']);
-    else if (op.allowed.includes(who)) expect(codes.filter((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED'), JSON.stringify(result.errors)).toEqual([]);
+    else if (op.allowed.includes(who))
+      expect(
+        codes.filter((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED'),
+        JSON.stringify(result.errors),
+      ).toEqual([]);
     else expect(codes, JSON.stringify(result)).toEqual(['FORBIDDEN']);
   });
 });

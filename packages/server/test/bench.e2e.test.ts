@@ -146,16 +146,26 @@ describe("checking the server's records against what was sent", () => {
   });
 
   it('counts error answers, answered notifications without a log row, missing and doubled orders', () => {
-    expect(checkRecords({ logRows: 1_000, errorRows: 3, orders: 500 }, phases).problems).toEqual(['3 notifications answered with a VK error']);
-    expect(checkRecords({ logRows: 980, errorRows: 0, orders: 500 }, phases).problems).toEqual(['10 answered notifications without a log row']);
-    expect(checkRecords({ logRows: 1_000, errorRows: 0, orders: 480 }, phases).problems).toEqual(['10 answered chargeable orders not recorded']);
-    expect(checkRecords({ logRows: 1_000, errorRows: 0, orders: 501 }, phases).problems).toEqual(['1 more orders recorded than distinct chargeable orders sent']);
+    expect(checkRecords({ logRows: 1_000, errorRows: 3, orders: 500 }, phases).problems).toEqual([
+      '3 notifications answered with a VK error',
+    ]);
+    expect(checkRecords({ logRows: 980, errorRows: 0, orders: 500 }, phases).problems).toEqual([
+      '10 answered notifications without a log row',
+    ]);
+    expect(checkRecords({ logRows: 1_000, errorRows: 0, orders: 480 }, phases).problems).toEqual([
+      '10 answered chargeable orders not recorded',
+    ]);
+    expect(checkRecords({ logRows: 1_000, errorRows: 0, orders: 501 }, phases).problems).toEqual([
+      '1 more orders recorded than distinct chargeable orders sent',
+    ]);
     expect(checkRecords({ logRows: 1_003, errorRows: 0, orders: 500 }, phases).errors).toBe(3);
   });
 
   it('expects no new orders from bodies replayed after the file wrapped around', () => {
     // 25 lines (13 chargeables) sent 4 times over.
-    expect(checkRecords({ logRows: 100, errorRows: 0, orders: 13 }, [{ sent: 100, answered: 100, lines: 25 }])).toMatchObject({ errors: 0 });
+    expect(checkRecords({ logRows: 100, errorRows: 0, orders: 13 }, [{ sent: 100, answered: 100, lines: 25 }])).toMatchObject({
+      errors: 0,
+    });
     expect(checkRecords({ logRows: 100, errorRows: 0, orders: 50 }, [{ sent: 100, answered: 100, lines: 25 }]).errors).toBe(37);
   });
 });

@@ -33,14 +33,33 @@ beforeAll(async () => {
   // The CLI reads the app's key from the database with the server's secrets key (PostgreSQL: given, as to the server).
   dbEnv = { DATABASE_URL: db.dialect === 'sqlite' ? `sqlite:${db.path}` : db.url, ...secretsEnv(db) };
   await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "CLI", secretKey: "${SECRET}"}) { vkAppId } }`);
-  await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`);
-  await t.gql(`mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`);
+  await t.gql(
+    `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`,
+  );
+  await t.gql(
+    `mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`,
+  );
 });
 afterAll(() => t.close());
 
 describe('vk-payments simulate', () => {
   it('buys an item as VK does: asks get_item, then pays the price it answered, and the purchase is recorded', async () => {
-    const r = await cli(['simulate', 'order_status_change_test', '--app', String(APP), '--item', 'gem_pack', '--user', '7', '--order', '5551', '--url', endpoint, '--secret', SECRET]);
+    const r = await cli([
+      'simulate',
+      'order_status_change_test',
+      '--app',
+      String(APP),
+      '--item',
+      'gem_pack',
+      '--user',
+      '7',
+      '--order',
+      '5551',
+      '--url',
+      endpoint,
+      '--secret',
+      SECRET,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('notification_type=get_item_test');
     expect(r.out).toContain('item_price=10');
@@ -58,13 +77,27 @@ describe('vk-payments simulate', () => {
   });
 
   it('subscribes and shows the charge answer with an app_order_id', async () => {
-    const r = await cli(['simulate', 'subscription_status_change_test', '--app', String(APP), '--item', 'vip', '--subscription', '9001', '--url', endpoint], dbEnv);
+    const r = await cli(
+      ['simulate', 'subscription_status_change_test', '--app', String(APP), '--item', 'vip', '--subscription', '9001', '--url', endpoint],
+      dbEnv,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/"subscription_id":9001,"app_order_id":\d+/);
   });
 
   it('reports VK error 10 and exits 1 when the secret is wrong', async () => {
-    const r = await cli(['simulate', 'get_item_test', '--app', String(APP), '--item', 'gem_pack', '--url', endpoint, '--secret', 'WrongSecret123']);
+    const r = await cli([
+      'simulate',
+      'get_item_test',
+      '--app',
+      String(APP),
+      '--item',
+      'gem_pack',
+      '--url',
+      endpoint,
+      '--secret',
+      'WrongSecret123',
+    ]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('✗ VK error 10 (critical: VK cancels the order): signature mismatch');
   });
@@ -83,13 +116,17 @@ describe('vk-payments sign', () => {
   it("prints docs/protocol.md's canonical string with the secret masked, and its signature", async () => {
     const r = await cli(['sign', '--body', body, '--secret', SECRET]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('app_id=1524456item=sale_item_1lang=ru_RUnotification_type=get_item_testorder_id=2044594receiver_id=1user_id=1version=5.132••••••••••••••••XyZw');
+    expect(r.out).toContain(
+      'app_id=1524456item=sale_item_1lang=ru_RUnotification_type=get_item_testorder_id=2044594receiver_id=1user_id=1version=5.132••••••••••••••••XyZw',
+    );
     expect(r.out).toContain('8b142b64208adc12a322cad9d5a9c972');
     expect(r.out).not.toContain(SECRET);
   });
 
   it('says whether a given sig matches', async () => {
-    expect((await cli(['sign', '--body', `${body}&sig=8B142B64208ADC12A322CAD9D5A9C972`, '--secret', SECRET])).out).toContain('✓ the given sig matches');
+    expect((await cli(['sign', '--body', `${body}&sig=8B142B64208ADC12A322CAD9D5A9C972`, '--secret', SECRET])).out).toContain(
+      '✓ the given sig matches',
+    );
     const wrong = await cli(['sign', '--body', `${body}&sig=520367dff5101c52f9f963256c2729e9`, '--secret', SECRET]);
     expect(wrong.code).toBe(1);
     expect(wrong.out).toContain('does not match');

@@ -14,7 +14,6 @@ const START = fileURLToPath(new URL('../../../examples/cluster/start.mjs', impor
 const PASSWORD = 'pa55-in-the-url';
 const RUN = findHaproxy() !== null && process.env.VKP_TEST_SKIP_POSTGRES !== '1' && process.env.VKP_TEST_DIALECT !== 'sqlite';
 
-
 /** The URL with a password (trust authentication ignores it): what an operator's DATABASE_URL looks like. */
 const withPassword = (url: string, path?: string): string => {
   const u = new URL(url);
@@ -26,7 +25,14 @@ const withPassword = (url: string, path?: string): string => {
 /** Runs start.mjs until it prints `until` (then Ctrl-C) or exits; everything it printed. */
 async function runCluster(databaseUrl: string, until?: string): Promise<string> {
   const child = spawn(process.execPath, [START], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, CLUSTER_INSTANCES: '1', PORT: String(await freePort()), VKP_SECRETS_KEY: 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=', VKP_DEMO: '0' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      CLUSTER_INSTANCES: '1',
+      PORT: String(await freePort()),
+      VKP_SECRETS_KEY: 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=',
+      VKP_DEMO: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

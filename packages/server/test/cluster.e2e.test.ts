@@ -23,15 +23,32 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let nextOrder = 5_000_000;
 
 const chargeable = (orderId: number) =>
-  signed({ app_id: APP, item: 'gem', item_price: 5, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 7, version: '5.132' }, SECRET);
-const getItem = (userId: number) => signed({ app_id: APP, item: 'gem', notification_type: 'get_item', user_id: userId, order_id: 1, version: '5.132' }, SECRET);
+  signed(
+    {
+      app_id: APP,
+      item: 'gem',
+      item_price: 5,
+      notification_type: 'order_status_change',
+      order_id: orderId,
+      status: 'chargeable',
+      user_id: 7,
+      version: '5.132',
+    },
+    SECRET,
+  );
+const getItem = (userId: number) =>
+  signed({ app_id: APP, item: 'gem', notification_type: 'get_item', user_id: userId, order_id: 1, version: '5.132' }, SECRET);
 
 type Answer = { response?: { app_order_id?: number; item_id?: string } };
 
 /** VK's request; null when VK would send it again (refused, cut, timed out, not JSON, an error answer), saying why into `why`. */
 async function send(url: string, fields: Record<string, string>, why: string[] = []): Promise<Answer['response'] | null> {
   try {
-    const res = await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(fields), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${url}/vk/payments`, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
     const answer = JSON.parse(text) as Answer;
     if (res.status === 200 && answer.response) return answer.response;
@@ -44,7 +61,10 @@ async function send(url: string, fields: Record<string, string>, why: string[] =
 }
 
 /** Sends until success, as VK does (sooner than VK's own retry schedule); the answer and the failed attempts. */
-async function deliver(url: string, fields: Record<string, string>): Promise<{ response: NonNullable<Answer['response']>; failed: number }> {
+async function deliver(
+  url: string,
+  fields: Record<string, string>,
+): Promise<{ response: NonNullable<Answer['response']>; failed: number }> {
   for (let failed = 0; ; failed++) {
     const response = await send(url, fields);
     if (response) return { response, failed };
@@ -54,7 +74,11 @@ async function deliver(url: string, fields: Record<string, string>): Promise<{ r
 }
 
 async function gql(url: string, query: string): Promise<void> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
@@ -95,7 +119,10 @@ describe.skipIf(!HAPROXY || !POSTGRES)('three instances on one PostgreSQL behind
   beforeAll(async () => {
     db = await freshDatabase('postgresql');
     if (db.database.dialect !== 'postgresql') throw new Error('unreachable');
-    cluster = await startCluster({ databaseUrl: db.database.url, env: { VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_DEMO: '0', NODE_ENV: undefined } });
+    cluster = await startCluster({
+      databaseUrl: db.database.url,
+      env: { VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_DEMO: '0', NODE_ENV: undefined },
+    });
     await gql(cluster.url, `mutation { createApp(input: {vkAppId: ${APP}, name: "Cluster", secretKey: "${SECRET}"}) { vkAppId } }`);
     await gql(cluster.url, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
   }, 90_000);
@@ -154,7 +181,8 @@ describe.skipIf(!HAPROXY || !POSTGRES)('three instances on one PostgreSQL behind
         const orderId = i % 2 ? undefined : nextOrder++;
         const why: string[] = [];
         const response = await send(cluster.url, orderId === undefined ? getItem(100 + w) : chargeable(orderId), why);
-        if (!response) failures.push(`${orderId === undefined ? `get_item ${w}/${i}` : `order ${orderId}`}: ${why.join('') || 'no answer'}`);
+        if (!response)
+          failures.push(`${orderId === undefined ? `get_item ${w}/${i}` : `order ${orderId}`}: ${why.join('') || 'no answer'}`);
         else {
           answered++;
           if (orderId !== undefined) acknowledged.set(orderId, response.app_order_id!);
@@ -176,7 +204,10 @@ describe.skipIf(!HAPROXY || !POSTGRES)('three instances on one PostgreSQL behind
 
     // When it fails, say why: the first answers, what HAProxy saw, and how the instances ended.
     const states = failures.length ? JSON.stringify(await cluster.servers()) : '';
-    expect(failures.slice(0, 20), `${failures.length} failed; HAProxy: ${states}; instances: ${cluster.instances.map((i) => `${i.name} running=${i.running}`).join(', ')}`).toEqual([]);
+    expect(
+      failures.slice(0, 20),
+      `${failures.length} failed; HAProxy: ${states}; instances: ${cluster.instances.map((i) => `${i.name} running=${i.running}`).join(', ')}`,
+    ).toEqual([]);
     expect(answered).toBeGreaterThan(200);
     const { byOrder } = await storedOrders(db);
     for (const [orderId, appOrderId] of acknowledged) expect(byOrder.get(orderId)).toBe(appOrderId);

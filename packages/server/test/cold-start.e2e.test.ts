@@ -15,7 +15,6 @@ const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const ENDPOINT_MODULES = fileURLToPath(new URL('./fixtures/endpoint-modules.mjs', import.meta.url));
 const APP = 65001;
 
-
 describe.each(DIALECTS)('a restart on %s', (dialect) => {
   let db: TestDatabase;
 
@@ -24,7 +23,11 @@ describe.each(DIALECTS)('a restart on %s', (dialect) => {
     // A database in use: migrated, with an app and an item.
     const first = await startServerProcess(db.database, { VKP_ADMIN_TOKEN: ROOT_TOKEN });
     const gql = (query: string) =>
-      fetch(`${first.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+      fetch(`${first.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+        body: JSON.stringify({ query }),
+      });
     await gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Cold", secretKey: "${SECRET}"}) { vkAppId } }`);
     await gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
     await first.kill();
@@ -37,14 +40,24 @@ describe.each(DIALECTS)('a restart on %s', (dialect) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, PORT: String(port), VKP_DEMO: '0', VKP_ADMIN_TOKEN: ROOT_TOKEN, DATABASE_URL: databaseUrl(db.database), ...secretsEnv(db.database) },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        VKP_DEMO: '0',
+        VKP_ADMIN_TOKEN: ROOT_TOKEN,
+        DATABASE_URL: databaseUrl(db.database),
+        ...secretsEnv(db.database),
+      },
       stdio: 'ignore',
     });
     const exited = once(child, 'exit');
     try {
       // Polled from the spawn on: the first 200.
       for (;;) {
-        const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+        const status = await fetch(`${url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status === 200) break;
         expect(child.exitCode).toBeNull();
         await new Promise((r) => setTimeout(r, 5));
@@ -53,10 +66,22 @@ describe.each(DIALECTS)('a restart on %s', (dialect) => {
       const auth = { authorization: `Bearer ${ROOT_TOKEN}` };
       const ws = wsClient(url, ROOT_TOKEN);
       const [item, overHttp, overWs, csv] = await Promise.all([
-        fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signed({ app_id: APP, user_id: 5, notification_type: 'get_item', item: 'gem_pack', version: '5.132' })) }).then((r) => r.json()),
-        fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ apps { vkAppId } }' }) }).then(async (r) => ({ status: r.status, body: await r.json() })),
-        new Promise((resolve, reject) => ws.subscribe({ query: '{ apps { vkAppId } }' }, { next: resolve, error: reject, complete: () => undefined })),
-        fetch(`${url}/export/transactions.csv?vkAppId=${APP}`, { headers: auth }).then((r) => ({ status: r.status, type: r.headers.get('content-type') })),
+        fetch(`${url}/vk/payments`, {
+          method: 'POST',
+          body: new URLSearchParams(signed({ app_id: APP, user_id: 5, notification_type: 'get_item', item: 'gem_pack', version: '5.132' })),
+        }).then((r) => r.json()),
+        fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: JSON.stringify({ query: '{ apps { vkAppId } }' }),
+        }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        new Promise((resolve, reject) =>
+          ws.subscribe({ query: '{ apps { vkAppId } }' }, { next: resolve, error: reject, complete: () => undefined }),
+        ),
+        fetch(`${url}/export/transactions.csv?vkAppId=${APP}`, { headers: auth }).then((r) => ({
+          status: r.status,
+          type: r.headers.get('content-type'),
+        })),
       ]);
       await ws.dispose();
 

@@ -16,11 +16,27 @@ const KILL_AFTER = 60;
 
 const purchase = (orderId: number) =>
   new URLSearchParams(
-    signed({ app_id: APP, item: 'gem_pack', item_price: 10, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 7, version: '5.132' }, SECRET),
+    signed(
+      {
+        app_id: APP,
+        item: 'gem_pack',
+        item_price: 10,
+        notification_type: 'order_status_change',
+        order_id: orderId,
+        status: 'chargeable',
+        user_id: 7,
+        version: '5.132',
+      },
+      SECRET,
+    ),
   );
 
 async function gql(url: string, query: string): Promise<void> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
@@ -49,7 +65,10 @@ describe.each(DIALECTS)('SIGKILL during a stream of purchases on %s', (dialect) 
     const env = { VKP_ADMIN_TOKEN: ROOT_TOKEN };
     server = await startServerProcess(db.database, env);
     await gql(server.url, `mutation { createApp(input: {vkAppId: ${APP}, name: "Crash", secretKey: "${SECRET}"}) { vkAppId } }`);
-    await gql(server.url, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
+    await gql(
+      server.url,
+      `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`,
+    );
 
     // Stream purchases with a few in flight; kill the server once some have been answered.
     const answered = new Map<number, number>();

@@ -30,7 +30,10 @@ export class DatabaseProxy {
   async open(): Promise<void> {
     this.#server = createServer((client) => {
       const upstream = connect(this.target.port, this.target.host);
-      for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      for (const [from, to] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
         this.#sockets.add(from);
         from.on('close', () => {
           this.#sockets.delete(from);

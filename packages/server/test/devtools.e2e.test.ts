@@ -41,8 +41,12 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 beforeAll(async () => {
   t = await startTestServer();
   await data(`mutation { createApp(input: {vkAppId: ${APP}, name: "Tools", secretKey: "${SECRET}"}) { vkAppId } }`);
-  await data(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`);
-  await data(`mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`);
+  await data(
+    `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`,
+  );
+  await data(
+    `mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`,
+  );
   await data(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: ${TESTER}) { vkUserId } }`);
 });
 afterAll(() => t?.close());
@@ -65,7 +69,8 @@ interface Simulation {
 
 const SIMULATE = `mutation($input: SimulationInput!) { simulateNotification(vkAppId: ${APP}, input: $input) {
   ok vkUserId stoppedBecause steps { notificationType request response verdict problems repeatIdentical logId } } }`;
-const simulate = async (input: Record<string, unknown>): Promise<Simulation> => (await data<{ simulateNotification: Simulation }>(SIMULATE, { input })).simulateNotification;
+const simulate = async (input: Record<string, unknown>): Promise<Simulation> =>
+  (await data<{ simulateNotification: Simulation }>(SIMULATE, { input })).simulateNotification;
 
 describe('simulateNotification', () => {
   it("plays a purchase and its refund as VK does, each step twice with the same answer, as the app's tester", async () => {
@@ -88,7 +93,9 @@ describe('simulateNotification', () => {
     expect(tx.transactions.edges.map((e) => e.node)).toContainEqual({ orderId, status: 'REFUNDED', test: true, appOrderId });
 
     // Every sending is in the log, like VK's own.
-    const log = await data<{ notificationLog: { rawType: string; errorCode: number | null } }>(`{ notificationLog(id: "${sim.steps[1]!.logId}") { rawType errorCode } }`);
+    const log = await data<{ notificationLog: { rawType: string; errorCode: number | null } }>(
+      `{ notificationLog(id: "${sim.steps[1]!.logId}") { rawType errorCode } }`,
+    );
     expect(log.notificationLog).toEqual({ rawType: 'order_status_change_test', errorCode: null });
   });
 
@@ -127,7 +134,9 @@ describe('simulateNotification', () => {
 async function footprint(): Promise<{ logs: number; transactions: number }> {
   const em = t.server.orm.em.fork();
   const app = await em.findOneOrFail(App, { vkAppId: APP });
-  const transactions = (await data<{ transactions: { totalCount: number } }>(`{ transactions(vkAppId: ${APP}, filter: {test: true}) { totalCount } }`)).transactions.totalCount;
+  const transactions = (
+    await data<{ transactions: { totalCount: number } }>(`{ transactions(vkAppId: ${APP}, filter: {test: true}) { totalCount } }`)
+  ).transactions.totalCount;
   return { logs: await em.count(NotificationLog, { app }), transactions };
 }
 
@@ -141,8 +150,25 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
   it('refuses the 88-character item id with "=" as BAD_USER_INPUT on itemId: nothing is signed, sent or logged', async () => {
     expect(FOLDING_ITEM).toHaveLength(88);
     // The premise: signed here, it would sign a real order too.
-    const testBody = { app_id: String(APP), item: FOLDING_ITEM, lang: 'ru_RU', notification_type: 'get_item_test', order_id: '5', receiver_id: String(TESTER), user_id: String(TESTER), version: '5.132' };
-    const real = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: '1', status: 'chargeable', zz: 'lang=ru_RUnotification_type=get_item_testorder_id=5receiver_id=4242user_id=4242version=5.132' };
+    const testBody = {
+      app_id: String(APP),
+      item: FOLDING_ITEM,
+      lang: 'ru_RU',
+      notification_type: 'get_item_test',
+      order_id: '5',
+      receiver_id: String(TESTER),
+      user_id: String(TESTER),
+      version: '5.132',
+    };
+    const real = {
+      app_id: String(APP),
+      item: 'gem_pack',
+      item_price: '10',
+      notification_type: 'order_status_change',
+      order_id: '1',
+      status: 'chargeable',
+      zz: 'lang=ru_RUnotification_type=get_item_testorder_id=5receiver_id=4242user_id=4242version=5.132',
+    };
     expect(canonicalString(real)).toBe(canonicalString(testBody));
 
     const before = await footprint();
@@ -167,7 +193,7 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
     expect(await footprint()).toEqual(before);
   });
 
-  it("stops before signing a step that would carry a catalog title with \"=\", naming the field, and books nothing", async () => {
+  it('stops before signing a step that would carry a catalog title with "=", naming the field, and books nothing', async () => {
     await data(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "eq_title", title: "Gems=100", price: 10}) { itemId } }`);
     const before = await footprint();
     const r = await t.gql(SIMULATE, { input: { scenario: 'PURCHASE', itemId: 'eq_title' } });
@@ -176,8 +202,13 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
     // get_item_test, which carries no title, went as VK would send it; the order never did.
     const after = await footprint();
     expect(after.transactions).toBe(before.transactions);
-    const logged = await t.server.orm.em.fork().find(NotificationLog, { app: { vkAppId: APP } }, { orderBy: { id: 'desc' }, limit: after.logs - before.logs });
-    expect(logged.map((l) => [l.notificationType, l.test])).toEqual([['get_item', true], ['get_item', true]]);
+    const logged = await t.server.orm.em
+      .fork()
+      .find(NotificationLog, { app: { vkAppId: APP } }, { orderBy: { id: 'desc' }, limit: after.logs - before.logs });
+    expect(logged.map((l) => [l.notificationType, l.test])).toEqual([
+      ['get_item', true],
+      ['get_item', true],
+    ]);
   });
 
   describe('an item an older version stored with an id outside the alphabet', () => {
@@ -191,17 +222,43 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
     });
 
     it("still works for VK's own notifications: get_item and a real chargeable order", async () => {
-      const item = await t.notify(signed({ app_id: APP, user_id: 9001, notification_type: 'get_item', item: LEGACY, lang: 'ru_RU', order_id: 990001, receiver_id: 9001, version: '5.132' }));
+      const item = await t.notify(
+        signed({
+          app_id: APP,
+          user_id: 9001,
+          notification_type: 'get_item',
+          item: LEGACY,
+          lang: 'ru_RU',
+          order_id: 990001,
+          receiver_id: 9001,
+          version: '5.132',
+        }),
+      );
       expect(item.json).toMatchObject({ response: { title: 'Old gem pack', price: 7, item_id: LEGACY } });
       const order = await t.notify(
-        signed({ app_id: APP, user_id: 9001, notification_type: 'order_status_change', status: 'chargeable', item: LEGACY, item_id: LEGACY, item_price: 7, order_id: 990001, receiver_id: 9001, date: 1_700_000_000, version: '5.132' }),
+        signed({
+          app_id: APP,
+          user_id: 9001,
+          notification_type: 'order_status_change',
+          status: 'chargeable',
+          item: LEGACY,
+          item_id: LEGACY,
+          item_price: 7,
+          order_id: 990001,
+          receiver_id: 9001,
+          date: 1_700_000_000,
+          version: '5.132',
+        }),
       );
       expect(order.json).toMatchObject({ response: { order_id: 990001, app_order_id: expect.any(Number) as number } });
     });
 
     it('is never signed on request: simulateNotification refuses it, naming itemId', async () => {
       const before = await footprint();
-      for (const [scenario, itemId] of [['PURCHASE', LEGACY], ['SUBSCRIBE', 'vip plan']] as const) {
+      for (const [scenario, itemId] of [
+        ['PURCHASE', LEGACY],
+        ['SUBSCRIBE', 'vip plan'],
+      ] as const) {
         const r = await t.gql(SIMULATE, { input: { scenario, itemId } });
         expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
       }
@@ -209,13 +266,21 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
     });
 
     it('can still be edited, but no new item or plan gets such an id', async () => {
-      const edit = await t.gql(`mutation ($input: CatalogItemInput!) { upsertCatalogItem(vkAppId: ${APP}, input: $input) { itemId price active } }`, {
-        input: { itemId: LEGACY, title: 'Old gem pack', price: 8, active: false },
-      });
+      const edit = await t.gql(
+        `mutation ($input: CatalogItemInput!) { upsertCatalogItem(vkAppId: ${APP}, input: $input) { itemId price active } }`,
+        {
+          input: { itemId: LEGACY, title: 'Old gem pack', price: 8, active: false },
+        },
+      );
       expect(edit).toEqual({ data: { upsertCatalogItem: { itemId: LEGACY, price: 8, active: false } } });
-      for (const [mutation, type, extra] of [['upsertCatalogItem', 'CatalogItemInput', {}], ['upsertSubscriptionPlan', 'SubscriptionPlanInput', { period: 30 }]] as const) {
+      for (const [mutation, type, extra] of [
+        ['upsertCatalogItem', 'CatalogItemInput', {}],
+        ['upsertSubscriptionPlan', 'SubscriptionPlanInput', { period: 30 }],
+      ] as const) {
         for (const itemId of ['new gem', 'gem=1', 'gem_packitem_price=10status=chargeable']) {
-          const r = await t.gql(`mutation ($input: ${type}!) { ${mutation}(vkAppId: ${APP}, input: $input) { itemId } }`, { input: { itemId, title: 'New', price: 5, ...extra } });
+          const r = await t.gql(`mutation ($input: ${type}!) { ${mutation}(vkAppId: ${APP}, input: $input) { itemId } }`, {
+            input: { itemId, title: 'New', price: 5, ...extra },
+          });
           expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'itemId' });
           expect(r.errors?.[0]?.message).toMatch(/^itemId: must be 1–64 characters of A–Z, a–z, 0–9 and _ \. : -/);
         }
@@ -227,37 +292,74 @@ describe('simulateNotification signs nothing a caller could turn into a real pay
 });
 
 describe('replayNotification', () => {
-  const REPLAY = (id: string) => `{ replayNotification(logId: "${id}") { same storedAnswer todayAnswer differences effects todayErrorCode } }`;
+  const REPLAY = (id: string) =>
+    `{ replayNotification(logId: "${id}") { same storedAnswer todayAnswer differences effects todayErrorCode } }`;
   const lastLogId = async (): Promise<string> =>
-    (await data<{ notificationLogs: { edges: { node: { id: string } }[] } }>(`{ notificationLogs(vkAppId: ${APP}, first: 1) { edges { node { id } } } }`)).notificationLogs.edges[0]!.node.id;
-  const countTransactions = async (): Promise<number> => (await data<{ transactions: { totalCount: number } }>(`{ transactions(vkAppId: ${APP}) { totalCount } }`)).transactions.totalCount;
+    (
+      await data<{ notificationLogs: { edges: { node: { id: string } }[] } }>(
+        `{ notificationLogs(vkAppId: ${APP}, first: 1) { edges { node { id } } } }`,
+      )
+    ).notificationLogs.edges[0]!.node.id;
+  const countTransactions = async (): Promise<number> =>
+    (await data<{ transactions: { totalCount: number } }>(`{ transactions(vkAppId: ${APP}) { totalCount } }`)).transactions.totalCount;
 
   it('a purchase refused for its price passes today once the price is fixed: the difference is shown and nothing is written', async () => {
-    const order = { app_id: APP, user_id: TESTER, notification_type: 'order_status_change_test', status: 'chargeable', item: 'gem_pack', item_price: 15, order_id: 880001, version: '5.132' };
+    const order = {
+      app_id: APP,
+      user_id: TESTER,
+      notification_type: 'order_status_change_test',
+      status: 'chargeable',
+      item: 'gem_pack',
+      item_price: 15,
+      order_id: 880001,
+      version: '5.132',
+    };
     expect((await t.notify(signed(order))).json).toMatchObject({ error: { error_code: 100 } });
     const logId = await lastLogId();
-    await data(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 15, discount: 2}) { itemId } }`);
+    await data(
+      `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 15, discount: 2}) { itemId } }`,
+    );
     const before = await countTransactions();
 
-    const { replayNotification: r } = await data<{ replayNotification: { same: boolean; todayAnswer: unknown; differences: string[]; effects: string[]; todayErrorCode: number | null } }>(REPLAY(logId));
+    const { replayNotification: r } = await data<{
+      replayNotification: { same: boolean; todayAnswer: unknown; differences: string[]; effects: string[]; todayErrorCode: number | null };
+    }>(REPLAY(logId));
     expect(r.same).toBe(false);
     expect(r.todayErrorCode).toBeNull();
     expect(r.todayAnswer).toEqual({ response: { order_id: 880001, app_order_id: 0 } });
-    expect(r.differences).toEqual(expect.arrayContaining([expect.stringMatching(/^error\.error_code: 100 → \(absent\)$/), 'response.order_id: (absent) → 880001']));
+    expect(r.differences).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^error\.error_code: 100 → \(absent\)$/), 'response.order_id: (absent) → 880001']),
+    );
     expect(r.effects).toEqual([expect.stringMatching(/^would record order 880001 \(gem_pack, 15 votes, user 4242\) as a new transaction/)]);
     expect(await countTransactions()).toBe(before);
-    await data(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`);
+    await data(
+      `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10, discount: 2}) { itemId } }`,
+    );
   });
 
   it('a recorded purchase replays to the same answer with nothing to write', async () => {
-    const order = { app_id: APP, user_id: TESTER, notification_type: 'order_status_change_test', status: 'chargeable', item: 'gem_pack', item_price: 10, order_id: 880002, version: '5.132' };
+    const order = {
+      app_id: APP,
+      user_id: TESTER,
+      notification_type: 'order_status_change_test',
+      status: 'chargeable',
+      item: 'gem_pack',
+      item_price: 10,
+      order_id: 880002,
+      version: '5.132',
+    };
     expect((await t.notify(signed(order))).json).toHaveProperty('response.app_order_id');
-    const { replayNotification: r } = await data<{ replayNotification: { same: boolean; differences: string[]; effects: string[] } }>(REPLAY(await lastLogId()));
+    const { replayNotification: r } = await data<{ replayNotification: { same: boolean; differences: string[]; effects: string[] } }>(
+      REPLAY(await lastLogId()),
+    );
     expect(r).toEqual({ ...r, same: true, differences: [], effects: [] });
   });
 
   it('a request signed with a key that has since become current replays to success', async () => {
-    const body = signed({ app_id: APP, user_id: TESTER, notification_type: 'get_item_test', item: 'gem_pack', version: '5.132' }, 'TheNextKey0123456');
+    const body = signed(
+      { app_id: APP, user_id: TESTER, notification_type: 'get_item_test', item: 'gem_pack', version: '5.132' },
+      'TheNextKey0123456',
+    );
     expect((await t.notify(body)).json).toMatchObject({ error: { error_code: 10 } });
     const logId = await lastLogId();
     await data(`mutation { rotateAppSecret(vkAppId: ${APP}, secretKey: "TheNextKey0123456", overlapHours: 1) { vkAppId } }`);
@@ -284,41 +386,83 @@ describe('explainSignature', () => {
     const fields = { app_id: String(APP), item: 'gem_pack', notification_type: 'get_item', user_id: '7' };
     const { createHash } = await import('node:crypto');
     const wrong = createHash('md5').update(`app_id=${APP}&item=gem_pack&notification_type=get_item&user_id=7${SECRET}`).digest('hex');
-    const r = await t.gql<{ explainSignature: { matches: boolean; canonicalString: string; givenSignature: string; mistakes: string[] } }>(EXPLAIN, {
-      rawBody: new URLSearchParams({ ...fields, sig: wrong }).toString(),
+    const r = await t.gql<{ explainSignature: { matches: boolean; canonicalString: string; givenSignature: string; mistakes: string[] } }>(
+      EXPLAIN,
+      {
+        rawBody: new URLSearchParams({ ...fields, sig: wrong }).toString(),
+      },
+    );
+    expect(r.data?.explainSignature).toMatchObject({
+      matches: false,
+      givenSignature: wrong,
+      canonicalString: `app_id=${APP}item=gem_packnotification_type=get_itemuser_id=7••••XyZw`,
     });
-    expect(r.data?.explainSignature).toMatchObject({ matches: false, givenSignature: wrong, canonicalString: `app_id=${APP}item=gem_packnotification_type=get_itemuser_id=7••••XyZw` });
     expect(r.data?.explainSignature.mistakes.join(' ')).toMatch(/joined with "&"/);
     expect(JSON.stringify(r)).not.toContain(SECRET);
   });
 
-  it("never gives the signature of the issue's folded \"_test\" body, which would book a real payment", async () => {
+  it('never gives the signature of the issue\'s folded "_test" body, which would book a real payment', async () => {
     // A real chargeable order with an extra field zz=_test, and the same signed string as one _test body.
-    const real = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: '880077', receiver_id: '31337', status: 'chargeable', user_id: '31337', zz: '_test' };
-    const folded = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_changeorder_id=880077receiver_id=31337status=chargeableuser_id=31337zz=_test' };
+    const real = {
+      app_id: String(APP),
+      item: 'gem_pack',
+      item_price: '10',
+      notification_type: 'order_status_change',
+      order_id: '880077',
+      receiver_id: '31337',
+      status: 'chargeable',
+      user_id: '31337',
+      zz: '_test',
+    };
+    const folded = {
+      app_id: String(APP),
+      item: 'gem_pack',
+      item_price: '10',
+      notification_type: 'order_status_changeorder_id=880077receiver_id=31337status=chargeableuser_id=31337zz=_test',
+    };
     expect(canonicalString(folded)).toBe(canonicalString(real));
     const forged = computeSig(real, SECRET);
 
-    const r = await t.gql<{ explainSignature: { matches: boolean; expectedSignature: string | null } }>(EXPLAIN, { rawBody: new URLSearchParams({ ...folded, sig: '0'.repeat(32) }).toString() });
+    const r = await t.gql<{ explainSignature: { matches: boolean; expectedSignature: string | null } }>(EXPLAIN, {
+      rawBody: new URLSearchParams({ ...folded, sig: '0'.repeat(32) }).toString(),
+    });
     expect(r.data?.explainSignature).toMatchObject({ matches: false, expectedSignature: null });
     expect(JSON.stringify(r)).not.toContain(forged);
 
     // What that signature was worth: posted with the real body, it books a real (test: false) order.
     expect((await t.notify({ ...real, sig: forged })).json).toMatchObject({ response: { order_id: 880077 } });
-    const tx = await data<{ transactions: { edges: { node: { test: boolean } }[] } }>(`{ transactions(vkAppId: ${APP}, filter: {vkUserId: 31337}) { edges { node { test } } } }`);
+    const tx = await data<{ transactions: { edges: { node: { test: boolean } }[] } }>(
+      `{ transactions(vkAppId: ${APP}, filter: {vkUserId: 31337}) { edges { node { test } } } }`,
+    );
     expect(tx.transactions.edges.map((e) => e.node)).toEqual([{ test: false }]);
   });
 
   it('gives the expected signature back when the given one matches', async () => {
     const body = signed({ app_id: APP, item: 'gem_pack', notification_type: 'get_item', user_id: 7 });
-    const r = await t.gql<{ explainSignature: { matches: boolean; expectedSignature: string | null } }>(EXPLAIN, { rawBody: new URLSearchParams(body).toString() });
+    const r = await t.gql<{ explainSignature: { matches: boolean; expectedSignature: string | null } }>(EXPLAIN, {
+      rawBody: new URLSearchParams(body).toString(),
+    });
     expect(r.data?.explainSignature).toMatchObject({ matches: true, expectedSignature: body.sig });
   });
 });
 
 describe('vk-payments simulate scenario', () => {
   it('plays a purchase with its refund against this server: every step a valid success, the same on the repeat', async () => {
-    const r = await cli(['simulate', 'scenario', 'purchase-refund', '--app', String(APP), '--item', 'gem_pack', '--user', String(TESTER), '--url', `${t.url}/vk/payments`, '--secret', SECRET]);
+    const r = await cli([
+      'simulate',
+      'scenario',
+      'purchase-refund',
+      '--app',
+      String(APP),
+      '--item',
+      'gem_pack',
+      '--user',
+      String(TESTER),
+      '--url',
+      `${t.url}/vk/payments`,
+      '--secret',
+      SECRET,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out.match(/── step \d: /g)).toHaveLength(3);
     expect(r.out.match(/↻ sent again: the same answer/g)).toHaveLength(3);
@@ -348,7 +492,19 @@ describe('vk-payments simulate scenario', () => {
     afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
     it('catches the different answer to the repeat and exits 2', async () => {
-      const r = await cli(['simulate', 'scenario', 'purchase', '--app', String(APP), '--item', 'gem_pack', '--url', url, '--secret', SECRET]);
+      const r = await cli([
+        'simulate',
+        'scenario',
+        'purchase',
+        '--app',
+        String(APP),
+        '--item',
+        'gem_pack',
+        '--url',
+        url,
+        '--secret',
+        SECRET,
+      ]);
       expect(r.code).toBe(2);
       expect(r.out).toMatch(/✗ sent again: a different answer: \{"response":\{"order_id":\d+,"app_order_id":2\}\}/);
       expect(r.out).toContain('✗ purchase: not every step was a valid, repeatable success');

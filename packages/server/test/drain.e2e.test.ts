@@ -13,12 +13,19 @@ const AS_STARTED = { VKP_ADMIN_TOKEN: ROOT_TOKEN, NODE_ENV: undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function gql(url: string, query: string): Promise<void> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
 
-const getItem = () => new URLSearchParams(signed({ app_id: APP, item: 'gem', notification_type: 'get_item', user_id: 42, order_id: 1, version: '5.132' }, SECRET)).toString();
+const getItem = () =>
+  new URLSearchParams(
+    signed({ app_id: APP, item: 'gem', notification_type: 'get_item', user_id: 42, order_id: 1, version: '5.132' }, SECRET),
+  ).toString();
 const ITEM_ANSWER = { response: { item_id: 'gem', title: 'Gem', price: 5 } };
 
 /** A raw connection that keeps what the server sent, to write requests on it at chosen moments. */
@@ -76,7 +83,11 @@ describe('stopping `vk-payments serve` behind a load balancer', () => {
 
     // A second into a 3 s delay (2 s to spare), new connections and notifications are still served.
     await sleep(1_000);
-    const res = await fetch(`${url}/vk/payments`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: getItem() });
+    const res = await fetch(`${url}/vk/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: getItem(),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toEqual(ITEM_ANSWER);
@@ -89,7 +100,9 @@ describe('stopping `vk-payments serve` behind a load balancer', () => {
     // A notification whose body is still arriving when the delay ends is answered before the process exits.
     const body = getItem();
     const inFlight = await rawConnection(url);
-    inFlight.socket.write(`POST /vk/payments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    inFlight.socket.write(
+      `POST /vk/payments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
     await until('the end of the drain delay (new connections refused)', async () => !(await accepts(url)), 10_000);
     expect(server.child.exitCode).toBeNull();
     inFlight.socket.write(body.slice(10));

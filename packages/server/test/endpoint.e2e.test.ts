@@ -98,7 +98,9 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
   });
   const buy = (orderId: string, overrides: Fields = {}, secret = SECRET) => t.notify(signed(purchase(orderId, overrides), secret));
   const getItemBody = () =>
-    new URLSearchParams(signed({ app_id: VK_APP_ID, user_id: 501, version: '5.132', notification_type: 'get_item', item: 'gem_pack' })).toString();
+    new URLSearchParams(
+      signed({ app_id: VK_APP_ID, user_id: 501, version: '5.132', notification_type: 'get_item', item: 'gem_pack' }),
+    ).toString();
 
   const logCount = () => t.server.orm.em.fork().count(NotificationLog, {});
   const transactionCount = (orderId: string) => t.server.orm.em.fork().count(Transaction, { orderId });
@@ -150,7 +152,14 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
       expect(await transactionCount(orderId)).toBe(0);
       const logs = await logsForOrder(orderId);
       expect(logs).toHaveLength(1);
-      expect(logs[0]).toMatchObject({ ok: false, errorCode: 10, signatureValid: false, signedWith: null, warning: null, response: res.json });
+      expect(logs[0]).toMatchObject({
+        ok: false,
+        errorCode: 10,
+        signatureValid: false,
+        signedWith: null,
+        warning: null,
+        response: res.json,
+      });
     });
 
     it('a 100 KB body is answered error 11 over HTTP 200 and still logged', async () => {
@@ -236,9 +245,17 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
       const pages: { size: number; hasNextPage: boolean; totalCount: number }[] = [];
       let after: string | null = null;
       do {
-        const { transactions }: TransactionsData = await gqlData<TransactionsData>(TRANSACTIONS, { vkAppId: PAGING_APP_ID, first: 2, after });
+        const { transactions }: TransactionsData = await gqlData<TransactionsData>(TRANSACTIONS, {
+          vkAppId: PAGING_APP_ID,
+          first: 2,
+          after,
+        });
         seen.push(...transactions.edges.map((e) => e.node.appOrderId));
-        pages.push({ size: transactions.edges.length, hasNextPage: transactions.pageInfo.hasNextPage, totalCount: transactions.totalCount });
+        pages.push({
+          size: transactions.edges.length,
+          hasNextPage: transactions.pageInfo.hasNextPage,
+          totalCount: transactions.totalCount,
+        });
         after = transactions.pageInfo.hasNextPage ? transactions.pageInfo.endCursor : null;
       } while (after && pages.length < 10);
 
@@ -255,7 +272,6 @@ describe.each(DIALECTS)('notification endpoint and GraphQL over HTTP on %s', (di
       expect(transactions.totalCount).toBe(3);
       expect(transactions.edges.map((e) => e.node.test)).toEqual([false, false, false]);
     });
-
   });
 
   describe('the secret', () => {

@@ -36,7 +36,11 @@ class GameBackend {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        const headers = { 'webhook-id': String(req.headers['webhook-id']), 'webhook-timestamp': String(req.headers['webhook-timestamp']), 'webhook-signature': String(req.headers['webhook-signature']) };
+        const headers = {
+          'webhook-id': String(req.headers['webhook-id']),
+          'webhook-timestamp': String(req.headers['webhook-timestamp']),
+          'webhook-signature': String(req.headers['webhook-signature']),
+        };
         const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
         const id = headers['webhook-id'];
         const nth = this.received.filter((r) => r.id === id).length + 1;
@@ -54,9 +58,11 @@ class GameBackend {
   }
 }
 
-
 class Instance {
-  constructor(readonly server: VkPaymentsServer, readonly url: string) {}
+  constructor(
+    readonly server: VkPaymentsServer,
+    readonly url: string,
+  ) {}
 
   static async start(db: TestDatabase): Promise<Instance> {
     const server = await createServer(testConfig(db.database, FAST));
@@ -64,21 +70,37 @@ class Instance {
   }
 
   async gql<T>(query: string): Promise<T> {
-    const res = await fetch(`${this.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.json()) as { data?: T; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data!;
   }
 
   async notify(fields: Record<string, string | number>): Promise<unknown> {
-    const res = await fetch(`${this.url}/vk/payments`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(signed(fields)).toString() });
+    const res = await fetch(`${this.url}/vk/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(signed(fields)).toString(),
+    });
     return res.json();
   }
 }
 
 let orderSeq = 700_000;
 const purchase = (status = 'chargeable', orderId = ++orderSeq) => ({
-  app_id: APP, user_id: 501, notification_type: 'order_status_change', status, item: 'gem_pack', item_price: 10, item_title: 'Gem pack', order_id: orderId, version: '5.132',
+  app_id: APP,
+  user_id: 501,
+  notification_type: 'order_status_change',
+  status,
+  item: 'gem_pack',
+  item_price: 10,
+  item_title: 'Gem pack',
+  order_id: orderId,
+  version: '5.132',
 });
 
 interface Delivery {
@@ -90,8 +112,10 @@ interface Delivery {
   attemptLog: { httpStatus: number | null; error: string | null }[];
 }
 const DELIVERIES = `{ fulfilmentDeliveries(vkAppId: ${APP}, first: 100) { edges { node { id eventId eventType status attempts attemptLog { httpStatus error } } } } }`;
-const deliveries = async (i: Instance): Promise<Delivery[]> => (await i.gql<{ fulfilmentDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES)).fulfilmentDeliveries.edges.map((e) => e.node);
-const deliveryOf = async (i: Instance, eventId: string): Promise<Delivery | undefined> => (await deliveries(i)).find((d) => d.eventId === eventId);
+const deliveries = async (i: Instance): Promise<Delivery[]> =>
+  (await i.gql<{ fulfilmentDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES)).fulfilmentDeliveries.edges.map((e) => e.node);
+const deliveryOf = async (i: Instance, eventId: string): Promise<Delivery | undefined> =>
+  (await deliveries(i)).find((d) => d.eventId === eventId);
 
 describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
   const game = new GameBackend();
@@ -142,7 +166,18 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     const eventId = `msg_paid_${answer.response.app_order_id}`;
     const got = await until('the event', () => game.received.find((r) => r.id === eventId));
     expect(got).toMatchObject({ type: 'order.paid', signatureValid: true });
-    expect(got.data).toEqual({ vkAppId: APP, appOrderId: answer.response.app_order_id, orderId: String(order.order_id), vkUserId: 501, receiverId: null, itemId: 'gem_pack', title: 'Gem pack', price: 10, discount: null, test: false });
+    expect(got.data).toEqual({
+      vkAppId: APP,
+      appOrderId: answer.response.app_order_id,
+      orderId: String(order.order_id),
+      vkUserId: 501,
+      receiverId: null,
+      itemId: 'gem_pack',
+      title: 'Gem pack',
+      price: 10,
+      discount: null,
+      test: false,
+    });
     const d = await until('delivered', async () => (await deliveryOf(a, eventId))?.status === 'delivered' && deliveryOf(a, eventId));
     expect(d.attemptLog).toEqual([{ httpStatus: 200, error: null }]);
     await nothingElseInFlight();
@@ -150,22 +185,49 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
   });
 
   it("a subscription's paid period reaches the game backend as subscription.changed, with when it ends", async () => {
-    await a.gql(`mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`);
-    const charge = { app_id: APP, user_id: 502, notification_type: 'subscription_status_change', status: 'chargeable', item_id: 'vip', item_price: 30, subscription_id: ++orderSeq, next_bill_time: 1790000000, version: '5.132' };
+    await a.gql(
+      `mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "vip", title: "VIP", price: 30, period: 30}) { itemId } }`,
+    );
+    const charge = {
+      app_id: APP,
+      user_id: 502,
+      notification_type: 'subscription_status_change',
+      status: 'chargeable',
+      item_id: 'vip',
+      item_price: 30,
+      subscription_id: ++orderSeq,
+      next_bill_time: 1790000000,
+      version: '5.132',
+    };
     const answer = (await a.notify(charge)) as { response: { app_order_id: number } };
     await a.notify(charge);
     const eventId = `msg_charged_${answer.response.app_order_id}`;
     const got = await until('the subscription event', () => game.received.find((r) => r.id === eventId));
     expect(got).toMatchObject({ type: 'subscription.changed', signatureValid: true });
-    expect(got.data).toMatchObject({ subscriptionId: String(charge.subscription_id), vkUserId: 502, itemId: 'vip', status: 'chargeable', price: 30, nextBillTime: '2026-09-21T14:13:20.000Z' });
+    expect(got.data).toMatchObject({
+      subscriptionId: String(charge.subscription_id),
+      vkUserId: 502,
+      itemId: 'vip',
+      status: 'chargeable',
+      price: 30,
+      nextBillTime: '2026-09-21T14:13:20.000Z',
+    });
 
     // The user cancels (VK says it twice): the game hears it once, with when the paid period ends.
     const cancel = { ...charge, status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: 1 };
     delete (cancel as Partial<typeof cancel>).item_price;
     await a.notify(cancel);
     await a.notify(cancel);
-    const cancelled = await until('the cancellation event', () => game.received.find((r) => r.type === 'subscription.changed' && r.data.status === 'cancelled' && r.data.subscriptionId === String(charge.subscription_id)));
-    expect(cancelled).toMatchObject({ signatureValid: true, data: { previousStatus: 'chargeable', cancelReason: 'user_decision', pendingCancel: true, nextBillTime: '2026-09-21T14:13:20.000Z' } });
+    const cancelled = await until('the cancellation event', () =>
+      game.received.find(
+        (r) =>
+          r.type === 'subscription.changed' && r.data.status === 'cancelled' && r.data.subscriptionId === String(charge.subscription_id),
+      ),
+    );
+    expect(cancelled).toMatchObject({
+      signatureValid: true,
+      data: { previousStatus: 'chargeable', cancelReason: 'user_decision', pendingCancel: true, nextBillTime: '2026-09-21T14:13:20.000Z' },
+    });
     await nothingElseInFlight();
     expect(game.received.filter((r) => r.id === cancelled.id)).toHaveLength(1);
     expect(game.received.filter((r) => r.data.subscriptionId === String(charge.subscription_id))).toHaveLength(2);
@@ -191,7 +253,11 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     await a.notify({ ...order, status: 'refunded' });
     const eventId = `msg_refunded_${answer.response.app_order_id}`;
     const got = await until('the refund event', () => game.received.find((r) => r.id === eventId));
-    expect(got).toMatchObject({ type: 'order.refunded', signatureValid: true, data: { appOrderId: answer.response.app_order_id, orderId: String(order.order_id), price: 10 } });
+    expect(got).toMatchObject({
+      type: 'order.refunded',
+      signatureValid: true,
+      data: { appOrderId: answer.response.app_order_id, orderId: String(order.order_id), price: 10 },
+    });
     await nothingElseInFlight();
     expect(game.received.filter((r) => r.id === eventId)).toHaveLength(1);
   });
@@ -246,29 +312,39 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
 
   describe('sync mode', () => {
     beforeAll(async () => {
-      await a.gql(`mutation { setFulfilmentEndpoint(vkAppId: ${APP}, input: {url: "${game.url}", syncMode: true}) { endpoint { syncMode } } }`);
+      await a.gql(
+        `mutation { setFulfilmentEndpoint(vkAppId: ${APP}, input: {url: "${game.url}", syncMode: true}) { endpoint { syncMode } } }`,
+      );
     });
     afterAll(async () => {
-      await a.gql(`mutation { setFulfilmentEndpoint(vkAppId: ${APP}, input: {url: "${game.url}", syncMode: false}) { endpoint { syncMode } } }`);
+      await a.gql(
+        `mutation { setFulfilmentEndpoint(vkAppId: ${APP}, input: {url: "${game.url}", syncMode: false}) { endpoint { syncMode } } }`,
+      );
     });
 
-    it('VK hears "paid" only once the game backend confirmed: a refusal answers error 2 (VK retries), the retry succeeds', { timeout: 15_000 }, async () => {
-      let refusing = true;
-      game.answer = () => (refusing ? 500 : 200);
-      const order = purchase();
-      expect(await a.notify(order)).toEqual({ error: { error_code: 2, error_msg: 'the game backend has not confirmed yet, please retry', critical: false } });
-      // The payment itself is kept: VK's retry is answered with its app_order_id once the backend has it.
-      refusing = false;
-      const retry = (await a.notify(order)) as { response: { app_order_id: number } };
-      expect(retry).toEqual({ response: { order_id: order.order_id, app_order_id: expect.any(Number) as number } });
-      const d = (await deliveryOf(a, `msg_paid_${retry.response.app_order_id}`))!;
-      expect(d.status).toBe('delivered');
-      expect(d.attemptLog[0]!.httpStatus).toBe(500);
-      expect(d.attemptLog.at(-1)!.httpStatus).toBe(200);
-      expect(await a.notify(order)).toEqual(retry);
-    });
+    it(
+      'VK hears "paid" only once the game backend confirmed: a refusal answers error 2 (VK retries), the retry succeeds',
+      { timeout: 15_000 },
+      async () => {
+        let refusing = true;
+        game.answer = () => (refusing ? 500 : 200);
+        const order = purchase();
+        expect(await a.notify(order)).toEqual({
+          error: { error_code: 2, error_msg: 'the game backend has not confirmed yet, please retry', critical: false },
+        });
+        // The payment itself is kept: VK's retry is answered with its app_order_id once the backend has it.
+        refusing = false;
+        const retry = (await a.notify(order)) as { response: { app_order_id: number } };
+        expect(retry).toEqual({ response: { order_id: order.order_id, app_order_id: expect.any(Number) as number } });
+        const d = (await deliveryOf(a, `msg_paid_${retry.response.app_order_id}`))!;
+        expect(d.status).toBe('delivered');
+        expect(d.attemptLog[0]!.httpStatus).toBe(500);
+        expect(d.attemptLog.at(-1)!.httpStatus).toBe(200);
+        expect(await a.notify(order)).toEqual(retry);
+      },
+    );
 
-    it('a backend slower than the deadline gets VK error 2 well within VK\'s 10 s', async () => {
+    it("a backend slower than the deadline gets VK error 2 well within VK's 10 s", async () => {
       game.delayMs = 7_000;
       const started = performance.now();
       expect(await a.notify(purchase())).toMatchObject({ error: { error_code: 2, critical: false } });
@@ -277,7 +353,9 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
 
     it('get_item is answered at once, whatever the game backend does', async () => {
       game.answer = () => 500;
-      expect(await a.notify({ app_id: APP, user_id: 501, notification_type: 'get_item', item: 'gem_pack', version: '5.132' })).toHaveProperty('response.price', 10);
+      expect(
+        await a.notify({ app_id: APP, user_id: 501, notification_type: 'get_item', item: 'gem_pack', version: '5.132' }),
+      ).toHaveProperty('response.price', 10);
     });
   });
 
@@ -285,7 +363,10 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
     const b = await Instance.start(db);
     try {
       const ids = await Promise.all(
-        Array.from({ length: 30 }, async (_, i) => ((await (i % 2 ? a : b).notify(purchase())) as { response: { app_order_id: number } }).response.app_order_id),
+        Array.from(
+          { length: 30 },
+          async (_, i) => ((await (i % 2 ? a : b).notify(purchase())) as { response: { app_order_id: number } }).response.app_order_id,
+        ),
       );
       const eventIds = ids.map((id) => `msg_paid_${id}`);
       const all = await until(
@@ -300,7 +381,11 @@ describe(`fulfilment webhooks on ${DEFAULT_DIALECT}`, () => {
       // once both instances are closed, nothing else can reach the game backend.
       await Promise.all([a.server.close(), b.server.close()]);
       a = await Instance.start(db);
-      for (const id of eventIds) expect(game.received.filter((r) => r.id === id), id).toHaveLength(1);
+      for (const id of eventIds)
+        expect(
+          game.received.filter((r) => r.id === id),
+          id,
+        ).toHaveLength(1);
       expect(all.map((d) => d.attempts)).toEqual(eventIds.map(() => 1));
     } finally {
       await b.server.close();

@@ -19,15 +19,23 @@ function overWs(t: TestServer, query: string, token = ROOT_TOKEN): Promise<GqlRe
   clients.push(client);
   return new Promise((resolve) => {
     client.on('closed', (e) => resolve({ errors: [{ message: `closed ${(e as { code: number }).code}` }] }));
-    client.subscribe({ query }, {
-      next: (value) => resolve(value as GqlResult<unknown>),
-      error: (err) => resolve({ errors: Array.isArray(err) ? err : [{ message: String(err) }] }),
-      complete: () => undefined,
-    });
+    client.subscribe(
+      { query },
+      {
+        next: (value) => resolve(value as GqlResult<unknown>),
+        error: (err) => resolve({ errors: Array.isArray(err) ? err : [{ message: String(err) }] }),
+        complete: () => undefined,
+      },
+    );
   });
 }
 
-async function overHttp(t: TestServer, query: string, token: string | null, variables: Record<string, unknown> = {}): Promise<{ status: number; body: GqlResult<unknown> }> {
+async function overHttp(
+  t: TestServer,
+  query: string,
+  token: string | null,
+  variables: Record<string, unknown> = {},
+): Promise<{ status: number; body: GqlResult<unknown> }> {
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
@@ -75,7 +83,10 @@ describe('request errors on both transports', () => {
     const client = wsClient(t.url, ROOT_TOKEN);
     clients.push(client);
     const ws = await new Promise<GqlResult<unknown>>((resolve) => {
-      client.subscribe({ query, variables: { n: 'many' } }, { next: (v) => resolve(v as GqlResult<unknown>), error: (e) => resolve({ errors: e as never }), complete: () => undefined });
+      client.subscribe(
+        { query, variables: { n: 'many' } },
+        { next: (v) => resolve(v as GqlResult<unknown>), error: (e) => resolve({ errors: e as never }), complete: () => undefined },
+      );
     });
     for (const answer of [http.body, ws]) {
       expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -110,7 +121,9 @@ describe('masking of internal errors on both transports', () => {
     const http = await overHttp(t, query, ROOT_TOKEN);
     const ws = await overWs(t, query);
     for (const answer of [http.body, ws]) {
-      expect(answer.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expect(answer.errors).toEqual([
+        expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+      ]);
       expect(JSON.stringify(answer)).not.toMatch(/payment_testers|select|sqlite|relation|stack/i);
     }
   });
@@ -123,7 +136,11 @@ describe('the schema is for token holders', () => {
   });
   afterAll(() => t?.close());
 
-  const introspection = ['{ __schema { queryType { name } } }', '{ __type(name: "App") { name fields { name } } }', 'query Q { a: __schema { types { name } } }'];
+  const introspection = [
+    '{ __schema { queryType { name } } }',
+    '{ __type(name: "App") { name fields { name } } }',
+    'query Q { a: __schema { types { name } } }',
+  ];
 
   it.each(introspection)('answers %s to a token holder, over HTTP and WebSocket', async (query) => {
     const http = await overHttp(t, query, ROOT_TOKEN);
@@ -154,7 +171,9 @@ describe('the schema is for token holders', () => {
     const field = '{ ap(vkAppId: 1) { name } }';
     const enumValue = ['mutation ($r: Role!) { createApiKey(vkAppId: 1, role: $r, label: "x") { token } }', { r: 'ADMN' }] as const;
     expect((await overHttp(t, field, ROOT_TOKEN)).body.errors?.[0]?.message).toMatch(/Did you mean "app/);
-    expect((await overHttp(t, enumValue[0], ROOT_TOKEN, enumValue[1])).body.errors?.[0]?.message).toMatch(/Did you mean the enum value "ADMIN"/);
+    expect((await overHttp(t, enumValue[0], ROOT_TOKEN, enumValue[1])).body.errors?.[0]?.message).toMatch(
+      /Did you mean the enum value "ADMIN"/,
+    );
     for (const token of [null, 'vkp_key_made-up']) {
       const unknownField = (await overHttp(t, field, token)).body.errors ?? [];
       expect(unknownField[0]?.message).toBe('Cannot query field "ap" on type "Query".');

@@ -18,8 +18,6 @@ const USER = 77;
 /** What the README promises; the server's own deadline is shorter by construction (notifications/deadline.ts). */
 const ANSWER_WITHIN_MS = 3_000;
 
-
-
 describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
   let db: TestDatabase;
   let proxy: DatabaseProxy | undefined;
@@ -45,7 +43,11 @@ describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
   });
 
   async function gql<T>(query: string): Promise<T> {
-    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.json()) as { data?: T; errors?: unknown };
     if (!body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
     return body.data;
@@ -54,11 +56,15 @@ describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
   /** Posts a signed notification; the answer and how long the client waited for it. */
   async function notify(fields: Record<string, string | number>): Promise<{ json: unknown; ms: number }> {
     const started = performance.now();
-    const res = await fetch(`${server.url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signed({ app_id: APP, user_id: USER, version: '5.132', ...fields })) });
+    const res = await fetch(`${server.url}/vk/payments`, {
+      method: 'POST',
+      body: new URLSearchParams(signed({ app_id: APP, user_id: USER, version: '5.132', ...fields })),
+    });
     return { json: await res.json(), ms: performance.now() - started };
   }
   const getItem = () => notify({ notification_type: 'get_item', item: 'gem_pack' });
-  const buy = (orderId: number) => notify({ notification_type: 'order_status_change', item: 'gem_pack', item_price: 10, order_id: orderId, status: 'chargeable' });
+  const buy = (orderId: number) =>
+    notify({ notification_type: 'order_status_change', item: 'gem_pack', item_price: 10, order_id: orderId, status: 'chargeable' });
 
   /** Makes the database hang; returns what makes it answer again. */
   async function hang(): Promise<() => Promise<void>> {
@@ -100,13 +106,22 @@ describe.each(DIALECTS)('a hanging database on %s', (dialect) => {
     expect(transactions.edges.map((e) => e.node.orderId).sort()).toEqual(['1', '2']);
 
     // The log says what VK was told while the database hung, once it could be written.
-    const lateRows = await until('the rows of the answers given at the deadline', async () => {
-      const { notificationLogs } = await gql<{ notificationLogs: { edges: { node: { rawType: string; errorCode: number | null; warning: string | null } }[] } }>(
-        `{ notificationLogs(vkAppId: ${APP}, filter: {errorCode: 2}, first: 50) { edges { node { rawType errorCode warning } } } }`,
-      );
-      const types = new Set(notificationLogs.edges.map((e) => e.node).filter((r) => r.warning?.includes('deadline')).map((r) => r.rawType));
-      return types.size >= 2 && types;
-    }, 20_000);
+    const lateRows = await until(
+      'the rows of the answers given at the deadline',
+      async () => {
+        const { notificationLogs } = await gql<{
+          notificationLogs: { edges: { node: { rawType: string; errorCode: number | null; warning: string | null } }[] };
+        }>(`{ notificationLogs(vkAppId: ${APP}, filter: {errorCode: 2}, first: 50) { edges { node { rawType errorCode warning } } } }`);
+        const types = new Set(
+          notificationLogs.edges
+            .map((e) => e.node)
+            .filter((r) => r.warning?.includes('deadline'))
+            .map((r) => r.rawType),
+        );
+        return types.size >= 2 && types;
+      },
+      20_000,
+    );
     expect(lateRows).toEqual(new Set(['get_item', 'order_status_change']));
     expect(server.child.exitCode).toBeNull();
     expect(server.output()).not.toMatch(/uncaught failure/);

@@ -29,7 +29,8 @@ export const PG_ADMIN_URL = process.env.VKP_TEST_PG_URL ?? 'postgres://postgres@
  * not only those that name both stores. By default tests that are about storage run on both, and the
  * rest on the embedded SQLite.
  */
-const ONLY = process.env.VKP_TEST_DIALECT === 'postgresql' || process.env.VKP_TEST_DIALECT === 'sqlite' ? process.env.VKP_TEST_DIALECT : undefined;
+const ONLY =
+  process.env.VKP_TEST_DIALECT === 'postgresql' || process.env.VKP_TEST_DIALECT === 'sqlite' ? process.env.VKP_TEST_DIALECT : undefined;
 export const DIALECTS: Dialect[] = ONLY ? [ONLY] : process.env.VKP_TEST_SKIP_POSTGRES === '1' ? ['sqlite'] : ['sqlite', 'postgresql'];
 /** The store of tests whose subject is not storage. */
 export const DEFAULT_DIALECT: Dialect = ONLY ?? 'sqlite';
@@ -73,10 +74,12 @@ export const TEST_SECRETS_KEY = 'dGVzdCBzZWNyZXRzIGtleSwgMzIgYnl0ZXMgbG9uZyE=';
 export const TEST_SECRETS = new Secrets(SecretsKey.parse(TEST_SECRETS_KEY)!);
 
 /** An app's key columns as the server writes them (encrypted under TEST_SECRETS_KEY), to seed rows with. */
-export const appKey = (vkAppId: number, key: string = SECRET): ReturnType<typeof currentKeyColumns> => currentKeyColumns(TEST_SECRETS, vkAppId, key);
+export const appKey = (vkAppId: number, key: string = SECRET): ReturnType<typeof currentKeyColumns> =>
+  currentKeyColumns(TEST_SECRETS, vkAppId, key);
 
 /** The environment a server on `database` needs besides the defaults: a secrets key on PostgreSQL. */
-export const secretsEnv = (database: Database): Record<string, string> => (database.dialect === 'postgresql' ? { VKP_SECRETS_KEY: TEST_SECRETS_KEY } : {});
+export const secretsEnv = (database: Database): Record<string, string> =>
+  database.dialect === 'postgresql' ? { VKP_SECRETS_KEY: TEST_SECRETS_KEY } : {};
 
 export interface MigratedOrm {
   orm: Orm;
@@ -121,7 +124,10 @@ export interface TestServer {
   server: VkPaymentsServer;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
   /** Posts a form body to the notification endpoint; returns the raw text and the parsed JSON. */
-  notify(body: string | Record<string, string>, contentType?: string): Promise<{ status: number; text: string; json: unknown; contentType: string | null }>;
+  notify(
+    body: string | Record<string, string>,
+    contentType?: string,
+  ): Promise<{ status: number; text: string; json: unknown; contentType: string | null }>;
   close(): Promise<void>;
 }
 
@@ -130,7 +136,11 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-export async function startTestServer(dialect: Dialect = DEFAULT_DIALECT, env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: Dialect = DEFAULT_DIALECT,
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<TestServer> {
   const db = await freshDatabase(dialect);
   const server = await createServer(testConfig(db.database, env), options);
   const url = await server.listen();

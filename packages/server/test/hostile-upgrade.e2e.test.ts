@@ -13,13 +13,19 @@ const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 type Line = [name: string, value: string | Buffer];
 type Mutation = (lines: Line[]) => Line[];
 
-const without = (name: string): Mutation => (lines) => lines.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
-const setTo = (name: string, ...values: (string | Buffer)[]): Mutation => (lines) => [...without(name)(lines), ...values.map((v): Line => [name, v])];
+const without =
+  (name: string): Mutation =>
+  (lines) =>
+    lines.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+const setTo =
+  (name: string, ...values: (string | Buffer)[]): Mutation =>
+  (lines) => [...without(name)(lines), ...values.map((v): Line => [name, v])];
 const nonAscii = (prefix: string): Buffer => Buffer.concat([Buffer.from(prefix, 'latin1'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x80])]);
 
 function request(path: string, lines: Line[]): Buffer {
   const head: Buffer[] = [Buffer.from(`GET ${path} HTTP/1.1\r\n`, 'latin1')];
-  for (const [name, value] of lines) head.push(Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'), Buffer.from('\r\n'));
+  for (const [name, value] of lines)
+    head.push(Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'), Buffer.from('\r\n'));
   head.push(Buffer.from('\r\n'));
   return Buffer.concat(head);
 }
@@ -27,7 +33,10 @@ function request(path: string, lines: Line[]): Buffer {
 /** A client frame (masked, as RFC 6455 §5.3 requires of clients), or unmasked when asked. */
 function frame(opcode: number, payload: Buffer, { masked = true, fin = true } = {}): Buffer {
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | len]) : Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]);
+  const head =
+    len < 126
+      ? Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | len])
+      : Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]);
   if (!masked) return Buffer.concat([head, payload]);
   const mask = Buffer.from([1, 2, 3, 4]);
   return Buffer.concat([head, mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]);
@@ -95,16 +104,43 @@ describe('hostile WebSocket upgrades', () => {
 
   it('answers or closes every malformed upgrade on every path, and still pays afterwards', async () => {
     const paths = ['/graphql', '/vk/payments', '/healthz', '/no-such-route'];
-    const cases = paths.flatMap((path) => headerCases().map(([name, mutate]) => ({ name: `${path}: ${name}`, bytes: request(path, mutate(base)) })));
-    const oddPaths = ['//', '/%zz', '*', 'http://evil.example/graphql', `/${'a'.repeat(8_000)}`, '/graphql?%zz', '/graphql/../graphql', '/%67raphql', '/GRAPHQL', '/graphql%00', '/graphql#x', '?'];
-    for (const path of oddPaths) cases.push({ name: `path ${path.slice(0, 40)}`, bytes: request(path, setTo('Origin', 'null')(base)) }, { name: `path ${path.slice(0, 40)} without Origin`, bytes: request(path, base) });
+    const cases = paths.flatMap((path) =>
+      headerCases().map(([name, mutate]) => ({ name: `${path}: ${name}`, bytes: request(path, mutate(base)) })),
+    );
+    const oddPaths = [
+      '//',
+      '/%zz',
+      '*',
+      'http://evil.example/graphql',
+      `/${'a'.repeat(8_000)}`,
+      '/graphql?%zz',
+      '/graphql/../graphql',
+      '/%67raphql',
+      '/GRAPHQL',
+      '/graphql%00',
+      '/graphql#x',
+      '?',
+    ];
+    for (const path of oddPaths)
+      cases.push(
+        { name: `path ${path.slice(0, 40)}`, bytes: request(path, setTo('Origin', 'null')(base)) },
+        { name: `path ${path.slice(0, 40)} without Origin`, bytes: request(path, base) },
+      );
     cases.push(
-      { name: 'a header line without a colon', bytes: Buffer.from(`GET /graphql HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nnonsense\r\n\r\n`) },
-      { name: 'HTTP/1.0 upgrade', bytes: Buffer.from(`GET /graphql HTTP/1.0\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nOrigin: null\r\n\r\n`) },
+      {
+        name: 'a header line without a colon',
+        bytes: Buffer.from(`GET /graphql HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nnonsense\r\n\r\n`),
+      },
+      {
+        name: 'HTTP/1.0 upgrade',
+        bytes: Buffer.from(`GET /graphql HTTP/1.0\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nOrigin: null\r\n\r\n`),
+      },
     );
 
     // A refused request is answered at once; the wait only matters for the upgrades that succeed (they stay open).
-    const answers: [string, Exchange][] = await Promise.all(cases.map(async ({ name, bytes }) => [name, await exchange(t.url, [bytes], { waitMs: 3_000 })] as [string, Exchange]));
+    const answers: [string, Exchange][] = await Promise.all(
+      cases.map(async ({ name, bytes }) => [name, await exchange(t.url, [bytes], { waitMs: 3_000 })] as [string, Exchange]),
+    );
     const byName = new Map(answers);
     // The listener refuses what it cannot read: a sandboxed frame's `Origin: null` gets a 403, on any path.
     for (const path of paths) expect(statusOf(byName.get(`${path}: Origin: null (a sandboxed frame)`)!), path).toBe(403);
@@ -132,15 +168,23 @@ describe('hostile WebSocket upgrades', () => {
       ['a frame claiming 2^63 bytes', [handshake, Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])]],
       ['text that is not JSON', [handshake, frame(1, Buffer.from('{"type":'))]],
       ['a message of an unknown type', [handshake, frame(1, Buffer.from('{"type":"boom","payload":{"a":1}}'))]],
-      ['a subscribe before connection_init', [handshake, frame(1, Buffer.from('{"id":"1","type":"subscribe","payload":{"query":"subscription { x }"}}'))]],
+      [
+        'a subscribe before connection_init',
+        [handshake, frame(1, Buffer.from('{"id":"1","type":"subscribe","payload":{"query":"subscription { x }"}}'))],
+      ],
       ['connection_init with a non-object payload', [handshake, frame(1, Buffer.from('{"type":"connection_init","payload":"Bearer x"}'))]],
-      ['connection_init with a strange token', [handshake, frame(1, Buffer.from(JSON.stringify({ type: 'connection_init', payload: { authorization: { toString: 1 } } })))]],
+      [
+        'connection_init with a strange token',
+        [handshake, frame(1, Buffer.from(JSON.stringify({ type: 'connection_init', payload: { authorization: { toString: 1 } } })))],
+      ],
       ['invalid UTF-8 in a text frame', [handshake, frame(1, Buffer.from([0xc3, 0x28]))]],
       ['a close frame with a forbidden code', [handshake, frame(8, Buffer.from([0x03, 0xed]))]],
       ['a fragmented control frame', [handshake, frame(9, Buffer.from('x'), { fin: false })]],
       ['a half frame, then nothing', [handshake, frame(1, Buffer.from('{"type":"connection_init"}')).subarray(0, 5)]],
     ];
-    const answers = await Promise.all(garbage.map(async ([name, chunks]) => [name, await exchange(t.url, chunks, { waitMs: 3_000, gapMs: 50 })] as const));
+    const answers = await Promise.all(
+      garbage.map(async ([name, chunks]) => [name, await exchange(t.url, chunks, { waitMs: 3_000, gapMs: 50 })] as const),
+    );
     for (const [name, x] of answers) {
       expect(statusOf(x), name).toBe(101);
       expect(x.text, name).toContain(`Sec-WebSocket-Accept: ${accept}`);

@@ -18,7 +18,6 @@ const PROTOCOL = 'graphql-transport-ws';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** A raw socket on /graphql; `closed` is the close code the client saw, `acked` whether a connection_ack came. */
 function rawSocket(url: string): { socket: WebSocket; opened: Promise<void>; closed: Promise<number>; acked: () => boolean } {
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, PROTOCOL);
@@ -50,7 +49,13 @@ beforeAll(async () => {
   // The server's own log, to see that a peer's protocol error is not logged as our failure.
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      logLines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg?: string }));
+      logLines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { level: number; msg?: string }),
+      );
       done();
     },
   });
@@ -64,7 +69,8 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const notify = () => t.notify(signed({ app_id: PAYING_APP, item: 'gem_pack', notification_type: 'get_item_test', user_id: ++user, version: '5.132' }));
+const notify = () =>
+  t.notify(signed({ app_id: PAYING_APP, item: 'gem_pack', notification_type: 'get_item_test', user_id: ++user, version: '5.132' }));
 
 function client(token: string): Client {
   const c = wsClient(t.url, token);
@@ -87,10 +93,12 @@ describe('message size', () => {
     // Several at once, as the reviewer's 24 × 95 MB: each is refused by its declared length.
     const attempts = Array.from({ length: 8 }, () => rawSocket(t.url));
     sockets.push(...attempts.map((a) => a.socket));
-    await Promise.all(attempts.map(async (a) => {
-      await a.opened;
-      a.socket.send(connectionInit(2 * 1024 * 1024));
-    }));
+    await Promise.all(
+      attempts.map(async (a) => {
+        await a.opened;
+        a.socket.send(connectionInit(2 * 1024 * 1024));
+      }),
+    );
     const codes = await Promise.all(attempts.map((a) => Promise.race([a.closed, sleep(5_000).then(() => 'still open')])));
     expect(codes).toEqual(attempts.map(() => 1009));
     // A peer's protocol error is not an internal error: nothing of it reaches the log, let alone a stack.
@@ -105,7 +113,8 @@ describe('message size', () => {
     await a.opened;
     const message = Buffer.from(connectionInit(MAX_FRAME_BYTES + 1_024, ROOT_TOKEN));
     const piece = 4_096;
-    for (let at = 0; at < message.length; at += piece) a.socket.send(message.subarray(at, at + piece), { fin: at + piece >= message.length });
+    for (let at = 0; at < message.length; at += piece)
+      a.socket.send(message.subarray(at, at + piece), { fin: at + piece >= message.length });
     expect(await Promise.race([a.closed, sleep(5_000).then(() => 'still open')])).toBe(1009);
     expect(a.acked()).toBe(false);
     await expectStillPays(t);
@@ -146,11 +155,14 @@ describe('operations per socket', () => {
       const users: number[] = [];
       heard.push(users);
       stops.push(
-        c.subscribe<{ notificationLogged: { vkUserId: number } }>({ query: LOGGED }, {
-          next: (value) => void users.push(value.data!.notificationLogged.vkUserId),
-          error: () => undefined,
-          complete: () => undefined,
-        }),
+        c.subscribe<{ notificationLogged: { vkUserId: number } }>(
+          { query: LOGGED },
+          {
+            next: (value) => void users.push(value.data!.notificationLogged.vkUserId),
+            error: () => undefined,
+            complete: () => undefined,
+          },
+        ),
       );
     }
     // Every subscription is live once one notification reached all of them.
@@ -160,9 +172,14 @@ describe('operations per socket', () => {
     }
     expect(heard.every((u) => u.length > 0)).toBe(true);
 
-    const refused = new Promise<unknown>((resolve) => c.subscribe({ query: LOGGED }, { next: () => resolve('an event'), error: resolve, complete: () => resolve('complete') }));
+    const refused = new Promise<unknown>((resolve) =>
+      c.subscribe({ query: LOGGED }, { next: () => resolve('an event'), error: resolve, complete: () => resolve('complete') }),
+    );
     expect(await Promise.race([refused, sleep(3_000).then(() => 'no answer')])).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/at most 10 at once/) as string, extensions: { code: 'RATE_LIMITED', limit: MAX_OPERATIONS_PER_SOCKET } }) as object,
+      expect.objectContaining({
+        message: expect.stringMatching(/at most 10 at once/) as string,
+        extensions: { code: 'RATE_LIMITED', limit: MAX_OPERATIONS_PER_SOCKET },
+      }) as object,
     ]);
 
     // One notification: one push per live subscription, and no more. A later one then reaches every

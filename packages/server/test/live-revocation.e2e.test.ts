@@ -6,7 +6,18 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
-import { DIALECTS, freshDatabase, issueToken, ROOT_TOKEN, SECRET, signed, testConfig, wsClient, type TestDatabase, waitFor } from './helpers.js';
+import {
+  DIALECTS,
+  freshDatabase,
+  issueToken,
+  ROOT_TOKEN,
+  SECRET,
+  signed,
+  testConfig,
+  wsClient,
+  type TestDatabase,
+  waitFor,
+} from './helpers.js';
 
 const APP = 68001;
 const RECHECK_MS = 250;
@@ -22,7 +33,6 @@ interface Watch {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 
 describe.each(DIALECTS)('live sockets end with their token (two instances on one %s database)', (dialect) => {
   let db: TestDatabase;
@@ -50,14 +60,23 @@ describe.each(DIALECTS)('live sockets end with their token (two instances on one
   });
 
   async function rootGql(url: string, query: string): Promise<unknown> {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.json()) as { data?: unknown; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
   }
 
   const notify = () =>
-    fetch(`${urlA}/vk/payments`, { method: 'POST', body: new URLSearchParams(signed({ app_id: APP, item: 'gem', notification_type: 'get_item_test', user_id: ++user, version: '5.132' })) });
+    fetch(`${urlA}/vk/payments`, {
+      method: 'POST',
+      body: new URLSearchParams(
+        signed({ app_id: APP, item: 'gem', notification_type: 'get_item_test', user_id: ++user, version: '5.132' }),
+      ),
+    });
 
   /** Subscribes on instance A and waits until a notification's event arrives (the subscription is live). */
   async function watch(token: string): Promise<Watch> {

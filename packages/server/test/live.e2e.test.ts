@@ -24,20 +24,25 @@ function wsClient(token: string | null): Client {
 function firstEvent(client: Client, query: string): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
     client.on('closed', (e) => reject(new Error(`closed: ${(e as { code?: number }).code}`)));
-    const unsubscribe = client.subscribe({ query }, {
-      next: (value) => {
-        unsubscribe();
-        if (value.errors) reject(Object.assign(new Error(value.errors[0]!.message), { errors: value.errors }));
-        else resolve(value.data);
+    const unsubscribe = client.subscribe(
+      { query },
+      {
+        next: (value) => {
+          unsubscribe();
+          if (value.errors) reject(Object.assign(new Error(value.errors[0]!.message), { errors: value.errors }));
+          else resolve(value.data);
+        },
+        error: (err) => reject(err instanceof Error ? err : Object.assign(new Error('subscription error'), { errors: err })),
+        complete: () => undefined,
       },
-      error: (err) => reject(err instanceof Error ? err : Object.assign(new Error('subscription error'), { errors: err })),
-      complete: () => undefined,
-    });
+    );
   });
 }
 
 async function keyFor(vkAppId: number, role: string): Promise<string> {
-  const r = await t.gql<{ createApiKey: { token: string } }>(`mutation { createApiKey(vkAppId: ${vkAppId}, role: ${role}, label: "live test") { token } }`);
+  const r = await t.gql<{ createApiKey: { token: string } }>(
+    `mutation { createApiKey(vkAppId: ${vkAppId}, role: ${role}, label: "live test") { token } }`,
+  );
   return r.data!.createApiKey.token;
 }
 
@@ -75,7 +80,9 @@ describe('notificationLogged', () => {
   it("refuses another app's key with FORBIDDEN", async () => {
     // Notifications keep coming meanwhile: a key let through would hear one, and this would fail.
     const result = causeUntilHeard(firstEvent(wsClient(await keyFor(OTHER_APP, 'ADMIN')), LOGGED), () => t.notify(getItem()));
-    await expect(result).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) as object }) as object] });
+    await expect(result).rejects.toMatchObject({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) as object }) as object],
+    });
   });
 
   it('closes a connection that brings no valid token', async () => {
@@ -97,7 +104,9 @@ describe('HTTP protections', () => {
   });
 
   it('refuses a GET query without a preflight header (CSRF prevention)', async () => {
-    const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ me { kind } }')}`, { headers: { authorization: `Bearer ${ROOT_TOKEN}` } });
+    const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ me { kind } }')}`, {
+      headers: { authorization: `Bearer ${ROOT_TOKEN}` },
+    });
     expect(res.status).toBe(400);
     const ok = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ me { kind } }')}`, {
       headers: { authorization: `Bearer ${ROOT_TOKEN}`, 'apollo-require-preflight': 'true' },

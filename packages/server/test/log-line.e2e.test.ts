@@ -11,7 +11,11 @@ const APP = 63001;
 const NOTIFICATIONS = 600;
 
 async function gql(url: string, query: string): Promise<void> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
@@ -28,7 +32,10 @@ describe('the per-notification log line', () => {
     db = await freshDatabase(DEFAULT_DIALECT);
     server = await startServerProcess(db.database, { VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_RATE_LIMIT: '0' });
     await gql(server.url, `mutation { createApp(input: {vkAppId: ${APP}, name: "Lines", secretKey: "${SECRET}"}) { vkAppId } }`);
-    await gql(server.url, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
+    await gql(
+      server.url,
+      `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`,
+    );
 
     // Nobody reads the server's stdout during the burst: its lines pile up in the server's buffer.
     server.child.stdout!.pause();
@@ -38,7 +45,9 @@ describe('the per-notification log line', () => {
     const answered: string[] = [];
     const worker = async (): Promise<void> => {
       for (let orderId = queue.shift(); orderId !== undefined; orderId = queue.shift()) {
-        const body = new URLSearchParams(signed({ app_id: APP, item: 'gem_pack', notification_type: 'get_item', order_id: orderId, user_id: 7, lang: 'ru_RU' }, SECRET));
+        const body = new URLSearchParams(
+          signed({ app_id: APP, item: 'gem_pack', notification_type: 'get_item', order_id: orderId, user_id: 7, lang: 'ru_RU' }, SECRET),
+        );
         const answer = (await (await fetch(`${url}/vk/payments`, { method: 'POST', body })).json()) as { response?: unknown };
         if (answer.response) answered.push(orderId);
       }

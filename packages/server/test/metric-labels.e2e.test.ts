@@ -18,7 +18,11 @@ async function series(t: TestServer): Promise<string[]> {
 
 async function hostileRound(t: TestServer, seen: string[]): Promise<void> {
   const post = (body: unknown, token: string | null = ROOT_TOKEN) =>
-    fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
+    fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
   const requests: Promise<unknown>[] = [];
   for (let i = 0; i < 50; i++) {
     const name = rnd();
@@ -32,7 +36,9 @@ async function hostileRound(t: TestServer, seen: string[]): Promise<void> {
       post({ query: `mutation ${name} { ${alias}: __typename }` }, null),
       post({ query: `{ __typename }`, operationName: name }),
       t.notify(signed({ app_id: PAYING_APP, item: 'gem_pack', notification_type: type, user_id: 1, version: '5.132' })),
-      t.notify(signed({ app_id: PAYING_APP, item: 'gem_pack', notification_type: `get_item_${type}`, user_id: 1, version: '5.132' }, `${SECRET}x`)),
+      t.notify(
+        signed({ app_id: PAYING_APP, item: 'gem_pack', notification_type: `get_item_${type}`, user_id: 1, version: '5.132' }, `${SECRET}x`),
+      ),
     );
   }
   await Promise.all(requests);

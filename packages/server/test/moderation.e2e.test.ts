@@ -11,7 +11,8 @@ const VK_APP_ID = 7_100_001;
 const OTHER_VK_APP_ID = 7_100_002;
 const SECRET_KEY = 'ModerationSecret-42';
 
-const REQUEST_FIELDS = 'id vkAppId appName status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt';
+const REQUEST_FIELDS =
+  'id vkAppId appName status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt';
 const PREFLIGHT = `query ($vkAppId: Int!) { votesPaymentsPreflight(vkAppId: $vkAppId) { ready checks { key ok required message } } }`;
 const SUBMIT = `mutation ($vkAppId: Int!, $input: ModerationRequestInput!) {
   submitModerationRequest(vkAppId: $vkAppId, input: $input) { ${REQUEST_FIELDS} preflight { ready checks { key ok } } }
@@ -68,16 +69,30 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
     expect(result.errors).toBeUndefined();
     return result.data!;
   }
-  async function error(query: string, variables: Record<string, unknown>, token: string | null): Promise<NonNullable<GqlResult<unknown>['errors']>[number]> {
+  async function error(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | null,
+  ): Promise<NonNullable<GqlResult<unknown>['errors']>[number]> {
     const result = await t.gql(query, variables, token);
     expect(result.errors).toHaveLength(1);
     return result.errors![0]!;
   }
-  const preflight = async (token = tokens.admin) => (await data<{ votesPaymentsPreflight: Preflight }>(PREFLIGHT, { vkAppId: VK_APP_ID }, token)).votesPaymentsPreflight;
+  const preflight = async (token = tokens.admin) =>
+    (await data<{ votesPaymentsPreflight: Preflight }>(PREFLIGHT, { vkAppId: VK_APP_ID }, token)).votesPaymentsPreflight;
   const checkOf = (p: Preflight, key: string) => p.checks.find((c) => c.key === key);
-  const history = async (token = tokens.admin) => (await data<{ moderationRequests: Request[] }>(HISTORY, { vkAppId: VK_APP_ID }, token)).moderationRequests;
-  const submit = async () => (await data<{ submitModerationRequest: Request & { preflight: Preflight } }>(SUBMIT, { vkAppId: VK_APP_ID, input: INPUT }, tokens.admin)).submitModerationRequest;
-  const decide = (id: string, decision: string, comment?: string) => t.gql<{ decideModerationRequest: Request }>(DECIDE, { id, decision, comment }, tokens.moderator);
+  const history = async (token = tokens.admin) =>
+    (await data<{ moderationRequests: Request[] }>(HISTORY, { vkAppId: VK_APP_ID }, token)).moderationRequests;
+  const submit = async () =>
+    (
+      await data<{ submitModerationRequest: Request & { preflight: Preflight } }>(
+        SUBMIT,
+        { vkAppId: VK_APP_ID, input: INPUT },
+        tokens.admin,
+      )
+    ).submitModerationRequest;
+  const decide = (id: string, decision: string, comment?: string) =>
+    t.gql<{ decideModerationRequest: Request }>(DECIDE, { id, decision, comment }, tokens.moderator);
 
   beforeAll(async () => {
     t = await startTestServer(dialect);
@@ -85,7 +100,11 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
       [VK_APP_ID, 'Farm'],
       [OTHER_VK_APP_ID, 'Other'],
     ] as const) {
-      await data(`mutation ($input: CreateAppInput!) { createApp(input: $input) { vkAppId } }`, { input: { vkAppId, name, secretKey: SECRET_KEY } }, ROOT_TOKEN);
+      await data(
+        `mutation ($input: CreateAppInput!) { createApp(input: $input) { vkAppId } }`,
+        { input: { vkAppId, name, secretKey: SECRET_KEY } },
+        ROOT_TOKEN,
+      );
     }
     const key = async (vkAppId: number | null, role: string, label: string) =>
       (await data<{ createApiKey: { token: string } }>(CREATE_KEY, { vkAppId, role, label }, ROOT_TOKEN)).createApiKey.token;
@@ -127,10 +146,25 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
     expect(p.ready).toBe(true);
     expect(checkOf(p, 'TEST_PURCHASE_SUCCEEDED')?.ok).toBe(false);
 
-    await data(`mutation { upsertCatalogItem(vkAppId: ${VK_APP_ID}, input: {itemId: "seeds", title: "Seed pack", price: 5}) { itemId } }`, {}, tokens.admin);
+    await data(
+      `mutation { upsertCatalogItem(vkAppId: ${VK_APP_ID}, input: {itemId: "seeds", title: "Seed pack", price: 5}) { itemId } }`,
+      {},
+      tokens.admin,
+    );
     const purchase = await t.notify(
       signed(
-        { app_id: VK_APP_ID, user_id: 501, receiver_id: 501, version: '5.132', notification_type: 'order_status_change_test', status: 'chargeable', order_id: 9001, item: 'seeds', item_price: 5, date: 1777636800 },
+        {
+          app_id: VK_APP_ID,
+          user_id: 501,
+          receiver_id: 501,
+          version: '5.132',
+          notification_type: 'order_status_change_test',
+          status: 'chargeable',
+          order_id: 9001,
+          item: 'seeds',
+          item_price: 5,
+          date: 1777636800,
+        },
         SECRET_KEY,
       ),
     );
@@ -195,8 +229,17 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
   });
 
   it("the moderator's queue lists the pending request; app keys cannot see the queue or decide, even the creator's", async () => {
-    const queue = await data<{ moderationQueue: { totalCount: number; edges: { node: Partial<Request> }[] } }>(QUEUE, { status: null }, tokens.moderator);
-    expect(queue.moderationQueue.edges.map((e) => e.node)).toContainEqual({ id: sent[0], vkAppId: VK_APP_ID, appName: 'Farm', status: 'PENDING' });
+    const queue = await data<{ moderationQueue: { totalCount: number; edges: { node: Partial<Request> }[] } }>(
+      QUEUE,
+      { status: null },
+      tokens.moderator,
+    );
+    expect(queue.moderationQueue.edges.map((e) => e.node)).toContainEqual({
+      id: sent[0],
+      vkAppId: VK_APP_ID,
+      appName: 'Farm',
+      status: 'PENDING',
+    });
     expect((await error(QUEUE, {}, tokens.admin)).extensions?.code).toBe('FORBIDDEN');
     expect((await error(DECIDE, { id: sent[0], decision: 'APPROVE' }, tokens.creator)).extensions?.code).toBe('FORBIDDEN');
     expect((await error(WITHDRAW, { id: sent[0] }, tokens.moderator)).extensions?.code).toBe('FORBIDDEN');
@@ -210,11 +253,18 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
 
     const rejected = await decide(sent[0]!, 'REJECT', 'Describe what the golden tractor does.');
     expect(rejected.errors).toBeUndefined();
-    expect(rejected.data?.decideModerationRequest).toMatchObject({ status: 'REJECTED', decidedBy: expect.stringContaining('"VK moderator" (MODERATOR)') as string });
+    expect(rejected.data?.decideModerationRequest).toMatchObject({
+      status: 'REJECTED',
+      decidedBy: expect.stringContaining('"VK moderator" (MODERATOR)') as string,
+    });
     const [seen] = await history();
     expect(seen).toMatchObject({ id: sent[0], status: 'REJECTED', moderatorComment: 'Describe what the golden tractor does.' });
     expect(seen?.decidedAt).toEqual(expect.any(String));
-    const app = await data<{ app: { votesPaymentsEnabled: boolean } }>(`{ app(vkAppId: ${VK_APP_ID}) { votesPaymentsEnabled } }`, {}, tokens.admin);
+    const app = await data<{ app: { votesPaymentsEnabled: boolean } }>(
+      `{ app(vkAppId: ${VK_APP_ID}) { votesPaymentsEnabled } }`,
+      {},
+      tokens.admin,
+    );
     expect(app.app.votesPaymentsEnabled).toBe(false);
   });
 
@@ -223,9 +273,17 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
     sent.push(again.id);
     const approved = await decide(again.id, 'APPROVE');
     expect(approved.data?.decideModerationRequest).toMatchObject({ status: 'APPROVED', moderatorComment: null });
-    const app = await data<{ app: { votesPaymentsEnabled: boolean } }>(`{ app(vkAppId: ${VK_APP_ID}) { votesPaymentsEnabled } }`, {}, tokens.admin);
+    const app = await data<{ app: { votesPaymentsEnabled: boolean } }>(
+      `{ app(vkAppId: ${VK_APP_ID}) { votesPaymentsEnabled } }`,
+      {},
+      tokens.admin,
+    );
     expect(app.app.votesPaymentsEnabled).toBe(true);
-    const approvedQueue = await data<{ moderationQueue: { edges: { node: { id: string } }[] } }>(QUEUE, { status: 'APPROVED' }, tokens.moderator);
+    const approvedQueue = await data<{ moderationQueue: { edges: { node: { id: string } }[] } }>(
+      QUEUE,
+      { status: 'APPROVED' },
+      tokens.moderator,
+    );
     expect(approvedQueue.moderationQueue.edges.map((e) => e.node.id)).toEqual([again.id]);
   });
 
@@ -254,12 +312,13 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
   });
 
   it('every step is in the audit log with who did it', async () => {
-    const audit = await data<{ auditEvents: { edges: { node: { action: string; actor: string; target: string; before: unknown; after: unknown } }[] } }>(
-      `{ auditEvents(vkAppId: ${VK_APP_ID}, first: 50) { edges { node { action actor target before after } } } }`,
-      {},
-      tokens.admin,
-    );
-    const moderation = audit.auditEvents.edges.map((e) => e.node).filter((e) => e.action.startsWith('moderation.')).reverse();
+    const audit = await data<{
+      auditEvents: { edges: { node: { action: string; actor: string; target: string; before: unknown; after: unknown } }[] };
+    }>(`{ auditEvents(vkAppId: ${VK_APP_ID}, first: 50) { edges { node { action actor target before after } } } }`, {}, tokens.admin);
+    const moderation = audit.auditEvents.edges
+      .map((e) => e.node)
+      .filter((e) => e.action.startsWith('moderation.'))
+      .reverse();
     // The payments admin reads its own key's label; another key's label is access management (CREATOR/ADMIN).
     expect(moderation.map((e) => [e.action, e.target, e.actor.replace(/^key \d+ /, '')])).toEqual([
       ['moderation.submit', sent[0], '"payments team" (PAYMENTS_ADMIN)'],
@@ -269,6 +328,9 @@ describe.each(DIALECTS)('the votes-payments application over HTTP on %s', (diale
       ['moderation.submit', sent[2], '"payments team" (PAYMENTS_ADMIN)'],
       ['moderation.withdraw', sent[2], '"payments team" (PAYMENTS_ADMIN)'],
     ]);
-    expect(moderation[3]).toMatchObject({ before: { status: 'PENDING', votesPaymentsEnabled: false }, after: { status: 'APPROVED', votesPaymentsEnabled: true } });
+    expect(moderation[3]).toMatchObject({
+      before: { status: 'PENDING', votesPaymentsEnabled: false },
+      after: { status: 'APPROVED', votesPaymentsEnabled: true },
+    });
   });
 });

@@ -125,9 +125,12 @@ async function csvLines(res: Response): Promise<string[][]> {
 }
 
 describe('CSV cells', () => {
-  it.each(['=1+2', '+7 gems', '-2+3', '@SUM(A1:A9)', '\tTAB', '\rCR'])('a text cell starting like a formula (%j) gets a leading apostrophe', (value) => {
-    expect(safeCell(value)).toBe(`'${value}`);
-  });
+  it.each(['=1+2', '+7 gems', '-2+3', '@SUM(A1:A9)', '\tTAB', '\rCR'])(
+    'a text cell starting like a formula (%j) gets a leading apostrophe',
+    (value) => {
+      expect(safeCell(value)).toBe(`'${value}`);
+    },
+  );
 
   it.each(['Gem pack', '100 votes', "'quoted", 'a=b', ''])('ordinary text (%j) is left alone', (value) => {
     expect(safeCell(value)).toBe(value);
@@ -162,7 +165,9 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   async function createApp(vkAppId: number, secretKey = SECRET): Promise<void> {
-    await data(`mutation ($input: CreateAppInput!) { createApp(input: $input) { vkAppId } }`, { input: { vkAppId, name: `App ${vkAppId}`, secretKey } });
+    await data(`mutation ($input: CreateAppInput!) { createApp(input: $input) { vkAppId } }`, {
+      input: { vkAppId, name: `App ${vkAppId}`, secretKey },
+    });
   }
   async function createKey(vkAppId: number, role: string): Promise<string> {
     const d = await data<{ createApiKey: { token: string } }>(
@@ -202,10 +207,13 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     const item = `mutation ($vkAppId: Int!, $input: CatalogItemInput!) { upsertCatalogItem(vkAppId: $vkAppId, input: $input) { itemId } }`;
     await data(item, { vkAppId: SHOP, input: { itemId: 'gem_pack', title: 'Gem pack', price: 24 } });
     await data(item, { vkAppId: SHOP, input: { itemId: 'sword', title: 'Sword', price: 10 } });
-    await data(`mutation ($vkAppId: Int!, $input: SubscriptionPlanInput!) { upsertSubscriptionPlan(vkAppId: $vkAppId, input: $input) { itemId } }`, {
-      vkAppId: SHOP,
-      input: { itemId: 'vip', title: 'VIP', price: 30, period: 30 },
-    });
+    await data(
+      `mutation ($vkAppId: Int!, $input: SubscriptionPlanInput!) { upsertSubscriptionPlan(vkAppId: $vkAppId, input: $input) { itemId } }`,
+      {
+        vkAppId: SHOP,
+        input: { itemId: 'vip', title: 'VIP', price: 30, period: 30 },
+      },
+    );
     await data(item, { vkAppId: OTHER, input: { itemId: 'gem_pack', title: 'Gem pack', price: 24 } });
 
     // SHOP, through the endpoint: 4 real payments (one refunded, one a subscription charge), 1 test payment.
@@ -226,7 +234,15 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     await buy(order++, 503, 'gem_pack', { notification_type: 'order_status_change_test' }); // 24, test
     // OTHER's payment must never show up in SHOP's figures.
     await pay(
-      { notification_type: 'order_status_change', status: 'chargeable', order_id: order++, user_id: 501, item: 'gem_pack', item_price: 24, app_id: OTHER },
+      {
+        notification_type: 'order_status_change',
+        status: 'chargeable',
+        order_id: order++,
+        user_id: 501,
+        item: 'gem_pack',
+        item_price: 24,
+        app_id: OTHER,
+      },
       OTHER_SECRET,
     );
 
@@ -247,7 +263,11 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     await insertRows(
       em,
       await appId(LARGE),
-      Array.from({ length: LARGE_ROWS }, (_, i) => ({ vkUserId: 10_000 + (i % 300), price: 1 + (i % 50), createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000) })),
+      Array.from({ length: LARGE_ROWS }, (_, i) => ({
+        vkUserId: 10_000 + (i % 300),
+        price: 1 + (i % 50),
+        createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+      })),
     );
     await insertRows(em, await appId(HUGE), [
       { vkUserId: 1, price: 2_000_000_000, createdAt: msk('2026-05-01T10:00:00') },
@@ -271,18 +291,52 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     });
 
     it('leaves test payments out with test: false and shows only them with test: true', async () => {
-      expect((await summary(SHOP, { test: false })).summary).toEqual({ count: 4, votes: 74, credits: { count: 4, votes: 74 }, refunds: { count: 1, votes: 10 }, net: 64 });
-      expect((await summary(SHOP, { test: true })).summary).toEqual({ count: 1, votes: 24, credits: { count: 1, votes: 24 }, refunds: { count: 0, votes: 0 }, net: 24 });
+      expect((await summary(SHOP, { test: false })).summary).toEqual({
+        count: 4,
+        votes: 74,
+        credits: { count: 4, votes: 74 },
+        refunds: { count: 1, votes: 10 },
+        net: 64,
+      });
+      expect((await summary(SHOP, { test: true })).summary).toEqual({
+        count: 1,
+        votes: 24,
+        credits: { count: 1, votes: 24 },
+        refunds: { count: 0, votes: 0 },
+        net: 24,
+      });
     });
 
     it('respects status, user and item filters', async () => {
-      expect((await summary(SHOP, { status: 'REFUNDED' })).summary).toEqual({ count: 1, votes: 10, credits: { count: 1, votes: 10 }, refunds: { count: 1, votes: 10 }, net: 0 });
-      expect((await summary(SHOP, { vkUserId: 501 })).summary).toMatchObject({ count: 2, votes: 54, refunds: { count: 0, votes: 0 }, net: 54 });
-      expect((await summary(SHOP, { itemId: 'sword', test: false })).summary).toMatchObject({ count: 2, votes: 20, refunds: { count: 1, votes: 10 }, net: 10 });
+      expect((await summary(SHOP, { status: 'REFUNDED' })).summary).toEqual({
+        count: 1,
+        votes: 10,
+        credits: { count: 1, votes: 10 },
+        refunds: { count: 1, votes: 10 },
+        net: 0,
+      });
+      expect((await summary(SHOP, { vkUserId: 501 })).summary).toMatchObject({
+        count: 2,
+        votes: 54,
+        refunds: { count: 0, votes: 0 },
+        net: 54,
+      });
+      expect((await summary(SHOP, { itemId: 'sword', test: false })).summary).toMatchObject({
+        count: 2,
+        votes: 20,
+        refunds: { count: 1, votes: 10 },
+        net: 10,
+      });
     });
 
     it('is zero for a filter that matches nothing', async () => {
-      expect((await summary(SHOP, { vkUserId: 1 })).summary).toEqual({ count: 0, votes: 0, credits: { count: 0, votes: 0 }, refunds: { count: 0, votes: 0 }, net: 0 });
+      expect((await summary(SHOP, { vkUserId: 1 })).summary).toEqual({
+        count: 0,
+        votes: 0,
+        credits: { count: 0, votes: 0 },
+        refunds: { count: 0, votes: 0 },
+        net: 0,
+      });
     });
 
     it('refuses a votes sum beyond a GraphQL Int instead of answering a wrong number', async () => {
@@ -371,7 +425,7 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
       expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     });
 
-    it('is FORBIDDEN to a viewer and to another app\'s key', async () => {
+    it("is FORBIDDEN to a viewer and to another app's key", async () => {
       const vars = { vkAppId: SHOP, from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' };
       expect((await error(STATS_QUERY, vars, viewerKey)).extensions?.code).toBe('FORBIDDEN');
       expect((await error(STATS_QUERY, vars, otherKey)).extensions?.code).toBe('FORBIDDEN');
@@ -391,8 +445,32 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
       const ids = rows.map((r) => Number(r[0]));
       expect(ids).toEqual([...ids].sort((a, b) => b - a)); // newest first, as in GraphQL
       const byUser = (user: string) => rows.filter((r) => r[4] === user);
-      expect(byUser('502')[0]).toEqual([expect.any(String), expect.any(String), '', expect.stringMatching(/Z$/), '502', 'sword', 'Sword', '10', 'REFUNDED', expect.stringMatching(/Z$/), 'false']);
-      expect(byUser('501').find((r) => r[2] === '880001')).toEqual([expect.any(String), '', '880001', expect.any(String), '501', 'vip', 'VIP', '30', 'CHARGEABLE', '', 'false']);
+      expect(byUser('502')[0]).toEqual([
+        expect.any(String),
+        expect.any(String),
+        '',
+        expect.stringMatching(/Z$/),
+        '502',
+        'sword',
+        'Sword',
+        '10',
+        'REFUNDED',
+        expect.stringMatching(/Z$/),
+        'false',
+      ]);
+      expect(byUser('501').find((r) => r[2] === '880001')).toEqual([
+        expect.any(String),
+        '',
+        '880001',
+        expect.any(String),
+        '501',
+        'vip',
+        'VIP',
+        '30',
+        'CHARGEABLE',
+        '',
+        'false',
+      ]);
       expect(byUser('503')[0]![10]).toBe('true');
     });
 
@@ -402,7 +480,9 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     });
 
     it('applies the same filter as transactions, and names the period in the filename', async () => {
-      const res = await download(`/export/transactions.csv?vkAppId=${SHOP}&test=false&status=refunded&from=2020-01-01T00:00:00Z&to=2099-01-01T12:30:00Z`);
+      const res = await download(
+        `/export/transactions.csv?vkAppId=${SHOP}&test=false&status=refunded&from=2020-01-01T00:00:00Z&to=2099-01-01T12:30:00Z`,
+      );
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="transactions-${SHOP}-2020-01-01-2099-01-01T12-30.csv"`);
       const [, ...rows] = await csvLines(res);
       expect(rows.map((r) => [r[4], r[8]])).toEqual([['502', 'REFUNDED']]);
@@ -440,7 +520,9 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
     });
 
     it('downloads weekly stats in the time zone asked for', async () => {
-      const res = await download(`/export/stats.csv?vkAppId=${STATS}&from=2026-05-01T00:00:00Z&to=2026-05-06T00:00:00Z&granularity=week&timeZone=UTC`);
+      const res = await download(
+        `/export/stats.csv?vkAppId=${STATS}&from=2026-05-01T00:00:00Z&to=2026-05-06T00:00:00Z&granularity=week&timeZone=UTC`,
+      );
       const [, ...rows] = await csvLines(res);
       expect(rows.map((r) => r[0])).toEqual(['2026-04-27T00:00:00+00:00', '2026-05-04T00:00:00+00:00']);
     });
@@ -452,7 +534,10 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
       ['a viewer key', 'viewer', 403, 'FORBIDDEN'],
     ] as const)('refuses %s with %i and a JSON error', async (_case, token, status, code) => {
       const bearer = token === 'other' ? otherKey : token === 'viewer' ? viewerKey : token;
-      for (const path of [`/export/transactions.csv?vkAppId=${SHOP}`, `/export/stats.csv?vkAppId=${SHOP}&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`]) {
+      for (const path of [
+        `/export/transactions.csv?vkAppId=${SHOP}`,
+        `/export/stats.csv?vkAppId=${SHOP}&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`,
+      ]) {
         const res = await download(path, bearer);
         expect(res.status).toBe(status);
         expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -465,7 +550,11 @@ describe.each(DIALECTS)('money views (transactions summary, paymentStats, CSV ex
       ['a test flag that is not a boolean', `/export/transactions.csv?vkAppId=${SHOP}&test=maybe`, 'test'],
       ['a date that is not ISO 8601', `/export/transactions.csv?vkAppId=${SHOP}&from=yesterday`, 'from'],
       ['a stats range without to', `/export/stats.csv?vkAppId=${SHOP}&from=2026-05-01T00:00:00Z`, 'to'],
-      ['an unknown time zone', `/export/stats.csv?vkAppId=${SHOP}&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z&timeZone=Nowhere`, 'timeZone'],
+      [
+        'an unknown time zone',
+        `/export/stats.csv?vkAppId=${SHOP}&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z&timeZone=Nowhere`,
+        'timeZone',
+      ],
     ])('answers 400 BAD_USER_INPUT naming the parameter for %s', async (_case, path, field) => {
       const res = await download(path);
       expect(res.status).toBe(400);

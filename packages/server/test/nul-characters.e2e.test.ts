@@ -15,7 +15,17 @@ const NUL = '\u0000';
 const getItem = (extra: Record<string, string | number> = {}) =>
   signed({ app_id: APP, item: 'gem', notification_type: 'get_item', user_id: 42, order_id: 1, version: '5.132', ...extra });
 const chargeable = (orderId: string, extra: Record<string, string | number> = {}) =>
-  signed({ app_id: APP, item: 'gem', item_price: 5, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 7, version: '5.132', ...extra });
+  signed({
+    app_id: APP,
+    item: 'gem',
+    item_price: 5,
+    notification_type: 'order_status_change',
+    order_id: orderId,
+    status: 'chargeable',
+    user_id: 7,
+    version: '5.132',
+    ...extra,
+  });
 const unsigned = (fields: Record<string, string>) => ({ ...fields, sig: '0'.repeat(32) });
 
 /** Bodies with a NUL in a value, a name, the type, the ids: signed (logged whole) and unsigned (logged bounded). */
@@ -24,8 +34,20 @@ const POISON: Record<string, Record<string, string>> = {
   'signed, in the order id': chargeable(`9${NUL}1`),
   'signed, in the type': getItem({ notification_type: `get_item${NUL}` }),
   'signed, in a field name': getItem({ [`x${NUL}y`]: 'z' }),
-  'signed, in the subscription id': signed({ app_id: APP, item: 'gem', notification_type: 'get_subscription', subscription_id: `5${NUL}`, user_id: 42, version: '5.132' }),
-  'unsigned, in the type and the order id': unsigned({ app_id: String(APP), notification_type: `order_status_change${NUL}`, order_id: `1${NUL}`, user_id: '7' }),
+  'signed, in the subscription id': signed({
+    app_id: APP,
+    item: 'gem',
+    notification_type: 'get_subscription',
+    subscription_id: `5${NUL}`,
+    user_id: 42,
+    version: '5.132',
+  }),
+  'unsigned, in the type and the order id': unsigned({
+    app_id: String(APP),
+    notification_type: `order_status_change${NUL}`,
+    order_id: `1${NUL}`,
+    user_id: '7',
+  }),
   'unsigned, in a field name': unsigned({ app_id: String(APP), notification_type: 'get_item', [`${NUL}`]: NUL }),
   'unknown app, in everything': unsigned({ app_id: '62999', notification_type: NUL, order_id: NUL, subscription_id: NUL }),
 };
@@ -50,11 +72,13 @@ describe.each(DIALECTS)('NUL characters in notifications on %s', (dialect: Diale
     // All at once: they share group commits, where one refused row used to fail its neighbours' statement.
     const answers = await Promise.all([...poison, ...genuine].map((body) => t.notify(body)));
     for (const a of answers) expect(a.status).toBe(200);
-    for (const a of answers.slice(poison.length)) expect(a.json).toMatchObject({ response: { app_order_id: expect.any(Number) as number } });
+    for (const a of answers.slice(poison.length))
+      expect(a.json).toMatchObject({ response: { app_order_id: expect.any(Number) as number } });
     // Answered only after its row committed: each row is there now, none waits in memory for a retry.
     const logged = (await rows()).slice(before);
     expect(logged).toHaveLength(poison.length + genuine.length);
-    for (const id of ['700', '701', '702', '703', '704']) expect(logged.filter((r) => r.orderId === id && r.errorCode === null)).toHaveLength(1);
+    for (const id of ['700', '701', '702', '703', '704'])
+      expect(logged.filter((r) => r.orderId === id && r.errorCode === null)).toHaveLength(1);
   });
 
   it.each(Object.entries(POISON))('%s: stored alike on both stores, NULs as U+FFFD, the request marked as altered', async (_what, body) => {
@@ -75,6 +99,9 @@ describe.each(DIALECTS)('NUL characters in notifications on %s', (dialect: Diale
     await t.notify(POISON['signed, in the item']!);
     const [row] = (await rows()).slice(before);
     const replay = await t.gql(`query { replayNotification(logId: ${row!.id}) { same } }`);
-    expect(replay.errors?.[0]).toMatchObject({ message: expect.stringContaining('U+0000') as string, extensions: { code: 'BAD_USER_INPUT', field: 'logId' } });
+    expect(replay.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('U+0000') as string,
+      extensions: { code: 'BAD_USER_INPUT', field: 'logId' },
+    });
   });
 });

@@ -15,7 +15,8 @@ async function seed(t: Pick<TestServer, 'gql'>): Promise<void> {
   await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Ops", secretKey: "${SECRET}"}) { vkAppId } }`);
   await t.gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
 }
-const getItem = (userId = 1) => signed({ app_id: APP, item: 'gem_pack', notification_type: 'get_item_test', user_id: userId, version: '5.132' });
+const getItem = (userId = 1) =>
+  signed({ app_id: APP, item: 'gem_pack', notification_type: 'get_item_test', user_id: userId, version: '5.132' });
 
 describe('metrics and rate limits', () => {
   let t: TestServer;
@@ -42,7 +43,11 @@ describe('metrics and rate limits', () => {
   it('limits GraphQL per token, and never the VK endpoint', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer some-other-token-000' }, body: '{"query":"{ me { kind } }"}' });
+      const res = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer some-other-token-000' },
+        body: '{"query":"{ me { kind } }"}',
+      });
       statuses.push(res.status);
     }
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
@@ -70,12 +75,26 @@ describe('structured logs', () => {
     const url = await server.listen();
     try {
       const gql = async (query: string) =>
-        (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) })).json();
+        (
+          await fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+            body: JSON.stringify({ query }),
+          })
+        ).json();
       await seed({ gql } as unknown as Pick<TestServer, 'gql'>);
       const body = new URLSearchParams(getItem());
       await fetch(`${url}/vk/payments`, { method: 'POST', body });
       const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'notification');
-      expect(entries).toEqual([expect.objectContaining({ reqId: expect.any(String) as string, vkAppId: APP, type: 'get_item_test', errorCode: null, durationMs: expect.any(Number) as number }) as object]);
+      expect(entries).toEqual([
+        expect.objectContaining({
+          reqId: expect.any(String) as string,
+          vkAppId: APP,
+          type: 'get_item_test',
+          errorCode: null,
+          durationMs: expect.any(Number) as number,
+        }) as object,
+      ]);
       const all = lines.join('\n');
       expect(all).not.toContain(SECRET);
       expect(all).not.toContain(body.get('sig')!);
@@ -92,13 +111,30 @@ describe('graceful shutdown', () => {
     await seed(t);
     const orderIds = Array.from({ length: 40 }, (_, i) => 5000 + i);
     const inFlight = orderIds.map((orderId) =>
-      t.notify(signed({ app_id: APP, item: 'gem_pack', item_price: 10, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 3, version: '5.132' })),
+      t.notify(
+        signed({
+          app_id: APP,
+          item: 'gem_pack',
+          item_price: 10,
+          notification_type: 'order_status_change',
+          order_id: orderId,
+          status: 'chargeable',
+          user_id: 3,
+          version: '5.132',
+        }),
+      ),
     );
     await Promise.race(inFlight); // the server is busy with the rest now
     const closing = t.server.close();
     const answers = await Promise.allSettled(inFlight);
     await closing;
-    const answered = new Set(orderIds.filter((_, i) => answers[i]!.status === 'fulfilled' && (answers[i] as PromiseFulfilledResult<{ text: string }>).value.text.includes('app_order_id')));
+    const answered = new Set(
+      orderIds.filter(
+        (_, i) =>
+          answers[i]!.status === 'fulfilled' &&
+          (answers[i] as PromiseFulfilledResult<{ text: string }>).value.text.includes('app_order_id'),
+      ),
+    );
     expect(answered.size).toBeGreaterThan(0);
     // Nothing the server recorded went unanswered: a connection it had not started on may be refused
     // (VK retries those), but none was cut between the commit and the answer.

@@ -25,7 +25,11 @@ describe('PostgreSQL outage', () => {
     server = await createVkpServer(testConfig({ dialect: 'postgresql', url: via.url }));
     url = await server.listen();
     const gql = async (query: string) =>
-      fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+        body: JSON.stringify({ query }),
+      });
     await gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Outage", secretKey: "${SECRET}"}) { vkAppId } }`);
     await gql(`mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
   });
@@ -38,12 +42,23 @@ describe('PostgreSQL outage', () => {
     const started = performance.now();
     const res = await fetch(`${url}/vk/payments`, {
       method: 'POST',
-      body: new URLSearchParams(signed({ app_id: APP, item: 'gem_pack', item_price: 10, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 5, version: '5.132' })),
+      body: new URLSearchParams(
+        signed({
+          app_id: APP,
+          item: 'gem_pack',
+          item_price: 10,
+          notification_type: 'order_status_change',
+          order_id: orderId,
+          status: 'chargeable',
+          user_id: 5,
+          version: '5.132',
+        }),
+      ),
     });
     return { status: res.status, body: await res.text(), ms: performance.now() - started };
   };
 
-  it('answers error 2 (VK retries) well within VK\'s deadline while the database is away, and recovers by itself', async () => {
+  it("answers error 2 (VK retries) well within VK's deadline while the database is away, and recovers by itself", async () => {
     expect((await buy(1)).body).toMatch(/"app_order_id"/);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
 

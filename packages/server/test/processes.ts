@@ -26,7 +26,11 @@ export function databaseUrl(database: Database): string {
 }
 
 /** `nodeArgs` go before the script, e.g. `--import` of a fixture that misbehaves inside the server. */
-export async function startServerProcess(database: Database, env: Record<string, string | undefined> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(
+  database: Database,
+  env: Record<string, string | undefined> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
     env: { ...process.env, PORT: '0', VKP_DEMO: '0', DATABASE_URL: databaseUrl(database), ...secretsEnv(database), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

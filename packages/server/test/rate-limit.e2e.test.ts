@@ -7,7 +7,17 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DIALECT, issueToken, ROOT_TOKEN, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
+import {
+  DEFAULT_DIALECT,
+  issueToken,
+  ROOT_TOKEN,
+  SECRET,
+  signed,
+  startTestServer,
+  wsClient,
+  type GqlResult,
+  type TestServer,
+} from './helpers.js';
 
 const APP = 66001;
 const LIMIT = 6;
@@ -20,7 +30,13 @@ const clients: Client[] = [];
 beforeAll(async () => {
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      logLines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+      logLines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      );
       done();
     },
   });
@@ -35,7 +51,12 @@ afterAll(async () => {
 const key = async (): Promise<string> => (await issueToken(t.server.orm, APP, 'ADMIN')).token;
 
 /** A request with the path sent exactly as written (fetch would normalise it). */
-function raw(path: string, token: string | null, method = 'POST', body = JSON.stringify({ query: ME })): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  path: string,
+  token: string | null,
+  method = 'POST',
+  body = JSON.stringify({ query: ME }),
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const url = new URL(t.url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -74,11 +95,14 @@ function connect(token: string): { client: Client; closed: Promise<number> } {
 /** One operation over the socket: its result, or its errors. */
 function run(client: Client, query: string): Promise<GqlResult<unknown>> {
   return new Promise((resolve) => {
-    client.subscribe({ query }, {
-      next: (value) => resolve(value as GqlResult<unknown>),
-      error: (err) => resolve({ errors: Array.isArray(err) ? err : [{ message: String(err) }] }),
-      complete: () => undefined,
-    });
+    client.subscribe(
+      { query },
+      {
+        next: (value) => resolve(value as GqlResult<unknown>),
+        error: (err) => resolve({ errors: Array.isArray(err) ? err : [{ message: String(err) }] }),
+        complete: () => undefined,
+      },
+    );
   });
 }
 
@@ -93,7 +117,14 @@ function expectRateLimitedHttp(res: { status: number; headers: Record<string, un
 describe('one allowance per principal over HTTP', () => {
   it('counts /graphql however its path is spelled, GET and POST, against the same allowance', async () => {
     const token = await key();
-    const paths = ['/graphql', '/%67raphql', '/graphql', '/%67raphql', `/graphql?query=${encodeURIComponent(ME)}`, `/%67raph%71l?query=${encodeURIComponent(ME)}`];
+    const paths = [
+      '/graphql',
+      '/%67raphql',
+      '/graphql',
+      '/%67raphql',
+      `/graphql?query=${encodeURIComponent(ME)}`,
+      `/%67raph%71l?query=${encodeURIComponent(ME)}`,
+    ];
     for (const [i, path] of paths.entries()) {
       const res = await raw(path, token, i >= 4 ? 'GET' : 'POST');
       expect(res.status, path).toBe(200);
@@ -139,54 +170,73 @@ async function seedApp(): Promise<void> {
 }
 
 describe('an address without a valid token', () => {
-  it('gives a made-up token no allowance of its own: it spends its address\'s, as no token does', () => onOwnServer({ VKP_RATE_LIMIT: String(LIMIT) }, async () => {
-    await seedApp();
-    // A token seen valid before the address ran out keeps its own allowance afterwards.
-    const known = await key();
-    expect((await raw('/graphql', known)).status).toBe(200);
-    for (let i = 0; i < LIMIT; i++) {
-      const res = await raw('/graphql', `vkp_key_made-up-${i}`);
-      expect(res.status).toBe(200);
-      expect((JSON.parse(res.body) as GqlResult<unknown>).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    }
-    expectRateLimitedHttp(await raw('/graphql', 'vkp_key_made-up-again'), 'graphql');
-    expectRateLimitedHttp(await raw('/graphql', null), 'graphql');
-    expectRateLimitedHttp(await raw(exportPath(), 'vkp_ws_made-up', 'GET'), 'export');
-    expect((await raw('/graphql', known)).status).toBe(200);
-    // A valid token this instance has not seen yet waits with its address: an address out of allowance is
-    // refused before its tokens are looked up, or made-up tokens would still cost a query each.
-    expectRateLimitedHttp(await raw('/graphql', await key()), 'graphql');
+  it("gives a made-up token no allowance of its own: it spends its address's, as no token does", () =>
+    onOwnServer({ VKP_RATE_LIMIT: String(LIMIT) }, async () => {
+      await seedApp();
+      // A token seen valid before the address ran out keeps its own allowance afterwards.
+      const known = await key();
+      expect((await raw('/graphql', known)).status).toBe(200);
+      for (let i = 0; i < LIMIT; i++) {
+        const res = await raw('/graphql', `vkp_key_made-up-${i}`);
+        expect(res.status).toBe(200);
+        expect((JSON.parse(res.body) as GqlResult<unknown>).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      }
+      expectRateLimitedHttp(await raw('/graphql', 'vkp_key_made-up-again'), 'graphql');
+      expectRateLimitedHttp(await raw('/graphql', null), 'graphql');
+      expectRateLimitedHttp(await raw(exportPath(), 'vkp_ws_made-up', 'GET'), 'export');
+      expect((await raw('/graphql', known)).status).toBe(200);
+      // A valid token this instance has not seen yet waits with its address: an address out of allowance is
+      // refused before its tokens are looked up, or made-up tokens would still cost a query each.
+      expectRateLimitedHttp(await raw('/graphql', await key()), 'graphql');
 
-    // VK's endpoint is never limited, by any spelling of its path, even for an address out of allowance…
-    const answers = await Promise.all(
-      Array.from({ length: 3 * LIMIT }, (_, i) =>
-        new Promise<{ status: number; body: string }>((resolve, reject) => {
-          const url = new URL(t.url);
-          const body = new URLSearchParams(signed({ app_id: APP, item: 'gem', notification_type: 'get_item_test', user_id: 500 + i, version: '5.132' })).toString();
-          const req = request({ host: url.hostname, port: url.port, path: i % 2 ? '/vk/payments' : '/vk/%70ayments', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-            let text = '';
-            res.on('data', (c: Buffer) => (text += c.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-          });
-          req.on('error', reject);
-          req.end(body);
-        }),
-      ),
-    );
-    expect(answers.every((a) => a.status === 200 && a.body.includes('"title"'))).toBe(true);
-    // …and nothing else passes for it: a path that only mentions it is the route it really is.
-    for (const path of ['/graphql?x=/vk/payments', '/graphql?/vk/payments', '/%67raphql#/vk/payments']) {
-      expect((await raw(path, null)).status, path).toBe(429);
-    }
-    for (const path of ['/vk/payments/../../graphql', '/vk/payments/%2e%2e/%2e%2e/graphql', '//graphql']) {
-      expect([404, 429], path).toContain((await raw(path, null)).status);
-    }
-  }));
+      // VK's endpoint is never limited, by any spelling of its path, even for an address out of allowance…
+      const answers = await Promise.all(
+        Array.from(
+          { length: 3 * LIMIT },
+          (_, i) =>
+            new Promise<{ status: number; body: string }>((resolve, reject) => {
+              const url = new URL(t.url);
+              const body = new URLSearchParams(
+                signed({ app_id: APP, item: 'gem', notification_type: 'get_item_test', user_id: 500 + i, version: '5.132' }),
+              ).toString();
+              const req = request(
+                {
+                  host: url.hostname,
+                  port: url.port,
+                  path: i % 2 ? '/vk/payments' : '/vk/%70ayments',
+                  method: 'POST',
+                  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                },
+                (res) => {
+                  let text = '';
+                  res.on('data', (c: Buffer) => (text += c.toString()));
+                  res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+                },
+              );
+              req.on('error', reject);
+              req.end(body);
+            }),
+        ),
+      );
+      expect(answers.every((a) => a.status === 200 && a.body.includes('"title"'))).toBe(true);
+      // …and nothing else passes for it: a path that only mentions it is the route it really is.
+      for (const path of ['/graphql?x=/vk/payments', '/graphql?/vk/payments', '/%67raphql#/vk/payments']) {
+        expect((await raw(path, null)).status, path).toBe(429);
+      }
+      for (const path of ['/vk/payments/../../graphql', '/vk/payments/%2e%2e/%2e%2e/graphql', '//graphql']) {
+        expect([404, 429], path).toContain((await raw(path, null)).status);
+      }
+    }));
 });
 
 describe('widget sessions', () => {
   const mint = async (token: string): Promise<string> => {
-    const res = await raw('/graphql', token, 'POST', JSON.stringify({ query: `mutation { createWidgetSession(vkAppId: ${APP}, role: PAYMENTS_ADMIN) { token } }` }));
+    const res = await raw(
+      '/graphql',
+      token,
+      'POST',
+      JSON.stringify({ query: `mutation { createWidgetSession(vkAppId: ${APP}, role: PAYMENTS_ADMIN) { token } }` }),
+    );
     expect(res.status).toBe(200);
     const body = JSON.parse(res.body) as GqlResult<{ createWidgetSession: { token: string } }>;
     expect(body.errors).toBeUndefined();
@@ -204,7 +254,7 @@ describe('widget sessions', () => {
     }
   });
 
-  it('and a session spends its key\'s allowance: what a session spent, its key has not', async () => {
+  it("and a session spends its key's allowance: what a session spent, its key has not", async () => {
     const token = await key();
     const session = await mint(token);
     const { client } = connect(session);
@@ -213,16 +263,17 @@ describe('widget sessions', () => {
     expectRateLimitedHttp(await raw('/graphql', token), 'graphql');
   });
 
-  it('minted with the root token spend the root token\'s allowance', () => onOwnServer({ VKP_RATE_LIMIT: '4' }, async () => {
-    await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Limits", secretKey: "${SECRET}"}) { vkAppId } }`);
-    const sessions = [await mint(ROOT_TOKEN), await mint(ROOT_TOKEN)];
-    expect((await raw('/graphql', ROOT_TOKEN)).status).toBe(200);
-    expectRateLimitedHttp(await raw('/graphql', ROOT_TOKEN), 'graphql');
-    for (const session of sessions) {
-      expectRateLimitedHttp(await raw('/graphql', session), 'graphql');
-      expect(await connect(session).closed).toBe(4429);
-    }
-  }));
+  it("minted with the root token spend the root token's allowance", () =>
+    onOwnServer({ VKP_RATE_LIMIT: '4' }, async () => {
+      await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Limits", secretKey: "${SECRET}"}) { vkAppId } }`);
+      const sessions = [await mint(ROOT_TOKEN), await mint(ROOT_TOKEN)];
+      expect((await raw('/graphql', ROOT_TOKEN)).status).toBe(200);
+      expectRateLimitedHttp(await raw('/graphql', ROOT_TOKEN), 'graphql');
+      for (const session of sessions) {
+        expectRateLimitedHttp(await raw('/graphql', session), 'graphql');
+        expect(await connect(session).closed).toBe(4429);
+      }
+    }));
 });
 
 describe('what is not counted', () => {
@@ -230,10 +281,17 @@ describe('what is not counted', () => {
     const other = await startTestServer(DEFAULT_DIALECT, { VKP_RATE_LIMIT: '2' });
     try {
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${other.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://a.example', 'access-control-request-method': 'POST' } });
+        const res = await fetch(`${other.url}/graphql`, {
+          method: 'OPTIONS',
+          headers: { origin: 'https://a.example', 'access-control-request-method': 'POST' },
+        });
         expect(res.status).not.toBe(429);
       }
-      const res = await fetch(`${other.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const res = await fetch(`${other.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       expect(res.status).toBe(200);
     } finally {
       await other.close();
@@ -264,6 +322,8 @@ describe('one allowance shared by HTTP and graphql-ws', () => {
     expect(await run(client, ME)).toEqual({ data: { me: { kind: 'key' } } });
     for (let i = 0; i < LIMIT - 2; i++) expect((await raw('/graphql', token)).status).toBe(200);
     const refused = await run(client, `subscription { notificationLogged(vkAppId: ${APP}) { id } }`);
-    expect(refused.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) as object }) as object]);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) as object }) as object,
+    ]);
   });
 });

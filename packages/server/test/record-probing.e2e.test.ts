@@ -20,14 +20,30 @@ const OPERATIONS: Record<string, { ids: () => string[]; document: (id: string) =
   revokeWidgetSession: { ids: () => [f.sessionId], document: (id) => `mutation { revokeWidgetSession(id: "${id}") }` },
   notificationLog: { ids: () => [f.logId, f.orphanLogId], document: (id) => `{ notificationLog(id: "${id}") { id } }` },
   replayNotification: { ids: () => [f.logId, f.orphanLogId], document: (id) => `{ replayNotification(logId: "${id}") { same } }` },
-  resendFulfilmentDelivery: { ids: () => [f.deliveryId], document: (id) => `mutation { resendFulfilmentDelivery(id: "${id}") { status } }` },
-  withdrawModerationRequest: { ids: () => [f.requestId], document: (id) => `mutation { withdrawModerationRequest(id: "${id}") { status } }` },
-  decideModerationRequest: { ids: () => [f.requestId], document: (id) => `mutation { decideModerationRequest(id: "${id}", decision: REJECT, comment: "No") { status } }` },
+  resendFulfilmentDelivery: {
+    ids: () => [f.deliveryId],
+    document: (id) => `mutation { resendFulfilmentDelivery(id: "${id}") { status } }`,
+  },
+  withdrawModerationRequest: {
+    ids: () => [f.requestId],
+    document: (id) => `mutation { withdrawModerationRequest(id: "${id}") { status } }`,
+  },
+  decideModerationRequest: {
+    ids: () => [f.requestId],
+    document: (id) => `mutation { decideModerationRequest(id: "${id}", decision: REJECT, comment: "No") { status } }`,
+  },
 };
 
 const f = { keyId: '', platformKeyId: '', sessionId: '', logId: '', orphanLogId: '', deliveryId: '', requestId: '' };
 /** Callers who may not act on app A's records (tokens issued in beforeAll). */
-const CALLERS = ['no token', 'a made-up token', "another app's creator key", "another app's admin session", 'a platform moderator key', "this app's viewer key"] as const;
+const CALLERS = [
+  'no token',
+  'a made-up token',
+  "another app's creator key",
+  "another app's admin session",
+  'a platform moderator key',
+  "this app's viewer key",
+] as const;
 const callers: Record<(typeof CALLERS)[number], string | null> = {
   'no token': null,
   'a made-up token': 'vkp_key_made-up-0123',
@@ -45,23 +61,50 @@ async function root<T>(query: string): Promise<T> {
 
 beforeAll(async () => {
   t = await startTestServer(DEFAULT_DIALECT, { VKP_ALLOW_PRIVATE_URLS: '127.0.0.1' });
-  for (const vkAppId of [A, B]) await root(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Probe ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
+  for (const vkAppId of [A, B])
+    await root(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Probe ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
   await root(`mutation { upsertCatalogItem(vkAppId: ${A}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
   await root(`mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`);
 
   const key = await issueToken(t.server.orm, A, 'PAYMENTS_ADMIN');
   f.keyId = String(key.id);
-  f.platformKeyId = (await root<{ createApiKey: { apiKey: { id: string } } }>('mutation { createApiKey(role: MODERATOR, label: "platform") { apiKey { id } } }')).createApiKey.apiKey.id;
-  f.sessionId = String((await issueToken(t.server.orm, A, 'PAYMENTS_ADMIN', { viaKeyId: key.id, expiresAt: new Date(Date.now() + 600_000) })).id);
+  f.platformKeyId = (
+    await root<{ createApiKey: { apiKey: { id: string } } }>(
+      'mutation { createApiKey(role: MODERATOR, label: "platform") { apiKey { id } } }',
+    )
+  ).createApiKey.apiKey.id;
+  f.sessionId = String(
+    (await issueToken(t.server.orm, A, 'PAYMENTS_ADMIN', { viaKeyId: key.id, expiresAt: new Date(Date.now() + 600_000) })).id,
+  );
   await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' }));
   await t.notify(signed({ app_id: 1, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' })); // an unknown app: a row of no app
-  const logs = (await t.server.orm.em.fork().getConnection().execute('select id, app_id from notification_logs order by id')) as { id: number; app_id: number | null }[];
+  const logs = (await t.server.orm.em.fork().getConnection().execute('select id, app_id from notification_logs order by id')) as {
+    id: number;
+    app_id: number | null;
+  }[];
   f.logId = String(logs.find((l) => l.app_id !== null)!.id);
   f.orphanLogId = String(logs.find((l) => l.app_id === null)!.id);
   await root(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);
-  await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'order_status_change_test', status: 'chargeable', item_price: 5, order_id: 1, user_id: 1, version: '5.132' }));
-  await root(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`);
-  f.deliveryId = (await root<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(`{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`)).fulfilmentDeliveries.edges[0]!.node.id;
+  await t.notify(
+    signed({
+      app_id: A,
+      item: 'gem',
+      notification_type: 'order_status_change_test',
+      status: 'chargeable',
+      item_price: 5,
+      order_id: 1,
+      user_id: 1,
+      version: '5.132',
+    }),
+  );
+  await root(
+    `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
+  );
+  f.deliveryId = (
+    await root<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(
+      `{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`,
+    )
+  ).fulfilmentDeliveries.edges[0]!.node.id;
   f.requestId = (
     await root<{ submitModerationRequest: { id: string } }>(
       `mutation { submitModerationRequest(vkAppId: ${A}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
@@ -69,8 +112,12 @@ beforeAll(async () => {
   ).submitModerationRequest.id;
 
   callers["another app's creator key"] = (await issueToken(t.server.orm, B, 'CREATOR')).token;
-  callers["another app's admin session"] = (await issueToken(t.server.orm, B, 'ADMIN', { viaKeyId: null, expiresAt: new Date(Date.now() + 600_000) })).token;
-  callers['a platform moderator key'] = (await root<{ createApiKey: { token: string } }>('mutation { createApiKey(role: MODERATOR, label: "probe") { token } }')).createApiKey.token;
+  callers["another app's admin session"] = (
+    await issueToken(t.server.orm, B, 'ADMIN', { viaKeyId: null, expiresAt: new Date(Date.now() + 600_000) })
+  ).token;
+  callers['a platform moderator key'] = (
+    await root<{ createApiKey: { token: string } }>('mutation { createApiKey(role: MODERATOR, label: "probe") { token } }')
+  ).createApiKey.token;
   callers["this app's viewer key"] = (await issueToken(t.server.orm, A, 'VIEWER')).token;
 });
 afterAll(() => t?.close());
@@ -84,7 +131,10 @@ async function answer(document: string, id: string, token: string | null): Promi
   });
   const body = (await res.json()) as GqlResult<unknown>;
   const named = new RegExp(`\\b${id}\\b`, 'g');
-  return { status: res.status, body: { ...body, ...(body.errors && { errors: body.errors.map((e) => ({ ...e, message: e.message.replace(named, '<id>') })) }) } };
+  return {
+    status: res.status,
+    body: { ...body, ...(body.errors && { errors: body.errors.map((e) => ({ ...e, message: e.message.replace(named, '<id>') })) }) },
+  };
 }
 
 it('has a row for every query and mutation that takes a record id', async () => {
@@ -92,22 +142,27 @@ it('has a row for every query and mutation that takes a record id', async () => 
   const { __schema } = await root<{ __schema: Record<'queryType' | 'mutationType', { fields: Field[] }> }>(
     '{ __schema { queryType { fields { name args { type { name ofType { name } } } } } mutationType { fields { name args { type { name ofType { name } } } } } } }',
   );
-  const byId = [...__schema.queryType.fields, ...__schema.mutationType.fields].filter((field) => field.args.some((a) => (a.type.name ?? a.type.ofType?.name) === 'ID')).map((field) => field.name);
+  const byId = [...__schema.queryType.fields, ...__schema.mutationType.fields]
+    .filter((field) => field.args.some((a) => (a.type.name ?? a.type.ofType?.name) === 'ID'))
+    .map((field) => field.name);
   expect(byId.sort()).toEqual(Object.keys(OPERATIONS).sort());
 });
 
 describe.each(Object.entries(OPERATIONS))('%s', (name, op) => {
-  it.each(CALLERS.filter((who) => !(name === 'decideModerationRequest' && who === 'a platform moderator key')))(`answers %s the same for an existing and a missing id (${name})`, async (who) => {
-    const token = callers[who];
-    for (const id of op.ids()) {
-      const existing = await answer(op.document(id), id, token);
-      const missing = await answer(op.document(MISSING), MISSING, token);
-      expect(existing, `id ${id}`).toEqual(missing);
-      const codes = (existing.body.errors ?? []).map((e) => e.extensions?.code);
-      if (token === null || who === 'a made-up token') expect(codes).toEqual(['UNAUTHENTICATED']);
-      else expect(codes).toHaveLength(1);
-    }
-  });
+  it.each(CALLERS.filter((who) => !(name === 'decideModerationRequest' && who === 'a platform moderator key')))(
+    `answers %s the same for an existing and a missing id (${name})`,
+    async (who) => {
+      const token = callers[who];
+      for (const id of op.ids()) {
+        const existing = await answer(op.document(id), id, token);
+        const missing = await answer(op.document(MISSING), MISSING, token);
+        expect(existing, `id ${id}`).toEqual(missing);
+        const codes = (existing.body.errors ?? []).map((e) => e.extensions?.code);
+        if (token === null || who === 'a made-up token') expect(codes).toEqual(['UNAUTHENTICATED']);
+        else expect(codes).toHaveLength(1);
+      }
+    },
+  );
 
   it('still acts for the root token (the records exist)', async () => {
     const r = await answer(op.document(op.ids()[0]!), op.ids()[0]!, ROOT_TOKEN);

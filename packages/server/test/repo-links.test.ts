@@ -23,9 +23,7 @@ const NOTE_CITATION = new RegExp(`\\b(${NOTES.join('|')})\\.md\\b`);
 
 /** Where a file mentions one of the notes, as `path:line: text`. */
 function noteCitations(path: string, text: string): string[] {
-  return text
-    .split('\n')
-    .flatMap((line, i) => (NOTE_CITATION.test(line) ? [`${path}:${i + 1}: ${line.trim().slice(0, 160)}`] : []));
+  return text.split('\n').flatMap((line, i) => (NOTE_CITATION.test(line) ? [`${path}:${i + 1}: ${line.trim().slice(0, 160)}`] : []));
 }
 
 /** The link targets of a Markdown text, outside code blocks and code spans. */

@@ -70,11 +70,13 @@ async function asRoot<T>(document: string): Promise<T> {
 }
 
 const newKey = (role: AppRole) =>
-  asRoot<{ createApiKey: { token: string; apiKey: { id: string } } }>(`mutation { createApiKey(vkAppId: ${APP}, role: ${role}, label: "rank ${role}") { token apiKey { id } } }`).then(
-    (d) => d.createApiKey,
-  );
+  asRoot<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+    `mutation { createApiKey(vkAppId: ${APP}, role: ${role}, label: "rank ${role}") { token apiKey { id } } }`,
+  ).then((d) => d.createApiKey);
 const newSession = (role: SessionRole) =>
-  asRoot<{ createWidgetSession: { id: string; token: string } }>(`mutation { createWidgetSession(vkAppId: ${APP}, role: ${role}) { id token } }`).then((d) => d.createWidgetSession);
+  asRoot<{ createWidgetSession: { id: string; token: string } }>(
+    `mutation { createWidgetSession(vkAppId: ${APP}, role: ${role}) { id token } }`,
+  ).then((d) => d.createWidgetSession);
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -82,7 +84,11 @@ beforeAll(async () => {
   tokens.root = ROOT_TOKEN;
   for (const role of ROLES) tokens[role] = (await newKey(role)).token;
   tokens.ADMIN_SESSION = (
-    await t.gql<{ createWidgetSession: { token: string } }>(`mutation { createWidgetSession(vkAppId: ${APP}, role: ADMIN) { token } }`, {}, tokens.ADMIN)
+    await t.gql<{ createWidgetSession: { token: string } }>(
+      `mutation { createWidgetSession(vkAppId: ${APP}, role: ADMIN) { token } }`,
+      {},
+      tokens.ADMIN,
+    )
   ).data!.createWidgetSession.token;
 });
 afterAll(() => t?.close());
@@ -125,7 +131,9 @@ describe('API key labels are access management: only CREATOR and ADMIN read them
   let moderatorToken: string;
 
   beforeAll(async () => {
-    const creator = await asRoot<{ createApiKey: { token: string; apiKey: { id: string } } }>(`mutation { createApiKey(vkAppId: ${APP}, role: CREATOR, label: ${JSON.stringify(LABEL)}) { token apiKey { id } } }`);
+    const creator = await asRoot<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+      `mutation { createApiKey(vkAppId: ${APP}, role: CREATOR, label: ${JSON.stringify(LABEL)}) { token apiKey { id } } }`,
+    );
     keyId = creator.createApiKey.apiKey.id;
     const as = async (document: string) => {
       const r = await t.gql(document, {}, creator.createApiKey.token);
@@ -136,21 +144,28 @@ describe('API key labels are access management: only CREATOR and ADMIN read them
     await as(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: 4343) { vkUserId } }`);
     await as(`mutation { removePaymentTester(vkAppId: ${APP}, vkUserId: 4343) }`);
     await as(`mutation { updatePaymentSettings(vkAppId: ${APP}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`);
-    await as(`mutation { submitModerationRequest(vkAppId: ${APP}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`);
-    const moderator = await asRoot<{ createApiKey: { token: string } }>('mutation { createApiKey(role: MODERATOR, label: "mod") { token } }');
+    await as(
+      `mutation { submitModerationRequest(vkAppId: ${APP}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
+    );
+    const moderator = await asRoot<{ createApiKey: { token: string } }>(
+      'mutation { createApiKey(role: MODERATOR, label: "mod") { token } }',
+    );
     moderatorToken = moderator.createApiKey.token;
   });
 
-  it.each(['PAYMENTS_ADMIN', 'MODERATOR'] as const)('a %s sees who acted as "key N (ROLE)", never a key label or a key event', async (viewer) => {
-    const document = viewer === 'MODERATOR' ? `{ moderationRequests(vkAppId: ${APP}) { submittedBy } }` : READS;
-    const result = await t.gql<Record<string, unknown>>(document, {}, viewer === 'MODERATOR' ? moderatorToken : tokens[viewer]);
-    expect(result.errors).toBeUndefined();
-    const text = JSON.stringify(result.data);
-    expect(text).not.toContain('deploy-bot');
-    expect(text).not.toContain('made by the bot');
-    expect(text).not.toContain('apikey.');
-    expect(text).toContain(`key ${keyId} (CREATOR)`);
-  });
+  it.each(['PAYMENTS_ADMIN', 'MODERATOR'] as const)(
+    'a %s sees who acted as "key N (ROLE)", never a key label or a key event',
+    async (viewer) => {
+      const document = viewer === 'MODERATOR' ? `{ moderationRequests(vkAppId: ${APP}) { submittedBy } }` : READS;
+      const result = await t.gql<Record<string, unknown>>(document, {}, viewer === 'MODERATOR' ? moderatorToken : tokens[viewer]);
+      expect(result.errors).toBeUndefined();
+      const text = JSON.stringify(result.data);
+      expect(text).not.toContain('deploy-bot');
+      expect(text).not.toContain('made by the bot');
+      expect(text).not.toContain('apikey.');
+      expect(text).toContain(`key ${keyId} (CREATOR)`);
+    },
+  );
 
   it.each(['CREATOR', 'ADMIN'] as const)('a %s sees the labels and the key events', async (viewer) => {
     const result = await t.gql(READS, {}, tokens[viewer]);

@@ -17,13 +17,29 @@ async function post(url: string, fields: Record<string, string>): Promise<string
 }
 
 async function gql(url: string, query: string): Promise<void> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
 
 const purchase = (orderId: string | number) =>
-  signed({ app_id: APP, item: 'gem_pack', item_price: 10, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 42, version: '5.132' }, SECRET);
+  signed(
+    {
+      app_id: APP,
+      item: 'gem_pack',
+      item_price: 10,
+      notification_type: 'order_status_change',
+      order_id: orderId,
+      status: 'chargeable',
+      user_id: 42,
+      version: '5.132',
+    },
+    SECRET,
+  );
 
 describe('two instances on one PostgreSQL', () => {
   let db: TestDatabase;
@@ -33,9 +49,15 @@ describe('two instances on one PostgreSQL', () => {
   beforeAll(async () => {
     db = await freshDatabase('postgresql');
     // Both start (and migrate) at the same moment.
-    [a, b] = await Promise.all([startServerProcess(db.database, { VKP_ADMIN_TOKEN: ROOT_TOKEN }), startServerProcess(db.database, { VKP_ADMIN_TOKEN: ROOT_TOKEN })]);
+    [a, b] = await Promise.all([
+      startServerProcess(db.database, { VKP_ADMIN_TOKEN: ROOT_TOKEN }),
+      startServerProcess(db.database, { VKP_ADMIN_TOKEN: ROOT_TOKEN }),
+    ]);
     await gql(a.url, `mutation { createApp(input: {vkAppId: ${APP}, name: "Scale", secretKey: "${SECRET}"}) { vkAppId } }`);
-    await gql(b.url, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
+    await gql(
+      b.url,
+      `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`,
+    );
   });
   afterAll(async () => {
     await Promise.all([a?.kill(), b?.kill()]);

@@ -75,8 +75,14 @@ async function previousReleaseDatabase(database: Database, hook: string): Promis
       values (?, ?, ?, ?, ?, '5.132', ?, ?, ?) returning id`;
     const app = (await sql.one(insertApp, [APP, 'Upgraded', CURRENT, PREVIOUS, new Date(now.getTime() + 86_400_000), false, false, now]))!;
     await sql.one(insertApp, [OTHER, 'Other', OTHER_KEY, null, null, false, false, now]);
-    await sql.run(`insert into catalog_items (app_id, item_id, title, price, active, created_at, updated_at) values (?, 'gem_pack', 'Gem pack', 10, ?, ?, ?)`, [Number(app.id), true, now, now]);
-    await sql.run(`insert into fulfilment_endpoints (app_id, url, signing_secret, enabled, sync_mode, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)`, [Number(app.id), hook, SIGNING, true, false, now, now]);
+    await sql.run(
+      `insert into catalog_items (app_id, item_id, title, price, active, created_at, updated_at) values (?, 'gem_pack', 'Gem pack', 10, ?, ?, ?)`,
+      [Number(app.id), true, now, now],
+    );
+    await sql.run(
+      `insert into fulfilment_endpoints (app_id, url, signing_secret, enabled, sync_mode, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)`,
+      [Number(app.id), hook, SIGNING, true, false, now, now],
+    );
   } finally {
     await sql.close();
   }
@@ -86,7 +92,9 @@ async function storedSecrets(database: Database): Promise<Row[]> {
   const sql = openSql(database);
   try {
     return [
-      ...(await sql.all('select vk_app_id, secret_key, secret_key_hint, previous_secret_key, previous_secret_key_hint from apps order by vk_app_id')),
+      ...(await sql.all(
+        'select vk_app_id, secret_key, secret_key_hint, previous_secret_key, previous_secret_key_hint from apps order by vk_app_id',
+      )),
       ...(await sql.all('select signing_secret, signing_secret_hint from fulfilment_endpoints')),
     ];
   } finally {
@@ -97,7 +105,11 @@ async function storedSecrets(database: Database): Promise<Row[]> {
 /** Every byte the database keeps: the SQLite files, or every row of the two tables on PostgreSQL. */
 async function everythingStored(database: Database): Promise<string> {
   if (database.dialect === 'sqlite') {
-    return ['', '-wal', '-journal'].map((suffix) => `${database.path}${suffix}`).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    return ['', '-wal', '-journal']
+      .map((suffix) => `${database.path}${suffix}`)
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
   }
   const sql = openSql(database);
   try {
@@ -111,7 +123,10 @@ interface Running {
   server: VkPaymentsServer;
   url: string;
   logs: string[];
-  notify(fields: Record<string, string | number>, secret: string): Promise<{ error?: { error_code: number; critical: boolean }; response?: unknown }>;
+  notify(
+    fields: Record<string, string | number>,
+    secret: string,
+  ): Promise<{ error?: { error_code: number; critical: boolean }; response?: unknown }>;
   gql<T>(query: string): Promise<T>;
 }
 
@@ -124,18 +139,27 @@ async function start(database: Database, env: Record<string, string> = {}): Prom
     },
   });
   // The game backend listens on 127.0.0.1: allowed as a private fulfilment URL.
-  const server = await createServer(testConfig(database, { VKP_ALLOW_PRIVATE_URLS: '*', VKP_FULFILMENT_RETRY_DELAYS: '0.2', ...env }), { logger: { level: 'info', stream } });
+  const server = await createServer(testConfig(database, { VKP_ALLOW_PRIVATE_URLS: '*', VKP_FULFILMENT_RETRY_DELAYS: '0.2', ...env }), {
+    logger: { level: 'info', stream },
+  });
   const url = await server.listen();
   return {
     server,
     url,
     logs,
     async notify(fields, secret) {
-      const res = await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signed({ user_id: 501, version: '5.132', ...fields }, secret)) });
+      const res = await fetch(`${url}/vk/payments`, {
+        method: 'POST',
+        body: new URLSearchParams(signed({ user_id: 501, version: '5.132', ...fields }, secret)),
+      });
       return (await res.json()) as never;
     },
     async gql(query) {
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+        body: JSON.stringify({ query }),
+      });
       const body = (await res.json()) as { data: never; errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;
@@ -145,7 +169,15 @@ async function start(database: Database, env: Record<string, string> = {}): Prom
 
 const getItem = (app: number) => ({ app_id: app, item: 'gem_pack', notification_type: 'get_item', order_id: 1, receiver_id: 501 });
 let nextOrder = 700_000;
-const order = () => ({ app_id: APP, item: 'gem_pack', item_price: 10, notification_type: 'order_status_change', order_id: nextOrder++, status: 'chargeable', receiver_id: 501 });
+const order = () => ({
+  app_id: APP,
+  item: 'gem_pack',
+  item_price: 10,
+  notification_type: 'order_status_change',
+  order_id: nextOrder++,
+  status: 'chargeable',
+  receiver_id: 501,
+});
 
 /** Every app verifies with each of its keys; a wrong key is still a bad signature. */
 async function expectEveryAppVerifies(s: Running): Promise<void> {
@@ -192,7 +224,10 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: Dialect) => {
     try {
       await expectEveryAppVerifies(s);
       await expectBackendGetsOldSignature(s, game);
-      const hints = await s.gql<{ app: { settings: { secretKeyHint: string; previousSecretKeyHint: string } }; fulfilmentEndpoint: { secretHint: string } }>(
+      const hints = await s.gql<{
+        app: { settings: { secretKeyHint: string; previousSecretKeyHint: string } };
+        fulfilmentEndpoint: { secretHint: string };
+      }>(
         `{ app(vkAppId: ${APP}) { settings { secretKeyHint previousSecretKeyHint } } fulfilmentEndpoint(vkAppId: ${APP}) { secretHint } }`,
       );
       expect(hints).toEqual({
@@ -200,13 +235,18 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: Dialect) => {
         fulfilmentEndpoint: { secretHint: `whsec_••••${SIGNING.slice(-4)}` },
       });
       expect(s.logs.join('\n')).toContain('encrypted the secrets an older version stored in plain text');
-      oldKey = db.database.dialect === 'sqlite' ? readFileSync(keyFilePath(db.database.path), 'utf8').trim() : testConfig(db.database).secretsKey!.toBase64();
+      oldKey =
+        db.database.dialect === 'sqlite'
+          ? readFileSync(keyFilePath(db.database.path), 'utf8').trim()
+          : testConfig(db.database).secretsKey!.toBase64();
       for (const secret of [...PLAINTEXTS, oldKey]) expect(s.logs.join('\n')).not.toContain(secret);
     } finally {
       await s.server.close();
     }
     afterUpgrade = await storedSecrets(db.database);
-    const values = afterUpgrade.flatMap((r) => [r.secret_key, r.previous_secret_key, r.signing_secret]).filter((v) => v !== null && v !== undefined);
+    const values = afterUpgrade
+      .flatMap((r) => [r.secret_key, r.previous_secret_key, r.signing_secret])
+      .filter((v) => v !== null && v !== undefined);
     expect(values).toHaveLength(4);
     for (const v of values) expect(isSealed(String(v as string))).toBe(true);
     const stored = await everythingStored(db.database);
@@ -245,11 +285,18 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: Dialect) => {
     const stale = await start(db.database, { VKP_SECRETS_KEY: oldKey });
     try {
       expect(stale.logs.join('\n')).toContain('stored secrets were encrypted with a secrets key this server does not have');
-      for (const secret of [CURRENT, PREVIOUS]) expect(await stale.notify(getItem(APP), secret)).toMatchObject({ error: { error_code: 2, critical: false } });
-      const why = stale.logs.map((l) => JSON.parse(l) as { msg: string; err?: { message: string } }).find((l) => l.msg === 'notification answered as a temporary error');
-      expect(why?.err?.message).toContain(`apps.secret_key of app ${APP} was encrypted with secrets key ${newKey.id}, which this server does not have`);
+      for (const secret of [CURRENT, PREVIOUS])
+        expect(await stale.notify(getItem(APP), secret)).toMatchObject({ error: { error_code: 2, critical: false } });
+      const why = stale.logs
+        .map((l) => JSON.parse(l) as { msg: string; err?: { message: string } })
+        .find((l) => l.msg === 'notification answered as a temporary error');
+      expect(why?.err?.message).toContain(
+        `apps.secret_key of app ${APP} was encrypted with secrets key ${newKey.id}, which this server does not have`,
+      );
       // Hints are stored beside the ciphertext: showing them needs no decryption.
-      expect(await stale.gql(`{ app(vkAppId: ${APP}) { settings { secretKeyHint } } }`)).toEqual({ app: { settings: { secretKeyHint: '••••A1b2' } } });
+      expect(await stale.gql(`{ app(vkAppId: ${APP}) { settings { secretKeyHint } } }`)).toEqual({
+        app: { settings: { secretKeyHint: '••••A1b2' } },
+      });
       expect(stale.logs.join('\n')).not.toContain(oldKey);
     } finally {
       await stale.server.close();
@@ -258,7 +305,10 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: Dialect) => {
 
   it('rotate-key without the old key changes nothing and names what it cannot read', async () => {
     const before = await storedSecrets(db.database);
-    const failed = await runCli(['secrets', 'rotate-key'], { DATABASE_URL: databaseUrl(db.database), VKP_SECRETS_KEY: SecretsKey.generate().toBase64() }).then(
+    const failed = await runCli(['secrets', 'rotate-key'], {
+      DATABASE_URL: databaseUrl(db.database),
+      VKP_SECRETS_KEY: SecretsKey.generate().toBase64(),
+    }).then(
       () => null,
       (err: { code: number; stderr: string }) => err,
     );
@@ -278,7 +328,9 @@ describe.each(DIALECTS)('two instances upgrading one %s database at once', (dial
       const [a, b] = await Promise.all([start(db.database), start(db.database)]);
       try {
         for (const s of [a, b]) await expectEveryAppVerifies(s);
-        expect([a, b].filter((s) => s.logs.some((l) => l.includes('encrypted the secrets an older version stored in plain text')))).toHaveLength(1);
+        expect(
+          [a, b].filter((s) => s.logs.some((l) => l.includes('encrypted the secrets an older version stored in plain text'))),
+        ).toHaveLength(1);
       } finally {
         await Promise.all([a.server.close(), b.server.close()]);
       }
@@ -302,7 +354,12 @@ describe.runIf(DIALECTS.includes('postgresql'))('PostgreSQL without VKP_SECRETS_
     const config = { ...loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT_TOKEN, VKP_DEMO: '0' }), database: db.database };
     await expect(createServer(config)).rejects.toThrowError(/VKP_SECRETS_KEY: required with PostgreSQL/);
     // Unset, not empty (an empty value is refused as malformed before the PostgreSQL rule is reached).
-    const served = await runCli(['serve'], { DATABASE_URL: databaseUrl(db.database), PORT: '0', VKP_SECRETS_KEY: undefined, VKP_SECRETS_KEY_PREVIOUS: undefined }).then(
+    const served = await runCli(['serve'], {
+      DATABASE_URL: databaseUrl(db.database),
+      PORT: '0',
+      VKP_SECRETS_KEY: undefined,
+      VKP_SECRETS_KEY_PREVIOUS: undefined,
+    }).then(
       () => null,
       (err: { code: number; stderr: string }) => err,
     );

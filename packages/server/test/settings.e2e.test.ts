@@ -144,9 +144,12 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     expect(result.errors).toHaveLength(1);
     return result.errors![0]!;
   }
-  const settingsOf = async (vkAppId: number): Promise<Settings> => (await data<{ app: { settings: Settings } }>(SETTINGS, { vkAppId })).app.settings;
-  const setUrl = (vkAppId: number, notificationUrl: string | null, token?: string) => gql(UPDATE_SETTINGS, { vkAppId, input: { notificationUrl } }, token);
-  const check = async (vkAppId: number, token?: string): Promise<Check> => (await data<{ checkNotificationUrl: Check }>(CHECK, { vkAppId }, token)).checkNotificationUrl;
+  const settingsOf = async (vkAppId: number): Promise<Settings> =>
+    (await data<{ app: { settings: Settings } }>(SETTINGS, { vkAppId })).app.settings;
+  const setUrl = (vkAppId: number, notificationUrl: string | null, token?: string) =>
+    gql(UPDATE_SETTINGS, { vkAppId, input: { notificationUrl } }, token);
+  const check = async (vkAppId: number, token?: string): Promise<Check> =>
+    (await data<{ checkNotificationUrl: Check }>(CHECK, { vkAppId }, token)).checkNotificationUrl;
   const logs = async (vkAppId: number, filter: Record<string, unknown> = {}): Promise<LogNode[]> =>
     (await data<{ notificationLogs: { edges: { node: LogNode }[] } }>(LOGS, { vkAppId, filter })).notificationLogs.edges.map((e) => e.node);
   const auditOf = async (vkAppId: number): Promise<AuditNode[]> =>
@@ -156,21 +159,42 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
   const getItem = (vkAppId: number, secret: string, fields: Record<string, string | number> = {}) =>
     t.notify(
       signed(
-        { app_id: vkAppId, user_id: 501, version: '5.132', notification_type: 'get_item', item: 'gem_pack', lang: 'ru_RU', order_id: nextOrder++, ...fields },
+        {
+          app_id: vkAppId,
+          user_id: 501,
+          version: '5.132',
+          notification_type: 'get_item',
+          item: 'gem_pack',
+          lang: 'ru_RU',
+          order_id: nextOrder++,
+          ...fields,
+        },
         secret,
       ),
     );
 
   async function createApp(vkAppId: number, vkRegisteredAt: string | null, withItem = true): Promise<void> {
-    const input = { vkAppId, name: `App ${vkAppId}`, secretKey: SECRETS[vkAppId as keyof typeof SECRETS], ...(vkRegisteredAt && { vkRegisteredAt }) };
+    const input = {
+      vkAppId,
+      name: `App ${vkAppId}`,
+      secretKey: SECRETS[vkAppId as keyof typeof SECRETS],
+      ...(vkRegisteredAt && { vkRegisteredAt }),
+    };
     await data(`mutation ($input: CreateAppInput!) { createApp(input: $input) { vkAppId } }`, { input });
     if (withItem) {
-      await data(`mutation ($vkAppId: Int!) { upsertCatalogItem(vkAppId: $vkAppId, input: { itemId: "gem_pack", title: "Gem pack", price: 24 }) { itemId } }`, { vkAppId });
+      await data(
+        `mutation ($vkAppId: Int!) { upsertCatalogItem(vkAppId: $vkAppId, input: { itemId: "gem_pack", title: "Gem pack", price: 24 }) { itemId } }`,
+        { vkAppId },
+      );
     }
   }
   const apiKey = async (vkAppId: number, role: string): Promise<string> =>
-    (await data<{ createApiKey: { token: string } }>(`mutation ($vkAppId: Int, $role: Role!) { createApiKey(vkAppId: $vkAppId, role: $role, label: "${role} key") { token } }`, { vkAppId, role }))
-      .createApiKey.token;
+    (
+      await data<{ createApiKey: { token: string } }>(
+        `mutation ($vkAppId: Int, $role: Role!) { createApiKey(vkAppId: $vkAppId, role: $role, label: "${role} key") { token } }`,
+        { vkAppId, role },
+      )
+    ).createApiKey.token;
 
   beforeAll(async () => {
     // The broken peers below listen on 127.0.0.1: private, so the operator allows it here.
@@ -211,7 +235,10 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
         vkAppId: OLD_APP,
         input: { notificationUrl: '  https://game.example.com/vk/payments?x=1  ' },
       });
-      expect(saved.updatePaymentSettings.settings).toEqual({ notificationUrl: 'https://game.example.com/vk/payments?x=1', apiVersion: '5.132' });
+      expect(saved.updatePaymentSettings.settings).toEqual({
+        notificationUrl: 'https://game.example.com/vk/payments?x=1',
+        apiVersion: '5.132',
+      });
       expect((await setUrl(OLD_APP, null)).errors).toBeUndefined();
       expect((await settingsOf(OLD_APP)).notificationUrl).toBeNull();
     });
@@ -235,7 +262,10 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
 
   describe('the API version', () => {
     it('an app registered in 2023 may switch to 5.131 and back', async () => {
-      const to131 = await data<{ updatePaymentSettings: { settings: Settings } }>(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { apiVersion: '5.131' } });
+      const to131 = await data<{ updatePaymentSettings: { settings: Settings } }>(UPDATE_SETTINGS, {
+        vkAppId: OLD_APP,
+        input: { apiVersion: '5.131' },
+      });
       expect(to131.updatePaymentSettings.settings.apiVersion).toBe('5.131');
       expect((await settingsOf(OLD_APP)).apiVersion).toBe('5.131');
       await data(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { apiVersion: '5.132' } });
@@ -251,7 +281,10 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       expect(settings).toMatchObject({ apiVersion: '5.132', apiVersionLocked: true, supportedApiVersions: ['5.132'] });
       expect(settings.apiVersionLockReason).toContain('only for apps registered before 2024');
       // Saving the whole form with the version it must have is fine.
-      expect((await gql(UPDATE_SETTINGS, { vkAppId: NEW_APP, input: { apiVersion: '5.132', notificationUrl: 'https://new.example.com/vk' } })).errors).toBeUndefined();
+      expect(
+        (await gql(UPDATE_SETTINGS, { vkAppId: NEW_APP, input: { apiVersion: '5.132', notificationUrl: 'https://new.example.com/vk' } }))
+          .errors,
+      ).toBeUndefined();
     });
 
     it('an app of unknown registration date is locked until updateApp records an older date', async () => {
@@ -286,7 +319,11 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
   describe('secret rotation', () => {
     it('with an overlap, notifications signed with either key are answered and the log says which key verified', async () => {
       const before = Date.now();
-      const rotated = await data<{ rotateAppSecret: { settings: Settings } }>(ROTATE, { vkAppId: ROTATE_APP, secretKey: ROTATED_SECRET, overlapHours: 24 });
+      const rotated = await data<{ rotateAppSecret: { settings: Settings } }>(ROTATE, {
+        vkAppId: ROTATE_APP,
+        secretKey: ROTATED_SECRET,
+        overlapHours: 24,
+      });
       const s = rotated.rotateAppSecret.settings;
       expect(s).toMatchObject({ secretKeyHint: '••••qrst', previousSecretKeyHint: '••••ijkl' });
       const until = Date.parse(s.previousSecretExpiresAt!);
@@ -303,8 +340,16 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     });
 
     it('without an overlap the old key stops verifying at once', async () => {
-      const rotated = await data<{ rotateAppSecret: { settings: Settings } }>(ROTATE, { vkAppId: ROTATE_APP, secretKey: THIRD_SECRET, overlapHours: 0 });
-      expect(rotated.rotateAppSecret.settings).toMatchObject({ secretKeyHint: '••••uvwx', previousSecretKeyHint: null, previousSecretExpiresAt: null });
+      const rotated = await data<{ rotateAppSecret: { settings: Settings } }>(ROTATE, {
+        vkAppId: ROTATE_APP,
+        secretKey: THIRD_SECRET,
+        overlapHours: 0,
+      });
+      expect(rotated.rotateAppSecret.settings).toMatchObject({
+        secretKeyHint: '••••uvwx',
+        previousSecretKeyHint: null,
+        previousSecretExpiresAt: null,
+      });
       expect((await getItem(ROTATE_APP, ROTATED_SECRET)).json).toMatchObject({ error: { error_code: 10 } });
       expect((await getItem(ROTATE_APP, SECRETS[ROTATE_APP])).json).toMatchObject({ error: { error_code: 10 } });
       expect((await getItem(ROTATE_APP, THIRD_SECRET)).json).toHaveProperty('response');
@@ -340,9 +385,15 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       expect(listed.map((x) => x.vkUserId)).toEqual([502, 501]);
       expect(listed[0]!.addedBy).toBe('root (VKP_ADMIN_TOKEN)');
 
-      expect((await data<{ removePaymentTester: boolean }>(REMOVE_TESTER, { vkAppId: OLD_APP, vkUserId: 502 })).removePaymentTester).toBe(true);
-      expect((await data<{ removePaymentTester: boolean }>(REMOVE_TESTER, { vkAppId: OLD_APP, vkUserId: 502 })).removePaymentTester).toBe(false);
-      expect((await data<{ paymentTesters: Tester[] }>(TESTERS, { vkAppId: OLD_APP })).paymentTesters.map((x) => x.vkUserId)).toEqual([501]);
+      expect((await data<{ removePaymentTester: boolean }>(REMOVE_TESTER, { vkAppId: OLD_APP, vkUserId: 502 })).removePaymentTester).toBe(
+        true,
+      );
+      expect((await data<{ removePaymentTester: boolean }>(REMOVE_TESTER, { vkAppId: OLD_APP, vkUserId: 502 })).removePaymentTester).toBe(
+        false,
+      );
+      expect((await data<{ paymentTesters: Tester[] }>(TESTERS, { vkAppId: OLD_APP })).paymentTesters.map((x) => x.vkUserId)).toEqual([
+        501,
+      ]);
     });
 
     it('refuses a user id that is not positive, naming the field', async () => {
@@ -391,7 +442,14 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
         errorCode: null,
         responseBody: '{"response":{"title":"Gem pack","price":24,"item_id":"gem_pack"}}',
         // As VK would for a tester (501 is one), in the app's API version's format.
-        request: { app_id: String(OLD_APP), notification_type: 'get_item_test', item: 'gem_pack', user_id: '501', version: '5.132', sig: expect.stringMatching(/^[0-9a-f]{32}$/) as string },
+        request: {
+          app_id: String(OLD_APP),
+          notification_type: 'get_item_test',
+          item: 'gem_pack',
+          user_id: '501',
+          version: '5.132',
+          sig: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
+        },
       });
       expect(result.durationMs).toBeGreaterThan(0);
       // Our own endpoint verified the signature and logged the request like any other.
@@ -410,7 +468,13 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     it('an app without catalog items is asked about a made-up item, and error 20 counts as a healthy handler', async () => {
       await setUrl(BARE_APP, `${t.url}/vk/payments`);
       const result = await check(BARE_APP);
-      expect(result).toMatchObject({ ok: true, verdict: 'VK_ERROR', errorCode: 20, httpStatus: 200, request: { item: 'vkp_check', user_id: '1' } });
+      expect(result).toMatchObject({
+        ok: true,
+        verdict: 'VK_ERROR',
+        errorCode: 20,
+        httpStatus: 200,
+        request: { item: 'vkp_check', user_id: '1' },
+      });
       expect(result.summary).toContain('made-up item "vkp_check"');
     });
 
@@ -428,7 +492,13 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     it('an answer that is not JSON is INVALID and shows what came back', async () => {
       await setUrl(OLD_APP, `${peer.url}/not-json`);
       const result = await check(OLD_APP);
-      expect(result).toMatchObject({ ok: false, verdict: 'INVALID', httpStatus: 200, problems: ['the answer is not JSON'], responseBody: '<html>Welcome to nginx!</html>' });
+      expect(result).toMatchObject({
+        ok: false,
+        verdict: 'INVALID',
+        httpStatus: 200,
+        problems: ['the answer is not JSON'],
+        responseBody: '<html>Welcome to nginx!</html>',
+      });
     });
 
     it('an HTTP 500 is INVALID: VK expects HTTP 200', async () => {
@@ -442,7 +512,9 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       await setUrl(OLD_APP, `http://127.0.0.1:${await closedPort()}/vk/payments`);
       const result = await check(OLD_APP);
       expect(result).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null, errorCode: null });
-      expect(result.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
+      expect(result.problems).toEqual([
+        'could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)',
+      ]);
     });
   });
 
@@ -451,8 +523,12 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       expect((await setUrl(OLD_APP, 'https://payments-admin.example.com/vk', tokens.payments)).errors).toBeUndefined();
       expect((await gql(TESTERS, { vkAppId: OLD_APP }, tokens.payments)).errors).toBeUndefined();
       expect((await gql(REMOVE_TESTER, { vkAppId: OLD_APP, vkUserId: 12345 }, tokens.payments)).errors).toBeUndefined();
-      expect((await failure(ROTATE, { vkAppId: OLD_APP, secretKey: 'Another-key-0005' }, tokens.payments)).extensions?.code).toBe('FORBIDDEN');
-      expect((await failure(UPDATE_APP, { vkAppId: OLD_APP, input: { name: 'Renamed' } }, tokens.payments)).extensions?.code).toBe('FORBIDDEN');
+      expect((await failure(ROTATE, { vkAppId: OLD_APP, secretKey: 'Another-key-0005' }, tokens.payments)).extensions?.code).toBe(
+        'FORBIDDEN',
+      );
+      expect((await failure(UPDATE_APP, { vkAppId: OLD_APP, input: { name: 'Renamed' } }, tokens.payments)).extensions?.code).toBe(
+        'FORBIDDEN',
+      );
       expect((await settingsOf(OLD_APP)).secretKeyHint).toBe('••••XyZw');
     });
 
@@ -471,14 +547,25 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
     });
 
     it("another app's creator is FORBIDDEN this app's settings and secret", async () => {
-      expect((await failure(ROTATE, { vkAppId: OLD_APP, secretKey: 'Another-key-0005' }, tokens.otherApp)).extensions?.code).toBe('FORBIDDEN');
-      expect((await failure(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { apiVersion: '5.131' } }, tokens.otherApp)).extensions?.code).toBe('FORBIDDEN');
+      expect((await failure(ROTATE, { vkAppId: OLD_APP, secretKey: 'Another-key-0005' }, tokens.otherApp)).extensions?.code).toBe(
+        'FORBIDDEN',
+      );
+      expect((await failure(UPDATE_SETTINGS, { vkAppId: OLD_APP, input: { apiVersion: '5.131' } }, tokens.otherApp)).extensions?.code).toBe(
+        'FORBIDDEN',
+      );
     });
 
     it('an ADMIN may rotate the secret and rename the app', async () => {
-      const rotated = await data<{ rotateAppSecret: { settings: Settings } }>(ROTATE, { vkAppId: OLD_APP, secretKey: 'AdminRotated-0006-yz12' }, tokens.admin);
+      const rotated = await data<{ rotateAppSecret: { settings: Settings } }>(
+        ROTATE,
+        { vkAppId: OLD_APP, secretKey: 'AdminRotated-0006-yz12' },
+        tokens.admin,
+      );
       expect(rotated.rotateAppSecret.settings).toMatchObject({ secretKeyHint: '••••yz12', previousSecretKeyHint: '••••XyZw' });
-      expect((await data<{ updateApp: { name: string } }>(UPDATE_APP, { vkAppId: OLD_APP, input: { name: 'Renamed' } }, tokens.admin)).updateApp.name).toBe('Renamed');
+      expect(
+        (await data<{ updateApp: { name: string } }>(UPDATE_APP, { vkAppId: OLD_APP, input: { name: 'Renamed' } }, tokens.admin)).updateApp
+          .name,
+      ).toBe('Renamed');
       // The old key still verifies during the default 24-hour overlap.
       expect((await getItem(OLD_APP, SECRET)).json).toHaveProperty('response');
     });
@@ -497,12 +584,28 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
         after: { apiVersion: '5.131' },
       });
       expect(of('settings.update')).toContainEqual(
-        expect.objectContaining({ actor: 'key 2 "PAYMENTS_ADMIN key" (PAYMENTS_ADMIN)', after: { notificationUrl: 'https://payments-admin.example.com/vk' } }),
+        expect.objectContaining({
+          actor: 'key 2 "PAYMENTS_ADMIN key" (PAYMENTS_ADMIN)',
+          after: { notificationUrl: 'https://payments-admin.example.com/vk' },
+        }),
       );
       // Adding 501 twice recorded one event; removing an absent tester recorded none.
-      expect(of('tester.add').map((e) => e.target).sort()).toEqual(['501', '502']);
-      expect(of('tester.add').find((e) => e.target === '501')).toMatchObject({ actor: 'key 2 "PAYMENTS_ADMIN key" (PAYMENTS_ADMIN)', after: { vkUserId: 501 } });
-      expect(of('tester.remove')).toEqual([expect.objectContaining({ target: '502', actor: 'root (VKP_ADMIN_TOKEN)', before: expect.objectContaining({ vkUserId: 502 }) as object }) as object]);
+      expect(
+        of('tester.add')
+          .map((e) => e.target)
+          .sort(),
+      ).toEqual(['501', '502']);
+      expect(of('tester.add').find((e) => e.target === '501')).toMatchObject({
+        actor: 'key 2 "PAYMENTS_ADMIN key" (PAYMENTS_ADMIN)',
+        after: { vkUserId: 501 },
+      });
+      expect(of('tester.remove')).toEqual([
+        expect.objectContaining({
+          target: '502',
+          actor: 'root (VKP_ADMIN_TOKEN)',
+          before: expect.objectContaining({ vkUserId: 502 }) as object,
+        }) as object,
+      ]);
       expect(of('secret.rotate')).toEqual([
         expect.objectContaining({
           actor: 'key 1 "ADMIN key" (ADMIN)',
@@ -512,7 +615,11 @@ describe.each(DIALECTS)('payment settings, secret rotation, testers and the URL 
       ]);
       expect(of('app.update')).toEqual([expect.objectContaining({ before: { name: `App ${OLD_APP}` }, after: { name: 'Renamed' } })]);
       expect(of('app.create')).toEqual([
-        expect.objectContaining({ actor: 'root (VKP_ADMIN_TOKEN)', target: String(OLD_APP), after: expect.objectContaining({ name: `App ${OLD_APP}`, secretKeyHint: '••••XyZw' }) as object }) as object,
+        expect.objectContaining({
+          actor: 'root (VKP_ADMIN_TOKEN)',
+          target: String(OLD_APP),
+          after: expect.objectContaining({ name: `App ${OLD_APP}`, secretKeyHint: '••••XyZw' }) as object,
+        }) as object,
       ]);
 
       const rotations = (await auditOf(ROTATE_APP)).filter((e) => e.action === 'secret.rotate');

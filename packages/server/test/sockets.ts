@@ -16,7 +16,11 @@ export interface Exchange {
 }
 
 /** Connects to the server of `url`, writes each chunk (a delay between them when given), and collects the answer. */
-export function exchange(url: string, chunks: (string | Buffer)[], { waitMs = 1_500, gapMs = 0 }: { waitMs?: number; gapMs?: number } = {}): Promise<Exchange> {
+export function exchange(
+  url: string,
+  chunks: (string | Buffer)[],
+  { waitMs = 1_500, gapMs = 0 }: { waitMs?: number; gapMs?: number } = {},
+): Promise<Exchange> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const started = Date.now();
@@ -59,7 +63,9 @@ let nextOrder = 9_100_000;
 export async function seedPayingApp(t: TestServer): Promise<void> {
   const app = await t.gql(`mutation { createApp(input: {vkAppId: ${PAYING_APP}, name: "Pays", secretKey: "${SECRET}"}) { vkAppId } }`);
   expect(app.errors).toBeUndefined();
-  const item = await t.gql(`mutation { upsertCatalogItem(vkAppId: ${PAYING_APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
+  const item = await t.gql(
+    `mutation { upsertCatalogItem(vkAppId: ${PAYING_APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`,
+  );
   expect(item.errors).toBeUndefined();
 }
 
@@ -69,7 +75,16 @@ export async function expectStillPays(t: TestServer): Promise<void> {
   expect(health.status).toBe(200);
   const orderId = nextOrder++;
   const answer = await t.notify(
-    signed({ app_id: PAYING_APP, item: 'gem_pack', item_price: 10, notification_type: 'order_status_change', order_id: orderId, status: 'chargeable', user_id: 7, version: '5.132' }),
+    signed({
+      app_id: PAYING_APP,
+      item: 'gem_pack',
+      item_price: 10,
+      notification_type: 'order_status_change',
+      order_id: orderId,
+      status: 'chargeable',
+      user_id: 7,
+      version: '5.132',
+    }),
   );
   expect(answer.json).toMatchObject({ response: { order_id: orderId } });
 }

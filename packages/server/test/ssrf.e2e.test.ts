@@ -60,13 +60,17 @@ async function bind(server: Server, host: string, port: number): Promise<number>
  */
 async function tripwire(): Promise<{ port: number; connectionsBefore(): Promise<number> }> {
   let count = 0;
-  const make = (): Server => createNetServer((socket) => {
-    count++;
-    socket.destroy();
-  });
+  const make = (): Server =>
+    createNetServer((socket) => {
+      count++;
+      socket.destroy();
+    });
   const port = await bind(make(), '127.0.0.1', 0);
   const hosts = ['127.0.0.1'];
-  await bind(make(), '::1', port).then(() => hosts.push('::1'), () => undefined); // a machine without IPv6 loopback
+  await bind(make(), '::1', port).then(
+    () => hosts.push('::1'),
+    () => undefined,
+  ); // a machine without IPv6 loopback
   return {
     port,
     async connectionsBefore() {
@@ -82,7 +86,6 @@ async function tripwire(): Promise<{ port: number; connectionsBefore(): Promise<
   };
 }
 
-
 function data<T>(result: GqlResult<T>): T {
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
   return result.data!;
@@ -97,9 +100,17 @@ async function storeUrlDirectly(t: TestServer, vkAppId: number, url: string): Pr
 
 async function setup(t: TestServer, vkAppId: number): Promise<{ paymentsAdmin: string; admin: string }> {
   data(await t.gql(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Game ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`));
-  data(await t.gql(`mutation { upsertCatalogItem(vkAppId: ${vkAppId}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`));
+  data(
+    await t.gql(
+      `mutation { upsertCatalogItem(vkAppId: ${vkAppId}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`,
+    ),
+  );
   const key = async (role: string): Promise<string> =>
-    data(await t.gql<{ createApiKey: { token: string } }>(`mutation { createApiKey(vkAppId: ${vkAppId}, role: ${role}, label: "${role}") { token } }`)).createApiKey.token;
+    data(
+      await t.gql<{ createApiKey: { token: string } }>(
+        `mutation { createApiKey(vkAppId: ${vkAppId}, role: ${role}, label: "${role}") { token } }`,
+      ),
+    ).createApiKey.token;
   return { paymentsAdmin: await key('PAYMENTS_ADMIN'), admin: await key('ADMIN') };
 }
 
@@ -118,7 +129,11 @@ describe(`no SSRF with the default settings on ${DEFAULT_DIALECT}`, () => {
   describe('checkNotificationUrl', () => {
     it.each([
       ['127.0.0.1', (p: number) => `http://127.0.0.1:${p}/vk`, /^refused: 127\.0\.0\.1 is a loopback address/],
-      ['localhost, resolved through /etc/hosts', (p: number) => `http://localhost:${p}/vk`, /^refused: the host name resolves to a loopback address/],
+      [
+        'localhost, resolved through /etc/hosts',
+        (p: number) => `http://localhost:${p}/vk`,
+        /^refused: the host name resolves to a loopback address/,
+      ],
       ['[::1]', (p: number) => `http://[::1]:${p}/vk`, /^refused: ::1 is a loopback address/],
       ['2130706433', (p: number) => `http://2130706433:${p}/vk`, /^refused: 127\.0\.0\.1 is a loopback address/],
       ['0.0.0.0', (p: number) => `http://0.0.0.0:${p}/vk`, /^refused: 0\.0\.0\.0 is an unspecified address/],
@@ -147,7 +162,8 @@ describe(`no SSRF with the default settings on ${DEFAULT_DIALECT}`, () => {
       const refused = await t.gql(SET_URL, { vkAppId: APP, url }, tokens.paymentsAdmin);
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'notificationUrl' });
       expect(refused.errors?.[0]?.message).toMatch(/^notificationUrl: refused: .*VKP_ALLOW_PRIVATE_URLS/);
-      const kept = data(await t.gql<{ app: { notificationUrl: string } }>(`{ app(vkAppId: ${APP}) { notificationUrl } }`)).app.notificationUrl;
+      const kept = data(await t.gql<{ app: { notificationUrl: string } }>(`{ app(vkAppId: ${APP}) { notificationUrl } }`)).app
+        .notificationUrl;
       expect(kept).toBe('https://kept.example.com/vk');
 
       const endpoint = await t.gql(SET_ENDPOINT, { vkAppId: APP, url, enabled: false }, tokens.admin);
@@ -156,7 +172,15 @@ describe(`no SSRF with the default settings on ${DEFAULT_DIALECT}`, () => {
 
     it('saves a host name that does not resolve now: it is checked when the server connects', async () => {
       const url = 'https://not-yet-registered.invalid/vk';
-      expect(data(await t.gql<{ updatePaymentSettings: { settings: { notificationUrl: string } } }>(SET_URL, { vkAppId: APP, url }, tokens.paymentsAdmin)).updatePaymentSettings.settings.notificationUrl).toBe(url);
+      expect(
+        data(
+          await t.gql<{ updatePaymentSettings: { settings: { notificationUrl: string } } }>(
+            SET_URL,
+            { vkAppId: APP, url },
+            tokens.paymentsAdmin,
+          ),
+        ).updatePaymentSettings.settings.notificationUrl,
+      ).toBe(url);
       data(await t.gql(SET_ENDPOINT, { vkAppId: APP, url: 'https://game-backend-not-yet.invalid/hook', enabled: false }, tokens.admin));
     });
   });
@@ -171,11 +195,24 @@ describe(`no SSRF with the default settings on ${DEFAULT_DIALECT}`, () => {
       em.assign(endpoint, { url: `http://localhost:${wire.port}/hook`, enabled: true });
       await em.flush();
 
-      const answer = (await t.notify(signed({ app_id: APP, user_id: 501, notification_type: 'order_status_change', status: 'chargeable', item: 'gem_pack', item_price: 10, order_id: 61_000_001, version: '5.132' })))
-        .json as { response: { app_order_id: number } };
+      const answer = (
+        await t.notify(
+          signed({
+            app_id: APP,
+            user_id: 501,
+            notification_type: 'order_status_change',
+            status: 'chargeable',
+            item: 'gem_pack',
+            item_price: 10,
+            order_id: 61_000_001,
+            version: '5.132',
+          }),
+        )
+      ).json as { response: { app_order_id: number } };
       const eventId = `msg_paid_${answer.response.app_order_id}`;
       const failed = await until('the retries to run out', async () => {
-        const all = data(await t.gql<{ fulfilmentDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES, { vkAppId: APP }, tokens.admin)).fulfilmentDeliveries.edges;
+        const all = data(await t.gql<{ fulfilmentDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES, { vkAppId: APP }, tokens.admin))
+          .fulfilmentDeliveries.edges;
         const found = all.map((e) => e.node).find((d) => d.eventId === eventId);
         return found?.status === 'failed' && found;
       });
@@ -213,7 +250,11 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"response":{"title":"Gem pack","price":10}}'));
     });
     const port = await bind(peer, '127.0.0.1', 0);
-    expect(await check(`http://127.0.0.1:${port}/vk`)).toMatchObject({ ok: true, verdict: 'SUCCESS', responseBody: '{"response":{"title":"Gem pack","price":10}}' });
+    expect(await check(`http://127.0.0.1:${port}/vk`)).toMatchObject({
+      ok: true,
+      verdict: 'SUCCESS',
+      responseBody: '{"response":{"title":"Gem pack","price":10}}',
+    });
   });
 
   it('a closed port and an open port that does not speak HTTP give the same error text', async () => {
@@ -225,15 +266,21 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
     const hangsUp = createNetServer((socket) => socket.destroy());
     const hangsUpPort = await bind(hangsUp, '127.0.0.1', 0);
 
-    const answers = [await check(`http://127.0.0.1:${closedPort}/vk`), await check(`http://127.0.0.1:${sshPort}/vk`), await check(`http://127.0.0.1:${hangsUpPort}/vk`)];
+    const answers = [
+      await check(`http://127.0.0.1:${closedPort}/vk`),
+      await check(`http://127.0.0.1:${sshPort}/vk`),
+      await check(`http://127.0.0.1:${hangsUpPort}/vk`),
+    ];
     const texts = answers.map((a) => ({ verdict: a.verdict, problems: a.problems, summary: a.summary, responseBody: a.responseBody }));
     expect(texts[0]).toEqual(texts[1]);
     expect(texts[0]).toEqual(texts[2]);
-    expect(texts[0]!.problems).toEqual(['could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
+    expect(texts[0]!.problems).toEqual([
+      'could not connect to the URL (no HTTP answer within 10 s): VK gives up after 10 s and retries later (docs/protocol.md §1)',
+    ]);
     expect(JSON.stringify(answers)).not.toMatch(/ECONN|EPIPE|socket|parse|SSH/i);
   });
 
-  it("a PAYMENTS_ADMIN reads deliveries without what the game backend answered; CREATOR/ADMIN read it", async () => {
+  it('a PAYMENTS_ADMIN reads deliveries without what the game backend answered; CREATOR/ADMIN read it', async () => {
     let hits = 0;
     const backend = createHttpServer((req, res) => {
       hits++;
@@ -242,16 +289,31 @@ describe(`with VKP_ALLOW_PRIVATE_URLS=127.0.0.1 on ${DEFAULT_DIALECT}`, () => {
     });
     const port = await bind(backend, '127.0.0.1', 0);
     data(await t.gql(SET_ENDPOINT, { vkAppId: VK_APP, url: `http://127.0.0.1:${port}/hook`, enabled: true }, tokens.admin));
-    await t.notify(signed({ app_id: VK_APP, user_id: 501, notification_type: 'order_status_change', status: 'chargeable', item: 'gem_pack', item_price: 10, order_id: 61_000_002, version: '5.132' }));
+    await t.notify(
+      signed({
+        app_id: VK_APP,
+        user_id: 501,
+        notification_type: 'order_status_change',
+        status: 'chargeable',
+        item: 'gem_pack',
+        item_price: 10,
+        order_id: 61_000_002,
+        version: '5.132',
+      }),
+    );
     const read = async (token?: string): Promise<Delivery> =>
-      data(await t.gql<{ fulfilmentDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES, { vkAppId: VK_APP }, token)).fulfilmentDeliveries.edges[0]!.node;
+      data(await t.gql<{ fulfilmentDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES, { vkAppId: VK_APP }, token))
+        .fulfilmentDeliveries.edges[0]!.node;
     const seen = await until('two attempts', async () => {
       const d = await read(tokens.admin);
       return d.status === 'failed' && d;
     });
     data(await t.gql(SET_ENDPOINT, { vkAppId: VK_APP, url: `http://127.0.0.1:${port}/hook`, enabled: false }, tokens.admin));
     expect(hits).toBe(2);
-    expect(seen.attemptLog.map((a) => a.responseBody)).toEqual(['internal page: db=postgres://app:hunter2@10.0.0.7/app', 'internal page: db=postgres://app:hunter2@10.0.0.7/app']);
+    expect(seen.attemptLog.map((a) => a.responseBody)).toEqual([
+      'internal page: db=postgres://app:hunter2@10.0.0.7/app',
+      'internal page: db=postgres://app:hunter2@10.0.0.7/app',
+    ]);
     expect((await read()).attemptLog[0]).toMatchObject({ responseBody: expect.stringContaining('hunter2') as string }); // root
 
     const hidden = await read(tokens.paymentsAdmin);

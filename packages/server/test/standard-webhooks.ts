@@ -10,7 +10,15 @@ import { Webhook } from 'standardwebhooks';
 export function validStandardWebhook(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
   const named = (name: string): string => String(headers[name] ?? '');
   try {
-    new Webhook(secret).verify(body, { 'webhook-id': named('webhook-id'), 'webhook-timestamp': named('webhook-timestamp'), 'webhook-signature': named('webhook-signature') }, { jsonParse: false });
+    new Webhook(secret).verify(
+      body,
+      {
+        'webhook-id': named('webhook-id'),
+        'webhook-timestamp': named('webhook-timestamp'),
+        'webhook-signature': named('webhook-signature'),
+      },
+      { jsonParse: false },
+    );
     return true;
   } catch {
     return false;

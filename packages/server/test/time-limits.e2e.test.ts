@@ -18,7 +18,11 @@ const KEEPALIVE_S = 0.5;
 describe('time limits on a connection', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(DEFAULT_DIALECT, { VKP_REQUEST_TIMEOUT: String(REQUEST_S), VKP_HEADERS_TIMEOUT: String(HEADERS_S), VKP_KEEPALIVE_TIMEOUT: String(KEEPALIVE_S) });
+    t = await startTestServer(DEFAULT_DIALECT, {
+      VKP_REQUEST_TIMEOUT: String(REQUEST_S),
+      VKP_HEADERS_TIMEOUT: String(HEADERS_S),
+      VKP_KEEPALIVE_TIMEOUT: String(KEEPALIVE_S),
+    });
     await seedPayingApp(t);
   });
   afterAll(() => t?.close());
@@ -142,7 +146,9 @@ describe('connections per client address', () => {
 
 /** Opens an anonymous graphql-ws socket saying it forwards for `forwardedFor`; resolves with its close code. */
 async function anonymousSocketCloses(t: TestServer, forwardedFor: string): Promise<number> {
-  const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'x-forwarded-for': forwardedFor } });
+  const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', {
+    headers: { 'x-forwarded-for': forwardedFor },
+  });
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
   ws.on('error', () => undefined);
@@ -150,10 +156,14 @@ async function anonymousSocketCloses(t: TestServer, forwardedFor: string): Promi
 }
 
 const anonymous = (t: TestServer, forwardedFor: string) =>
-  fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: '{"query":"{ __typename }"}' }).then((r) => r.status);
+  fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+    body: '{"query":"{ __typename }"}',
+  }).then((r) => r.status);
 
 describe('the client address behind a trusted proxy', () => {
-  it('is the same for graphql-ws as for HTTP: an anonymous socket spends the forwarded client\'s allowance, not the proxy\'s', async () => {
+  it("is the same for graphql-ws as for HTTP: an anonymous socket spends the forwarded client's allowance, not the proxy's", async () => {
     const t = await startTestServer(DEFAULT_DIALECT, { VKP_RATE_LIMIT: '2', VKP_TRUST_PROXY: '127.0.0.1' });
     try {
       expect([await anonymous(t, '203.0.113.1'), await anonymous(t, '203.0.113.1')]).toEqual([200, 200]);

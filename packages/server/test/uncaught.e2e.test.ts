@@ -55,7 +55,10 @@ describe('a failure that reaches the process of `vk-payments serve`', () => {
     expect(answers).toMatch(/^HTTP\/1\.1 200/);
     expect(answers).toMatch(/HTTP\/1\.1 503/);
 
-    const fatal = server.output().split('\n').find((line) => line.includes('uncaught failure'));
+    const fatal = server
+      .output()
+      .split('\n')
+      .find((line) => line.includes('uncaught failure'));
     expect(fatal).toBeDefined();
     const entry = JSON.parse(fatal!) as { level: number; err: { message: string } };
     expect(entry.level).toBe(60);

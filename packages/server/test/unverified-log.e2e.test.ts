@@ -10,7 +10,19 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationLog } from '../src/logs/notification-log.entity.js';
 import { createServer } from '../src/http/server.js';
-import { DEFAULT_DIALECT, DIALECTS, freshDatabase, ROOT_TOKEN, SECRET, signed, startTestServer, testConfig, wsClient, type Dialect, type TestServer } from './helpers.js';
+import {
+  DEFAULT_DIALECT,
+  DIALECTS,
+  freshDatabase,
+  ROOT_TOKEN,
+  SECRET,
+  signed,
+  startTestServer,
+  testConfig,
+  wsClient,
+  type Dialect,
+  type TestServer,
+} from './helpers.js';
 import { causeUntilHeard } from './live-events.js';
 
 const CAP = 60; // the default of VKP_UNVERIFIED_LOG_PER_MINUTE
@@ -47,7 +59,9 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
   beforeAll(async () => {
     t = await startTestServer(dialect);
     for (const vkAppId of [BIG_APP, FLOOD_APP, LONG_APP]) {
-      await t.gql(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Unverified ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
+      await t.gql(
+        `mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Unverified ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`,
+      );
       await t.gql(`mutation { upsertCatalogItem(vkAppId: ${vkAppId}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
     }
   });
@@ -62,7 +76,16 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
     const [row] = await rows({ vkAppId: BIG_APP });
     expect(row).toMatchObject({ signatureValid: false, errorCode: 10 });
     const request = row!.request;
-    expect(Object.keys(request).sort()).toEqual(['_truncated', 'app_id', 'item', 'notification_type', 'order_id', 'sig', 'user_id', 'version']);
+    expect(Object.keys(request).sort()).toEqual([
+      '_truncated',
+      'app_id',
+      'item',
+      'notification_type',
+      'order_id',
+      'sig',
+      'user_id',
+      'version',
+    ]);
     expect(request.item).toBe(`${'x'.repeat(64)}… (60000 characters)`);
     expect(request._truncated).toMatchObject({ bodyBytes: expect.any(Number) as number, fields: 7, omittedFields: 0 });
     expect((request._truncated as { bodyBytes: number }).bodyBytes).toBeGreaterThan(60_000);
@@ -70,7 +93,14 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
   });
 
   it('a live subscriber gets the same bounded row, never the body whole', async () => {
-    const client = wsClient(t.url, (await t.gql<{ createApiKey: { token: string } }>(`mutation { createApiKey(vkAppId: ${BIG_APP}, role: PAYMENTS_ADMIN, label: "live") { token } }`)).data!.createApiKey.token);
+    const client = wsClient(
+      t.url,
+      (
+        await t.gql<{ createApiKey: { token: string } }>(
+          `mutation { createApiKey(vkAppId: ${BIG_APP}, role: PAYMENTS_ADMIN, label: "live") { token } }`,
+        )
+      ).data!.createApiKey.token,
+    );
     clients.push(client);
     const event = new Promise<{ notificationLogged: { request: Record<string, unknown>; signatureValid: boolean } }>((resolve, reject) => {
       client.subscribe<{ notificationLogged: { request: Record<string, unknown>; signatureValid: boolean } }>(
@@ -87,9 +117,17 @@ describe.each(DIALECTS)('unverified notifications on %s', (dialect: Dialect) => 
   it('the devtools refuse a truncated row: replay and explainSignature say it was stored truncated', async () => {
     const [row] = await rows({ vkAppId: BIG_APP });
     const replay = await t.gql(`{ replayNotification(logId: "${row!.id}") { same } }`);
-    expect(replay.errors?.[0]).toMatchObject({ message: expect.stringContaining('stored truncated') as string, extensions: { code: 'BAD_USER_INPUT', field: 'logId' } });
-    const explain = await t.gql('query ($body: String!) { explainSignature(vkAppId: 61001, rawBody: $body) { matches } }', { body: JSON.stringify(row!.request) });
-    expect(explain.errors?.[0]).toMatchObject({ message: expect.stringContaining('stored truncated') as string, extensions: { code: 'BAD_USER_INPUT', field: 'rawBody' } });
+    expect(replay.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('stored truncated') as string,
+      extensions: { code: 'BAD_USER_INPUT', field: 'logId' },
+    });
+    const explain = await t.gql('query ($body: String!) { explainSignature(vkAppId: 61001, rawBody: $body) { matches } }', {
+      body: JSON.stringify(row!.request),
+    });
+    expect(explain.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('stored truncated') as string,
+      extensions: { code: 'BAD_USER_INPUT', field: 'rawBody' },
+    });
   });
 
   it(`a flood of ${FLOOD} unsigned requests for one app stores ${CAP} rows, answers every one the same, and counts the rest`, async () => {
@@ -147,7 +185,10 @@ describe.each(DIALECTS)('a flood spread over many apps on %s', (dialect: Dialect
   let t: TestServer;
 
   beforeAll(async () => {
-    t = await startTestServer(dialect, { VKP_UNVERIFIED_LOG_PER_MINUTE: String(PER_APP), VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: String(TOTAL) });
+    t = await startTestServer(dialect, {
+      VKP_UNVERIFIED_LOG_PER_MINUTE: String(PER_APP),
+      VKP_UNVERIFIED_LOG_PER_MINUTE_TOTAL: String(TOTAL),
+    });
     for (const vkAppId of APPS) {
       await t.gql(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "Many ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
       await t.gql(`mutation { upsertCatalogItem(vkAppId: ${vkAppId}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
@@ -162,10 +203,14 @@ describe.each(DIALECTS)('a flood spread over many apps on %s', (dialect: Dialect
     };
     const before = await metric();
     // Each app sends more than its per-app budget, all apps at once (round-robin, 40 requests in flight), with made-up apps mixed in.
-    const bodies = Array.from({ length: PER_APP + 2 }, (_, round) => APPS.map((app, i) => (round === 0 ? badlySigned(990_000 + i) : badlySigned(app)))).flat();
+    const bodies = Array.from({ length: PER_APP + 2 }, (_, round) =>
+      APPS.map((app, i) => (round === 0 ? badlySigned(990_000 + i) : badlySigned(app))),
+    ).flat();
     const answers: Awaited<ReturnType<TestServer['notify']>>[] = [];
     for (let i = 0; i < bodies.length; i += 40) answers.push(...(await Promise.all(bodies.slice(i, i + 40).map((body) => t.notify(body)))));
-    expect(answers.every((a) => a.status === 200 && [10, 11].includes((a.json as { error: { error_code: number } }).error.error_code))).toBe(true);
+    expect(
+      answers.every((a) => a.status === 200 && [10, 11].includes((a.json as { error: { error_code: number } }).error.error_code)),
+    ).toBe(true);
     const unverified = await t.server.orm.em.fork().count(NotificationLog, { $or: [{ signatureValid: false }, { signatureValid: null }] });
     expect(unverified).toBe(TOTAL);
     expect((await metric()) - before).toBe(bodies.length - TOTAL);
@@ -184,15 +229,28 @@ describe('the server log during a flood', () => {
     const lines: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+        lines.push(
+          ...chunk
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>),
+        );
         done();
       },
     });
     const db = await freshDatabase(DEFAULT_DIALECT);
-    const server = await createServer(testConfig(db.database, { VKP_UNVERIFIED_LOG_PER_MINUTE: '5' }), { logger: { level: 'info', stream } });
+    const server = await createServer(testConfig(db.database, { VKP_UNVERIFIED_LOG_PER_MINUTE: '5' }), {
+      logger: { level: 'info', stream },
+    });
     const url = await server.listen();
     try {
-      const gql = (query: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` }, body: JSON.stringify({ query }) });
+      const gql = (query: string) =>
+        fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+          body: JSON.stringify({ query }),
+        });
       await gql(`mutation { createApp(input: {vkAppId: ${FLOOD_APP}, name: "Flood", secretKey: "${SECRET}"}) { vkAppId } }`);
       const body = new URLSearchParams(badlySigned(FLOOD_APP)).toString();
       for (let i = 0; i < 50; i++) await fetch(`${url}/vk/payments`, { method: 'POST', body });

@@ -72,7 +72,7 @@ describe('GET /admin and /widget', () => {
   it.each([
     ['/admin/page.js', 'text/javascript; charset=utf-8', 'signIn'],
     ['/admin/page.css', 'text/css; charset=utf-8', 'prefers-color-scheme: dark'],
-  ])('serves the page\'s own %s, for this origin only', async (path, type, content) => {
+  ])("serves the page's own %s, for this origin only", async (path, type, content) => {
     const res = await fetch(`${t.url}${path}`, { headers: { origin: 'https://elsewhere.example' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(type);
@@ -118,7 +118,11 @@ describe('GET /admin and /widget', () => {
       queue.push(...(await importsOf(file)));
     }
     // One chunk per lazy view at least, each named by its content's hash.
-    for (const view of ['logs', 'transactions', 'stats', 'moderation']) expect([...seen].some((f) => new RegExp(`^${view}-[A-Z0-9]{8}\\.js$`).test(f)), view).toBe(true);
+    for (const view of ['logs', 'transactions', 'stats', 'moderation'])
+      expect(
+        [...seen].some((f) => new RegExp(`^${view}-[A-Z0-9]{8}\\.js$`).test(f)),
+        view,
+      ).toBe(true);
     // The entry keeps its name across releases: revalidated, never immutable.
     expect((await fetch(`${t.url}/widget/vk-payments-admin.js`)).headers.get('cache-control')).toBe('public, max-age=300');
   });
@@ -129,7 +133,16 @@ describe('GET /admin and /widget', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it.each(['package.json', '..%2Fpackage.json', 'index.js', 'vk-payments-admin.jsx', 'admin-page.js', 'lazy-views.js', 'chunk-AAAAAAAA.ts', 'bundle-sizes.json'])('serves nothing else of the folder: /widget/%s', async (file) => {
+  it.each([
+    'package.json',
+    '..%2Fpackage.json',
+    'index.js',
+    'vk-payments-admin.jsx',
+    'admin-page.js',
+    'lazy-views.js',
+    'chunk-AAAAAAAA.ts',
+    'bundle-sizes.json',
+  ])('serves nothing else of the folder: /widget/%s', async (file) => {
     expect((await fetch(`${t.url}/widget/${file}`)).status).toBe(404);
   });
 
@@ -147,7 +160,11 @@ describe('GET /admin and /widget', () => {
     ['the API', '/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { kind } }"}' }],
     ['a probe', '/healthz', {}],
     ['a 404', '/nothing-here', {}],
-    ['VK\'s endpoint', '/vk/payments', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'app_id=1' }],
+    [
+      "VK's endpoint",
+      '/vk/payments',
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'app_id=1' },
+    ],
   ] as const)('every answer is nosniff: %s', async (_what, path, init) => {
     const res = await fetch(`${t.url}${path}`, init);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -155,15 +172,19 @@ describe('GET /admin and /widget', () => {
 });
 
 describe('me, as the admin page shows it', () => {
-  it('tells who the token belongs to: root, a key with its label, a session with its minting key\'s label — never the token', async () => {
+  it("tells who the token belongs to: root, a key with its label, a session with its minting key's label — never the token", async () => {
     const app = 77001;
     await t.gql(`mutation { createApp(input: {vkAppId: ${app}, name: "Me", secretKey: "AbCdEf0123456789XyZw"}) { vkAppId } }`);
     const me = '{ me { kind role vkAppId expiresAt label } }';
     expect((await t.gql(me)).data).toEqual({ me: { kind: 'root', role: null, vkAppId: null, expiresAt: null, label: null } });
 
-    const key = await t.gql<{ createApiKey: { token: string } }>(`mutation { createApiKey(vkAppId: ${app}, role: PAYMENTS_ADMIN, label: "game backend") { token } }`);
+    const key = await t.gql<{ createApiKey: { token: string } }>(
+      `mutation { createApiKey(vkAppId: ${app}, role: PAYMENTS_ADMIN, label: "game backend") { token } }`,
+    );
     const keyToken = key.data!.createApiKey.token;
-    expect((await t.gql(me, {}, keyToken)).data).toEqual({ me: { kind: 'key', role: 'PAYMENTS_ADMIN', vkAppId: app, expiresAt: null, label: 'game backend' } });
+    expect((await t.gql(me, {}, keyToken)).data).toEqual({
+      me: { kind: 'key', role: 'PAYMENTS_ADMIN', vkAppId: app, expiresAt: null, label: 'game backend' },
+    });
 
     const session = await t.gql<{ createWidgetSession: { token: string; expiresAt: string } }>(
       `mutation { createWidgetSession(vkAppId: ${app}, role: PAYMENTS_ADMIN, ttlSeconds: 600) { token expiresAt } }`,

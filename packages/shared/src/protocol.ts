@@ -4,12 +4,7 @@
  */
 
 /** The four notification kinds; each also arrives with a `_test` suffix (docs/protocol.md §3, §5). */
-export const NOTIFICATION_KINDS = [
-  'get_item',
-  'order_status_change',
-  'get_subscription',
-  'subscription_status_change',
-] as const;
+export const NOTIFICATION_KINDS = ['get_item', 'order_status_change', 'get_subscription', 'subscription_status_change'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Every `notification_type` value VK sends: the four kinds and their `_test` twins. */

@@ -28,23 +28,43 @@ let browser: Browser;
 let axeSource: string;
 
 async function gql(query: string): Promise<void> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
 
 /** A purchase signed as VK signs it; `fields` override any. */
 async function notify(fields: Record<string, string>): Promise<void> {
-  const all = { app_id: String(FULL), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: String(Date.now()), status: 'chargeable', user_id: '321', version: '5.132', ...fields };
+  const all = {
+    app_id: String(FULL),
+    item: 'gem_pack',
+    item_price: '10',
+    notification_type: 'order_status_change',
+    order_id: String(Date.now()),
+    status: 'chargeable',
+    user_id: '321',
+    version: '5.132',
+    ...fields,
+  };
   await (await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signParams(all, SECRET)) })).text();
 }
 
 beforeAll(async () => {
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   const config = loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT, VKP_DEMO: '0' });
-  server = await createServer({ ...config, database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-admin-a11y-')), 'db.sqlite') } });
+  server = await createServer({
+    ...config,
+    database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-admin-a11y-')), 'db.sqlite') },
+  });
   url = await server.listen();
-  for (const [id, name] of [[FULL, 'Приложение с данными'], [EMPTY, 'Пустое приложение']] as const) {
+  for (const [id, name] of [
+    [FULL, 'Приложение с данными'],
+    [EMPTY, 'Пустое приложение'],
+  ] as const) {
     await gql(`mutation { createApp(input: {vkAppId: ${id}, name: "${name}", secretKey: "${SECRET}"}) { vkAppId } }`);
   }
   await gql(`mutation { upsertCatalogItem(vkAppId: ${FULL}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
@@ -56,7 +76,16 @@ beforeAll(async () => {
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -69,13 +98,20 @@ afterAll(async () => {
 async function seriousProblems(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const results = await page.evaluate(async () => {
-    await Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished));
+    await Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished),
+    );
     const { axe } = window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } };
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? v.help}`));
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}) at ${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? v.help}`),
+    );
 }
 
 /** Each tab and what shows that its view has loaded (CSS selectors pierce open shadow roots). */
@@ -95,28 +131,31 @@ async function signIn(page: Page, app: number): Promise<void> {
 }
 
 describe.each(['ru', 'en'] as const)('/admin in the %s locale', (locale) => {
-  it.each(['light', 'dark'] as const)('in the %s scheme: axe-core finds nothing serious on the sign-in form nor on any tab, with data and empty; the page has a level-one heading', async (scheme) => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, colorScheme: scheme, bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${url}/admin`);
-    await page.locator('#locale').selectOption(locale);
-    await page.locator('#login').waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('vk-payments');
-    expect(await seriousProblems(page)).toEqual([]);
-
-    for (const app of [FULL, EMPTY]) {
-      await signIn(page, app);
-      expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
-      for (const [tab, ready] of Object.entries(TABS)) {
-        await page.locator(`vk-payments-admin #tab-${tab}`).click();
-        await page.locator(`vk-payments-admin [role="tabpanel"] ${ready}`).first().waitFor();
-        expect({ app, tab, problems: await seriousProblems(page) }).toEqual({ app, tab, problems: [] });
-      }
-      await page.locator('#logout').click();
+  it.each(['light', 'dark'] as const)(
+    'in the %s scheme: axe-core finds nothing serious on the sign-in form nor on any tab, with data and empty; the page has a level-one heading',
+    async (scheme) => {
+      const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, colorScheme: scheme, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${url}/admin`);
+      await page.locator('#locale').selectOption(locale);
       await page.locator('#login').waitFor();
-    }
-    await context.close();
-  });
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('vk-payments');
+      expect(await seriousProblems(page)).toEqual([]);
+
+      for (const app of [FULL, EMPTY]) {
+        await signIn(page, app);
+        expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
+        for (const [tab, ready] of Object.entries(TABS)) {
+          await page.locator(`vk-payments-admin #tab-${tab}`).click();
+          await page.locator(`vk-payments-admin [role="tabpanel"] ${ready}`).first().waitFor();
+          expect({ app, tab, problems: await seriousProblems(page) }).toEqual({ app, tab, problems: [] });
+        }
+        await page.locator('#logout').click();
+        await page.locator('#login').waitFor();
+      }
+      await context.close();
+    },
+  );
 });
 
 it('the sign-in form by keyboard alone: Tab reaches the language, the theme, both fields and the button, each showing its focus, and Enter signs in', async () => {

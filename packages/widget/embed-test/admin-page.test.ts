@@ -28,7 +28,11 @@ let browser: Browser;
 let keyToken: string;
 
 async function gql<T>(token: string, query: string): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { data: T; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -36,23 +40,51 @@ async function gql<T>(token: string, query: string): Promise<T> {
 
 /** A purchase exactly as VK sends it (docs/protocol.md §1): form-encoded and signed with the app's secret. */
 async function buy(orderId: string, userId = 321): Promise<void> {
-  const fields = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change_test', order_id: orderId, status: 'chargeable', user_id: String(userId), version: '5.132' };
-  const answer = await (await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signParams(fields, SECRET)) })).text();
+  const fields = {
+    app_id: String(APP),
+    item: 'gem_pack',
+    item_price: '10',
+    notification_type: 'order_status_change_test',
+    order_id: orderId,
+    status: 'chargeable',
+    user_id: String(userId),
+    version: '5.132',
+  };
+  const answer = await (
+    await fetch(`${url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signParams(fields, SECRET)) })
+  ).text();
   if (!answer.includes('"app_order_id"')) throw new Error(`the purchase was not accepted: ${answer}`);
 }
 
 beforeAll(async () => {
   const config = loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT, VKP_DEMO: '0' });
-  server = await createServer({ ...config, database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-admin-page-')), 'db.sqlite') } });
+  server = await createServer({
+    ...config,
+    database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-admin-page-')), 'db.sqlite') },
+  });
   url = await server.listen();
   await gql(ROOT, `mutation { createApp(input: {vkAppId: ${APP}, name: "${APP_NAME}", secretKey: "${SECRET}"}) { vkAppId } }`);
   await gql(ROOT, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
-  ({ createApiKey: { token: keyToken } } = await gql<{ createApiKey: { token: string } }>(ROOT, `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "game backend") { token } }`));
+  ({
+    createApiKey: { token: keyToken },
+  } = await gql<{ createApiKey: { token: string } }>(
+    ROOT,
+    `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "game backend") { token } }`,
+  ));
   await buy('800001');
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -87,7 +119,11 @@ async function open(options: BrowserContextOptions = {}): Promise<Watched> {
   // The browser's own favicon probe (404) is not ours.
   page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && problems.push(msg.text()));
   page.on('response', (res) => res.status() >= 400 && !res.url().endsWith('/favicon.ico') && problems.push(`${res.status()} ${res.url()}`));
-  return { page, problems, violations: () => page.evaluate(() => [...((window as unknown as { __cspViolations: string[] }).__cspViolations ?? [])]) };
+  return {
+    page,
+    problems,
+    violations: () => page.evaluate(() => [...((window as unknown as { __cspViolations: string[] }).__cspViolations ?? [])]),
+  };
 }
 
 /**
@@ -105,7 +141,8 @@ function findInDocument(page: Page, needle: string): Promise<string[]> {
       if (node instanceof Element) {
         path = `${path} > ${node.localName}`;
         for (const a of node.attributes) if (a.value.includes(needle) || a.name.includes(needle)) hits.push(`${path}[${a.name}]`);
-        if ((node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) && node.value.includes(needle)) hits.push(`${path} value`);
+        if ((node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) && node.value.includes(needle))
+          hits.push(`${path} value`);
         if (node.shadowRoot) visit(node.shadowRoot, `${path}::shadow`);
       }
       for (const child of node.childNodes) visit(child, path);
@@ -155,7 +192,12 @@ describe('/admin', () => {
     const notificationUrl = `https://game.example.com/vk/${Date.now()}`;
     await panel.locator('input[name="notificationUrl"]').fill(notificationUrl);
     await panel.locator('input[name="notificationUrl"]').press('Enter');
-    await expect.poll(async () => (await gql<{ app: { notificationUrl: string } }>(ROOT, `{ app(vkAppId: ${APP}) { notificationUrl } }`)).app.notificationUrl).toBe(notificationUrl);
+    await expect
+      .poll(
+        async () =>
+          (await gql<{ app: { notificationUrl: string } }>(ROOT, `{ app(vkAppId: ${APP}) { notificationUrl } }`)).app.notificationUrl,
+      )
+      .toBe(notificationUrl);
     const tester = 880000 + (Date.now() % 100000);
     await panel.locator('input[name="vkUserId"]').fill(String(tester));
     await panel.locator('input[name="vkUserId"]').press('Enter');
@@ -298,36 +340,40 @@ describe('/admin', () => {
   });
 
   describe.each(['ru', 'en'] as const)('in the %s locale', (locale) => {
-    it.each(['light', 'dark'] as const)('follows the system\'s %s scheme, page and widget, and the theme switch overrides it', async (scheme) => {
-      const { page, violations } = await open({ colorScheme: scheme });
-      await page.goto(`${url}/admin`);
-      await page.locator('#locale').selectOption(locale);
-      const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
-      const formBackground = () => page.evaluate(() => getComputedStyle(document.getElementById('login')!).backgroundColor);
-      const widgetBackground = () => admin(page).evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).backgroundColor);
-      const PAGE = { light: 'rgb(242, 243, 245)', dark: 'rgb(10, 10, 10)' };
-      const WIDGET = { light: 'rgb(255, 255, 255)', dark: 'rgb(25, 25, 26)' };
-      const other = scheme === 'dark' ? 'light' : 'dark';
+    it.each(['light', 'dark'] as const)(
+      "follows the system's %s scheme, page and widget, and the theme switch overrides it",
+      async (scheme) => {
+        const { page, violations } = await open({ colorScheme: scheme });
+        await page.goto(`${url}/admin`);
+        await page.locator('#locale').selectOption(locale);
+        const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        const formBackground = () => page.evaluate(() => getComputedStyle(document.getElementById('login')!).backgroundColor);
+        const widgetBackground = () =>
+          admin(page).evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).backgroundColor);
+        const PAGE = { light: 'rgb(242, 243, 245)', dark: 'rgb(10, 10, 10)' };
+        const WIDGET = { light: 'rgb(255, 255, 255)', dark: 'rgb(25, 25, 26)' };
+        const other = scheme === 'dark' ? 'light' : 'dark';
 
-      // The sign-in form is not a white box in the dark.
-      expect(await background()).toBe(PAGE[scheme]);
-      expect(await formBackground()).toBe(WIDGET[scheme]);
-      await page.screenshot({ path: shot(`admin-${locale}-${scheme}-form`) });
+        // The sign-in form is not a white box in the dark.
+        expect(await background()).toBe(PAGE[scheme]);
+        expect(await formBackground()).toBe(WIDGET[scheme]);
+        await page.screenshot({ path: shot(`admin-${locale}-${scheme}-form`) });
 
-      await signIn(page, ROOT);
-      await signedInAs(page, locale === 'en' ? 'Signed in: root token' : 'Вход: корневой токен');
-      await expect.poll(widgetBackground).toBe(WIDGET[scheme]);
-      expect(await background()).toBe(PAGE[scheme]);
-      await page.screenshot({ path: shot(`admin-${locale}-${scheme}`) });
+        await signIn(page, ROOT);
+        await signedInAs(page, locale === 'en' ? 'Signed in: root token' : 'Вход: корневой токен');
+        await expect.poll(widgetBackground).toBe(WIDGET[scheme]);
+        expect(await background()).toBe(PAGE[scheme]);
+        await page.screenshot({ path: shot(`admin-${locale}-${scheme}`) });
 
-      await page.locator('#theme').selectOption(other);
-      await expect.poll(background).toBe(PAGE[other]);
-      await expect.poll(widgetBackground).toBe(WIDGET[other]);
-      await page.locator('#theme').selectOption('');
-      await expect.poll(background).toBe(PAGE[scheme]);
-      await expect.poll(widgetBackground).toBe(WIDGET[scheme]);
-      expect(await violations()).toEqual([]);
-      await page.context().close();
-    });
+        await page.locator('#theme').selectOption(other);
+        await expect.poll(background).toBe(PAGE[other]);
+        await expect.poll(widgetBackground).toBe(WIDGET[other]);
+        await page.locator('#theme').selectOption('');
+        await expect.poll(background).toBe(PAGE[scheme]);
+        await expect.poll(widgetBackground).toBe(WIDGET[scheme]);
+        expect(await violations()).toEqual([]);
+        await page.context().close();
+      },
+    );
   });
 });

@@ -31,7 +31,11 @@ function freePort(): Promise<number> {
 }
 
 async function gql<T>(url: string, token: string, query: string): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { data: T; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -47,16 +51,39 @@ beforeAll(async () => {
   const hostPort = await freePort();
   hostUrl = `http://127.0.0.1:${hostPort}`;
   const config = loadConfig({ PORT: '0', VKP_ADMIN_TOKEN: ROOT, VKP_DEMO: '0', VKP_CORS_ORIGINS: hostUrl });
-  server = await createServer({ ...config, database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-embed-')), 'db.sqlite') } });
+  server = await createServer({
+    ...config,
+    database: { dialect: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'vkp-embed-')), 'db.sqlite') },
+  });
   const vkpUrl = await server.listen();
 
   await gql(vkpUrl, ROOT, `mutation { createApp(input: {vkAppId: ${APP}, name: "Embedded app", secretKey: "${SECRET}"}) { vkAppId } }`);
-  await gql(vkpUrl, ROOT, `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`);
-  const { createApiKey } = await gql<{ createApiKey: { token: string } }>(vkpUrl, ROOT, `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "host backend") { token } }`);
-  const purchase = { app_id: String(APP), item: 'gem_pack', item_price: '10', notification_type: 'order_status_change', order_id: '700001', status: 'chargeable', user_id: '321', version: '5.132' };
+  await gql(
+    vkpUrl,
+    ROOT,
+    `mutation { upsertCatalogItem(vkAppId: ${APP}, input: {itemId: "gem_pack", title: "Gem pack", price: 10}) { itemId } }`,
+  );
+  const { createApiKey } = await gql<{ createApiKey: { token: string } }>(
+    vkpUrl,
+    ROOT,
+    `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "host backend") { token } }`,
+  );
+  const purchase = {
+    app_id: String(APP),
+    item: 'gem_pack',
+    item_price: '10',
+    notification_type: 'order_status_change',
+    order_id: '700001',
+    status: 'chargeable',
+    user_id: '321',
+    version: '5.132',
+  };
   await fetch(`${vkpUrl}/vk/payments`, { method: 'POST', body: new URLSearchParams(signParams(purchase, SECRET)) });
 
-  host = spawn(process.execPath, [EXAMPLE], { env: { ...process.env, VKP_URL: vkpUrl, VKP_KEY: createApiKey.token, VKP_APP: String(APP), PORT: String(hostPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  host = spawn(process.execPath, [EXAMPLE], {
+    env: { ...process.env, VKP_URL: vkpUrl, VKP_KEY: createApiKey.token, VKP_APP: String(APP), PORT: String(hostPort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     host.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('host page on') && resolve());
     host.once('exit', (code) => reject(new Error(`the host backend exited with ${code}`)));
@@ -64,7 +91,16 @@ beforeAll(async () => {
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
 });

@@ -32,7 +32,9 @@ export function checkBudgets(outputs, entry, cwd) {
   const gz = (file) => gzipSync(readFileSync(join(cwd, file)), { level: 9 }).length;
   const sum = (files) => [...files].reduce((n, file) => n + gz(file), 0);
   const entryFiles = closure(outputs, entry);
-  const rows = [[`entry ${basename(entry)}${entryFiles.size > 1 ? ` + ${entryFiles.size - 1} shared chunk(s)` : ''}`, sum(entryFiles), ENTRY_BUDGET]];
+  const rows = [
+    [`entry ${basename(entry)}${entryFiles.size > 1 ? ` + ${entryFiles.size - 1} shared chunk(s)` : ''}`, sum(entryFiles), ENTRY_BUDGET],
+  ];
   const lazy = new Set();
   for (const file of entryFiles) for (const { path, kind } of outputs[file].imports) if (kind === 'dynamic-import') lazy.add(path);
   for (const chunk of [...lazy].sort()) {

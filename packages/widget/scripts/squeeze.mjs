@@ -7,14 +7,16 @@ import ts from 'typescript';
 
 /** Minifies the CSS inside css`…` templates (no `${}` in ours): comments and spaces around punctuation. */
 export function minifyCss(css) {
-  return css
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    // Not around + - ~ (calc() needs them spaced) nor before ':' (a descendant `a :hover` differs from `a:hover`).
-    .replace(/\s*([{};,>])\s*/g, '$1')
-    .replace(/:\s+/g, ':')
-    .replace(/;}/g, '}')
-    .trim();
+  return (
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      // Not around + - ~ (calc() needs them spaced) nor before ':' (a descendant `a :hover` differs from `a:hover`).
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/:\s+/g, ':')
+      .replace(/;}/g, '}')
+      .trim()
+  );
 }
 
 /**
@@ -51,7 +53,9 @@ export function squeezeTemplates(fileName, source) {
 export const templates = {
   name: 'squeeze-templates',
   setup(b) {
-    b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => ({ contents: squeezeTemplates(args.path, readFileSync(args.path, 'utf8')), loader: 'ts' }));
+    b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => ({
+      contents: squeezeTemplates(args.path, readFileSync(args.path, 'utf8')),
+      loader: 'ts',
+    }));
   },
 };
-

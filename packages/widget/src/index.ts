@@ -11,7 +11,14 @@ export { VkPaymentsStats } from './views/stats/stats.component.js';
 export { VkPaymentsModeration } from './views/moderation/moderation.component.js';
 export { VkpElement, defineElement } from './base/vkp-element.js';
 export { LAZY_TAGS, loadView, type LazyTag } from './lazy-views.js';
-export { GraphQLClient, GraphQLClientError, type GraphQLClientErrorCode, type GraphQLClientOptions, type Me, type TokenSource } from './client/graphql-client.js';
+export {
+  GraphQLClient,
+  GraphQLClientError,
+  type GraphQLClientErrorCode,
+  type GraphQLClientOptions,
+  type Me,
+  type TokenSource,
+} from './client/graphql-client.js';
 export type { Session } from './client/session.js';
 export type { VkpErrorDetail, VkpErrorEvent, VkpSavedDetail, VkpSavedEvent, VkpViewChangeDetail, VkpViewChangeEvent } from './events.js';
 export type { Locale } from './i18n.js';

@@ -29,12 +29,22 @@ const FULL = 7101;
 const EMPTY = 7102;
 
 async function createApp(vkAppId: number, name: string): Promise<void> {
-  await rootGql(`mutation($name: String!, $secret: String!) { createApp(input: { vkAppId: ${vkAppId}, name: $name, secretKey: $secret }) { vkAppId } }`, { name, secret: SEED.secretKey });
+  await rootGql(
+    `mutation($name: String!, $secret: String!) { createApp(input: { vkAppId: ${vkAppId}, name: $name, secretKey: $secret }) { vkAppId } }`,
+    { name, secret: SEED.secretKey },
+  );
 }
 
 async function submitApplication(): Promise<string> {
-  const input = { platforms: ['ANDROID', 'WEB'], appDescription: 'A puzzle game where players grow a garden of crystals.', paidFeatures: 'Packs of gems that speed the garden up.' };
-  const d = await rootGql<{ r: { id: string } }>(`mutation($input: ModerationRequestInput!) { r: submitModerationRequest(vkAppId: ${FULL}, input: $input) { id } }`, { input });
+  const input = {
+    platforms: ['ANDROID', 'WEB'],
+    appDescription: 'A puzzle game where players grow a garden of crystals.',
+    paidFeatures: 'Packs of gems that speed the garden up.',
+  };
+  const d = await rootGql<{ r: { id: string } }>(
+    `mutation($input: ModerationRequestInput!) { r: submitModerationRequest(vkAppId: ${FULL}, input: $input) { id } }`,
+    { input },
+  );
   return d.r.id;
 }
 
@@ -50,7 +60,9 @@ beforeAll(async () => {
   expect(await buy(user, newOrderId(), { app_id: FULL, item_price: 11 })).toContain('"error_code"');
   expect(await buy(user, newOrderId(), { app_id: FULL, notification_type: 'order_status_change_test' })).toContain('app_order_id');
   const { app } = await rootGql<{ app: { settings: { endpointUrl: string } } }>(`{ app(vkAppId: ${FULL}) { settings { endpointUrl } } }`);
-  await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${FULL}, input: { notificationUrl: $url }) { vkAppId } }`, { url: app.settings.endpointUrl });
+  await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${FULL}, input: { notificationUrl: $url }) { vkAppId } }`, {
+    url: app.settings.endpointUrl,
+  });
   await rootGql(`mutation { addPaymentTester(vkAppId: ${FULL}, vkUserId: 900003) { vkUserId } }`);
   await rootGql(`mutation { withdrawModerationRequest(id: "${await submitApplication()}") { id } }`);
   await submitApplication(); // pending: the root token sees the moderator's approve and reject too
@@ -73,7 +85,19 @@ async function find(root: Root, selector: string, count = 1): Promise<HTMLElemen
 const click = (el: Element): void => (el as HTMLElement).click();
 
 /** Puts each view in the state to check, `data` or empty, and resolves when it is on screen and settled. */
-const SCENES: Record<string, { tag: 'vk-payments-settings' | 'vk-payments-logs' | 'vk-payments-transactions' | 'vk-payments-stats' | 'vk-payments-moderation' | 'vk-payments-admin'; ready: (root: Root, data: boolean) => Promise<void> }> = {
+const SCENES: Record<
+  string,
+  {
+    tag:
+      | 'vk-payments-settings'
+      | 'vk-payments-logs'
+      | 'vk-payments-transactions'
+      | 'vk-payments-stats'
+      | 'vk-payments-moderation'
+      | 'vk-payments-admin';
+    ready: (root: Root, data: boolean) => Promise<void>;
+  }
+> = {
   settings: {
     tag: 'vk-payments-settings',
     async ready(root, data) {
@@ -131,7 +155,9 @@ const SCENES: Record<string, { tag: 'vk-payments-settings' | 'vk-payments-logs' 
 };
 
 const CASES = (['ru', 'en'] as const).flatMap((locale) =>
-  (['light', 'dark'] as const).flatMap((theme) => [true, false].map((data) => ({ locale, theme, data, state: data ? 'with data' : 'empty' }))),
+  (['light', 'dark'] as const).flatMap((theme) =>
+    [true, false].map((data) => ({ locale, theme, data, state: data ? 'with data' : 'empty' })),
+  ),
 );
 
 describe.each(Object.keys(SCENES))('axe-core finds nothing serious in %s', (name) => {
@@ -141,7 +167,12 @@ describe.each(Object.keys(SCENES))('axe-core finds nothing serious in %s', (name
     const { el } = mount(tag, { locale, theme, 'app-id': String(data ? FULL : EMPTY) });
     await ready(el.shadowRoot!, data);
     // Nothing fading in or out: contrast is judged on the colours people end up seeing.
-    await Promise.all(el.shadowRoot!.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished));
+    await Promise.all(
+      el
+        .shadowRoot!.getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished),
+    );
     expect(await seriousProblems(el)).toEqual([]);
     if (name === 'stats' && data) {
       click(el.shadowRoot!.querySelectorAll('.bar .seg button')[1]!); // the table instead of the chart
@@ -169,7 +200,13 @@ function controls(root: ParentNode): Element[] {
   const found: Element[] = [];
   for (const el of root.querySelectorAll('*')) {
     if (el instanceof HTMLElement || el instanceof SVGElement) {
-      if (el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.getClientRects().length && getComputedStyle(el).visibility === 'visible') found.push(el);
+      if (
+        el.tabIndex >= 0 &&
+        !(el as HTMLButtonElement).disabled &&
+        el.getClientRects().length &&
+        getComputedStyle(el).visibility === 'visible'
+      )
+        found.push(el);
     }
     if (el.shadowRoot) found.push(...controls(el.shadowRoot));
   }
@@ -184,7 +221,8 @@ function focusMark(el: Element): string {
   return frame && getComputedStyle(frame).stroke !== 'none' ? 'frame' : 'none';
 }
 
-const label = (el: Element): string => `${describeEl(el)} "${(el.textContent ?? '').trim().slice(0, 30) || el.getAttribute('aria-label') || el.getAttribute('name') || ''}"`;
+const label = (el: Element): string =>
+  `${describeEl(el)} "${(el.textContent ?? '').trim().slice(0, 30) || el.getAttribute('aria-label') || el.getAttribute('name') || ''}"`;
 
 describe.each(Object.keys(SCENES))('the keyboard in %s', (name) => {
   test.each([
@@ -215,13 +253,14 @@ describe.each(Object.keys(SCENES))('the keyboard in %s', (name) => {
     expect(all.filter((c) => !reached.has(c)).map(label), trail.join(' → ')).toEqual([]);
     // A date input takes the focus in its day, month and year, then in the browser's own calendar
     // button, which the browser marks itself, out of the page's reach: its parts must show the focus.
-    const unmarked = ([c, mark]: [Element, string]): boolean => (c instanceof HTMLInputElement && c.type === 'date' ? !mark.startsWith('outline') : mark.includes('none'));
+    const unmarked = ([c, mark]: [Element, string]): boolean =>
+      c instanceof HTMLInputElement && c.type === 'date' ? !mark.startsWith('outline') : mark.includes('none');
     expect([...reached].filter(unmarked).map(([c, mark]) => `${label(c)}: ${mark}`)).toEqual([]);
   });
 });
 
 describe.each(Object.keys(SCENES))('%s at 420 px', (name) => {
-  test('with data, nothing sticks out or scrolls sideways (but the shell\'s row of tabs)', async () => {
+  test("with data, nothing sticks out or scrolls sideways (but the shell's row of tabs)", async () => {
     const { tag, ready } = SCENES[name]!;
     await page.viewport(420, 720);
     const { el } = mount(tag, { 'app-id': String(FULL) });

@@ -13,7 +13,7 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-test('shows the app with one tab per section of VK\'s Payments panel, settings open first', async () => {
+test("shows the app with one tab per section of VK's Payments panel, settings open first", async () => {
   const { view } = mount('vk-payments-admin');
   await expect.element(view.getByRole('heading', { name: SEED.appName })).toBeVisible();
   const tabs = view.getByRole('tab');

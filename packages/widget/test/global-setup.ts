@@ -61,8 +61,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const serverUrl = await server.listen();
     dropSocketsOf(server);
 
-    await graphql(serverUrl, `mutation { createApp(input: { vkAppId: ${SEED.vkAppId}, name: "${SEED.appName}", secretKey: "${SEED.secretKey}" }) { vkAppId } }`);
-    await graphql(serverUrl, `mutation { upsertCatalogItem(vkAppId: ${SEED.vkAppId}, input: { itemId: "gem_pack", title: "${SEED.itemTitle}", price: 10 }) { itemId } }`);
+    await graphql(
+      serverUrl,
+      `mutation { createApp(input: { vkAppId: ${SEED.vkAppId}, name: "${SEED.appName}", secretKey: "${SEED.secretKey}" }) { vkAppId } }`,
+    );
+    await graphql(
+      serverUrl,
+      `mutation { upsertCatalogItem(vkAppId: ${SEED.vkAppId}, input: { itemId: "gem_pack", title: "${SEED.itemTitle}", price: 10 }) { itemId } }`,
+    );
 
     // A test purchase exactly as VK would send it (docs/protocol.md §1): form-encoded and signed.
     const fields = {

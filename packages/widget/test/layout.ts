@@ -36,7 +36,8 @@ export function sticksOut(host: HTMLElement, scrolling: readonly string[] = []):
   const out: string[] = [];
   const page = document.documentElement.clientWidth;
   const own = host.getBoundingClientRect();
-  if (own.left < -1 || own.right > page + 1) out.push(`${describeEl(host)} spans ${Math.round(own.left)}–${Math.round(own.right)} of a ${page} px window`);
+  if (own.left < -1 || own.right > page + 1)
+    out.push(`${describeEl(host)} spans ${Math.round(own.left)}–${Math.round(own.right)} of a ${page} px window`);
   for (const el of all(host.shadowRoot!)) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
@@ -44,14 +45,19 @@ export function sticksOut(host: HTMLElement, scrolling: readonly string[] = []):
     if (scrolling.includes(describeEl(clip))) continue;
     const box = clip.getBoundingClientRect();
     if (box.width <= 1) continue; // inside a visually hidden box (a table's headings on a phone): for screen readers only
-    if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`${describeEl(el)} spans ${Math.round(r.left)}–${Math.round(r.right)}, its box ${Math.round(box.left)}–${Math.round(box.right)}`);
+    if (r.left < box.left - 1 || r.right > box.right + 1)
+      out.push(
+        `${describeEl(el)} spans ${Math.round(r.left)}–${Math.round(r.right)}, its box ${Math.round(box.left)}–${Math.round(box.right)}`,
+      );
   }
   return out;
 }
 
 /** Boxes of `host` whose content is wider than they are, so that part of it is only seen by scrolling sideways. */
 export function scrollsSideways(host: HTMLElement): string[] {
-  return [...all(host.shadowRoot!)].filter((el) => el.scrollWidth > el.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(el).overflowX)).map(describeEl);
+  return [...all(host.shadowRoot!)]
+    .filter((el) => el.scrollWidth > el.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(el).overflowX))
+    .map(describeEl);
 }
 
 /** The rounded top of each element, to compare rows. */
@@ -69,7 +75,8 @@ export function overlapping(els: readonly Element[]): string[] {
   const out: string[] = [];
   boxes.forEach(([a, ra], i) => {
     for (const [b, rb] of boxes.slice(i + 1)) {
-      if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1) out.push(`"${a.textContent}" and "${b.textContent}"`);
+      if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1)
+        out.push(`"${a.textContent}" and "${b.textContent}"`);
     }
   });
   return out;

@@ -13,7 +13,8 @@ afterEach(() => {
 });
 
 /** Whether this page has fetched a module of the view (its folder under src/views/). */
-const fetched = (view: string): boolean => performance.getEntriesByType('resource').some((entry) => entry.name.includes(`/src/views/${view}/`));
+const fetched = (view: string): boolean =>
+  performance.getEntriesByType('resource').some((entry) => entry.name.includes(`/src/views/${view}/`));
 
 test("a tab's code is fetched when the tab first opens, not before", async () => {
   const { view } = mount('vk-payments-admin');

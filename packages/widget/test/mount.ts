@@ -15,10 +15,17 @@ export interface Mounted<E extends HTMLElement> {
 }
 
 /** Appends `<tag endpoint app-id token …>` to the page; attributes given override the defaults. */
-export function mount<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | null> = {}): Mounted<HTMLElementTagNameMap[K]> {
+export function mount<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | null> = {},
+): Mounted<HTMLElementTagNameMap[K]> {
   const el = document.createElement(tag);
   el.dataset.testid = `${tag}-${++mounted}`;
-  const defaults: Record<string, string> = { endpoint: inject('vkpEndpoint'), 'app-id': String(inject('vkpAppId')), token: inject('vkpToken') };
+  const defaults: Record<string, string> = {
+    endpoint: inject('vkpEndpoint'),
+    'app-id': String(inject('vkpAppId')),
+    token: inject('vkpToken'),
+  };
   for (const [name, value] of Object.entries({ ...defaults, ...attributes })) {
     if (value !== null) el.setAttribute(name, value);
   }
@@ -41,7 +48,9 @@ export async function rootGql<T>(query: string, variables: Record<string, unknow
 /** A fresh API key of `role` for the seeded app (MODERATOR keys are platform-wide). */
 export async function keyFor(role: 'CREATOR' | 'ADMIN' | 'PAYMENTS_ADMIN' | 'VIEWER' | 'MODERATOR'): Promise<string> {
   const app = role === 'MODERATOR' ? '' : `vkAppId: ${inject('vkpAppId')}, `;
-  const data = await rootGql<{ createApiKey: { token: string } }>(`mutation { createApiKey(${app}role: ${role}, label: "widget test") { token } }`);
+  const data = await rootGql<{ createApiKey: { token: string } }>(
+    `mutation { createApiKey(${app}role: ${role}, label: "widget test") { token } }`,
+  );
   return data.createApiKey.token;
 }
 

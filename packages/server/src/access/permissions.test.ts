@@ -22,7 +22,16 @@ describe('ranks both ways', () => {
 
 describe('actors as a reader may see them', () => {
   const labelled = describeActor(key(7, 'CREATOR', 'ops "prod" (ADMIN) via key 9 "x"'));
-  const session = describeActor({ kind: 'session', sessionId: 3, keyId: 7, keyLabel: 'bot "b"', role: 'PAYMENTS_ADMIN', appId: 1, vkAppId: 100, expiresAt: new Date() });
+  const session = describeActor({
+    kind: 'session',
+    sessionId: 3,
+    keyId: 7,
+    keyLabel: 'bot "b"',
+    role: 'PAYMENTS_ADMIN',
+    appId: 1,
+    vkAppId: 100,
+    expiresAt: new Date(),
+  });
 
   it('CREATOR, ADMIN and root read the labels', () => {
     for (const reader of [root, key(2, 'CREATOR'), key(2, 'ADMIN')]) {

@@ -7,7 +7,17 @@ import { DEFAULT_API_VERSION } from '@vk-payments/shared';
 @ObjectType('App', { description: 'A VK Mini App selling for votes. Its secret key is never readable; see settings.secretKeyHint.' })
 @Entity({ tableName: 'apps' })
 export class App {
-  [OptionalProps]?: 'notificationUrl' | 'apiVersion' | 'published' | 'votesPaymentsEnabled' | 'createdAt' | 'vkRegisteredAt' | 'sealedPreviousSecretKey' | 'previousSecretKeyHint' | 'secretKeyHint' | 'previousSecretExpiresAt';
+  [OptionalProps]?:
+    | 'notificationUrl'
+    | 'apiVersion'
+    | 'published'
+    | 'votesPaymentsEnabled'
+    | 'createdAt'
+    | 'vkRegisteredAt'
+    | 'sealedPreviousSecretKey'
+    | 'previousSecretKeyHint'
+    | 'secretKeyHint'
+    | 'previousSecretExpiresAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -49,7 +59,10 @@ export class App {
   previousSecretExpiresAt: Date | null = null;
 
   /** When the app was registered on VK: apps registered from January 2024 use API 5.132 only (docs/protocol.md §8). */
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the app was registered on VK, if told; from 2024 the API version is fixed to 5.132.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the app was registered on VK, if told; from 2024 the API version is fixed to 5.132.',
+  })
   @Property({ type: 'datetime', nullable: true })
   vkRegisteredAt: Date | null = null;
 

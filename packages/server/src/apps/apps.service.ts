@@ -14,7 +14,10 @@ export const secretKeySchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(255, 'must be at most 255 characters')
-  .refine((key) => /^\S+$/.test(key), { error: "must not contain spaces or line breaks (copy it again from VK's panel)", params: { reason: 'spaces' } satisfies InputErrorParams });
+  .refine((key) => /^\S+$/.test(key), {
+    error: "must not contain spaces or line breaks (copy it again from VK's panel)",
+    params: { reason: 'spaces' } satisfies InputErrorParams,
+  });
 
 export async function getApp(em: EntityManager, vkAppId: number): Promise<App> {
   const app = await em.findOne(App, { vkAppId });
@@ -37,4 +40,3 @@ export async function listApps(em: EntityManager, principal?: Principal): Promis
   const own = principal && principal.kind !== 'root' ? principal.vkAppId : null;
   return em.find(App, own === null ? {} : { vkAppId: own }, { orderBy: { id: 'asc' } });
 }
-

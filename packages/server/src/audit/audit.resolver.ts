@@ -19,8 +19,14 @@ const withActorsAsSeenBy = (ctx: Context, value: Record<string, unknown> | null)
 @Resolver(() => AuditEvent)
 export class AuditResolver {
   @Authorized('PAYMENTS')
-  @Query(() => AuditEventConnection, { description: 'Who changed what in this app, newest first. API key events only for CREATOR and ADMIN.' })
-  async auditEvents(@Arg('vkAppId', () => Int) vkAppId: number, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<ConnectionShape<AuditEvent>> {
+  @Query(() => AuditEventConnection, {
+    description: 'Who changed what in this app, newest first. API key events only for CREATOR and ADMIN.',
+  })
+  async auditEvents(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<AuditEvent>> {
     const principal = authorize(ctx, 'PAYMENTS', vkAppId);
     const app = await getApp(ctx.em, vkAppId);
     const seesKeys = decide(principal, 'MANAGE_ACCESS', vkAppId).ok;

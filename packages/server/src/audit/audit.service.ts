@@ -30,7 +30,10 @@ export function audit(em: EntityManager, principal: Principal | null, e: AuditEn
 }
 
 /** The fields of an entity worth recording, as plain JSON (dates as ISO strings). */
-export function snapshot<T extends object>(entity: T | null | undefined, fields: readonly (keyof T & string)[]): Record<string, unknown> | null {
+export function snapshot<T extends object>(
+  entity: T | null | undefined,
+  fields: readonly (keyof T & string)[],
+): Record<string, unknown> | null {
   if (!entity) return null;
   return Object.fromEntries(fields.map((f) => [f, entity[f] instanceof Date ? (entity[f] as Date).toISOString() : entity[f]]));
 }

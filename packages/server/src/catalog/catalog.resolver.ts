@@ -76,7 +76,11 @@ export class CatalogResolver {
 
   @Authorized('PAYMENTS')
   @Mutation(() => Boolean, { description: 'True when an item was deleted. Its past transactions stay.' })
-  async deleteCatalogItem(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('itemId', () => String) itemId: string, @Ctx() { em, principal }: Context): Promise<boolean> {
+  async deleteCatalogItem(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('itemId', () => String) itemId: string,
+    @Ctx() { em, principal }: Context,
+  ): Promise<boolean> {
     return deleteItem(em, principal, (await getApp(em, vkAppId)).id, itemId);
   }
 

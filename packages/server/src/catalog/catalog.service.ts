@@ -17,7 +17,11 @@ const itemId = z
   .trim()
   .min(1, 'must not be empty')
   .max(ITEM_LIMITS.itemMaxLength, `must be at most ${ITEM_LIMITS.itemMaxLength} characters`);
-const title = z.string().trim().min(1, 'must not be empty').max(ITEM_LIMITS.titleMaxLength, `must be at most ${ITEM_LIMITS.titleMaxLength} characters (VK's limit)`);
+const title = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(ITEM_LIMITS.titleMaxLength, `must be at most ${ITEM_LIMITS.titleMaxLength} characters (VK's limit)`);
 const votes = z.number().int('must be a whole number of votes').min(1, 'must be at least 1 vote');
 const photoUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).nullish();
 const expiration = z
@@ -39,7 +43,11 @@ export const catalogItemInput = z
     expiration,
     active: z.boolean().nullish(),
   })
-  .refine((i) => i.discount == null || i.discount < i.price, { error: 'must be less than the price', path: ['discount'], params: { reason: 'notLessThan', than: 'price' } satisfies InputErrorParams });
+  .refine((i) => i.discount == null || i.discount < i.price, {
+    error: 'must be less than the price',
+    path: ['discount'],
+    params: { reason: 'notLessThan', than: 'price' } satisfies InputErrorParams,
+  });
 
 export const subscriptionPlanInput = z.object({
   itemId,
@@ -61,7 +69,8 @@ export const subscriptionPlanInput = z.object({
  * off or deleted, and keeps answering VK: only signing it on request is refused.
  */
 function assertNewIdSignable(existing: object | null, itemId: string): void {
-  if (!existing && !isSignableItemId(itemId)) throw badInput('itemId', { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength }, ITEM_ID_RULE);
+  if (!existing && !isSignableItemId(itemId))
+    throw badInput('itemId', { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength }, ITEM_ID_RULE);
 }
 
 export type CatalogItemInputData = z.input<typeof catalogItemInput>;
@@ -70,7 +79,12 @@ export type SubscriptionPlanInputData = z.input<typeof subscriptionPlanInput>;
 const ITEM_FIELDS = ['title', 'price', 'photoUrl', 'discount', 'expiration', 'active'] as const;
 const PLAN_FIELDS = ['title', 'price', 'period', 'photoUrl', 'trialDuration', 'expiration', 'active'] as const;
 
-export async function upsertItem(em: EntityManager, actor: Principal | null, appId: number, input: CatalogItemInputData): Promise<CatalogItem> {
+export async function upsertItem(
+  em: EntityManager,
+  actor: Principal | null,
+  appId: number,
+  input: CatalogItemInputData,
+): Promise<CatalogItem> {
   const data = parseInput(catalogItemInput, input);
   const existing = await em.findOne(CatalogItem, { app: appId, itemId: data.itemId });
   assertNewIdSignable(existing, data.itemId);
@@ -98,12 +112,18 @@ export async function deleteItem(em: EntityManager, actor: Principal | null, app
   return true;
 }
 
-export async function upsertPlan(em: EntityManager, actor: Principal | null, appId: number, input: SubscriptionPlanInputData): Promise<SubscriptionPlan> {
+export async function upsertPlan(
+  em: EntityManager,
+  actor: Principal | null,
+  appId: number,
+  input: SubscriptionPlanInputData,
+): Promise<SubscriptionPlan> {
   const data = parseInput(subscriptionPlanInput, input);
   const existing = await em.findOne(SubscriptionPlan, { app: appId, itemId: data.itemId });
   assertNewIdSignable(existing, data.itemId);
   const before = snapshot(existing, PLAN_FIELDS);
-  const plan = existing ?? em.create(SubscriptionPlan, { app: appId, itemId: data.itemId, title: data.title, price: data.price, period: data.period });
+  const plan =
+    existing ?? em.create(SubscriptionPlan, { app: appId, itemId: data.itemId, title: data.title, price: data.price, period: data.period });
   em.assign(plan, {
     title: data.title,
     price: data.price,

@@ -59,5 +59,7 @@ export async function localAppSecret(config: Config, vkAppId: number): Promise<s
 }
 
 export function describeDatabase(config: Config): string {
-  return config.database.dialect === 'sqlite' ? config.database.path : new URL(config.database.url).host + new URL(config.database.url).pathname;
+  return config.database.dialect === 'sqlite'
+    ? config.database.path
+    : new URL(config.database.url).host + new URL(config.database.url).pathname;
 }

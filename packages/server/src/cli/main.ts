@@ -26,7 +26,8 @@ async function withDatabase<T>(fn: (db: import('./db-commands.js').LocalDatabase
   const lib = await import('./db-commands.js');
   return lib.withDatabase(config(), async (db) => {
     // A key file made by this very command: say where it is (never the key), as `serve` does.
-    if (db.secretsKeySource.kind === 'file' && db.secretsKeySource.created) print(`secrets key ${lib.describeKeySource(db.secretsKeySource)}`);
+    if (db.secretsKeySource.kind === 'file' && db.secretsKeySource.created)
+      print(`secrets key ${lib.describeKeySource(db.secretsKeySource)}`);
     return fn(db, lib);
   });
 }
@@ -102,7 +103,9 @@ program
     withDatabase(async (db, { rotateLocalSecrets }) => {
       const counts = await rotateLocalSecrets(db);
       const { current, previous } = db.secrets;
-      print(`re-encrypted ${counts.reencrypted} stored secret(s) under secrets key ${current.id}${previous ? ` (from ${previous.id})` : ''}`);
+      print(
+        `re-encrypted ${counts.reencrypted} stored secret(s) under secrets key ${current.id}${previous ? ` (from ${previous.id})` : ''}`,
+      );
       if (counts.encrypted) print(`encrypted ${counts.encrypted} secret(s) stored in plain text by an older version`);
       if (counts.scrubFailed) print(`could not compact the tables afterwards (${counts.scrubFailed}): run VACUUM to drop the old bytes`);
       print(`${counts.unchanged} were under ${current.id} already. Every stored secret is now under ${current.id}:`);
@@ -150,7 +153,14 @@ program
     if (type === 'scenario') {
       if (!scenario) throw new SimulateError(`name the scenario: ${SCENARIOS.join(', ')}`);
       const secret = await secretFor({ secret: o.secret as string | undefined, app: o.app as number });
-      const common = { url, secret, app: o.app as number, user: o.user as number, item: o.item as string | undefined, version: o.apiVersion as string };
+      const common = {
+        url,
+        secret,
+        app: o.app as number,
+        user: o.user as number,
+        item: o.item as string | undefined,
+        version: o.apiVersion as string,
+      };
       process.exitCode = await simulateScenario({ ...common, scenario, live: o.live === true }, print);
       return;
     }

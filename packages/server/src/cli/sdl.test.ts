@@ -11,7 +11,7 @@ describe('vk-payments schema', () => {
     expect(await printSdl()).toBe(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
   });
 
-  it("types Me.kind and signedWith as enums of the lower-case words scripts already compare", async () => {
+  it('types Me.kind and signedWith as enums of the lower-case words scripts already compare', async () => {
     const sdl = await printSdl();
     expect(values(sdl, 'MeKind')).toEqual(['key', 'root', 'session']);
     expect(values(sdl, 'SignedWith')).toEqual(['current', 'previous']);

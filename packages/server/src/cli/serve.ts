@@ -18,7 +18,9 @@ export async function serve(config: Config, print: Print): Promise<void> {
   boundHeapGrowth();
   // Structured JSON logs (pino), written asynchronously (log-stream.ts); tokens in headers are never written.
   const log = asyncStdout();
-  const server = await startServer(config, { logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'], stream: log.stream } });
+  const server = await startServer(config, {
+    logger: { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'], stream: log.stream },
+  });
   const guard = drainOnUncaught(server, server.http.log);
   // Installed first, so a signal that comes while the server starts (or just as it prints its address)
   // stops it gracefully instead of killing it. SIGTERM is how a supervisor or a deploy stops an instance behind a load balancer: it drains first
@@ -97,6 +99,8 @@ export async function serve(config: Config, print: Print): Promise<void> {
     print(`    pnpm vk-payments simulate order_status_change_test --app ${demo.vkAppId} --item ${DEMO_ITEM} --user 1`);
     print('  and see it in the transactions:');
     print(`    curl -s ${url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer <root token>' \\`);
-    print(`      -d '{"query":"{ transactions(vkAppId: ${demo.vkAppId}) { totalCount edges { node { orderId appOrderId itemId price status test } } } }"}'`);
+    print(
+      `      -d '{"query":"{ transactions(vkAppId: ${demo.vkAppId}) { totalCount edges { node { orderId appOrderId itemId price status test } } } }"}'`,
+    );
   }
 }

@@ -47,7 +47,8 @@ export function printExchange(print: Print, url: string, x: Exchange): void {
   print(`    ${x.text}`);
   const v = x.verdict;
   if (v.kind === 'success') print('✓ a valid success answer');
-  else if (v.kind === 'error') print(`✗ VK error ${v.code} (${v.critical ? 'critical: VK cancels the order' : 'not critical: VK retries'}): ${v.message}`);
+  else if (v.kind === 'error')
+    print(`✗ VK error ${v.code} (${v.critical ? 'critical: VK cancels the order' : 'not critical: VK retries'}): ${v.message}`);
   else for (const p of v.problems) print(`✗ invalid answer: ${p}`);
 }
 
@@ -82,7 +83,14 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
   const orderId = o.order ?? newId();
 
   const lookup = async (lookupKind: 'get_item' | 'get_subscription'): Promise<Record<string, unknown> | null> => {
-    const x = await step({ ...common, notification_type: `${lookupKind}${suffix}`, item: item(), lang: 'ru_RU', order_id: orderId, receiver_id: String(o.user) });
+    const x = await step({
+      ...common,
+      notification_type: `${lookupKind}${suffix}`,
+      item: item(),
+      lang: 'ru_RU',
+      order_id: orderId,
+      receiver_id: String(o.user),
+    });
     return x.verdict.kind === 'success' ? itemFromAnswer(x.text) : null;
   };
 
@@ -99,7 +107,12 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
         if (!details) break;
         print('');
       }
-      await step({ ...common, notification_type: type, ...orderFields(details, { item: item(), orderId, user: o.user, date: unixNow() }), status });
+      await step({
+        ...common,
+        notification_type: type,
+        ...orderFields(details, { item: item(), orderId, user: o.user, date: unixNow() }),
+        status,
+      });
       break;
     }
     case 'subscription_status_change': {
@@ -110,7 +123,12 @@ export async function simulate(o: SimulateOptions, print: Print): Promise<number
         if (!details) break;
         print('');
       }
-      const subscription = subscriptionFields(details, { item: item(), subscriptionId: o.subscription ?? newId(), now: unixNow(), nextBillTime: o.nextBillTime });
+      const subscription = subscriptionFields(details, {
+        item: item(),
+        subscriptionId: o.subscription ?? newId(),
+        now: unixNow(),
+        nextBillTime: o.nextBillTime,
+      });
       await step({ ...common, notification_type: type, ...subscription, ...(status === 'cancelled' ? CANCELLATION : { status }) });
       break;
     }
@@ -141,7 +159,7 @@ export async function simulateScenario(o: ScenarioCliOptions, print: Print): Pro
   if (!(SCENARIOS as readonly string[]).includes(o.scenario)) {
     throw new SimulateError(`unknown scenario "${o.scenario}": one of ${SCENARIOS.join(', ')}`);
   }
-  if (!o.item) throw new SimulateError('--item is required for a scenario (the item, or the subscription plan\'s item_id)');
+  if (!o.item) throw new SimulateError("--item is required for a scenario (the item, or the subscription plan's item_id)");
   let n = 0;
   const result = await runScenario(
     o.scenario as ScenarioName,
@@ -153,7 +171,11 @@ export async function simulateScenario(o: ScenarioCliOptions, print: Print): Pro
     (step) => {
       print(`${n++ ? '\n' : ''}── step ${n}: ${step.type}`);
       printExchange(print, o.url, { ...step.first, verdict: step.verdict });
-      print(step.repeatIdentical ? `↻ sent again: the same answer (${step.repeat.ms.toFixed(1)} ms)` : `✗ sent again: a different answer: ${step.repeat.text}`);
+      print(
+        step.repeatIdentical
+          ? `↻ sent again: the same answer (${step.repeat.ms.toFixed(1)} ms)`
+          : `✗ sent again: a different answer: ${step.repeat.text}`,
+      );
     },
   );
   print('');

@@ -16,7 +16,11 @@ export interface UncaughtGuard {
   readonly crashed: boolean;
 }
 
-export function drainOnUncaught(server: Pick<VkPaymentsServer, 'close'>, log: FastifyBaseLogger, exit: (code: number) => void = (code) => process.exit(code)): UncaughtGuard {
+export function drainOnUncaught(
+  server: Pick<VkPaymentsServer, 'close'>,
+  log: FastifyBaseLogger,
+  exit: (code: number) => void = (code) => process.exit(code),
+): UncaughtGuard {
   const guard = { crashed: false };
   const crash = (err: unknown, origin: string): void => {
     // Structured, through the server's logger (it redacts authorization headers): the error and where it surfaced.

@@ -20,7 +20,8 @@ function recording(bus: Bus): BusEvent[] {
   return events;
 }
 
-const changes = (events: BusEvent[], table: string) => events.filter((e): e is BusEvent & { type: 'changed' } => e.type === 'changed' && e.table === table);
+const changes = (events: BusEvent[], table: string) =>
+  events.filter((e): e is BusEvent & { type: 'changed' } => e.type === 'changed' && e.table === table);
 
 describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
   let db: TestDatabase;
@@ -45,7 +46,10 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
     a = createPgBus({ url, onError, reconnectMs: 300 });
     b = createPgBus({ url, onError, reconnectMs: 50 });
     await until('both buses listen', () => a.connected && b.connected);
-    appId = ((await admin.query("insert into apps (vk_app_id, name, secret_key, created_at) values (61501, 'Bus', 'x', now()) returning id")).rows[0] as { id: number }).id;
+    appId = (
+      (await admin.query("insert into apps (vk_app_id, name, secret_key, created_at) values (61501, 'Bus', 'x', now()) returning id"))
+        .rows[0] as { id: number }
+    ).id;
   });
   afterAll(async () => {
     await a?.close();
@@ -57,9 +61,16 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
   it('tells every instance which app a hand-written SQL change touched (triggers, no code path to forget)', async () => {
     const seenA = recording(a);
     const seenB = recording(b);
-    await admin.query("insert into catalog_items (app_id, item_id, title, price, active, created_at, updated_at) values ($1, 'gem', 'Gem', 5, true, now(), now())", [appId]);
+    await admin.query(
+      "insert into catalog_items (app_id, item_id, title, price, active, created_at, updated_at) values ($1, 'gem', 'Gem', 5, true, now(), now())",
+      [appId],
+    );
     await admin.query("update catalog_items set price = 7 where item_id = 'gem'");
-    await until('both heard the two statements', () => changes(seenA, 'catalog_items').length === 2 && changes(seenB, 'catalog_items').length === 2, 2_000);
+    await until(
+      'both heard the two statements',
+      () => changes(seenA, 'catalog_items').length === 2 && changes(seenB, 'catalog_items').length === 2,
+      2_000,
+    );
     expect(changes(seenB, 'catalog_items')).toEqual([
       { type: 'changed', table: 'catalog_items', appIds: [appId], vkAppIds: [] },
       { type: 'changed', table: 'catalog_items', appIds: [appId], vkAppIds: [] },
@@ -75,7 +86,14 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
 
   it("announces a key's revocation, but not a key merely being used (last_used_at)", async () => {
     const seen = recording(b);
-    const key = ((await admin.query("insert into api_keys (app_id, role, label, token_hash, created_at) values ($1, 'ADMIN', 'k', 'h1', now()) returning id", [appId])).rows[0] as { id: number }).id;
+    const key = (
+      (
+        await admin.query(
+          "insert into api_keys (app_id, role, label, token_hash, created_at) values ($1, 'ADMIN', 'k', 'h1', now()) returning id",
+          [appId],
+        )
+      ).rows[0] as { id: number }
+    ).id;
     await admin.query('update api_keys set last_used_at = now() where id = $1', [key]);
     await admin.query('update api_keys set revoked_at = now() where id = $1', [key]);
     // Notifications arrive in commit order: once a later statement is heard, every announcement of the
@@ -87,7 +105,9 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
 
   it('says "anything may have changed" for a statement over more apps than a payload should list', async () => {
     const seen = recording(b);
-    await admin.query("insert into apps (vk_app_id, name, secret_key, created_at) select 62000 + n, 'many', 'x', now() from generate_series(1, 250) as n");
+    await admin.query(
+      "insert into apps (vk_app_id, name, secret_key, created_at) select 62000 + n, 'many', 'x', now() from generate_series(1, 250) as n",
+    );
     await until('heard', () => changes(seen, 'apps').length === 1, 2_000);
     expect(changes(seen, 'apps')[0]).toMatchObject({ appIds: null });
   });
@@ -111,7 +131,10 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
   it('after its LISTEN connection is killed, it reads nothing from cache until it listens again, then says anything may have changed', async () => {
     const seen = recording(a);
     errors.length = 0;
-    const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()', [BUS_APPLICATION_NAME]);
+    const killed = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()',
+      [BUS_APPLICATION_NAME],
+    );
     expect(killed.rowCount).toBe(2);
     await until('a noticed', async () => !(await a.upToDate()), 2_000);
     await until('a listens again', () => a.upToDate(), 5_000);
@@ -127,7 +150,7 @@ describe.runIf(DIALECTS.includes('postgresql'))('the bus on PostgreSQL', () => {
     errors.length = 0;
     const seenA = recording(a);
     const seenB = recording(b);
-    await admin.query("select pg_notify('vkp_bus', 'not an event'), pg_notify('vkp_bus', '{\"t\":\"logged\",\"o\":\"x\",\"r\":[1]}')");
+    await admin.query('select pg_notify(\'vkp_bus\', \'not an event\'), pg_notify(\'vkp_bus\', \'{"t":"logged","o":"x","r":[1]}\')');
     // A change made after the junk is heard by both: they read past it (notifications arrive in commit order).
     await admin.query("update apps set name = 'Bus after the junk' where id = $1", [appId]);
     await until('a later change is heard', () => changes(seenA, 'apps').length > 0 && changes(seenB, 'apps').length > 0, 2_000);
@@ -200,7 +223,9 @@ describe('the bus on SQLite', () => {
     const seen = recording(bus);
     expect(await bus.upToDate()).toBe(true);
     // The endpoint's own connection writes (an order, a log row): nothing to tell.
-    await sql.run("insert into apps (vk_app_id, name, secret_key, api_version, published, votes_payments_enabled, created_at) values (1, 'own', 'x', '5.132', 0, 0, 0)");
+    await sql.run(
+      "insert into apps (vk_app_id, name, secret_key, api_version, published, votes_payments_enabled, created_at) values (1, 'own', 'x', '5.132', 0, 0, 0)",
+    );
     expect(await bus.upToDate()).toBe(true);
     expect(seen).toEqual([]);
     // Another connection (the ORM's here; the CLI's in another process) commits: anything may have changed.
@@ -222,7 +247,7 @@ describe('the bus on SQLite', () => {
       expect(await own.upToDate()).toBe(true);
       other.exec("begin immediate; update apps set name = 'price change' where vk_app_id = 1");
       // A log row meets the lock (SQLITE_BUSY: the endpoint gives up its connection and waits)…
-      const write = endpoint.run("update apps set published = 0 where vk_app_id = 1");
+      const write = endpoint.run('update apps set published = 0 where vk_app_id = 1');
       await new Promise((r) => setTimeout(r, 20));
       // …and the other connection commits meanwhile.
       other.exec('commit');

@@ -41,7 +41,10 @@ export interface Bus {
 }
 
 /** The listeners of a bus: each is called alone, so a failing one neither stops the others nor the bus. */
-export function listenerSet(onError: (err: unknown, what: string) => void): { add: (l: BusListener) => () => void; emit: (e: BusEvent) => void } {
+export function listenerSet(onError: (err: unknown, what: string) => void): {
+  add: (l: BusListener) => () => void;
+  emit: (e: BusEvent) => void;
+} {
   const listeners = new Set<BusListener>();
   return {
     add(listener) {

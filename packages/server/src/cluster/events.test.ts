@@ -22,12 +22,30 @@ describe('bus payloads', () => {
   });
 
   it('read what the database triggers send: a null app list means anything may have changed', () => {
-    expect(decode('{"t": "changed", "k": "apps", "a": [7], "v": [61001]}')).toEqual({ type: 'changed', table: 'apps', appIds: [7], vkAppIds: [61001] });
-    expect(decode('{"t": "changed", "k": "api_keys", "a": null, "v": []}')).toEqual({ type: 'changed', table: 'api_keys', appIds: null, vkAppIds: [] });
+    expect(decode('{"t": "changed", "k": "apps", "a": [7], "v": [61001]}')).toEqual({
+      type: 'changed',
+      table: 'apps',
+      appIds: [7],
+      vkAppIds: [61001],
+    });
+    expect(decode('{"t": "changed", "k": "api_keys", "a": null, "v": []}')).toEqual({
+      type: 'changed',
+      table: 'api_keys',
+      appIds: null,
+      vkAppIds: [],
+    });
   });
 
   it('ignore whatever else someone sends on the channel', () => {
-    for (const junk of ['', 'not json', 'null', '42', '{"t":"logged","o":"x","r":[1]}', '{"t":"logged","o":"x","r":["1","2"]}', '{"t":"drop tables"}']) {
+    for (const junk of [
+      '',
+      'not json',
+      'null',
+      '42',
+      '{"t":"logged","o":"x","r":[1]}',
+      '{"t":"logged","o":"x","r":["1","2"]}',
+      '{"t":"drop tables"}',
+    ]) {
       expect(decode(junk)).toBeNull();
     }
   });

@@ -6,7 +6,16 @@ import { followCluster } from './follow.js';
 /** A bus whose events the test emits by hand (the wiring's subject is what it does with them). */
 function handBus(): Bus & { emit(e: BusEvent): void } {
   const listeners = listenerSet(() => undefined);
-  return { origin: 'self', connected: true, publish() {}, subscribe: listeners.add, upToDate: () => Promise.resolve(true), settle: () => Promise.resolve(), close: () => Promise.resolve(), emit: listeners.emit };
+  return {
+    origin: 'self',
+    connected: true,
+    publish() {},
+    subscribe: listeners.add,
+    upToDate: () => Promise.resolve(true),
+    settle: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+    emit: listeners.emit,
+  };
 }
 
 describe('what an instance does when the bus speaks', () => {

@@ -41,7 +41,14 @@ const SEND = 'select pg_notify($1, p) from json_array_elements_text($2::json) as
 
 const waitAtMost = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 5_000, heartbeatMs = PG_BUS_TIMEOUTS.heartbeatMs, staleMs = PG_BUS_TIMEOUTS.staleMs }: PgBusOptions): Bus {
+export function createPgBus({
+  url,
+  onError,
+  reconnectMs = 100,
+  maxReconnectMs = 5_000,
+  heartbeatMs = PG_BUS_TIMEOUTS.heartbeatMs,
+  staleMs = PG_BUS_TIMEOUTS.staleMs,
+}: PgBusOptions): Bus {
   const origin = randomBytes(4).toString('hex');
   const [ownDue] = encode({ type: 'due', origin });
   const ownLogged = loggedHead(origin);
@@ -133,7 +140,10 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     for (;;) {
       const c = client;
       if (!c || !live || (!pendingRows.length && !pendingDue)) return; // kept until it listens again
-      const payloads = [...(pendingRows.length ? encode({ type: 'logged', origin, rows: pendingRows }) : []), ...(pendingDue ? encode({ type: 'due', origin }) : [])];
+      const payloads = [
+        ...(pendingRows.length ? encode({ type: 'logged', origin, rows: pendingRows }) : []),
+        ...(pendingDue ? encode({ type: 'due', origin }) : []),
+      ];
       pendingRows = [];
       pendingDue = false;
       try {
@@ -152,10 +162,16 @@ export function createPgBus({ url, onError, reconnectMs = 100, maxReconnectMs = 
     if (!c || !live || sending || beating === c) return;
     beating = c;
     // A connection that does not answer in time is given up (lost() ends it), not waited for.
-    const late = setTimeout(() => lost(c, new Error(`no answer to the heartbeat within ${PG_BUS_TIMEOUTS.heartbeatAnswerMs} ms`)), PG_BUS_TIMEOUTS.heartbeatAnswerMs);
+    const late = setTimeout(
+      () => lost(c, new Error(`no answer to the heartbeat within ${PG_BUS_TIMEOUTS.heartbeatAnswerMs} ms`)),
+      PG_BUS_TIMEOUTS.heartbeatAnswerMs,
+    );
     late.unref();
     c.query('select 1')
-      .then(() => void (c === client && (heardAt = Date.now())), (err: unknown) => lost(c, err))
+      .then(
+        () => void (c === client && (heardAt = Date.now())),
+        (err: unknown) => lost(c, err),
+      )
       .finally(() => {
         clearTimeout(late);
         if (beating === c) beating = null;

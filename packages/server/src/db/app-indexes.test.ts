@@ -48,16 +48,22 @@ const PG_COLUMNS = (rel: string, keys: string) =>
   `array(select a.attname::text from unnest(${keys}) with ordinality k(attnum, n) join pg_attribute a on a.attrelid = ${rel} and a.attnum = k.attnum order by k.n)`;
 
 async function tables(sql: Sql): Promise<string[]> {
-  const rows = sql.dialect === 'sqlite'
-    ? await sql.all("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> 'mikro_orm_migrations' order by name")
-    : await sql.all("select tablename as name from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations' order by tablename");
+  const rows =
+    sql.dialect === 'sqlite'
+      ? await sql.all(
+          "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> 'mikro_orm_migrations' order by name",
+        )
+      : await sql.all(
+          "select tablename as name from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations' order by tablename",
+        );
   return rows.map((r) => String(r.name));
 }
 
 /** Every index (primary keys included on PostgreSQL; SQLite's rowid key is the table itself). */
 async function indexes(sql: Sql): Promise<IndexInfo[]> {
   if (sql.dialect === 'postgresql') {
-    const rows = await sql.all(`select t.relname as "table", i.relname as name, x.indisunique as "unique", ${PG_COLUMNS('t.oid', 'x.indkey')} as columns
+    const rows =
+      await sql.all(`select t.relname as "table", i.relname as name, x.indisunique as "unique", ${PG_COLUMNS('t.oid', 'x.indkey')} as columns
       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid join pg_namespace s on s.oid = t.relnamespace
       where s.nspname = current_schema() and t.relname <> 'mikro_orm_migrations'`);
     return rows.map((r) => ({ table: String(r.table), name: String(r.name), unique: r.unique === true, columns: r.columns as string[] }));
@@ -65,7 +71,9 @@ async function indexes(sql: Sql): Promise<IndexInfo[]> {
   const out: IndexInfo[] = [];
   for (const table of await tables(sql)) {
     for (const idx of await sql.all('select name, "unique" from pragma_index_list(?)', [table])) {
-      const columns = (await sql.all('select name from pragma_index_info(?) order by seqno', [String(idx.name)])).map((c) => String(c.name));
+      const columns = (await sql.all('select name from pragma_index_info(?) order by seqno', [String(idx.name)])).map((c) =>
+        String(c.name),
+      );
       out.push({ table, name: String(idx.name), unique: Number(idx.unique) === 1, columns });
     }
   }
@@ -102,30 +110,88 @@ async function everyRow(sql: Sql): Promise<Record<string, Row[]>> {
 /** Two apps with rows in every table that refers to one, written with the previous release's columns. */
 async function fillPreviousRelease(sql: Sql): Promise<{ appA: number; appB: number }> {
   const now = new Date('2026-11-30T12:00:00Z');
-  const id = async (q: string, params: (string | number | boolean | Date | null)[]) => Number((await sql.one(`${q} returning id`, params))!.id);
+  const id = async (q: string, params: (string | number | boolean | Date | null)[]) =>
+    Number((await sql.one(`${q} returning id`, params))!.id);
   const app = (vkAppId: number) =>
-    id('insert into apps (vk_app_id, name, secret_key, api_version, published, votes_payments_enabled, created_at) values (?, ?, ?, ?, ?, ?, ?)', [vkAppId, `App ${vkAppId}`, 'sealed', '5.132', true, true, now]);
+    id(
+      'insert into apps (vk_app_id, name, secret_key, api_version, published, votes_payments_enabled, created_at) values (?, ?, ?, ?, ?, ?, ?)',
+      [vkAppId, `App ${vkAppId}`, 'sealed', '5.132', true, true, now],
+    );
   const appA = await app(7001);
   const appB = await app(7002);
-  for (const [appId, n] of [[appA, 3], [appB, 2]] as const) {
+  for (const [appId, n] of [
+    [appA, 3],
+    [appB, 2],
+  ] as const) {
     for (let i = 0; i < n; i++) {
-      const key = await id('insert into api_keys (app_id, role, label, token_hash, created_at) values (?, ?, ?, ?, ?)', [appId, 'PAYMENTS', `key ${i}`, `hash-${appId}-${i}`, now]);
-      await sql.run('insert into widget_sessions (app_id, api_key_id, role, token_hash, created_at, expires_at) values (?, ?, ?, ?, ?, ?)', [appId, key, 'PAYMENTS', `session-${appId}-${i}`, now, now]);
-      await sql.run('insert into catalog_items (app_id, item_id, title, price, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)', [appId, `item_${i}`, 'Item', 10 + i, true, now, now]);
-      await sql.run('insert into subscription_plans (app_id, item_id, title, price, period, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', [appId, `plan_${i}`, 'Plan', 30, 30, true, now, now]);
-      await sql.run('insert into payment_testers (app_id, vk_user_id, added_at, added_by) values (?, ?, ?, ?)', [appId, 100 + i, now, 'root']);
-      await sql.run('insert into moderation_requests (app_id, platforms, app_description, paid_features, status, submitted_by, submitted_at) values (?, ?, ?, ?, ?, ?, ?)', [appId, '["web"]', 'A game', 'Gems', 'PENDING', 'root', now]);
-      await sql.run('insert into audit_events (app_id, action, actor, created_at) values (?, ?, ?, ?)', [appId, 'catalog.upsert', 'root', now]);
-      await sql.run('insert into transactions (app_id, order_id, vk_user_id, item_id, title, price, status, test, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', [appId, `${900 + i}`, 100 + i, `item_${i}`, 'Item', 10 + i, 'chargeable', false, now]);
-      await sql.run('insert into subscriptions (app_id, subscription_id, vk_user_id, item_id, price, status, pending_cancel, test, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [appId, `${i}`, 100 + i, `plan_${i}`, 30, 'active', false, false, now, now]);
-      await sql.run('insert into notification_logs (app_id, vk_app_id, received_at, notification_type, test, request, response, error_code, duration_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', [appId, 7000, now, 'order_status_change', false, '{"order_id":"1"}', '{"response":{}}', i === 0 ? 11 : null, 1.5]);
-      const delivery = await id("insert into fulfilment_deliveries (app_id, event_id, event_type, payload, status, attempts, created_at) values (?, ?, ?, ?, 'pending', 1, ?)", [appId, `evt-${appId}-${i}`, 'order.paid', '{"order":1}', now]);
-      await sql.run('insert into fulfilment_attempts (delivery_id, attempted_at, http_status, duration_ms) values (?, ?, ?, ?)', [delivery, now, 500, 12.5]);
+      const key = await id('insert into api_keys (app_id, role, label, token_hash, created_at) values (?, ?, ?, ?, ?)', [
+        appId,
+        'PAYMENTS',
+        `key ${i}`,
+        `hash-${appId}-${i}`,
+        now,
+      ]);
+      await sql.run(
+        'insert into widget_sessions (app_id, api_key_id, role, token_hash, created_at, expires_at) values (?, ?, ?, ?, ?, ?)',
+        [appId, key, 'PAYMENTS', `session-${appId}-${i}`, now, now],
+      );
+      await sql.run(
+        'insert into catalog_items (app_id, item_id, title, price, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)',
+        [appId, `item_${i}`, 'Item', 10 + i, true, now, now],
+      );
+      await sql.run(
+        'insert into subscription_plans (app_id, item_id, title, price, period, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+        [appId, `plan_${i}`, 'Plan', 30, 30, true, now, now],
+      );
+      await sql.run('insert into payment_testers (app_id, vk_user_id, added_at, added_by) values (?, ?, ?, ?)', [
+        appId,
+        100 + i,
+        now,
+        'root',
+      ]);
+      await sql.run(
+        'insert into moderation_requests (app_id, platforms, app_description, paid_features, status, submitted_by, submitted_at) values (?, ?, ?, ?, ?, ?, ?)',
+        [appId, '["web"]', 'A game', 'Gems', 'PENDING', 'root', now],
+      );
+      await sql.run('insert into audit_events (app_id, action, actor, created_at) values (?, ?, ?, ?)', [
+        appId,
+        'catalog.upsert',
+        'root',
+        now,
+      ]);
+      await sql.run(
+        'insert into transactions (app_id, order_id, vk_user_id, item_id, title, price, status, test, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [appId, `${900 + i}`, 100 + i, `item_${i}`, 'Item', 10 + i, 'chargeable', false, now],
+      );
+      await sql.run(
+        'insert into subscriptions (app_id, subscription_id, vk_user_id, item_id, price, status, pending_cancel, test, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [appId, `${i}`, 100 + i, `plan_${i}`, 30, 'active', false, false, now, now],
+      );
+      await sql.run(
+        'insert into notification_logs (app_id, vk_app_id, received_at, notification_type, test, request, response, error_code, duration_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [appId, 7000, now, 'order_status_change', false, '{"order_id":"1"}', '{"response":{}}', i === 0 ? 11 : null, 1.5],
+      );
+      const delivery = await id(
+        "insert into fulfilment_deliveries (app_id, event_id, event_type, payload, status, attempts, created_at) values (?, ?, ?, ?, 'pending', 1, ?)",
+        [appId, `evt-${appId}-${i}`, 'order.paid', '{"order":1}', now],
+      );
+      await sql.run('insert into fulfilment_attempts (delivery_id, attempted_at, http_status, duration_ms) values (?, ?, ?, ?)', [
+        delivery,
+        now,
+        500,
+        12.5,
+      ]);
     }
-    await sql.run('insert into fulfilment_endpoints (app_id, url, signing_secret, enabled, sync_mode, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)', [appId, 'https://game.example/hook', 'sealed', true, false, now, now]);
+    await sql.run(
+      'insert into fulfilment_endpoints (app_id, url, signing_secret, enabled, sync_mode, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)',
+      [appId, 'https://game.example/hook', 'sealed', true, false, now, now],
+    );
   }
   // A log row of an unknown app: no app_id, kept by any delete of an app.
-  await sql.run('insert into notification_logs (app_id, vk_app_id, received_at, test, request, response, error_code, duration_ms) values (null, 1, ?, ?, ?, ?, 10, 0.5)', [now, false, '{}', '{"error":{}}']);
+  await sql.run(
+    'insert into notification_logs (app_id, vk_app_id, received_at, test, request, response, error_code, duration_ms) values (null, 1, ?, ?, ?, ?, 10, 0.5)',
+    [now, false, '{}', '{"error":{}}'],
+  );
   return { appA, appB };
 }
 
@@ -155,7 +221,8 @@ async function indexUsed(sql: Sql, statement: string, table: string): Promise<st
   walk((rows[0]!['QUERY PLAN'] as { Plan: Node }[])[0]!.Plan);
   const scan = nodes.find((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable');
   if (!scan) throw new Error(`no step reads ${table}: ${JSON.stringify(rows[0])}`);
-  if (scan['Node Type'] === 'Bitmap Heap Scan') return scan.Plans?.find((p) => p['Node Type'] === 'Bitmap Index Scan')?.['Index Name'] ?? null;
+  if (scan['Node Type'] === 'Bitmap Heap Scan')
+    return scan.Plans?.find((p) => p['Node Type'] === 'Bitmap Index Scan')?.['Index Name'] ?? null;
   return scan['Index Name'] ?? null;
 }
 
@@ -204,7 +271,9 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
     const before = indexesBefore.map((i) => i.name);
     const after = (await indexes(sql)).map((i) => i.name);
     expect(before.filter((n) => !after.includes(n)).sort()).toEqual(dialect === 'sqlite' ? DROPPED_ON_SQLITE : []);
-    expect(after.filter((n) => !before.includes(n)).sort()).toEqual((dialect === 'postgresql' ? [...FK_ADDED_ON_POSTGRESQL, ...NEWEST] : NEWEST).sort());
+    expect(after.filter((n) => !before.includes(n)).sort()).toEqual(
+      (dialect === 'postgresql' ? [...FK_ADDED_ON_POSTGRESQL, ...NEWEST] : NEWEST).sort(),
+    );
   });
 
   it('leaves every foreign key an index that leads with its columns, and no index that another one repeats', async () => {
@@ -212,20 +281,50 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
     const uncovered = (await foreignKeys(sql)).filter((fk) => !all.some((i) => i.table === fk.table && leads(i, fk.columns)));
     expect(uncovered).toEqual([]);
     // A non-unique index whose columns another index of its table starts with only costs writes.
-    const redundant = all.filter((i) => !i.unique && all.some((o) => o !== i && o.table === i.table && o.columns.length >= i.columns.length && leads(o, i.columns)));
+    const redundant = all.filter(
+      (i) => !i.unique && all.some((o) => o !== i && o.table === i.table && o.columns.length >= i.columns.length && leads(o, i.columns)),
+    );
     expect(redundant.map((i) => i.name)).toEqual([]);
   });
 
   it("answers the endpoint's lookups by app through the composite and unique indexes", async () => {
     const a = apps.appA;
     const lookups: [table: string, statement: string, index: string][] = [
-      ['apps', 'select apps.id, enabled from apps left join fulfilment_endpoints on app_id = apps.id where vk_app_id = 7001', 'apps_vk_app_id_unique'],
-      ['fulfilment_endpoints', 'select apps.id, enabled from apps left join fulfilment_endpoints on app_id = apps.id where vk_app_id = 7001', 'fulfilment_endpoints_app_id_unique'],
-      ['payment_testers', `select 1 from payment_testers where app_id = ${a} and vk_user_id = 100`, 'payment_testers_app_id_vk_user_id_unique'],
-      ['catalog_items', `select price from catalog_items where app_id = ${a} and item_id = 'item_0'`, 'catalog_items_app_id_item_id_unique'],
-      ['subscription_plans', `select price from subscription_plans where app_id = ${a} and item_id = 'plan_0'`, 'subscription_plans_app_id_item_id_unique'],
-      ['transactions', `select id from transactions where app_id = ${a} and test = ${dialect === 'sqlite' ? 0 : false} and order_id = '900'`, 'transactions_order_unique'],
-      ['subscriptions', `select id from subscriptions where app_id = ${a} and test = ${dialect === 'sqlite' ? 0 : false} and subscription_id = '0'`, 'subscriptions_app_id_test_subscription_id_unique'],
+      [
+        'apps',
+        'select apps.id, enabled from apps left join fulfilment_endpoints on app_id = apps.id where vk_app_id = 7001',
+        'apps_vk_app_id_unique',
+      ],
+      [
+        'fulfilment_endpoints',
+        'select apps.id, enabled from apps left join fulfilment_endpoints on app_id = apps.id where vk_app_id = 7001',
+        'fulfilment_endpoints_app_id_unique',
+      ],
+      [
+        'payment_testers',
+        `select 1 from payment_testers where app_id = ${a} and vk_user_id = 100`,
+        'payment_testers_app_id_vk_user_id_unique',
+      ],
+      [
+        'catalog_items',
+        `select price from catalog_items where app_id = ${a} and item_id = 'item_0'`,
+        'catalog_items_app_id_item_id_unique',
+      ],
+      [
+        'subscription_plans',
+        `select price from subscription_plans where app_id = ${a} and item_id = 'plan_0'`,
+        'subscription_plans_app_id_item_id_unique',
+      ],
+      [
+        'transactions',
+        `select id from transactions where app_id = ${a} and test = ${dialect === 'sqlite' ? 0 : false} and order_id = '900'`,
+        'transactions_order_unique',
+      ],
+      [
+        'subscriptions',
+        `select id from subscriptions where app_id = ${a} and test = ${dialect === 'sqlite' ? 0 : false} and subscription_id = '0'`,
+        'subscriptions_app_id_test_subscription_id_unique',
+      ],
       ['fulfilment_attempts', `select id from fulfilment_attempts where delivery_id = 1 order by id`, 'fulfilment_attempts_delivery_idx'],
     ];
     for (const [table, statement, index] of lookups) expect([table, await indexUsed(sql, statement, table)]).toEqual([table, index]);
@@ -240,14 +339,33 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
       const from = dialect === 'sqlite' ? 'seq' : 'generate_series(1, 20000) as x';
       await sql.run(`${rows}insert into ${table} (${columns}) select ${select} from ${from}`, params);
     };
-    await bulk('transactions', 'app_id, order_id, vk_user_id, item_id, title, price, status, test, created_at', "?, 'b' || x, x, 'item', 'Item', 10, 'chargeable', x % 2 = 0, ?");
-    await bulk('subscriptions', 'app_id, subscription_id, vk_user_id, item_id, price, status, pending_cancel, test, created_at, updated_at', "?, 'b' || x, x, 'plan', 30, 'active', x < 0, x % 2 = 0, ?, ?", [apps.appB, at, at]);
+    await bulk(
+      'transactions',
+      'app_id, order_id, vk_user_id, item_id, title, price, status, test, created_at',
+      "?, 'b' || x, x, 'item', 'Item', 10, 'chargeable', x % 2 = 0, ?",
+    );
+    await bulk(
+      'subscriptions',
+      'app_id, subscription_id, vk_user_id, item_id, price, status, pending_cancel, test, created_at, updated_at',
+      "?, 'b' || x, x, 'plan', 30, 'active', x < 0, x % 2 = 0, ?, ?",
+      [apps.appB, at, at],
+    );
     await bulk('audit_events', 'app_id, action, actor, created_at', "?, 'catalog.upsert', 'root', ?");
-    await bulk('notification_logs', 'app_id, vk_app_id, received_at, test, request, response, duration_ms', "?, 7002, ?, x % 2 = 0, '{}', '{}', 1.5");
-    await bulk('fulfilment_deliveries', 'app_id, event_id, event_type, payload, status, attempts, created_at', "?, 'b' || x, 'order.paid', '{}', 'pending', 0, ?");
+    await bulk(
+      'notification_logs',
+      'app_id, vk_app_id, received_at, test, request, response, duration_ms',
+      "?, 7002, ?, x % 2 = 0, '{}', '{}', 1.5",
+    );
+    await bulk(
+      'fulfilment_deliveries',
+      'app_id, event_id, event_type, payload, status, attempts, created_at',
+      "?, 'b' || x, 'order.paid', '{}', 'pending', 0, ?",
+    );
     await sql.run('analyze');
     for (const table of LISTED) {
-      expect([table, await indexUsed(sql, `select id from ${table} where app_id = ${apps.appA} order by id desc limit 21`, table)]).toEqual([table, `${table}_app_newest_idx`]);
+      expect([table, await indexUsed(sql, `select id from ${table} where app_id = ${apps.appA} order by id desc limit 21`, table)]).toEqual(
+        [table, `${table}_app_newest_idx`],
+      );
     }
   });
 
@@ -259,11 +377,13 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
       const served = (await indexes(sql)).find((i) => i.name === index);
       expect([fk.table, served && leads(served, fk.columns)]).toEqual([fk.table, true]);
     }
-    const countOf = async (table: string, appId: number) => Number((await sql.one(`select count(*) as n from ${table} where app_id = ?`, [appId]))!.n);
+    const countOf = async (table: string, appId: number) =>
+      Number((await sql.one(`select count(*) as n from ${table} where app_id = ?`, [appId]))!.n);
     const childTables = (await foreignKeys(sql)).filter((fk) => fk.columns[0] === 'app_id').map((fk) => fk.table);
     const keptOfB = Object.fromEntries(await Promise.all(childTables.map(async (t) => [t, await countOf(t, apps.appB)] as const)));
     expect(await sql.run('delete from apps where id = ?', [apps.appA])).toBe(1);
-    for (const table of childTables) expect([table, await countOf(table, apps.appA), await countOf(table, apps.appB)]).toEqual([table, 0, keptOfB[table]]);
+    for (const table of childTables)
+      expect([table, await countOf(table, apps.appA), await countOf(table, apps.appB)]).toEqual([table, 0, keptOfB[table]]);
     expect(Number((await sql.one('select count(*) as n from fulfilment_attempts'))!.n)).toBe(2);
     expect(Number((await sql.one('select count(*) as n from notification_logs where app_id is null'))!.n)).toBe(1);
   });

@@ -13,4 +13,20 @@ import { Subscription } from '../subscriptions/subscription.entity.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from '../fulfilment/fulfilment.entity.js';
 
 /** Listed as classes: MikroORM's folder discovery does not work in an ESM package. */
-export const ENTITIES = [App, ApiKey, WidgetSession, PaymentTester, ModerationRequest, AuditEvent, Sellable, CatalogItem, SubscriptionPlan, Transaction, Subscription, NotificationLog, FulfilmentEndpoint, FulfilmentDelivery, FulfilmentAttempt];
+export const ENTITIES = [
+  App,
+  ApiKey,
+  WidgetSession,
+  PaymentTester,
+  ModerationRequest,
+  AuditEvent,
+  Sellable,
+  CatalogItem,
+  SubscriptionPlan,
+  Transaction,
+  Subscription,
+  NotificationLog,
+  FulfilmentEndpoint,
+  FulfilmentDelivery,
+  FulfilmentAttempt,
+];

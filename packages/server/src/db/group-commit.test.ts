@@ -90,7 +90,9 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
     calls.statements.length = 0;
   };
   const stored = async (ids: number[]): Promise<number[]> =>
-    (await Promise.all(ids.map((id) => other.one('select id from notification_logs where id = ?', [id])))).filter(Boolean).map((r) => Number(r!.id));
+    (await Promise.all(ids.map((id) => other.one('select id from notification_logs where id = ?', [id]))))
+      .filter(Boolean)
+      .map((r) => Number(r!.id));
 
   it('log rows written in one event-loop turn share one commit, and the listener hears of them once', async () => {
     reset();
@@ -132,7 +134,9 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
 
   it('a writer hears of its row only once another connection can read it', async () => {
     const seen = await Promise.all(
-      Array.from({ length: 10 }, () => store.writeLog(entry()).then(async (id) => (await other.one('select id from notification_logs where id = ?', [id])) !== undefined)),
+      Array.from({ length: 10 }, () =>
+        store.writeLog(entry()).then(async (id) => (await other.one('select id from notification_logs where id = ?', [id])) !== undefined),
+      ),
     );
     expect(seen).toEqual(Array(10).fill(true));
   });
@@ -140,7 +144,9 @@ describe.each(DIALECTS)('group commit of the endpoint rows on %s', (dialect: Dia
   it('orders of one turn share a commit, and an order repeated within the turn or after it is recorded once', async () => {
     reset();
     const repeated = `go-${dialect}-1`;
-    const answers = await Promise.all([order(repeated), order(`go-${dialect}-2`), order(repeated), order(repeated)].map((d) => store.recordOrder(d)));
+    const answers = await Promise.all(
+      [order(repeated), order(`go-${dialect}-2`), order(repeated), order(repeated)].map((d) => store.recordOrder(d)),
+    );
 
     expect(answers[0]!.appOrderId).not.toBe(answers[1]!.appOrderId);
     expect(answers.filter((a) => a.appOrderId === answers[0]!.appOrderId)).toHaveLength(3);
@@ -202,11 +208,28 @@ describe('durable commits on SQLite', () => {
     holder.exec('begin immediate');
     try {
       const started = performance.now();
-      const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.writeLog({
-        appId: app.id, vkAppId: 4242002, rawType: 'get_item', notificationType: 'get_item', test: false, vkUserId: 1, orderId: String(i),
-        subscriptionId: null, request: {}, errorCode: null, signatureValid: true, signedWith: 'current', warning: null,
-        receivedAt: new Date(), response: '{}', durationMs: 1,
-      })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) =>
+          store.writeLog({
+            appId: app.id,
+            vkAppId: 4242002,
+            rawType: 'get_item',
+            notificationType: 'get_item',
+            test: false,
+            vkUserId: 1,
+            orderId: String(i),
+            subscriptionId: null,
+            request: {},
+            errorCode: null,
+            signatureValid: true,
+            signedWith: 'current',
+            warning: null,
+            receivedAt: new Date(),
+            response: '{}',
+            durationMs: 1,
+          }),
+        ),
+      );
       const seconds = (performance.now() - started) / 1000;
       expect(results.every((r) => r.status === 'rejected')).toBe(true);
       // One wait for the lock (db/sql.ts, 3 s), not five in a row.

@@ -13,7 +13,6 @@ import { holdWriteLock } from '../../test/write-lock.js';
 
 const WITHOUT_FILES = fileURLToPath(new URL('../../test/fixtures/reopen-without-files.mjs', import.meta.url));
 
-
 describe('the SQLite statements of the endpoint', () => {
   let path: string;
   let sql: Sql;
@@ -21,7 +20,10 @@ describe('the SQLite statements of the endpoint', () => {
   const committed = (): unknown[] => {
     const other = new Libsql(path);
     try {
-      return other.prepare('select v from t order by id').all().map((r) => (r as { v: string }).v);
+      return other
+        .prepare('select v from t order by id')
+        .all()
+        .map((r) => (r as { v: string }).v);
     } finally {
       other.close();
     }
@@ -38,10 +40,12 @@ describe('the SQLite statements of the endpoint', () => {
     await sql.close();
   });
 
-  it('commits what it acknowledges after a write gave up on another process\'s lock', async () => {
+  it("commits what it acknowledges after a write gave up on another process's lock", async () => {
     await sql.run("insert into t (v) values ('before')");
     const lock = await holdWriteLock(path);
-    await expect(sql.one("update t set v = v || '!' where v = ? returning id", ['before'])).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) as string });
+    await expect(sql.one("update t set v = v || '!' where v = ? returning id", ['before'])).rejects.toMatchObject({
+      code: expect.stringMatching(/^SQLITE_BUSY/) as string,
+    });
     await lock.release();
 
     expect(await sql.one('insert into t (v) values (?) returning id', ['after'])).toBeDefined();
@@ -51,9 +55,11 @@ describe('the SQLite statements of the endpoint', () => {
   it('fails a statement that comes after close(), and the process lives on', async () => {
     await sql.close();
     await expect(sql.one('select 1')).rejects.toThrow(/closed/);
-    await expect(sql.transaction(function* () {
-      yield run('insert into t (v) values (?)', ['late']);
-    })).rejects.toThrow(/closed/);
+    await expect(
+      sql.transaction(function* () {
+        yield run('insert into t (v) values (?)', ['late']);
+      }),
+    ).rejects.toThrow(/closed/);
     sql = openSql({ dialect: 'sqlite', path }); // for afterEach
   });
 

@@ -67,13 +67,20 @@ export interface Sql extends SqlQueries {
 }
 
 /** Column values come back as each dialect stores them: dates as epoch ms (SQLite) or Date (pg). */
-export const readDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
+export const readDate = (v: unknown): Date | null =>
+  v === null || v === undefined
+    ? null
+    : v instanceof Date
+      ? v
+      : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
 /** pg returns bigint columns as strings; every bigint we read is a VK id within 2^53. */
 export const readNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const readBoolean = (v: unknown): boolean => v === true || v === 1 || v === '1';
 
 export function openSql(database: Database, options: PoolOptions = {}): Sql {
-  return database.dialect === 'postgresql' ? postgresSql(database.url, options.poolSize ?? FALLBACK_PG_POOL_SIZE) : sqliteSql(database.path);
+  return database.dialect === 'postgresql'
+    ? postgresSql(database.url, options.poolSize ?? FALLBACK_PG_POOL_SIZE)
+    : sqliteSql(database.path);
 }
 
 // ---------------------------------------------------------------- SQLite

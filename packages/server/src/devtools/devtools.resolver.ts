@@ -15,7 +15,14 @@ import { NotificationLog } from '../logs/notification-log.entity.js';
 import { ITEM_ID_PATTERN, ITEM_ID_RULE } from '../notifications/signable.js';
 import { explainSignature } from './explain-signature.js';
 import { replay } from './replay.js';
-import { NotificationReplay, SCENARIO_ENUM, SignatureExplanation, Simulation, SimulationInput, type SimulationStep } from './devtools.types.js';
+import {
+  NotificationReplay,
+  SCENARIO_ENUM,
+  SignatureExplanation,
+  Simulation,
+  SimulationInput,
+  type SimulationStep,
+} from './devtools.types.js';
 import { answerJson, type ScenarioStep } from './scenario.js';
 import { simulateNotification } from './simulate.service.js';
 import { refuseTruncated } from './truncated.js';
@@ -26,7 +33,10 @@ const simulationInput = z.object({
   itemId: z
     .string()
     .min(1, 'must not be empty')
-    .refine((id) => ITEM_ID_PATTERN.test(id), { error: ITEM_ID_RULE, params: { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength } satisfies InputErrorParams }),
+    .refine((id) => ITEM_ID_PATTERN.test(id), {
+      error: ITEM_ID_RULE,
+      params: { reason: 'invalidFormat', format: 'itemId', max: ITEM_LIMITS.itemMaxLength } satisfies InputErrorParams,
+    }),
   vkUserId: z.number().int().min(1, 'must be a positive integer').nullish(),
 });
 
@@ -59,11 +69,19 @@ export class DevtoolsResolver {
   ): Promise<Simulation> {
     const data = parseInput(simulationInput, input);
     const result = await simulateNotification(ctx.em, ctx.secrets, vkAppId, data, ctx.processNotification);
-    return { scenario: result.scenario, vkUserId: result.vkUserId, ok: result.ok, stoppedBecause: result.stoppedBecause, steps: result.steps.map(toStep) };
+    return {
+      scenario: result.scenario,
+      vkUserId: result.vkUserId,
+      ok: result.ok,
+      stoppedBecause: result.stoppedBecause,
+      steps: result.steps.map(toStep),
+    };
   }
 
   @Authorized('PAYMENTS')
-  @Query(() => NotificationReplay, { description: "Runs a logged request through today's handler in a dry run (nothing is written) and compares the answers." })
+  @Query(() => NotificationReplay, {
+    description: "Runs a logged request through today's handler in a dry run (nothing is written) and compares the answers.",
+  })
   async replayNotification(@Arg('logId', () => ID) logId: string, @Ctx() ctx: Context): Promise<NotificationReplay> {
     const row = await ctx.em.findOne(NotificationLog, { id: recordId(logId, 'a notification log', 'logId') }, { populate: ['app'] });
     const missing = () => notFound(`notification log ${logId}`);
@@ -80,12 +98,24 @@ export class DevtoolsResolver {
   // The expected signature is given only when the given one already matches (explain-signature.ts): the
   // answer never holds a signature the caller did not bring.
   @Authorized('PAYMENTS')
-  @Query(() => SignatureExplanation, { description: 'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.' })
-  async explainSignature(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('rawBody', () => String) rawBody: string, @Ctx() ctx: Context): Promise<SignatureExplanation> {
-    if (rawBody.length > MAX_EXPLAINED_BODY) throw badInput('rawBody', { reason: 'tooLong', max: MAX_EXPLAINED_BODY }, `longer than ${MAX_EXPLAINED_BODY} characters`);
+  @Query(() => SignatureExplanation, {
+    description:
+      'Explains a notification signature: the signed string (key masked), expected and given signatures, and the likely mistake.',
+  })
+  async explainSignature(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('rawBody', () => String) rawBody: string,
+    @Ctx() ctx: Context,
+  ): Promise<SignatureExplanation> {
+    if (rawBody.length > MAX_EXPLAINED_BODY)
+      throw badInput('rawBody', { reason: 'tooLong', max: MAX_EXPLAINED_BODY }, `longer than ${MAX_EXPLAINED_BODY} characters`);
     refuseTruncated(rawBody, 'rawBody');
     const app = await getApp(ctx.em, vkAppId);
     const keys = openAppKeys(ctx.secrets, app);
-    return explainSignature(rawBody, { current: keys.current, previous: keys.previous, previousUntil: app.previousSecretExpiresAt }, new Date());
+    return explainSignature(
+      rawBody,
+      { current: keys.current, previous: keys.previous, previousUntil: app.previousSecretExpiresAt },
+      new Date(),
+    );
   }
 }

@@ -7,7 +7,12 @@ import { SignedWithEnum } from '../graphql/enums.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import type { ScenarioName } from './scenario.js';
 
-export const SCENARIO_ENUM = { PURCHASE: 'purchase', PURCHASE_REFUND: 'purchase-refund', SUBSCRIBE: 'subscribe', SUBSCRIBE_CANCEL: 'subscribe-cancel' } as const satisfies Record<string, ScenarioName>;
+export const SCENARIO_ENUM = {
+  PURCHASE: 'purchase',
+  PURCHASE_REFUND: 'purchase-refund',
+  SUBSCRIBE: 'subscribe',
+  SUBSCRIBE_CANCEL: 'subscribe-cancel',
+} as const satisfies Record<string, ScenarioName>;
 registerEnumType(SCENARIO_ENUM, {
   name: 'SimulationScenario',
   description: "VK's whole sequence for one purchase or subscription; every step is sent twice, as VK may repeat it.",
@@ -27,7 +32,9 @@ export class SimulationInput {
   @Field(() => SCENARIO_ENUM)
   scenario!: ScenarioName;
 
-  @Field(() => String, { description: 'The catalog item (purchases) or subscription plan (subscriptions): A–Z a–z 0–9 _ . : - only, at most 64 characters.' })
+  @Field(() => String, {
+    description: 'The catalog item (purchases) or subscription plan (subscriptions): A–Z a–z 0–9 _ . : - only, at most 64 characters.',
+  })
   itemId!: string;
 
   @Field(() => Int, { nullable: true, description: "Who buys. Default: the app's first payment tester, else user 1." })
@@ -96,7 +103,7 @@ export class NotificationReplay {
   @Field(() => [String], { description: '`path: then → now` for every part of the answer that differs.' })
   differences!: string[];
 
-  @Field(() => [String], { description: 'What today\'s handler would have written (nothing was).' })
+  @Field(() => [String], { description: "What today's handler would have written (nothing was)." })
   effects!: string[];
 
   @Field(() => Int, { nullable: true })
@@ -124,7 +131,10 @@ export class SignatureExplanation {
   @Field(() => Boolean)
   matches!: boolean;
 
-  @Field(() => SignedWithEnum, { nullable: true, description: 'current, or previous during a rotation overlap; null when neither key matches.' })
+  @Field(() => SignedWithEnum, {
+    nullable: true,
+    description: 'current, or previous during a rotation overlap; null when neither key matches.',
+  })
   signedWith!: keyof typeof SignedWithEnum | null;
 
   @Field(() => [String], { description: 'The likely mistakes, most certain first; empty when it matches.' })

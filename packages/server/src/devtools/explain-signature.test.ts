@@ -7,7 +7,15 @@ import { explainSignature } from './explain-signature.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const KEYS = { current: SECRET, previous: null, previousUntil: null };
-const FIELDS = { app_id: '51234', item: 'gem pack/2', item_discount: '2', item_id: 'gem', notification_type: 'get_item', user_id: '7', version: '5.132' };
+const FIELDS = {
+  app_id: '51234',
+  item: 'gem pack/2',
+  item_discount: '2',
+  item_id: 'gem',
+  notification_type: 'get_item',
+  user_id: '7',
+  version: '5.132',
+};
 const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** A body as a developer's own code would post it: the fields and the signature it computed. */
@@ -33,7 +41,15 @@ describe('explainSignature', () => {
   const cases: [string, string, RegExp][] = [
     ['URL-encoded values', md5(pairs((k) => encodeURIComponent(FIELDS[k as keyof typeof FIELDS])).join('') + SECRET), /hashed URL-encoded/],
     ['pairs joined with &', md5(pairs().join('&') + SECRET), /joined with "&"/],
-    ['a field left out', md5(pairs().filter((p) => !p.startsWith('version=')).join('') + SECRET), /"version" was left out/],
+    [
+      'a field left out',
+      md5(
+        pairs()
+          .filter((p) => !p.startsWith('version='))
+          .join('') + SECRET,
+      ),
+      /"version" was left out/,
+    ],
     ['a key with a trailing line break', md5(pairs().join('') + `${SECRET}\n`), /trailing line break/],
     ['no key appended', md5(pairs().join('')), /key was not appended/],
     ['the key first', md5(SECRET + pairs().join('')), /key was put first/],
@@ -50,7 +66,10 @@ describe('explainSignature', () => {
   it('says when the fields were signed in the order they were sent, not sorted', () => {
     const order = ['user_id', 'app_id', 'version', 'notification_type', 'item', 'item_id', 'item_discount'];
     const sig = md5(order.map((k) => `${k}=${FIELDS[k as keyof typeof FIELDS]}`).join('') + SECRET);
-    const body = new URLSearchParams([...order.map((k) => [k, FIELDS[k as keyof typeof FIELDS]] as [string, string]), ['sig', sig]]).toString();
+    const body = new URLSearchParams([
+      ...order.map((k) => [k, FIELDS[k as keyof typeof FIELDS]] as [string, string]),
+      ['sig', sig],
+    ]).toString();
     expect(explainSignature(body, KEYS, NOW).mistakes.join('\n')).toMatch(/not sorted by name/);
   });
 
@@ -63,16 +82,23 @@ describe('explainSignature', () => {
 
   it('matches the previous key during the overlap', () => {
     const rotated = { current: 'BrandNewKey98765', previous: SECRET, previousUntil: new Date('2026-11-28T00:00:00Z') };
-    expect(explainSignature(new URLSearchParams(signParams(FIELDS, SECRET)).toString(), rotated, NOW)).toMatchObject({ matches: true, signedWith: 'previous' });
+    expect(explainSignature(new URLSearchParams(signParams(FIELDS, SECRET)).toString(), rotated, NOW)).toMatchObject({
+      matches: true,
+      signedWith: 'previous',
+    });
   });
 
   it('points at the key itself when no common mistake reproduces the signature', () => {
     const r = explainSignature(new URLSearchParams(signParams(FIELDS, 'SomeOtherAppKey1')).toString(), KEYS, NOW);
-    expect(r.mistakes).toEqual([expect.stringMatching(/no common mistake reproduces it: check that the key is this app's current one \(it ends in XyZw\)/)]);
+    expect(r.mistakes).toEqual([
+      expect.stringMatching(/no common mistake reproduces it: check that the key is this app's current one \(it ends in XyZw\)/),
+    ]);
   });
 
   it('says a missing sig or one that is not 32 hex digits', () => {
-    expect(explainSignature(new URLSearchParams(FIELDS).toString(), KEYS, NOW).mistakes).toEqual([expect.stringMatching(/there is no sig field/)]);
+    expect(explainSignature(new URLSearchParams(FIELDS).toString(), KEYS, NOW).mistakes).toEqual([
+      expect.stringMatching(/there is no sig field/),
+    ]);
     expect(explainSignature(bodyWith('abc'), KEYS, NOW).mistakes[0]).toMatch(/not 32 hexadecimal digits/);
   });
 
@@ -111,7 +137,17 @@ function fold(params: Record<string, string>, at: number, count: number): Record
 }
 
 /** A real chargeable order of the issue, with an extra field whose value is `_test`. */
-const REAL = { app_id: '51234', item: 'gem', item_price: '10', notification_type: 'order_status_change', order_id: '77', receiver_id: '7', status: 'chargeable', user_id: '7', zz: '_test' };
+const REAL = {
+  app_id: '51234',
+  item: 'gem',
+  item_price: '10',
+  notification_type: 'order_status_change',
+  order_id: '77',
+  receiver_id: '7',
+  status: 'chargeable',
+  user_id: '7',
+  zz: '_test',
+};
 /** The same signed string as one `_test` body: every field after the type folded into it. */
 const FOLDED = fold(REAL, 3, 5);
 
@@ -130,7 +166,11 @@ describe('explainSignature never signs a body for the caller', () => {
 
   it('withholds it for a plain _test notification signed wrong, too, and still names the mistake', () => {
     const test = { ...FIELDS, notification_type: 'get_item_test' };
-    const wrong = md5(signedPairs(test).map(([k, v]) => `${k}=${v}`).join('&') + SECRET);
+    const wrong = md5(
+      signedPairs(test)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&') + SECRET,
+    );
     const r = explainSignature(bodyWith(wrong, test), KEYS, NOW);
     expect(r.expectedSignature).toBeNull();
     expect(r.mistakes.join(' ')).toMatch(/joined with "&"/);
@@ -151,20 +191,61 @@ describe('explainSignature never signs a body for the caller', () => {
   // The property: whatever body and signature come in — folded bodies, `_test` suffixes, `=` and `&` in
   // values, random, malformed or wrongly made signatures — nothing that comes out is a signature the
   // caller did not bring.
-  const VK_NAMES = ['app_id', 'user_id', 'receiver_id', 'order_id', 'item', 'item_id', 'item_price', 'item_title', 'status', 'date', 'lang', 'version', 'subscription_id', 'zz'];
+  const VK_NAMES = [
+    'app_id',
+    'user_id',
+    'receiver_id',
+    'order_id',
+    'item',
+    'item_id',
+    'item_price',
+    'item_title',
+    'status',
+    'date',
+    'lang',
+    'version',
+    'subscription_id',
+    'zz',
+  ];
   const TYPES = ['get_item', 'order_status_change', 'get_subscription', 'subscription_status_change'].flatMap((t) => [t, `${t}_test`]);
   const hex32 = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 });
   const value = fc.oneof(
-    fc.constantFrom('', '1', '10', 'chargeable', 'gem', '_test', '=', '&', '=&=', 'status=chargeable', 'notification_type=order_status_change', 'order_id=1zz=_test', '%3D', 'a b+c'),
+    fc.constantFrom(
+      '',
+      '1',
+      '10',
+      'chargeable',
+      'gem',
+      '_test',
+      '=',
+      '&',
+      '=&=',
+      'status=chargeable',
+      'notification_type=order_status_change',
+      'order_id=1zz=_test',
+      '%3D',
+      'a b+c',
+    ),
     fc.string({ maxLength: 24 }),
     fc.string({ unit: fc.constantFrom('a', 'b', '_', '=', '&', 't', 'e', 's', '1'), maxLength: 16 }),
     hex32,
   );
-  const name = fc.oneof(fc.constantFrom(...VK_NAMES), fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'), minLength: 1, maxLength: 12 }));
+  const name = fc.oneof(
+    fc.constantFrom(...VK_NAMES),
+    fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'), minLength: 1, maxLength: 12 }),
+  );
   const body = fc
     .record({
-      type: fc.oneof(fc.constantFrom(...TYPES), value, fc.constantFrom(...TYPES).map((t) => `${t}_test`)),
-      rest: fc.dictionary(name.filter((n) => n !== 'notification_type' && n !== 'sig'), value, { maxKeys: 9 }),
+      type: fc.oneof(
+        fc.constantFrom(...TYPES),
+        value,
+        fc.constantFrom(...TYPES).map((t) => `${t}_test`),
+      ),
+      rest: fc.dictionary(
+        name.filter((n) => n !== 'notification_type' && n !== 'sig'),
+        value,
+        { maxKeys: 9 },
+      ),
     })
     .map(({ type, rest }) => ({ ...rest, notification_type: type }));
   /** The body as sent: as it was generated, or with some fields folded into a neighbour. */
@@ -182,7 +263,11 @@ describe('explainSignature never signs a body for the caller', () => {
       hex32,
       fc.string({ maxLength: 40 }),
       fc.constantFrom(
-        md5(signedPairs(params).map(([k, v]) => `${k}=${v}`).join('&') + SECRET),
+        md5(
+          signedPairs(params)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('&') + SECRET,
+        ),
         md5(canonicalString(params) + `${SECRET}\n`),
         md5(canonicalString(params)),
         computeSig(params, OTHER_KEY),
@@ -222,13 +307,19 @@ describe('explainSignature never signs a body for the caller', () => {
             { ...params, notification_type: String(params.notification_type).replace(/_test$/, '') },
             ...Object.keys(params).map((left) => Object.fromEntries(Object.entries(params).filter(([n]) => n !== left))),
           ];
-          const forbidden = twins.flatMap((p) => [k.current, ...(k.previous ? [k.previous] : [])].map((key) => computeSig(p, key))).filter((s) => s !== brought);
+          const forbidden = twins
+            .flatMap((p) => [k.current, ...(k.previous ? [k.previous] : [])].map((key) => computeSig(p, key)))
+            .filter((s) => s !== brought);
           for (const text of stringsOf(r)) {
             for (const signature of forbidden) expect(text.toLowerCase()).not.toContain(signature);
             expect(text).not.toContain(SECRET);
           }
           // The free text names mistakes and fields; any MD5 in it is the one brought.
-          for (const run of r.mistakes.join(' ').toLowerCase().match(/[0-9a-f]{32}/g) ?? []) expect(run).toBe(brought);
+          for (const run of r.mistakes
+            .join(' ')
+            .toLowerCase()
+            .match(/[0-9a-f]{32}/g) ?? [])
+            expect(run).toBe(brought);
           // The rest is the caller's own body, shown back.
           expect(r.canonicalString).toBe(`${canonicalString(params)}••••XyZw`);
         },

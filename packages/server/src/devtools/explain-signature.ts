@@ -71,13 +71,28 @@ function candidates(params: Record<string, string>, order: string[], secret: str
   const pairs = (list: string[], value: (n: string) => string = (n) => params[n]!) => list.map((n) => `${n}=${value(n)}`);
   const canonical = canonicalString(params);
   const out: [string, string][] = [
-    ['the values were hashed URL-encoded: VK hashes the decoded values (docs/protocol.md §2)', md5(pairs(sorted, (n) => encodeURIComponent(params[n]!)).join('') + secret)],
-    ['the values were hashed form-encoded (spaces as +): VK hashes the decoded values (docs/protocol.md §2)', md5(pairs(sorted, (n) => new URLSearchParams({ v: params[n]! }).toString().slice(2)).join('') + secret)],
-    ['the pairs were joined with "&": VK concatenates k=v pairs with no separator (docs/protocol.md §2)', md5(pairs(sorted).join('&') + secret)],
-    ['the fields were not sorted by name: VK sorts them (docs/protocol.md §2)', md5(pairs(order.filter((n) => n !== 'sig')).join('') + secret)],
+    [
+      'the values were hashed URL-encoded: VK hashes the decoded values (docs/protocol.md §2)',
+      md5(pairs(sorted, (n) => encodeURIComponent(params[n]!)).join('') + secret),
+    ],
+    [
+      'the values were hashed form-encoded (spaces as +): VK hashes the decoded values (docs/protocol.md §2)',
+      md5(pairs(sorted, (n) => new URLSearchParams({ v: params[n]! }).toString().slice(2)).join('') + secret),
+    ],
+    [
+      'the pairs were joined with "&": VK concatenates k=v pairs with no separator (docs/protocol.md §2)',
+      md5(pairs(sorted).join('&') + secret),
+    ],
+    [
+      'the fields were not sorted by name: VK sorts them (docs/protocol.md §2)',
+      md5(pairs(order.filter((n) => n !== 'sig')).join('') + secret),
+    ],
     ['the key was not appended: VK hashes the string followed by the protected key (docs/protocol.md §2)', md5(canonical)],
     ['the key was put first: VK appends it after the fields (docs/protocol.md §2)', md5(secret + canonical)],
-    ['sig itself was signed: VK signs every field except sig (docs/protocol.md §2)', md5(pairs(Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).join('') + secret)],
+    [
+      'sig itself was signed: VK signs every field except sig (docs/protocol.md §2)',
+      md5(pairs(Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).join('') + secret),
+    ],
   ];
   for (const [what, padded] of [
     ['a trailing line break', `${secret}\n`],
@@ -88,7 +103,10 @@ function candidates(params: Record<string, string>, order: string[], secret: str
     out.push([`the key was used with ${what} (copied with it from the panel): trim it`, md5(canonical + padded)]);
   }
   for (const left of sorted) {
-    out.push([`the field "${left}" was left out of the signed string: VK signs every field it sends except sig, even empty ones (docs/protocol.md §2)`, md5(pairs(sorted.filter((n) => n !== left)).join('') + secret)]);
+    out.push([
+      `the field "${left}" was left out of the signed string: VK signs every field it sends except sig, even empty ones (docs/protocol.md §2)`,
+      md5(pairs(sorted.filter((n) => n !== left)).join('') + secret),
+    ]);
   }
   return out;
 }
@@ -101,7 +119,9 @@ export function explainSignature(rawBody: string, keys: SigningKeys, now: Date):
   const signedWith = verifySig(params, keys.current) ? 'current' : previousValid && verifySig(params, keys.previous!) ? 'previous' : null;
   const base = {
     canonicalString: canonical + secretKeyHint(keys.current),
-    signedFields: Object.keys(params).filter((n) => n !== 'sig').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    signedFields: Object.keys(params)
+      .filter((n) => n !== 'sig')
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     expectedSignature: signedWith === 'current' ? computeSig(params, keys.current) : null,
     givenSignature: given,
     matches: signedWith !== null,
@@ -115,7 +135,8 @@ export function explainSignature(rawBody: string, keys: SigningKeys, now: Date):
     return { ...base, mistakes };
   }
   const normalized = given.trim().toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(normalized)) mistakes.push(`sig is not 32 hexadecimal digits: an MD5 in hex is (got ${given.length} characters)`);
+  if (!/^[0-9a-f]{32}$/.test(normalized))
+    mistakes.push(`sig is not 32 hexadecimal digits: an MD5 in hex is (got ${given.length} characters)`);
   if (keys.previous !== null && !previousValid && computeSig(params, keys.previous) === normalized) {
     const ended = keys.previousUntil ? ` on ${keys.previousUntil.toISOString()}` : '';
     mistakes.push(`it was signed with the previous key, whose overlap ended${ended}: VK's panel and this server must hold the same key`);

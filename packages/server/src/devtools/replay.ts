@@ -23,15 +23,21 @@ export function dryRun(real: NotificationStore): { store: NotificationStore; ful
     findCatalogItem: (appId, itemId) => real.findCatalogItem(appId, itemId),
     findSubscriptionPlan: (appId, itemId) => real.findSubscriptionPlan(appId, itemId),
     findOrder: (appId, test, orderId) => real.findOrder(appId, test, orderId),
-    findSubscriptionCharge: (appId, test, subscriptionId, billingKey) => real.findSubscriptionCharge(appId, test, subscriptionId, billingKey),
+    findSubscriptionCharge: (appId, test, subscriptionId, billingKey) =>
+      real.findSubscriptionCharge(appId, test, subscriptionId, billingKey),
     // A repeat returns the first record, as the real store's does (store.ts).
-    recordOrder: async (d) => (await real.findOrder(d.appId, d.test, d.orderId)) ?? wouldRecord(`order ${d.orderId} (${d.itemId}, ${d.price} votes, user ${d.vkUserId})`),
+    recordOrder: async (d) =>
+      (await real.findOrder(d.appId, d.test, d.orderId)) ??
+      wouldRecord(`order ${d.orderId} (${d.itemId}, ${d.price} votes, user ${d.vkUserId})`),
     async refundOrder(appId, test, orderId) {
       const found = await real.findOrder(appId, test, orderId);
       if (found) effects.push(`would mark order ${orderId} refunded (if it is not already)`);
       return found;
     },
-    recordSubscriptionCharge: (d) => Promise.resolve(wouldRecord(`a charge of subscription ${d.subscriptionId} (${d.price} votes, period to ${d.billingKey || 'unknown'})`)),
+    recordSubscriptionCharge: (d) =>
+      Promise.resolve(
+        wouldRecord(`a charge of subscription ${d.subscriptionId} (${d.price} votes, period to ${d.billingKey || 'unknown'})`),
+      ),
     updateSubscription(s) {
       effects.push(`would set subscription ${s.subscriptionId} to ${s.status}${s.cancelReason ? ` (${s.cancelReason})` : ''}`);
       return Promise.resolve();
@@ -39,7 +45,9 @@ export function dryRun(real: NotificationStore): { store: NotificationStore; ful
   };
   const fulfilment: SyncFulfilment = {
     confirm(event, appOrderId) {
-      effects.push(`would wait for the game backend to confirm the ${event === 'paid' ? 'payment' : 'refund'} of order ${appOrderId} (sync mode)`);
+      effects.push(
+        `would wait for the game backend to confirm the ${event === 'paid' ? 'payment' : 'refund'} of order ${appOrderId} (sync mode)`,
+      );
       return Promise.resolve(true);
     },
   };
@@ -84,7 +92,12 @@ export function formBody(request: Record<string, unknown>): string {
 }
 
 /** `request` is the log row's decoded fields; `storedResponse` the answer we gave, as sent. */
-export async function replay(request: Record<string, unknown>, storedResponse: string, real: NotificationStore, now: Date): Promise<Replay> {
+export async function replay(
+  request: Record<string, unknown>,
+  storedResponse: string,
+  real: NotificationStore,
+  now: Date,
+): Promise<Replay> {
   const { store, fulfilment, effects } = dryRun(real);
   const handled = await handleNotification(formBody(request), { store, fulfilment, now: () => now });
   const storedAnswer = answerJson(storedResponse);

@@ -64,7 +64,8 @@ export interface ScenarioResult {
 }
 
 /** A scalar of a JSON answer as VK would send it back; anything else (absent, an object) gives `fallback`. */
-const scalar = (v: unknown, fallback: string): string => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback);
+const scalar = (v: unknown, fallback: string): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
 
 const newId = (): string => String(1_000_000 + Math.floor(Math.random() * 2 ** 40));
 
@@ -79,8 +80,12 @@ export function answerJson(text: string): unknown {
 
 function problemsOf(verdict: Verdict, repeatIdentical: boolean): string[] {
   const problems = [...verdict.problems];
-  if (verdict.kind === 'error') problems.push(`answered VK error ${verdict.code} (${verdict.critical ? 'critical' : 'not critical'}): ${verdict.message}`);
-  if (!repeatIdentical) problems.push('the repeat got a different answer: VK may send any notification twice and expects the same answer (docs/protocol.md §1)');
+  if (verdict.kind === 'error')
+    problems.push(`answered VK error ${verdict.code} (${verdict.critical ? 'critical' : 'not critical'}): ${verdict.message}`);
+  if (!repeatIdentical)
+    problems.push(
+      'the repeat got a different answer: VK may send any notification twice and expects the same answer (docs/protocol.md §1)',
+    );
   return problems;
 }
 
@@ -88,7 +93,10 @@ function problemsOf(verdict: Verdict, repeatIdentical: boolean): string[] {
  * The order_status_change fields VK sends for an item (docs/protocol.md §3): it charges what get_item
  * answered (`answered`) and reports it back. Also used by the single-notification CLI simulator.
  */
-export function orderFields(answered: Record<string, unknown>, o: { item: string; orderId: string; user: number; date: number }): Record<string, string> {
+export function orderFields(
+  answered: Record<string, unknown>,
+  o: { item: string; orderId: string; user: number; date: number },
+): Record<string, string> {
   return {
     date: String(o.date),
     item: o.item,
@@ -103,7 +111,10 @@ export function orderFields(answered: Record<string, unknown>, o: { item: string
 }
 
 /** The subscription_status_change fields for a plan (its price and period as get_subscription answered), `status` apart. */
-export function subscriptionFields(plan: Record<string, unknown>, o: { item: string; subscriptionId: string; now: number; nextBillTime?: string | undefined }): Record<string, string> {
+export function subscriptionFields(
+  plan: Record<string, unknown>,
+  o: { item: string; subscriptionId: string; now: number; nextBillTime?: string | undefined },
+): Record<string, string> {
   const periodDays = typeof plan.period === 'number' ? plan.period : 30;
   return {
     item_id: o.item,
@@ -116,7 +127,8 @@ export function subscriptionFields(plan: Record<string, unknown>, o: { item: str
 /** A cancellation as VK sends it when the user cancels: paid up to the period's end. */
 export const CANCELLATION = { status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: '1' } as const;
 
-const responseOf = (step: ScenarioStep): Record<string, unknown> => (answerJson(step.first.text) as { response: Record<string, unknown> }).response;
+const responseOf = (step: ScenarioStep): Record<string, unknown> =>
+  (answerJson(step.first.text) as { response: Record<string, unknown> }).response;
 
 export async function runScenario(
   scenario: ScenarioName,
@@ -126,7 +138,11 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const suffix = o.test ? '_test' : '';
   const now = o.now ?? ((): number => Math.floor(Date.now() / 1000));
-  const common: Record<string, string> = { app_id: String(o.app), user_id: String(o.user), ...(o.version !== '' && { version: o.version ?? '5.132' }) };
+  const common: Record<string, string> = {
+    app_id: String(o.app),
+    user_id: String(o.user),
+    ...(o.version !== '' && { version: o.version ?? '5.132' }),
+  };
   const steps: ScenarioStep[] = [];
 
   /** Sends the step twice; true when the scenario may go on. */
@@ -136,7 +152,14 @@ export async function runScenario(
     const repeat = await post(all);
     const verdict = judgeAnswer(first.request, first.text);
     const repeatIdentical = isDeepStrictEqual(answerJson(first.text), answerJson(repeat.text));
-    const s: ScenarioStep = { type: all.notification_type, first, repeat, verdict, repeatIdentical, problems: problemsOf(verdict, repeatIdentical) };
+    const s: ScenarioStep = {
+      type: all.notification_type,
+      first,
+      repeat,
+      verdict,
+      repeatIdentical,
+      problems: problemsOf(verdict, repeatIdentical),
+    };
     steps.push(s);
     onStep(s);
     return verdict.kind === 'success';
@@ -151,7 +174,8 @@ export async function runScenario(
 
   if (scenario === 'purchase' || scenario === 'purchase-refund') {
     const orderId = o.orderId ?? newId();
-    if (!(await step('get_item', { item: o.item, lang: 'ru_RU', order_id: orderId, receiver_id: String(o.user) }))) return stopped('get_item');
+    if (!(await step('get_item', { item: o.item, lang: 'ru_RU', order_id: orderId, receiver_id: String(o.user) })))
+      return stopped('get_item');
     // VK charges what get_item answered, and reports it back (docs/protocol.md §3).
     const order = orderFields(responseOf(steps[0]!), { item: o.item, orderId, user: o.user, date: now() });
     if (!(await step('order_status_change', { ...order, status: 'chargeable' }))) return stopped('the chargeable order_status_change');
@@ -162,7 +186,8 @@ export async function runScenario(
   const subscriptionId = o.subscriptionId ?? newId();
   if (!(await step('get_subscription', { item: o.item, lang: 'ru_RU', order_id: newId() }))) return stopped('get_subscription');
   const subscription = subscriptionFields(responseOf(steps[0]!), { item: o.item, subscriptionId, now: now() });
-  if (!(await step('subscription_status_change', { ...subscription, status: 'chargeable' }))) return stopped('the chargeable subscription_status_change');
+  if (!(await step('subscription_status_change', { ...subscription, status: 'chargeable' })))
+    return stopped('the chargeable subscription_status_change');
   if (scenario === 'subscribe-cancel') {
     await step('subscription_status_change', { ...subscription, ...CANCELLATION });
   }

@@ -48,6 +48,10 @@ export async function simulateNotification(
     if (!(err instanceof UnsignableError)) throw err;
     // Every value a caller can steer comes from the item: its id, or the catalog's title and photo URL for it.
     const whose = err.field === 'item' || err.field === 'item_id' ? 'the item id' : `the catalog's ${err.field} for this item`;
-    throw badInput('itemId', { reason: 'notAllowed', rule: 'unsignable' }, `${whose} ${err.reason}; the simulation stopped before sending that step`);
+    throw badInput(
+      'itemId',
+      { reason: 'notAllowed', rule: 'unsignable' },
+      `${whose} ${err.reason}; the simulation stopped before sending that step`,
+    );
   }
 }

@@ -26,6 +26,12 @@ export function refuseTruncated(request: Record<string, unknown> | string, field
   // The mark says what was done: cut (an unverified request), NULs replaced (notifications/storable-text.ts), or both.
   const mark = (object as Record<string, unknown>)[TRUNCATED_KEY] as { note?: unknown };
   const note = typeof mark.note === 'string' ? mark.note : '';
-  const why = note.includes(NUL_NOTE) ? `altered (${NUL_NOTE})` : 'truncated (its signature did not verify, so the log kept only a bounded part of it)';
-  throw badInput(field, { reason: 'incomplete' }, `this request was stored ${why}; it cannot be ${what} as if whole: use the body as it was sent`);
+  const why = note.includes(NUL_NOTE)
+    ? `altered (${NUL_NOTE})`
+    : 'truncated (its signature did not verify, so the log kept only a bounded part of it)';
+  throw badInput(
+    field,
+    { reason: 'incomplete' },
+    `this request was stored ${why}; it cannot be ${what} as if whole: use the body as it was sent`,
+  );
 }

@@ -44,8 +44,29 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-const TRANSACTION_COLUMNS = ['appOrderId', 'orderId', 'subscriptionId', 'createdAt', 'vkUserId', 'itemId', 'title', 'price', 'status', 'refundedAt', 'test'] as const;
-const STATS_COLUMNS = ['periodStart', 'revenue', 'itemsRevenue', 'subscriptionsRevenue', 'orders', 'refunds', 'payingUsers', 'arppu'] as const;
+const TRANSACTION_COLUMNS = [
+  'appOrderId',
+  'orderId',
+  'subscriptionId',
+  'createdAt',
+  'vkUserId',
+  'itemId',
+  'title',
+  'price',
+  'status',
+  'refundedAt',
+  'test',
+] as const;
+const STATS_COLUMNS = [
+  'periodStart',
+  'revenue',
+  'itemsRevenue',
+  'subscriptionsRevenue',
+  'orders',
+  'refunds',
+  'payingUsers',
+  'arppu',
+] as const;
 const BATCH_SIZE = 1000;
 
 type Cell = string | number;
@@ -81,7 +102,10 @@ function csv(columns: readonly string[]) {
 // ---- query strings ----
 
 const required = { error: 'is required' };
-const intParam = z.string(required).regex(/^-?\d{1,15}$/, 'must be an integer').transform(Number);
+const intParam = z
+  .string(required)
+  .regex(/^-?\d{1,15}$/, 'must be an integer')
+  .transform(Number);
 const dateParam = z
   .string(required)
   .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-05-01T00:00:00Z' }))
@@ -97,7 +121,10 @@ const transactionsQuery = z.object({
   status: upper(['CHARGEABLE', 'REFUNDED'] as const)
     .transform((s) => (s === 'CHARGEABLE' ? 'chargeable' : 'refunded'))
     .optional(),
-  test: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((s) => s === 'true').optional(),
+  test: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((s) => s === 'true')
+    .optional(),
   vkUserId: intParam.optional(),
   itemId: z.string().min(1, 'must not be empty').max(64).optional(),
   from: dateParam.optional(),
@@ -170,7 +197,9 @@ export function answerExportError(err: unknown, req: FastifyRequest, reply: Fast
   const code = err instanceof GraphQLError ? err.extensions.code : undefined;
   if (err instanceof ApiError && typeof code === 'string' && code in HTTP_STATUS) {
     const { field, params } = err.extensions;
-    return reply.code(HTTP_STATUS[code as ApiErrorCode]).send({ error: { code, message: err.message, ...(typeof field === 'string' && { field }), ...(params !== undefined && { params }) } });
+    return reply.code(HTTP_STATUS[code as ApiErrorCode]).send({
+      error: { code, message: err.message, ...(typeof field === 'string' && { field }), ...(params !== undefined && { params }) },
+    });
   }
   req.log.error({ err }, 'CSV export failed');
   return reply.code(500).send({ error: { code: API_ERROR_CODES.INTERNAL_SERVER_ERROR, message: 'Internal server error' } });

@@ -8,7 +8,11 @@ import { signingSecretHint } from '../secrets/hints.js';
 
 const slot = (vkAppId: number): SecretSlot => ({ column: 'fulfilment_endpoints.signing_secret', vkAppId });
 
-export function signingSecretColumns(secrets: Secrets, vkAppId: number, secret: string): Pick<FulfilmentEndpoint, 'sealedSigningSecret' | 'signingSecretHint'> {
+export function signingSecretColumns(
+  secrets: Secrets,
+  vkAppId: number,
+  secret: string,
+): Pick<FulfilmentEndpoint, 'sealedSigningSecret' | 'signingSecretHint'> {
   return { sealedSigningSecret: secrets.seal(secret, slot(vkAppId)), signingSecretHint: signingSecretHint(secret) };
 }
 

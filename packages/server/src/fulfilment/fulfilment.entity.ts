@@ -42,7 +42,9 @@ export class FulfilmentEndpoint {
    * VK's order_status_change waits for the game backend's 2xx (at most SYNC_TIMEOUT_MS) and is answered
    * error 2 (not critical: VK retries) when it does not come, so "paid" is only answered once granted.
    */
-  @Field(() => Boolean, { description: "order_status_change is answered only after the game backend confirmed (else error 2, VK retries)." })
+  @Field(() => Boolean, {
+    description: 'order_status_change is answered only after the game backend confirmed (else error 2, VK retries).',
+  })
   @Property({ type: 'boolean', default: false })
   syncMode: boolean = false;
 
@@ -146,7 +148,11 @@ export class FulfilmentAttempt {
   @Property({ type: 'text', nullable: true })
   responseBody: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Why there was no answer: refused (a private address) or could not connect (null for roles that may not set the endpoint).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why there was no answer: refused (a private address) or could not connect (null for roles that may not set the endpoint).',
+  })
   @Property({ type: 'text', nullable: true })
   error: string | null = null;
 

@@ -3,7 +3,22 @@
  * or rotated), the delivery log with every attempt, and resending a delivery. The logic is in
  * fulfilment.service.ts.
  */
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { getApp } from '../apps/apps.service.js';
 import { authorizeRecord } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';
@@ -15,17 +30,24 @@ import { attemptLog, listDeliveries, resendDelivery, setEndpoint } from './fulfi
 @InputType()
 export class FulfilmentEndpointInput {
   @Field(() => String, {
-    description: 'Absolute http(s) URL of the game backend that grants what was paid for. A private address only if VKP_ALLOW_PRIVATE_URLS allows it.',
+    description:
+      'Absolute http(s) URL of the game backend that grants what was paid for. A private address only if VKP_ALLOW_PRIVATE_URLS allows it.',
   })
   url!: string;
 
   @Field(() => Boolean, { nullable: true, description: 'Queue events for it (default true). While off, payments queue nothing.' })
   enabled?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Answer VK's order_status_change only after the game backend confirmed it (default false)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Answer VK's order_status_change only after the game backend confirmed it (default false).",
+  })
   syncMode?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Make a new signing secret (shown once in the answer). A new endpoint always gets one.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Make a new signing secret (shown once in the answer). A new endpoint always gets one.',
+  })
   rotateSecret?: boolean | null;
 }
 
@@ -55,7 +77,9 @@ export class FulfilmentEndpointResolver {
 
   // It hands out a signing secret: the same roles that make API keys.
   @Authorized('MANAGE_ACCESS')
-  @Mutation(() => FulfilmentEndpointChange, { description: 'Creates or changes the game-backend webhook. Events are queued from the next payment on.' })
+  @Mutation(() => FulfilmentEndpointChange, {
+    description: 'Creates or changes the game-backend webhook. Events are queued from the next payment on.',
+  })
   async setFulfilmentEndpoint(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('input', () => FulfilmentEndpointInput) input: FulfilmentEndpointInput,
@@ -73,7 +97,8 @@ export class FulfilmentDeliveryResolver {
   }
 
   @FieldResolver(() => [FulfilmentAttempt], {
-    description: 'Every attempt, oldest first: status, answer, time. responseBody and error only for the roles that may set the endpoint (CREATOR, ADMIN).',
+    description:
+      'Every attempt, oldest first: status, answer, time. responseBody and error only for the roles that may set the endpoint (CREATOR, ADMIN).',
   })
   async attemptLog(@Root() d: FulfilmentDelivery, @Ctx() { em, principal }: Context): Promise<FulfilmentAttempt[]> {
     return attemptLog(em, principal, d);

@@ -41,11 +41,22 @@ export async function setEndpoint(
   assertConnectableUrl(outbound, data.url, 'url');
   const app = await getApp(em, vkAppId);
   const existing = await em.findOne(FulfilmentEndpoint, { app });
-  const before = existing && { url: existing.url, enabled: existing.enabled, syncMode: existing.syncMode, secretHint: existing.signingSecretHint };
+  const before = existing && {
+    url: existing.url,
+    enabled: existing.enabled,
+    syncMode: existing.syncMode,
+    secretHint: existing.signingSecretHint,
+  };
   const signingSecret = !existing || data.rotateSecret ? newSigningSecret() : null;
   const sealed = signingSecret === null ? null : signingSecretColumns(secrets, app.vkAppId, signingSecret);
   const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, ...sealed! });
-  em.assign(endpoint, { url: data.url, enabled: data.enabled ?? endpoint.enabled, syncMode: data.syncMode ?? endpoint.syncMode, updatedAt: new Date(), ...sealed });
+  em.assign(endpoint, {
+    url: data.url,
+    enabled: data.enabled ?? endpoint.enabled,
+    syncMode: data.syncMode ?? endpoint.syncMode,
+    updatedAt: new Date(),
+    ...sealed,
+  });
   audit(em, principal, {
     appId: app.id,
     action: existing ? 'fulfilment.update' : 'fulfilment.create',
@@ -65,12 +76,25 @@ export async function attemptLog(em: EntityManager, principal: Principal | null,
   const app = await em.findOneOrFail(App, d.app.id);
   if (principal && decide(principal, 'MANAGE_ACCESS', app.vkAppId).ok) return attempts;
   // Plain copies, not the managed entities: nulling those would be written by the request's next flush.
-  return attempts.map((a) => ({ id: a.id, delivery: a.delivery, attemptedAt: a.attemptedAt, httpStatus: a.httpStatus, durationMs: a.durationMs, responseBody: null, error: null }));
+  return attempts.map((a) => ({
+    id: a.id,
+    delivery: a.delivery,
+    attemptedAt: a.attemptedAt,
+    httpStatus: a.httpStatus,
+    durationMs: a.durationMs,
+    responseBody: null,
+    error: null,
+  }));
 }
 
 export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 
-export async function listDeliveries(em: EntityManager, vkAppId: number, status: string | null, page: PageArgs): Promise<ConnectionShape<FulfilmentDelivery>> {
+export async function listDeliveries(
+  em: EntityManager,
+  vkAppId: number,
+  status: string | null,
+  page: PageArgs,
+): Promise<ConnectionShape<FulfilmentDelivery>> {
   if (status != null && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
     throw badInput('status', { reason: 'notOneOf', values: DELIVERY_STATUSES }, `one of ${DELIVERY_STATUSES.join(', ')}`);
   }
@@ -79,7 +103,12 @@ export async function listDeliveries(em: EntityManager, vkAppId: number, status:
 }
 
 /** Makes the delivery due now, whatever its state; the caller pokes the worker. */
-export async function resendDelivery(em: EntityManager, principal: Principal, delivery: FulfilmentDelivery, now = new Date()): Promise<void> {
+export async function resendDelivery(
+  em: EntityManager,
+  principal: Principal,
+  delivery: FulfilmentDelivery,
+  now = new Date(),
+): Promise<void> {
   // An attempt in flight keeps its claim (its outcome is recorded as usual); an expired claim is dropped.
   const claimed = delivery.lockedUntil !== null && delivery.lockedUntil > now;
   em.assign(delivery, { status: 'pending', nextAttemptAt: now, ...(!claimed && { lockedUntil: null }) });

@@ -39,7 +39,6 @@ export interface FulfilmentWorker {
   stop(): Promise<void>;
 }
 
-
 const BATCH = 10;
 /** A claim outlives the longest attempt; if the instance dies meanwhile, another takes over after it. */
 const CLAIM_MS = 60_000;
@@ -55,11 +54,14 @@ const CLAIM_ONE = `update fulfilment_deliveries set locked_until = ?, status = '
   where event_id = ? and status <> 'delivered' and (locked_until is null or locked_until < ?)
   returning id, app_id, event_id, payload, attempts`;
 const STATUS_OF = 'select status from fulfilment_deliveries where event_id = ?';
-const ENDPOINT = 'select e.url, e.signing_secret, e.enabled, a.vk_app_id from fulfilment_endpoints e join apps a on a.id = e.app_id where e.app_id = ?';
+const ENDPOINT =
+  'select e.url, e.signing_secret, e.enabled, a.vk_app_id from fulfilment_endpoints e join apps a on a.id = e.app_id where e.app_id = ?';
 const POSTPONE = 'update fulfilment_deliveries set locked_until = null, next_attempt_at = ? where id = ?';
-const ATTEMPT = 'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
-const DELIVERED = "update fulfilment_deliveries set status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = null, locked_until = null where id = ?";
-const RETRY = "update fulfilment_deliveries set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null where id = ?";
+const ATTEMPT =
+  'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
+const DELIVERED =
+  "update fulfilment_deliveries set status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = null, locked_until = null where id = ?";
+const RETRY = 'update fulfilment_deliveries set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null where id = ?';
 
 interface Outcome {
   ok: boolean;
@@ -72,7 +74,12 @@ interface Outcome {
 async function post(outbound: Outbound, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
   const started = performance.now();
   try {
-    const res = await outbound.post(url, { headers: { 'content-type': 'application/json', 'user-agent': 'vk-payments-fulfilment', ...headers }, body, timeoutMs, maxBytes: ANSWER_KEPT });
+    const res = await outbound.post(url, {
+      headers: { 'content-type': 'application/json', 'user-agent': 'vk-payments-fulfilment', ...headers },
+      body,
+      timeoutMs,
+      maxBytes: ANSWER_KEPT,
+    });
     return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.text, error: null, ms: performance.now() - started };
   } catch (err) {
     // One message for every connection that gave no HTTP answer (outbound.ts), or why it was refused.
@@ -81,7 +88,15 @@ async function post(outbound: Outbound, url: string, headers: Record<string, str
   }
 }
 
-export function startFulfilmentWorker({ sql, outbound, secrets, retryDelaysMs, pollMs = 1_000, timeoutMs = 10_000, onError = () => {} }: WorkerOptions): FulfilmentWorker {
+export function startFulfilmentWorker({
+  sql,
+  outbound,
+  secrets,
+  retryDelaysMs,
+  pollMs = 1_000,
+  timeoutMs = 10_000,
+  onError = () => {},
+}: WorkerOptions): FulfilmentWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;

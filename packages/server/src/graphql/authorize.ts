@@ -26,7 +26,8 @@ export function authorize(ctx: Pick<Context, 'principal' | 'authError'>, permiss
  */
 export const authChecker: AuthChecker<Context> = ({ context, args }, names) => {
   const [name] = names;
-  if (names.length !== 1 || !name || !isPermission(name)) throw new Error(`@Authorized needs exactly one permission, got ${names.join(', ')}`);
+  if (names.length !== 1 || !name || !isPermission(name))
+    throw new Error(`@Authorized needs exactly one permission, got ${names.join(', ')}`);
   const vkAppId = typeof args.vkAppId === 'number' ? args.vkAppId : null;
   authorize(context, name, vkAppId);
   return true;
@@ -39,7 +40,12 @@ export const authChecker: AuthChecker<Context> = ({ context, args }, names) => {
  * permission) gets `missing()`, the very answer for an id that does not exist, so ids cannot be probed.
  * Call it only after `@Authorized` made sure there is a principal, i.e. before any lookup.
  */
-export function authorizeRecord(ctx: Pick<Context, 'principal' | 'authError'>, permission: Permission, vkAppId: number | null, missing: () => Error): Principal {
+export function authorizeRecord(
+  ctx: Pick<Context, 'principal' | 'authError'>,
+  permission: Permission,
+  vkAppId: number | null,
+  missing: () => Error,
+): Principal {
   const principal = ctx.principal;
   if (!principal) throw new ApiError('UNAUTHENTICATED', ctx.authError ?? 'send a bearer token in the Authorization header');
   const decision = decide(principal, permission, vkAppId);

@@ -15,10 +15,19 @@ export const NotificationTypeEnum = {
   GET_SUBSCRIPTION: 'get_subscription',
   SUBSCRIPTION_STATUS_CHANGE: 'subscription_status_change',
 } as const;
-registerEnumType(NotificationTypeEnum, { name: 'NotificationType', description: 'The kind of notification; `test` says whether it was the _test twin.' });
+registerEnumType(NotificationTypeEnum, {
+  name: 'NotificationType',
+  description: 'The kind of notification; `test` says whether it was the _test twin.',
+});
 
 /** Roles of ARCHITECTURE.md §5; stored as these same words. */
-export const RoleEnum = { CREATOR: 'CREATOR', ADMIN: 'ADMIN', PAYMENTS_ADMIN: 'PAYMENTS_ADMIN', VIEWER: 'VIEWER', MODERATOR: 'MODERATOR' } as const;
+export const RoleEnum = {
+  CREATOR: 'CREATOR',
+  ADMIN: 'ADMIN',
+  PAYMENTS_ADMIN: 'PAYMENTS_ADMIN',
+  VIEWER: 'VIEWER',
+  MODERATOR: 'MODERATOR',
+} as const;
 registerEnumType(RoleEnum, { name: 'Role' });
 
 export const PlatformEnum = { IOS: 'IOS', ANDROID: 'ANDROID', WEB: 'WEB', MOBILE_WEB: 'MOBILE_WEB' } as const;
@@ -37,12 +46,19 @@ registerEnumType(ModerationDecisionEnum, { name: 'ModerationDecision' });
 export const MeKindEnum = { root: 'root', key: 'key', session: 'session' } as const;
 registerEnumType(MeKindEnum, {
   name: 'MeKind',
-  valuesConfig: { root: { description: 'The root token.' }, key: { description: 'An API key.' }, session: { description: 'A widget session minted from a key.' } },
+  valuesConfig: {
+    root: { description: 'The root token.' },
+    key: { description: 'An API key.' },
+    session: { description: 'A widget session minted from a key.' },
+  },
 });
 
 export const SignedWithEnum = { current: 'current', previous: 'previous' } as const;
 registerEnumType(SignedWithEnum, {
   name: 'SignedWith',
   description: "Which of the app's secret keys verified a signature.",
-  valuesConfig: { current: { description: 'The current key.' }, previous: { description: "The previous key, during a rotation's overlap." } },
+  valuesConfig: {
+    current: { description: 'The current key.' },
+    previous: { description: "The previous key, during a rotation's overlap." },
+  },
 });

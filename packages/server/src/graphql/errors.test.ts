@@ -14,7 +14,12 @@ describe('GraphQL error answers', () => {
     const logged: unknown[] = [];
     const secretish = new Error('select * from apps where secret_key = ...');
     const answer = formatError(...thrownInResolver(secretish), (err) => logged.push(err));
-    expect(answer).toEqual({ message: 'Internal server error', locations: undefined, path: ['app'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(answer).toEqual({
+      message: 'Internal server error',
+      locations: undefined,
+      path: ['app'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(logged).toEqual([secretish]);
   });
 
@@ -31,7 +36,10 @@ describe('GraphQL error answers', () => {
 
   it('parseInput names the field of the first problem', () => {
     expect(() => parseInput(z.object({ title: z.string().max(3, 'too long') }), { title: 'abcd' })).toThrowError(
-      expect.objectContaining({ message: 'title: too long', extensions: { code: 'BAD_USER_INPUT', field: 'title', params: { reason: 'tooLong', max: 3 } } }),
+      expect.objectContaining({
+        message: 'title: too long',
+        extensions: { code: 'BAD_USER_INPUT', field: 'title', params: { reason: 'tooLong', max: 3 } },
+      }),
     );
   });
 });

@@ -49,7 +49,9 @@ export function issueParams(issue: z.core.$ZodIssue): InputErrorParams {
     }
     case 'invalid_type':
       if (issue.expected === 'int') return { reason: 'notInteger' };
-      return issue.input === undefined || issue.input === null ? { reason: 'required' } : { reason: 'invalidFormat', format: issue.expected };
+      return issue.input === undefined || issue.input === null
+        ? { reason: 'required' }
+        : { reason: 'invalidFormat', format: issue.expected };
     case 'invalid_value':
       return { reason: 'notOneOf', values: issue.values.map(String) };
     case 'invalid_format':
@@ -85,7 +87,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /** Codes that come from GraphQL itself (parse, validation, variable coercion) and are safe to show. */
-const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown, onMasked: (error: unknown) => void): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
@@ -97,5 +106,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, on
     return formatted;
   }
   onMasked(original ?? error);
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: API_ERROR_CODES.INTERNAL_SERVER_ERROR } };
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: API_ERROR_CODES.INTERNAL_SERVER_ERROR },
+  };
 }

@@ -85,7 +85,9 @@ export function checkDocument(
   if (errors.length) return { errors: errors.map((e) => validationError(e, principal)) };
   const operation = getOperationAST(document, operationName);
   if (!operation) {
-    const message = operationName ? `no operation named "${operationName}" in the document` : 'the document has several operations: name one (operationName)';
+    const message = operationName
+      ? `no operation named "${operationName}" in the document`
+      : 'the document has several operations: name one (operationName)';
     return { errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })] };
   }
   // Variables that do not fit their types are the caller's mistake (BAD_USER_INPUT, as Apollo answers them).
@@ -93,13 +95,16 @@ export function checkDocument(
   if (coerced.errors) {
     return {
       errors: coerced.errors.map(
-        (e) => new GraphQLError(principal ? e.message : withoutSuggestions(e.message), { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+        (e) =>
+          new GraphQLError(principal ? e.message : withoutSuggestions(e.message), {
+            nodes: e.nodes,
+            extensions: { code: 'BAD_USER_INPUT' },
+          }),
       ),
     };
   }
   return { document };
 }
-
 
 /**
  * The caller-dependent part of the HTTP path. Apollo caches validated documents by their text whoever
@@ -114,7 +119,9 @@ export const callerRulesPlugin: ApolloServerPlugin<Context> = {
         const [first] = validate(schema, document, callerRules(principal));
         if (!first) return Promise.resolve();
         const refused = validationError(first, principal);
-        return Promise.reject(new GraphQLError(refused.message, { nodes: refused.nodes, extensions: { ...refused.extensions, http: { status: 400 } } }));
+        return Promise.reject(
+          new GraphQLError(refused.message, { nodes: refused.nodes, extensions: { ...refused.extensions, http: { status: 400 } } }),
+        );
       },
       didEncounterErrors({ errors }) {
         for (const error of errors) error.message = withoutSuggestions(error.message);

@@ -10,7 +10,12 @@ describe('which addresses count as one client', () => {
   it('counts every address of one IPv6 /64 as one client, however it is written', () => {
     const bucket = addressBucket('2001:db8:1:2::1');
     expect(bucket).toBe('2001:db8:1:2::/64');
-    for (const other of ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0DB8:0001:0002:abcd::9', '2001:db8:1:2::1%eth0', '2001:db8:1:2:0:0:1.2.3.4']) {
+    for (const other of [
+      '2001:db8:1:2:ffff:ffff:ffff:ffff',
+      '2001:0DB8:0001:0002:abcd::9',
+      '2001:db8:1:2::1%eth0',
+      '2001:db8:1:2:0:0:1.2.3.4',
+    ]) {
       expect(addressBucket(other), other).toBe(bucket);
     }
   });

@@ -15,7 +15,9 @@ function lookups(): { lookup: (token: string | undefined) => Promise<Authenticat
     lookup: (token) => {
       if (token) n++;
       if (!token) return Promise.resolve({ principal: null, reason: null });
-      return Promise.resolve(token === VALID && !revoked ? { principal: KEY } : { principal: null, reason: 'the bearer token is not valid or was revoked' });
+      return Promise.resolve(
+        token === VALID && !revoked ? { principal: KEY } : { principal: null, reason: 'the bearer token is not valid or was revoked' },
+      );
     },
     count: () => n,
     revoke: () => (revoked = true),
@@ -75,7 +77,9 @@ describe('letting an API request in', () => {
     let n = 0;
     const lookup = (token: string | undefined): Promise<Authentication> => {
       n++;
-      return Promise.resolve(token && valid.has(token) ? { principal: { ...KEY, keyId: token.charCodeAt(0) } } : { principal: null, reason: 'no' });
+      return Promise.resolve(
+        token && valid.has(token) ? { principal: { ...KEY, keyId: token.charCodeAt(0) } } : { principal: null, reason: 'no' },
+      );
     };
     for (const token of ['a', 'b', 'c']) await admission.admit(token, '198.51.100.1', lookup);
     for (let i = 0; i < 2; i++) await admission.admit('made-up', '203.0.113.1', lookup); // spends 203.0.113.1's allowance

@@ -16,7 +16,11 @@ export type Admitted = { ok: true; auth: Authentication } | Extract<RateVerdict,
 
 export interface Admission {
   /** Authenticates `token` with `lookup` and counts the request; refused once its principal (or address) is out of allowance. */
-  admit(token: string | undefined, address: string | undefined, lookup: (token: string | undefined) => Promise<Authentication>): Promise<Admitted>;
+  admit(
+    token: string | undefined,
+    address: string | undefined,
+    lookup: (token: string | undefined) => Promise<Authentication>,
+  ): Promise<Admitted>;
 }
 
 /** Tokens remembered as recently valid (their SHA-256 only), least recently used dropped first. */

@@ -66,7 +66,9 @@ export function gateApi(http: FastifyInstance, { access, config, admission, grap
     try {
       const { orm, authenticate } = await access();
       em = orm.em.fork();
-      admitted = await admission.admit(bearerToken(req.headers.authorization), req.ip, (token) => authenticate(em, token, config.adminToken));
+      admitted = await admission.admit(bearerToken(req.headers.authorization), req.ip, (token) =>
+        authenticate(em, token, config.adminToken),
+      );
     } catch (err) {
       req.log.error({ err }, 'authentication failed to run');
       return refuse(reply, graphql, 500, API_ERROR_CODES.INTERNAL_SERVER_ERROR, 'Internal server error');

@@ -98,7 +98,13 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
       schema,
       // No landing page at GET /graphql: Apollo's loads scripts from its CDN, which would then run on
       // this origin, the admin page's (whose tab keeps the token in sessionStorage).
-      plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(http), graphqlMetricsPlugin(o.metrics), callerRulesPlugin, settleAfterMutations(o.bus)],
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        fastifyApolloDrainPlugin(http),
+        graphqlMetricsPlugin(o.metrics),
+        callerRulesPlugin,
+        settleAfterMutations(o.bus),
+      ],
       // The same rules as graphql-ws (graphql/validation.ts); those that depend on the caller run in callerRulesPlugin.
       parseOptions: PARSE_OPTIONS,
       validationRules: [...LIMIT_RULES],
@@ -121,7 +127,9 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
         return Promise.resolve(context(req.caller.em, req.caller.auth));
       },
     });
-    const retention = scheduleRetention(orm, { days: config.logRetentionDays, unverifiedDays: config.unverifiedLogRetentionDays }, (err) => http.log.error({ err }, 'log retention failed'));
+    const retention = scheduleRetention(orm, { days: config.logRetentionDays, unverifiedDays: config.unverifiedLogRetentionDays }, (err) =>
+      http.log.error({ err }, 'log retention failed'),
+    );
     const ws = attachGraphqlWebSocket({
       server: http.server,
       path: o.graphqlPath,

@@ -15,7 +15,12 @@ import { addressBucket } from './address-bucket.js';
 const BODY = '{"error":"too many connections from this address"}';
 const REFUSAL = `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
 
-export function capConnectionsPerAddress(server: Server, max: number, isProxy: (address: string) => boolean, onError: (err: unknown) => void): void {
+export function capConnectionsPerAddress(
+  server: Server,
+  max: number,
+  isProxy: (address: string) => boolean,
+  onError: (err: unknown) => void,
+): void {
   if (max <= 0) return;
   const open = new Map<string, number>();
   // First among the listeners, so a refused socket is ended before the HTTP parser answers anything on it.

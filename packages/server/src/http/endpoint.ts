@@ -14,7 +14,12 @@ import type { Outbound } from '../net/outbound.js';
 import { cachedStore } from '../notifications/cached-store.js';
 import { eventId } from '../notifications/outbox.js';
 import { pendingLogRows, type PendingLogs } from '../notifications/pending-logs.js';
-import { notificationProcessor, notificationRoute, type NotificationRouteOptions, type ProcessNotification } from '../notifications/route.js';
+import {
+  notificationProcessor,
+  notificationRoute,
+  type NotificationRouteOptions,
+  type ProcessNotification,
+} from '../notifications/route.js';
 import { createSqlStore } from '../notifications/sql-store.js';
 import { unverifiedLogBudget } from '../notifications/unverified-budget.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -41,7 +46,10 @@ export interface Endpoint {
   liveLog: LiveLog;
 }
 
-export async function startEndpoint(http: FastifyInstance, { config, sql, secrets, outbound, bus, pubSub, metrics, orm }: EndpointOptions): Promise<Endpoint> {
+export async function startEndpoint(
+  http: FastifyInstance,
+  { config, sql, secrets, outbound, bus, pubSub, metrics, orm }: EndpointOptions,
+): Promise<Endpoint> {
   const fulfilment = startFulfilmentWorker({
     sql,
     outbound,

@@ -15,6 +15,11 @@ export function answerErrorsPlainly(app: FastifyInstance): void {
       req.log.error({ err }, 'request failed');
       return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message: 'Internal server error' });
     }
-    return reply.code(status).send({ statusCode: status, ...(typeof err.code === 'string' && { code: err.code }), error: STATUS_CODES[status], message: err.message });
+    return reply.code(status).send({
+      statusCode: status,
+      ...(typeof err.code === 'string' && { code: err.code }),
+      error: STATUS_CODES[status],
+      message: err.message,
+    });
   });
 }

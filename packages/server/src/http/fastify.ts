@@ -23,11 +23,17 @@ export function createHttp(config: Config, logger: FastifyServerOptions['logger'
     // `connectionsCheckingInterval` (30 s by default, far too coarse for a 10 s limit).
     requestTimeout: requestMs,
     keepAliveTimeout: keepAliveMs,
-    http: { requestTimeout: requestMs, headersTimeout: headersMs, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersMs / 4))) },
+    http: {
+      requestTimeout: requestMs,
+      headersTimeout: headersMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersMs / 4))),
+    },
   });
   noSniff(http);
   answerErrorsPlainly(http);
-  capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, proxyPeer(config.trustProxy), (err) => http.log.error({ err }, 'connection cap failed'));
+  capConnectionsPerAddress(http.server, config.maxConnectionsPerIp, proxyPeer(config.trustProxy), (err) =>
+    http.log.error({ err }, 'connection cap failed'),
+  );
   // Node reports a failed accept (EMFILE when a flood of connections used up the file descriptors) as an
   // 'error' on the listening server, which would throw without a listener; the server keeps listening.
   http.server.on('error', (err) => http.log.error({ err }, 'HTTP server error'));

@@ -30,7 +30,7 @@ describe('the API rate limiter', () => {
     expect(limiter.size).toBe(100);
   });
 
-  it('never lets address churn reset a principal\'s spent allowance', () => {
+  it("never lets address churn reset a principal's spent allowance", () => {
     let now = 0;
     const limiter = createRateLimiter({ max: 2, windowMs: 60_000, maxAddresses: 10, now: () => now });
     expect([limiter.take('key:1').ok, limiter.take('key:1').ok, limiter.take('key:1').ok]).toEqual([true, true, false]);
@@ -74,7 +74,8 @@ describe('whose allowance a request spends', () => {
   });
 
   it('is the minting key for a widget session (the root token for one minted with it), never the session itself', () => {
-    const session = (sessionId: number, keyId: number | null) => ({ kind: 'session', sessionId, keyId, keyLabel: 'x', role: 'ADMIN', appId: 1, vkAppId: 2, expiresAt: new Date() }) as const;
+    const session = (sessionId: number, keyId: number | null) =>
+      ({ kind: 'session', sessionId, keyId, keyLabel: 'x', role: 'ADMIN', appId: 1, vkAppId: 2, expiresAt: new Date() }) as const;
     expect(rateLimitKey(session(9, 7), '10.0.0.1')).toBe('key:7');
     expect(rateLimitKey(session(10, 7), '10.0.0.2')).toBe('key:7');
     expect(rateLimitKey(session(11, null), '10.0.0.1')).toBe('root');

@@ -42,7 +42,12 @@ interface Window {
   count: number;
 }
 
-export function createRateLimiter({ max, windowMs = 60_000, maxAddresses = DEFAULT_MAX_ADDRESSES, now = Date.now }: RateLimiterOptions): RateLimiter {
+export function createRateLimiter({
+  max,
+  windowMs = 60_000,
+  maxAddresses = DEFAULT_MAX_ADDRESSES,
+  now = Date.now,
+}: RateLimiterOptions): RateLimiter {
   // Insertion order = window start order (a new window re-inserts its key), so stale keys sit at the front.
   const principals = new Map<string, Window>();
   const addresses = new Map<string, Window>();

@@ -6,7 +6,10 @@ import type { Secrets } from '../secrets/secrets.js';
 export function reportSecretsAtRest(log: FastifyBaseLogger, atRest: ResealCounts, secrets: Secrets): void {
   if (atRest.encrypted) log.info({ encrypted: atRest.encrypted }, 'encrypted the secrets an older version stored in plain text');
   if (atRest.scrubFailed) {
-    log.warn({ reason: atRest.scrubFailed }, 'could not compact the tables after encrypting: old plain-text bytes may stay in the database files until the next VACUUM');
+    log.warn(
+      { reason: atRest.scrubFailed },
+      'could not compact the tables after encrypting: old plain-text bytes may stay in the database files until the next VACUUM',
+    );
   }
   if (atRest.unreadable) {
     log.error(

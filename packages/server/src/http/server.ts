@@ -124,7 +124,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     await http.register(cors, embedderCors(config));
     gateApi(http, { access: () => api.load(), config, admission, graphqlPath: GRAPHQL_PATH });
-    const endpoint = await startEndpoint(http, { config, sql, secrets, outbound, bus: cluster, pubSub, metrics, orm: async () => (await api.load()).orm });
+    const endpoint = await startEndpoint(http, {
+      config,
+      sql,
+      secrets,
+      outbound,
+      bus: cluster,
+      pubSub,
+      metrics,
+      orm: async () => (await api.load()).orm,
+    });
     stopWorker = () => endpoint.fulfilment.stop();
     metrics.route(http);
     await http.register(exportRoutes, { deps: async () => ({ orm: (await api.load()).orm, config }) });

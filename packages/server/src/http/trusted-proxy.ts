@@ -51,9 +51,20 @@ export function proxyPeer(setting: TrustProxy): (address: string) => boolean {
  * X-Forwarded-For while each hop is trusted; the first untrusted one is the client (the last address
  * when every hop is trusted).
  */
-export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trust: TrustFunction): string | undefined {
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trust: TrustFunction,
+): string | undefined {
   // Like Fastify, a repeated header (an array) is not read: it names nobody.
-  const forwarded = typeof forwardedFor === 'string' ? forwardedFor.split(',').map((a) => a.trim()).filter(Boolean).reverse() : [];
+  const forwarded =
+    typeof forwardedFor === 'string'
+      ? forwardedFor
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+          .reverse()
+      : [];
   const hops = [peer, ...forwarded];
   for (let i = 0; i < hops.length - 1; i++) {
     if (!trust(hops[i] ?? '', i)) return hops[i];

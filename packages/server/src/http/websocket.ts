@@ -134,9 +134,13 @@ function rateLimited(retryAfterSeconds: number): ApiError {
 
 /** RATE_LIMITED, as for other "too much from one principal" refusals, but without a retry time: waiting does not help, ending an operation does. */
 function tooManyOperations(): ApiError {
-  return new ApiError('RATE_LIMITED', `too many operations on this connection: at most ${MAX_OPERATIONS_PER_SOCKET} at once; complete one first`, {
-    limit: MAX_OPERATIONS_PER_SOCKET,
-  });
+  return new ApiError(
+    'RATE_LIMITED',
+    `too many operations on this connection: at most ${MAX_OPERATIONS_PER_SOCKET} at once; complete one first`,
+    {
+      limit: MAX_OPERATIONS_PER_SOCKET,
+    },
+  );
 }
 
 export interface LiveSockets {
@@ -214,7 +218,10 @@ export function attachGraphqlWebSocket(o: WebSocketOptions): LiveSockets {
           if (auth.principal) entry.principal = auth.principal;
           else {
             forget(socket);
-            socket.close(/expired/.test(auth.reason ?? '') ? CLOSE.expired : CLOSE.forbidden, auth.reason ? 'Token no longer valid' : 'Forbidden');
+            socket.close(
+              /expired/.test(auth.reason ?? '') ? CLOSE.expired : CLOSE.forbidden,
+              auth.reason ? 'Token no longer valid' : 'Forbidden',
+            );
           }
         } catch (err) {
           // The database may be away for a moment: keep the socket, try again at the next round.

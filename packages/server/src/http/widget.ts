@@ -59,7 +59,9 @@ export function widgetRoutes(app: FastifyInstance, { dir = WIDGET_DIR }: WidgetR
     return sendBuilt(reply, `${dir}${file}`, javascript(file));
   });
 
-  app.get('/admin', async (_req, reply) => reply.headers(ADMIN_PAGE_HEADERS).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(ADMIN_PAGE));
+  app.get('/admin', async (_req, reply) =>
+    reply.headers(ADMIN_PAGE_HEADERS).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(ADMIN_PAGE),
+  );
 
   // The page's own files: for this origin's page only (no CORS), revalidated so a deploy shows at once.
   const pageFile = { 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-cache' };

@@ -5,7 +5,15 @@ import type { Context } from '../graphql/context.js';
 import { MeKindEnum, RoleEnum } from '../graphql/enums.js';
 import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
-import { createApiKey, createWidgetSession, findApiKey, findWidgetSession, listApiKeys, revokeApiKey, revokeWidgetSession } from './access.service.js';
+import {
+  createApiKey,
+  createWidgetSession,
+  findApiKey,
+  findWidgetSession,
+  listApiKeys,
+  revokeApiKey,
+  revokeWidgetSession,
+} from './access.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { authorize, authorizeRecord } from '../graphql/authorize.js';
 
@@ -50,7 +58,10 @@ export class Me {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When a widget session expires.' })
   expiresAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: "The API key's label; for a widget session, the label of the key that minted it; null for root." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The API key's label; for a widget session, the label of the key that minted it; null for root.",
+  })
   label!: string | null;
 }
 
@@ -76,7 +87,9 @@ export class AccessResolver {
   }
 
   @Authorized('MANAGE_ACCESS')
-  @Mutation(() => CreatedApiKey, { description: 'A key for the app with a role no higher than your own; without vkAppId (root only), a MODERATOR key.' })
+  @Mutation(() => CreatedApiKey, {
+    description: 'A key for the app with a role no higher than your own; without vkAppId (root only), a MODERATOR key.',
+  })
   async createApiKey(
     @Arg('vkAppId', () => Int, { nullable: true }) vkAppId: number | null | undefined,
     @Arg('role', () => RoleEnum) role: Role,
@@ -93,12 +106,17 @@ export class AccessResolver {
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     const keyId = idOf(id, 'an API key');
     const key = await findApiKey(ctx.em, keyId);
-    const principal = authorizeRecord(ctx, key.app ? 'MANAGE_ACCESS' : 'ROOT', key.app?.vkAppId ?? null, () => notFound(`API key ${keyId}`));
+    const principal = authorizeRecord(ctx, key.app ? 'MANAGE_ACCESS' : 'ROOT', key.app?.vkAppId ?? null, () =>
+      notFound(`API key ${keyId}`),
+    );
     return revokeApiKey(ctx.em, principal, key);
   }
 
   @Authorized('MINT_SESSION')
-  @Mutation(() => WidgetSessionToken, { description: 'A short-lived token for <vk-payments-admin>: one app, a role no higher than the key\'s (default 15 minutes, at most 24 hours).' })
+  @Mutation(() => WidgetSessionToken, {
+    description:
+      "A short-lived token for <vk-payments-admin>: one app, a role no higher than the key's (default 15 minutes, at most 24 hours).",
+  })
   async createWidgetSession(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('role', () => RoleEnum) role: Role,
@@ -111,12 +129,14 @@ export class AccessResolver {
   }
 
   @Authorized('MINT_SESSION')
-  @Mutation(() => Boolean, { description: 'Ends a widget session before it expires: the key that minted it, or the app\'s creator/admin.' })
+  @Mutation(() => Boolean, { description: "Ends a widget session before it expires: the key that minted it, or the app's creator/admin." })
   async revokeWidgetSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const sessionId = idOf(id, 'a widget session');
     const session = await findWidgetSession(ctx.em, sessionId);
     const mintedByCaller = ctx.principal?.kind === 'key' && ctx.principal.keyId === session.apiKey?.id;
-    const principal = authorizeRecord(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId, () => notFound(`widget session ${sessionId}`));
+    const principal = authorizeRecord(ctx, mintedByCaller ? 'MINT_SESSION' : 'MANAGE_ACCESS', session.app.vkAppId, () =>
+      notFound(`widget session ${sessionId}`),
+    );
     return revokeWidgetSession(ctx.em, principal, session);
   }
 

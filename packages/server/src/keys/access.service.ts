@@ -25,17 +25,31 @@ export interface CreatedKey {
 }
 
 /** A key for one app, or (root only, vkAppId null) a platform-wide MODERATOR key. */
-export async function createApiKey(em: EntityManager, principal: Principal, app: App | null, role: Role, rawLabel: string): Promise<CreatedKey> {
+export async function createApiKey(
+  em: EntityManager,
+  principal: Principal,
+  app: App | null,
+  role: Role,
+  rawLabel: string,
+): Promise<CreatedKey> {
   const keyLabel = parseInput(label, rawLabel);
-  if (app === null && role !== 'MODERATOR') throw badInput('role', { reason: 'notAllowed', rule: 'appless' }, 'a key without an app must be a MODERATOR key');
-  if (app !== null && role === 'MODERATOR') throw badInput('role', { reason: 'notAllowed', rule: 'moderatorWithApp' }, 'MODERATOR keys are platform-wide: leave vkAppId out');
+  if (app === null && role !== 'MODERATOR')
+    throw badInput('role', { reason: 'notAllowed', rule: 'appless' }, 'a key without an app must be a MODERATOR key');
+  if (app !== null && role === 'MODERATOR')
+    throw badInput('role', { reason: 'notAllowed', rule: 'moderatorWithApp' }, 'MODERATOR keys are platform-wide: leave vkAppId out');
   if (!mayActOn(principal, role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not create a ${role} key`);
   // A widget session lives minutes in a browser; a key made with it would outlive it for good.
-  if (principal.kind === 'session') throw new ApiError('FORBIDDEN', 'API keys are created with an API key or the root token, not with a widget session');
+  if (principal.kind === 'session')
+    throw new ApiError('FORBIDDEN', 'API keys are created with an API key or the root token, not with a widget session');
   const token = generateToken(TOKEN_PREFIX.key);
   const apiKey = em.create(ApiKey, { app, role, label: keyLabel, tokenHash: hashToken(token) });
   await em.flush();
-  audit(em, principal, { appId: app?.id ?? null, action: 'apikey.create', target: String(apiKey.id), after: snapshot(apiKey, ['role', 'label']) });
+  audit(em, principal, {
+    appId: app?.id ?? null,
+    action: 'apikey.create',
+    target: String(apiKey.id),
+    after: snapshot(apiKey, ['role', 'label']),
+  });
   await em.flush();
   return { token, apiKey };
 }
@@ -51,7 +65,12 @@ export async function revokeApiKey(em: EntityManager, principal: Principal, key:
   if (!mayActOn(principal, key.role as Role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not revoke a ${key.role} key`);
   if (key.revokedAt) return key;
   key.revokedAt = new Date();
-  audit(em, principal, { appId: key.app?.id ?? null, action: 'apikey.revoke', target: String(key.id), before: snapshot(key, ['role', 'label']) });
+  audit(em, principal, {
+    appId: key.app?.id ?? null,
+    action: 'apikey.revoke',
+    target: String(key.id),
+    before: snapshot(key, ['role', 'label']),
+  });
   await em.flush();
   return key;
 }
@@ -68,10 +87,20 @@ export interface MintedSession {
   vkAppId: number;
 }
 
-export async function createWidgetSession(em: EntityManager, principal: Principal, app: App, role: Role, ttlSeconds: number | null | undefined): Promise<MintedSession> {
+export async function createWidgetSession(
+  em: EntityManager,
+  principal: Principal,
+  app: App,
+  role: Role,
+  ttlSeconds: number | null | undefined,
+): Promise<MintedSession> {
   const ttl = ttlSeconds ?? SESSION_TTL.default;
   if (!Number.isInteger(ttl) || ttl < SESSION_TTL.min || ttl > SESSION_TTL.max) {
-    throw badInput('ttlSeconds', { reason: 'outOfRange', min: SESSION_TTL.min, max: SESSION_TTL.max }, `must be between ${SESSION_TTL.min} and ${SESSION_TTL.max}`);
+    throw badInput(
+      'ttlSeconds',
+      { reason: 'outOfRange', min: SESSION_TTL.min, max: SESSION_TTL.max },
+      `must be between ${SESSION_TTL.min} and ${SESSION_TTL.max}`,
+    );
   }
   if (role === 'VIEWER') throw badInput('role', { reason: 'notAllowed', rule: 'viewerSession' }, 'a VIEWER session could do nothing here');
   if (!mayActOn(principal, role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} key may not mint a ${role} session`);
@@ -94,7 +123,8 @@ export async function findWidgetSession(em: EntityManager, id: number): Promise<
 }
 
 export async function revokeWidgetSession(em: EntityManager, principal: Principal, session: WidgetSession): Promise<boolean> {
-  if (!mayActOn(principal, session.role as Role)) throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not revoke a ${session.role} session`);
+  if (!mayActOn(principal, session.role as Role))
+    throw new ApiError('FORBIDDEN', `a ${who(principal)} token may not revoke a ${session.role} session`);
   if (!session.revokedAt) {
     session.revokedAt = new Date();
     await em.flush();

@@ -27,12 +27,26 @@ describe.each(DIALECTS)('widget session retention on %s', (dialect) => {
   it('deletes sessions expired (revoked or not) more than a day ago, in batches, and keeps the rest', async () => {
     const em = orm.em.fork();
     let n = 0;
-    const session = (expiresAt: Date, revokedAt: Date | null = null) => ({ app: appId, role: 'ADMIN', tokenHash: `hash-${n++}`, createdAt: hoursAgo(200), expiresAt, revokedAt });
-    await em.insertMany(WidgetSession, Array.from({ length: 2_100 }, (_, i) => session(hoursAgo(25 + (i % 100)), i % 3 ? null : hoursAgo(48))));
+    const session = (expiresAt: Date, revokedAt: Date | null = null) => ({
+      app: appId,
+      role: 'ADMIN',
+      tokenHash: `hash-${n++}`,
+      createdAt: hoursAgo(200),
+      expiresAt,
+      revokedAt,
+    });
+    await em.insertMany(
+      WidgetSession,
+      Array.from({ length: 2_100 }, (_, i) => session(hoursAgo(25 + (i % 100)), i % 3 ? null : hoursAgo(48))),
+    );
     // Kept: expired less than a day ago (still answered "expired"), revoked but not yet a day past its expiry, live.
     const kept = [hoursAgo(23), hoursAgo(1), hoursAgo(-1)];
     await em.insertMany(WidgetSession, [session(kept[0]!), session(kept[1]!, hoursAgo(2)), session(kept[2]!)]);
-    const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(e: 'query', f: (q: { sql: string }) => void): void; off(e: 'query', f: (q: { sql: string }) => void): void } }).getKnex();
+    const knex = (
+      orm.em.getConnection() as unknown as {
+        getKnex(): { on(e: 'query', f: (q: { sql: string }) => void): void; off(e: 'query', f: (q: { sql: string }) => void): void };
+      }
+    ).getKnex();
     const deletes: string[] = [];
     const listen = (q: { sql: string }) => void (/^delete/i.test(q.sql) && deletes.push(q.sql));
     knex.on('query', listen);
@@ -56,7 +70,13 @@ describe('the hourly retention job', () => {
       const app = em.create(App, { vkAppId: 2, name: 'Sessions', ...appKey(2) });
       await em.flush();
       const now = new Date();
-      await em.insert(WidgetSession, { app: app.id, role: 'VIEWER', tokenHash: 'old', createdAt: hoursAgo(50, now), expiresAt: hoursAgo(48, now) });
+      await em.insert(WidgetSession, {
+        app: app.id,
+        role: 'VIEWER',
+        tokenHash: 'old',
+        createdAt: hoursAgo(50, now),
+        expiresAt: hoursAgo(48, now),
+      });
       await em.insert(WidgetSession, { app: app.id, role: 'VIEWER', tokenHash: 'live', createdAt: now, expiresAt: hoursAgo(-1, now) });
       const errors: unknown[] = [];
       const schedule = scheduleRetention(db.orm, { days: 90, unverifiedDays: 7 }, (err) => errors.push(err), 20);

@@ -22,12 +22,19 @@ export interface SessionPurgeOptions {
 }
 
 /** Deletes widget sessions that expired more than a day ago; returns how many. */
-export async function purgeExpiredSessions(orm: Orm, { batchSize = 1_000, pauseMs = 20, now = () => new Date(), signal }: SessionPurgeOptions = {}): Promise<number> {
+export async function purgeExpiredSessions(
+  orm: Orm,
+  { batchSize = 1_000, pauseMs = 20, now = () => new Date(), signal }: SessionPurgeOptions = {},
+): Promise<number> {
   const cutoff = new Date(now().getTime() - EXPIRED_SESSION_GRACE_MS);
   let deleted = 0;
   while (!signal?.aborted) {
     const em = orm.em.fork();
-    const batch = await em.find(WidgetSession, { expiresAt: { $lt: cutoff } }, { fields: ['id'], limit: batchSize, orderBy: { id: 'asc' } });
+    const batch = await em.find(
+      WidgetSession,
+      { expiresAt: { $lt: cutoff } },
+      { fields: ['id'], limit: batchSize, orderBy: { id: 'asc' } },
+    );
     if (!batch.length) break;
     deleted += await em.nativeDelete(WidgetSession, { id: { $in: batch.map((row) => row.id) } });
     if (batch.length < batchSize) break;

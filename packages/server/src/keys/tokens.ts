@@ -52,7 +52,12 @@ async function issueRootToken(em: EntityManager, label: string): Promise<string>
 export type Authentication = { principal: Principal } | { principal: null; reason: string | null };
 
 /** Who holds this bearer token; `reason` says why a token that was sent is not accepted. */
-export async function authenticate(em: EntityManager, token: string | undefined, configuredRoot: string | undefined, now = new Date()): Promise<Authentication> {
+export async function authenticate(
+  em: EntityManager,
+  token: string | undefined,
+  configuredRoot: string | undefined,
+  now = new Date(),
+): Promise<Authentication> {
   if (!token) return { principal: null, reason: null };
   if (configuredRoot && sameToken(token, configuredRoot)) return { principal: { kind: 'root', keyId: null } };
   const rejected = { principal: null, reason: 'the bearer token is not valid or was revoked' } as const;
@@ -82,7 +87,13 @@ export async function authenticate(em: EntityManager, token: string | undefined,
   }
   if (key.role === ROOT_ROLE) return { principal: { kind: 'root', keyId: key.id } };
   return {
-    principal: { kind: 'key', keyId: key.id, label: key.label, role: key.role as Role, appId: key.app?.id ?? null, vkAppId: key.app?.vkAppId ?? null },
+    principal: {
+      kind: 'key',
+      keyId: key.id,
+      label: key.label,
+      role: key.role as Role,
+      appId: key.app?.id ?? null,
+      vkAppId: key.app?.vkAppId ?? null,
+    },
   };
 }
-

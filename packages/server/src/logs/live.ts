@@ -78,9 +78,12 @@ export function createLiveLog({ pubSub, bus, read, onError }: LiveLogOptions): L
     logged(rows) {
       try {
         // Rows of no app of ours have no subscribers anywhere (the subscription names an app).
-        const ours = rows.filter((r): r is LoggedEntry & { entry: { vkAppId: number } } => r.entry.appId !== null && r.entry.vkAppId !== null);
+        const ours = rows.filter(
+          (r): r is LoggedEntry & { entry: { vkAppId: number } } => r.entry.appId !== null && r.entry.vkAppId !== null,
+        );
         if (!ours.length) return;
-        for (const { id, entry } of ours) if (watched(entry.vkAppId)) pubSub.publish(LOG_TOPIC, entry.vkAppId, { ...entry, id } satisfies LoggedRow);
+        for (const { id, entry } of ours)
+          if (watched(entry.vkAppId)) pubSub.publish(LOG_TOPIC, entry.vkAppId, { ...entry, id } satisfies LoggedRow);
         bus.publish({ type: 'logged', rows: ours.map(({ id, entry }) => ({ id, vkAppId: entry.vkAppId })) });
       } catch (err) {
         onError(err, 'could not publish log rows to the live log');

@@ -53,7 +53,7 @@ function matches(l: NotificationLog, f: LogFilter): boolean {
 
 const FILTERS: [string, LogFilter][] = [
   ['no filter', {}],
-  ['failed order notifications (the README\'s example)', { types: ['order_status_change'], ok: false }],
+  ["failed order notifications (the README's example)", { types: ['order_status_change'], ok: false }],
   ['two kinds', { types: ['get_item', 'get_subscription'] }],
   ['successes', { ok: true }],
   ['one error code, which outranks ok', { errorCode: 20, ok: true }],
@@ -127,24 +127,42 @@ describe.each(DIALECTS)('the notificationLogs page on %s', (dialect) => {
 
   it('counts after the last page (an empty page beyond a cursor)', async () => {
     const oldest = logsOfA.at(-1)!;
-    const page = await logPage(orm.em.fork(), { vkAppId: A, filter: {}, page: { first: 5, after: Buffer.from(`id:${oldest.id}`).toString('base64url') }, withCount: true });
+    const page = await logPage(orm.em.fork(), {
+      vkAppId: A,
+      filter: {},
+      page: { first: 5, after: Buffer.from(`id:${oldest.id}`).toString('base64url') },
+      withCount: true,
+    });
     expect([page.edges.length, await page.count()]).toEqual([0, logsOfA.length]);
   });
 
   it('answers NOT_FOUND for an app that does not exist, before judging the page size or cursor', async () => {
     for (const page of [{ first: 20 }, { first: 0 }, { after: 'not-a-cursor' }]) {
-      await expect(logPage(orm.em.fork(), { vkAppId: 9_999, filter: {}, page, withCount: true })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(logPage(orm.em.fork(), { vkAppId: 9_999, filter: {}, page, withCount: true })).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
     }
-    await expect(logPage(orm.em.fork(), { vkAppId: A, filter: {}, page: { first: 101 }, withCount: true })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+    await expect(logPage(orm.em.fork(), { vkAppId: A, filter: {}, page: { first: 101 }, withCount: true })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+    });
   });
 
   it("reads the app's id, then the page and its count in one statement", async () => {
-    const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(e: 'query', l: (q: { sql: string }) => void): void; off(e: 'query', l: (q: { sql: string }) => void): void } }).getKnex();
+    const knex = (
+      orm.em.getConnection() as unknown as {
+        getKnex(): { on(e: 'query', l: (q: { sql: string }) => void): void; off(e: 'query', l: (q: { sql: string }) => void): void };
+      }
+    ).getKnex();
     const statements: string[] = [];
     const listen = (q: { sql: string }) => statements.push(q.sql);
     knex.on('query', listen);
     try {
-      const page = await logPage(orm.em.fork(), { vkAppId: A, filter: { types: ['order_status_change'], ok: false }, page: { first: 20 }, withCount: true });
+      const page = await logPage(orm.em.fork(), {
+        vkAppId: A,
+        filter: { types: ['order_status_change'], ok: false },
+        page: { first: 20 },
+        withCount: true,
+      });
       await page.count();
     } finally {
       knex.off('query', listen);

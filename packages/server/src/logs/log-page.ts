@@ -17,7 +17,8 @@ import { pageWindow, toConnection, type ConnectionShape, type PageArgs } from '.
 import { logConditions, type ColumnValues, type LogFilter } from './logs.service.js';
 import type { NotificationLog } from './notification-log.entity.js';
 
-const COLUMNS = 'id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id, subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms';
+const COLUMNS =
+  'id, vk_app_id, received_at, raw_type, notification_type, test, vk_user_id, order_id, subscription_id, request, response, error_code, signature_valid, signed_with, warning, duration_ms';
 
 export interface LogPageQuery {
   vkAppId: number;
@@ -28,7 +29,10 @@ export interface LogPageQuery {
 }
 
 /** Newest first (by id, like every list: graphql/connection.ts); the same answers and errors as the ORM's read. */
-export async function logPage(em: EntityManager, { vkAppId, filter, page, withCount }: LogPageQuery): Promise<ConnectionShape<NotificationLog>> {
+export async function logPage(
+  em: EntityManager,
+  { vkAppId, filter, page, withCount }: LogPageQuery,
+): Promise<ConnectionShape<NotificationLog>> {
   const appId = await appIdOf(em, vkAppId);
   const { size, afterId } = pageWindow(page);
   const pg = isPostgres(em);
@@ -36,7 +40,8 @@ export async function logPage(em: EntityManager, { vkAppId, filter, page, withCo
   const where = logConditions(appId, filter, values);
   const conn = em.getConnection();
   const count = `(select count(*) from notification_logs where ${where.sql})`;
-  const countOnly = async (): Promise<number> => readTotal(((await conn.execute(`select ${count} as total_count`, where.params)) as Row[])[0]);
+  const countOnly = async (): Promise<number> =>
+    readTotal(((await conn.execute(`select ${count} as total_count`, where.params)) as Row[])[0]);
 
   // Both stores run an uncorrelated scalar subquery once per statement, whatever the rows.
   const rows = (await conn.execute(

@@ -1,6 +1,22 @@
 import type { NotificationKind } from '@vk-payments/shared';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  InputType,
+  Int,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { Connection, PageArgs, selectsTotalCount, type ConnectionShape } from '../graphql/connection.js';
 import { authorize, authorizeRecord } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';

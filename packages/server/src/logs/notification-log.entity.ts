@@ -23,7 +23,19 @@ import { App } from '../apps/app.entity.js';
 // The short retention of unverified rows (logs/retention.ts) finds them without walking the verified ones.
 @Index({ name: 'notification_logs_unverified_received_idx', properties: ['signatureValid', 'receivedAt'] })
 export class NotificationLog {
-  [OptionalProps]?: 'app' | 'vkAppId' | 'rawType' | 'notificationType' | 'test' | 'vkUserId' | 'orderId' | 'subscriptionId' | 'errorCode' | 'signatureValid' | 'signedWith' | 'warning';
+  [OptionalProps]?:
+    | 'app'
+    | 'vkAppId'
+    | 'rawType'
+    | 'notificationType'
+    | 'test'
+    | 'vkUserId'
+    | 'orderId'
+    | 'subscriptionId'
+    | 'errorCode'
+    | 'signatureValid'
+    | 'signedWith'
+    | 'warning';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -90,12 +102,19 @@ export class NotificationLog {
   durationMs!: number;
 
   /** Which key verified the signature during a rotation's overlap: 'current' or 'previous'. */
-  @Field(() => SignedWithEnum, { nullable: true, description: "Which secret key verified the signature: current, or previous during a rotation's overlap." })
+  @Field(() => SignedWithEnum, {
+    nullable: true,
+    description: "Which secret key verified the signature: current, or previous during a rotation's overlap.",
+  })
   @Property({ type: 'string', length: 16, nullable: true })
   signedWith: 'current' | 'previous' | null = null;
 
   /** Something the operator should look at although the answer stood (e.g. a _test from a non-tester). */
-  @Field(() => String, { nullable: true, description: 'Something to look at although the request was answered, e.g. a _test notification from a user who is not a payment tester.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Something to look at although the request was answered, e.g. a _test notification from a user who is not a payment tester.',
+  })
   @Property({ type: 'string', length: 255, nullable: true })
   warning: string | null = null;
 }

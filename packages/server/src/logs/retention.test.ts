@@ -21,9 +21,24 @@ describe.each(DIALECTS)('log retention on %s', (dialect) => {
     await em.flush();
     const row = (receivedAt: Date) => ({ app: app.id, receivedAt, request: {}, response: '{}', durationMs: 1 });
     // 2,500 rows older than 90 days, 30 recent ones; and an old transaction.
-    await em.insertMany(NotificationLog, Array.from({ length: 2_500 }, (_, i) => row(daysAgo(91 + (i % 200)))));
-    await em.insertMany(NotificationLog, Array.from({ length: 30 }, (_, i) => row(daysAgo(i))));
-    await em.insert(Transaction, { app: app.id, orderId: '1', vkUserId: 1, itemId: 'x', title: 'x', price: 1, test: false, createdAt: daysAgo(400) });
+    await em.insertMany(
+      NotificationLog,
+      Array.from({ length: 2_500 }, (_, i) => row(daysAgo(91 + (i % 200)))),
+    );
+    await em.insertMany(
+      NotificationLog,
+      Array.from({ length: 30 }, (_, i) => row(daysAgo(i))),
+    );
+    await em.insert(Transaction, {
+      app: app.id,
+      orderId: '1',
+      vkUserId: 1,
+      itemId: 'x',
+      title: 'x',
+      price: 1,
+      test: false,
+      createdAt: daysAgo(400),
+    });
   });
   afterAll(() => db?.close());
 
@@ -61,12 +76,34 @@ describe.each(DIALECTS)('the short retention of unverified log rows on %s', (dia
     await em.flush();
     appId = app.id;
     // Of each verdict (verified, bad sig, never checked): 1,200 rows 8 to 60 days old and 40 of the last week.
-    const row = (signatureValid: Verdict, receivedAt: Date) => ({ app: signatureValid === null ? null : appId, signatureValid, receivedAt, request: {}, response: '{}', durationMs: 1 });
+    const row = (signatureValid: Verdict, receivedAt: Date) => ({
+      app: signatureValid === null ? null : appId,
+      signatureValid,
+      receivedAt,
+      request: {},
+      response: '{}',
+      durationMs: 1,
+    });
     for (const verdict of VERDICTS) {
-      await em.insertMany(NotificationLog, Array.from({ length: 1_200 }, (_, i) => row(verdict, daysAgo(8 + (i % 52)))));
-      await em.insertMany(NotificationLog, Array.from({ length: 40 }, (_, i) => row(verdict, new Date(daysAgo(7).getTime() + (i + 1) * 3_600_000))));
+      await em.insertMany(
+        NotificationLog,
+        Array.from({ length: 1_200 }, (_, i) => row(verdict, daysAgo(8 + (i % 52)))),
+      );
+      await em.insertMany(
+        NotificationLog,
+        Array.from({ length: 40 }, (_, i) => row(verdict, new Date(daysAgo(7).getTime() + (i + 1) * 3_600_000))),
+      );
     }
-    await em.insert(Transaction, { app: appId, orderId: '2', vkUserId: 1, itemId: 'x', title: 'x', price: 1, test: false, createdAt: daysAgo(30) });
+    await em.insert(Transaction, {
+      app: appId,
+      orderId: '2',
+      vkUserId: 1,
+      itemId: 'x',
+      title: 'x',
+      price: 1,
+      test: false,
+      createdAt: daysAgo(30),
+    });
   });
   afterAll(() => db?.close());
 
@@ -116,10 +153,15 @@ describe('scheduled retention', () => {
     const db = await migratedOrm('sqlite');
     await db.close(); // every query now fails
     const reported: unknown[] = [];
-    const schedule = scheduleRetention(db.orm, { days: 90, unverifiedDays: 7 }, (err) => {
-      reported.push(err);
-      throw new Error('the reporter failed as well');
-    }, 20);
+    const schedule = scheduleRetention(
+      db.orm,
+      { days: 90, unverifiedDays: 7 },
+      (err) => {
+        reported.push(err);
+        throw new Error('the reporter failed as well');
+      },
+      20,
+    );
     // Each run reports its log purge and its session purge: four reports are two whole runs, the second
     // after the first one's reporter failed. An unhandled rejection would fail this file (vitest reports it).
     await until('two runs reported', () => reported.length >= 4);

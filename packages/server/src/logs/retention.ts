@@ -24,11 +24,20 @@ export interface RetentionOptions {
 type Batching = Required<Pick<RetentionOptions, 'batchSize' | 'pauseMs'>> & Pick<RetentionOptions, 'signal'>;
 
 /** Deletes the rows `where` matches, `batchSize` at a time (by `order`, else as the index finds them); returns how many. */
-async function purgeInBatches(orm: Orm, where: FilterQuery<NotificationLog>, order: 'id' | null, { batchSize, pauseMs, signal }: Batching): Promise<number> {
+async function purgeInBatches(
+  orm: Orm,
+  where: FilterQuery<NotificationLog>,
+  order: 'id' | null,
+  { batchSize, pauseMs, signal }: Batching,
+): Promise<number> {
   let deleted = 0;
   while (!signal?.aborted) {
     const em = orm.em.fork();
-    const batch = await em.find(NotificationLog, where, { fields: ['id'], limit: batchSize, ...(order && { orderBy: { [order]: 'asc' } }) });
+    const batch = await em.find(NotificationLog, where, {
+      fields: ['id'],
+      limit: batchSize,
+      ...(order && { orderBy: { [order]: 'asc' } }),
+    });
     if (!batch.length) break;
     deleted += await em.nativeDelete(NotificationLog, { id: { $in: batch.map((row) => row.id) } });
     if (batch.length < batchSize) break;
@@ -40,7 +49,10 @@ async function purgeInBatches(orm: Orm, where: FilterQuery<NotificationLog>, ord
 const cutoff = (now: () => Date, days: number): Date => new Date(now().getTime() - days * 86_400_000);
 
 /** Deletes log rows older than `days`; returns how many. */
-export async function purgeOldLogs(orm: Orm, { days, batchSize = 1_000, pauseMs = 20, now = () => new Date(), signal }: RetentionOptions): Promise<number> {
+export async function purgeOldLogs(
+  orm: Orm,
+  { days, batchSize = 1_000, pauseMs = 20, now = () => new Date(), signal }: RetentionOptions,
+): Promise<number> {
   // Rows are written in time order, so the oldest ids are the oldest rows: the primary key finds them.
   return purgeInBatches(orm, { receivedAt: { $lt: cutoff(now, days) } }, 'id', { batchSize, pauseMs, signal });
 }
@@ -51,7 +63,10 @@ export async function purgeOldLogs(orm: Orm, { days, batchSize = 1_000, pauseMs 
  * walks the verified rows it keeps. In no order: PostgreSQL cannot read `IS NULL` rows of the index in
  * time order, and would sort every match for each batch. Returns how many were deleted.
  */
-export async function purgeUnverifiedLogs(orm: Orm, { days, batchSize = 1_000, pauseMs = 20, now = () => new Date(), signal }: RetentionOptions): Promise<number> {
+export async function purgeUnverifiedLogs(
+  orm: Orm,
+  { days, batchSize = 1_000, pauseMs = 20, now = () => new Date(), signal }: RetentionOptions,
+): Promise<number> {
   const before = cutoff(now, days);
   let deleted = 0;
   for (const signatureValid of [false, null]) {
@@ -68,7 +83,12 @@ export interface RetentionDays {
 }
 
 /** Runs the purges a minute after start and then hourly; `stop()` ends them (and any purge under way). */
-export function scheduleRetention(orm: Orm, { days, unverifiedDays }: RetentionDays, onError: (err: unknown) => void, intervalMs = 3_600_000): { stop(): void } {
+export function scheduleRetention(
+  orm: Orm,
+  { days, unverifiedDays }: RetentionDays,
+  onError: (err: unknown) => void,
+  intervalMs = 3_600_000,
+): { stop(): void } {
   const controller = new AbortController();
   const purge = async (): Promise<void> => {
     await purgeOldLogs(orm, { days, signal: controller.signal });

@@ -32,7 +32,9 @@ export class ModerationResolver {
   }
 
   @Authorized('MODERATION_DECIDE')
-  @Query(() => ModerationRequestConnection, { description: 'Applications of every app with this status (moderators): pending ones oldest first, others newest first.' })
+  @Query(() => ModerationRequestConnection, {
+    description: 'Applications of every app with this status (moderators): pending ones oldest first, others newest first.',
+  })
   moderationQueue(
     @Arg('status', () => ModerationStatusEnum, { nullable: true, defaultValue: 'PENDING' }) status: ModerationStatus | null,
     @Args(() => PageArgs) page: PageArgs,
@@ -48,7 +50,9 @@ export class ModerationResolver {
   }
 
   @Authorized('PAYMENTS')
-  @Mutation(() => ModerationRequest, { description: 'Applies for votes payments. Needs the notification URL; one pending application per app.' })
+  @Mutation(() => ModerationRequest, {
+    description: 'Applies for votes payments. Needs the notification URL; one pending application per app.',
+  })
   async submitModerationRequest(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('input', () => ModerationRequestInput) input: ModerationRequestInput,
@@ -61,11 +65,17 @@ export class ModerationResolver {
   @Mutation(() => ModerationRequest, { description: 'Takes back a pending application.' })
   async withdrawModerationRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModerationRequest> {
     const request = await findRequest(ctx.em, id);
-    return withdrawRequest(ctx.em, authorizeRecord(ctx, 'PAYMENTS', request.app.vkAppId, () => requestNotFound(id)), request);
+    return withdrawRequest(
+      ctx.em,
+      authorizeRecord(ctx, 'PAYMENTS', request.app.vkAppId, () => requestNotFound(id)),
+      request,
+    );
   }
 
   @Authorized('MODERATION_DECIDE')
-  @Mutation(() => ModerationRequest, { description: 'Approves (turns votes payments on) or rejects (a comment is required) a pending application.' })
+  @Mutation(() => ModerationRequest, {
+    description: 'Approves (turns votes payments on) or rejects (a comment is required) a pending application.',
+  })
   async decideModerationRequest(
     @Arg('id', () => ID) id: string,
     @Arg('decision', () => ModerationDecisionEnum) decision: ModerationDecision,
@@ -73,7 +83,13 @@ export class ModerationResolver {
     @Ctx() ctx: Context,
   ): Promise<ModerationRequest> {
     const request = await findRequest(ctx.em, id);
-    return decideRequest(ctx.em, authorizeRecord(ctx, 'MODERATION_DECIDE', request.app.vkAppId, () => requestNotFound(id)), request, decision, comment);
+    return decideRequest(
+      ctx.em,
+      authorizeRecord(ctx, 'MODERATION_DECIDE', request.app.vkAppId, () => requestNotFound(id)),
+      request,
+      decision,
+      comment,
+    );
   }
 
   @FieldResolver(() => ID)

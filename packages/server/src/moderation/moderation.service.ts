@@ -56,7 +56,11 @@ const decisionInput = z
       .transform((c) => c || null),
   })
   // The app has to learn what to fix before it applies again.
-  .refine((d) => d.decision !== 'REJECT' || d.comment !== null, { error: 'a rejection needs a comment saying what to fix', path: ['comment'], params: { reason: 'required' } satisfies InputErrorParams });
+  .refine((d) => d.decision !== 'REJECT' || d.comment !== null, {
+    error: 'a rejection needs a comment saying what to fix',
+    path: ['comment'],
+    params: { reason: 'required' } satisfies InputErrorParams,
+  });
 
 const REQUEST_FIELDS = ['status', 'platforms', 'appDescription', 'paidFeatures', 'moderatorComment'] as const;
 
@@ -99,11 +103,19 @@ export async function listRequests(em: EntityManager, app: App): Promise<Moderat
  * What moderators work through: pending applications oldest first (first come, first served), decided
  * ones newest first. A principal bound to one app (a moderator's widget session) sees that app only.
  */
-export async function moderationQueue(em: EntityManager, principal: Principal, status: ModerationStatus, page: PageArgs): Promise<ConnectionShape<ModerationRequest>> {
+export async function moderationQueue(
+  em: EntityManager,
+  principal: Principal,
+  status: ModerationStatus,
+  page: PageArgs,
+): Promise<ConnectionShape<ModerationRequest>> {
   const own = principal.kind === 'root' ? null : principal.vkAppId;
   const where = own === null ? { status } : { status, app: { vkAppId: own } };
   const found = await paginate(em, ModerationRequest, where, page, { order: status === 'PENDING' ? 'asc' : 'desc' });
-  await em.populate(found.edges.map((e) => e.node), ['app']); // one query for the page's apps (vkAppId, appName)
+  await em.populate(
+    found.edges.map((e) => e.node),
+    ['app'],
+  ); // one query for the page's apps (vkAppId, appName)
   return found;
 }
 
@@ -137,20 +149,32 @@ export async function checkPreflight(em: EntityManager, app: App): Promise<Moder
       key: 'TESTERS_CONFIGURED',
       required: false,
       ok: testers > 0,
-      message: testers > 0 ? `${testers} payment tester(s) configured.` : 'Add at least one payment tester, so purchases can be tried in test mode before approval.',
+      message:
+        testers > 0
+          ? `${testers} payment tester(s) configured.`
+          : 'Add at least one payment tester, so purchases can be tried in test mode before approval.',
     },
   ];
   return { ready: checks.every((c) => c.ok || !c.required), checks };
 }
 
-export async function submitRequest(em: EntityManager, principal: Principal, app: App, input: ModerationRequestInputData): Promise<ModerationRequest> {
+export async function submitRequest(
+  em: EntityManager,
+  principal: Principal,
+  app: App,
+  input: ModerationRequestInputData,
+): Promise<ModerationRequest> {
   const data = parseInput(moderationRequestInput, input);
   return em.transactional(async (tx) => {
     const locked = await lockApp(tx, app.id);
     if (!locked.notificationUrl) {
-      throw new ApiError('CONFLICT', 'set the payment notification URL (notificationUrl) first: VK accepts an application only from an app that has one', {
-        reason: 'NOTIFICATION_URL_NOT_SET',
-      });
+      throw new ApiError(
+        'CONFLICT',
+        'set the payment notification URL (notificationUrl) first: VK accepts an application only from an app that has one',
+        {
+          reason: 'NOTIFICATION_URL_NOT_SET',
+        },
+      );
     }
     const pending = await tx.findOne(ModerationRequest, { app: locked, status: 'PENDING' });
     if (pending) {
@@ -161,13 +185,22 @@ export async function submitRequest(em: EntityManager, principal: Principal, app
     }
     const request = tx.create(ModerationRequest, { app: locked, ...data, submittedBy: describeActor(principal) });
     await tx.flush(); // the id names the request in the audit event
-    audit(tx, principal, { appId: locked.id, action: 'moderation.submit', target: String(request.id), after: snapshot(request, REQUEST_FIELDS) });
+    audit(tx, principal, {
+      appId: locked.id,
+      action: 'moderation.submit',
+      target: String(request.id),
+      after: snapshot(request, REQUEST_FIELDS),
+    });
     return request;
   });
 }
 
 /** Loads the request again under the app's lock and refuses unless it is still pending. */
-async function lockPending(tx: EntityManager, request: ModerationRequest, doing: string): Promise<{ app: App; pending: ModerationRequest }> {
+async function lockPending(
+  tx: EntityManager,
+  request: ModerationRequest,
+  doing: string,
+): Promise<{ app: App; pending: ModerationRequest }> {
   const app = await lockApp(tx, request.app.id);
   const pending = await tx.findOneOrFail(ModerationRequest, request.id, { refresh: true });
   if (pending.status !== 'PENDING') {
@@ -183,7 +216,13 @@ export async function withdrawRequest(em: EntityManager, principal: Principal, r
   return em.transactional(async (tx) => {
     const { app, pending } = await lockPending(tx, request, 'withdrawn');
     pending.status = 'WITHDRAWN';
-    audit(tx, principal, { appId: app.id, action: 'moderation.withdraw', target: String(pending.id), before: { status: 'PENDING' }, after: { status: pending.status } });
+    audit(tx, principal, {
+      appId: app.id,
+      action: 'moderation.withdraw',
+      target: String(pending.id),
+      before: { status: 'PENDING' },
+      after: { status: pending.status },
+    });
     return pending;
   });
 }

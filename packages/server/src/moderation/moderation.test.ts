@@ -24,7 +24,14 @@ import {
 
 const ROOT: Principal = { kind: 'root', keyId: null };
 const MODERATOR: Principal = { kind: 'key', keyId: 90, label: 'platform moderator', role: 'MODERATOR', appId: null, vkAppId: null };
-const adminOf = (app: App): Principal => ({ kind: 'key', keyId: 10, label: 'payments team', role: 'PAYMENTS_ADMIN', appId: app.id, vkAppId: app.vkAppId });
+const adminOf = (app: App): Principal => ({
+  kind: 'key',
+  keyId: 10,
+  label: 'payments team',
+  role: 'PAYMENTS_ADMIN',
+  appId: app.id,
+  vkAppId: app.vkAppId,
+});
 
 const INPUT: ModerationRequestInputData = {
   platforms: ['WEB', 'IOS'],
@@ -158,7 +165,11 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
         decidedAt: null,
       });
       const [event] = await auditOf(app.id, 'moderation.submit');
-      expect(event).toMatchObject({ actor: 'key 10 "payments team" (PAYMENTS_ADMIN)', target: String(request.id), after: { status: 'PENDING' } });
+      expect(event).toMatchObject({
+        actor: 'key 10 "payments team" (PAYMENTS_ADMIN)',
+        target: String(request.id),
+        after: { status: 'PENDING' },
+      });
     });
 
     it('a second submit while one is pending is CONFLICT naming the pending request', async () => {
@@ -181,25 +192,28 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
       }
     });
 
-    it.runIf(dialect === 'sqlite')('a submit waits for another process writing the same SQLite file, then sees its pending request', async () => {
-      // The libsql driver is synchronous: a second connection in this process would block the event
-      // loop while it waits for the lock, so the other writer is a real process (as the CLI would be).
-      const app = await newApp();
-      const other = spawn(process.execPath, ['--input-type=commonjs', '-e', OTHER_WRITER], {
-        env: { ...process.env, LIBSQL: LIBSQL_PATH, DB: (db.database as { path: string }).path, APP_ID: String(app.id) },
-      });
-      const exited = new Promise<number | null>((resolve) => other.on('exit', resolve));
-      let stderr = '';
-      other.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      await new Promise<void>((resolve, reject) => {
-        other.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
-        other.on('exit', () => reject(new Error(`the other writer exited early: ${stderr}`)));
-      });
-      const err = await apiError(submitRequest(em(), adminOf(app), app, INPUT));
-      expect(err).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'REQUEST_PENDING' } });
-      expect(await exited).toBe(0);
-      expect(await em().count(ModerationRequest, { app: app.id })).toBe(1);
-    });
+    it.runIf(dialect === 'sqlite')(
+      'a submit waits for another process writing the same SQLite file, then sees its pending request',
+      async () => {
+        // The libsql driver is synchronous: a second connection in this process would block the event
+        // loop while it waits for the lock, so the other writer is a real process (as the CLI would be).
+        const app = await newApp();
+        const other = spawn(process.execPath, ['--input-type=commonjs', '-e', OTHER_WRITER], {
+          env: { ...process.env, LIBSQL: LIBSQL_PATH, DB: (db.database as { path: string }).path, APP_ID: String(app.id) },
+        });
+        const exited = new Promise<number | null>((resolve) => other.on('exit', resolve));
+        let stderr = '';
+        other.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        await new Promise<void>((resolve, reject) => {
+          other.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+          other.on('exit', () => reject(new Error(`the other writer exited early: ${stderr}`)));
+        });
+        const err = await apiError(submitRequest(em(), adminOf(app), app, INPUT));
+        expect(err).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'REQUEST_PENDING' } });
+        expect(await exited).toBe(0);
+        expect(await em().count(ModerationRequest, { app: app.id })).toBe(1);
+      },
+    );
   });
 
   describe('withdrawing', () => {
@@ -232,17 +246,26 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
       return decideRequest(e, MODERATOR, await findRequest(e, String(id)), decision, comment);
     };
 
-    it.each([undefined, null, '', '   \n'])('a rejection with comment %j is BAD_USER_INPUT naming comment, and the request stays pending', async (comment) => {
-      const app = await newApp();
-      const request = await submitRequest(em(), adminOf(app), app, INPUT);
-      expect(await apiError(decide(request.id, 'REJECT', comment))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'comment' } });
-      expect((await reload(request.id)).status).toBe('PENDING');
-    });
+    it.each([undefined, null, '', '   \n'])(
+      'a rejection with comment %j is BAD_USER_INPUT naming comment, and the request stays pending',
+      async (comment) => {
+        const app = await newApp();
+        const request = await submitRequest(em(), adminOf(app), app, INPUT);
+        expect(await apiError(decide(request.id, 'REJECT', comment))).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          extensions: { field: 'comment' },
+        });
+        expect((await reload(request.id)).status).toBe('PENDING');
+      },
+    );
 
     it('a comment over 2000 characters is refused', async () => {
       const app = await newApp();
       const request = await submitRequest(em(), adminOf(app), app, INPUT);
-      expect(await apiError(decide(request.id, 'REJECT', 'x'.repeat(2001)))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'comment' } });
+      expect(await apiError(decide(request.id, 'REJECT', 'x'.repeat(2001)))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        extensions: { field: 'comment' },
+      });
     });
 
     it('a rejection keeps votes payments off and records who decided, when, and why', async () => {
@@ -250,7 +273,11 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
       const request = await submitRequest(em(), adminOf(app), app, INPUT);
       await decide(request.id, 'REJECT', '  Describe the paid features in more detail.  ');
       const stored = await reload(request.id);
-      expect(stored).toMatchObject({ status: 'REJECTED', moderatorComment: 'Describe the paid features in more detail.', decidedBy: 'key 90 "platform moderator" (MODERATOR)' });
+      expect(stored).toMatchObject({
+        status: 'REJECTED',
+        moderatorComment: 'Describe the paid features in more detail.',
+        decidedBy: 'key 90 "platform moderator" (MODERATOR)',
+      });
       expect(stored.decidedAt).toBeInstanceOf(Date);
       expect(stored.app.votesPaymentsEnabled).toBe(false);
       expect(await auditOf(app.id, 'moderation.decide')).toMatchObject([
@@ -269,7 +296,10 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
       const stored = await reload(request.id);
       expect(stored).toMatchObject({ status: 'APPROVED', moderatorComment: null });
       expect(stored.app.votesPaymentsEnabled).toBe(true);
-      expect(await apiError(decide(request.id, 'REJECT', 'changed my mind'))).toMatchObject({ code: 'CONFLICT', extensions: { status: 'APPROVED' } });
+      expect(await apiError(decide(request.id, 'REJECT', 'changed my mind'))).toMatchObject({
+        code: 'CONFLICT',
+        extensions: { status: 'APPROVED' },
+      });
       const e = em();
       expect(await apiError(withdrawRequest(e, adminOf(app), await findRequest(e, String(request.id))))).toMatchObject({
         code: 'CONFLICT',
@@ -285,7 +315,10 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
         const e1 = em();
         const e2 = em();
         const [r1, r2] = [await findRequest(e1, String(request.id)), await findRequest(e2, String(request.id))];
-        const results = await Promise.allSettled([withdrawRequest(e1, adminOf(app), r1), decideRequest(e2, MODERATOR, r2, 'APPROVE', null)]);
+        const results = await Promise.allSettled([
+          withdrawRequest(e1, adminOf(app), r1),
+          decideRequest(e2, MODERATOR, r2, 'APPROVE', null),
+        ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const stored = await reload(request.id);
         expect(stored.app.votesPaymentsEnabled).toBe(stored.status === 'APPROVED');
@@ -319,7 +352,9 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
       try {
         await migrate(qOrm);
         const e = qOrm.em.fork();
-        const apps = [1, 2, 3].map((n) => e.create(App, { vkAppId: 900 + n, name: `Q${n}`, ...appKey(900 + n), notificationUrl: 'https://q.example.com' }));
+        const apps = [1, 2, 3].map((n) =>
+          e.create(App, { vkAppId: 900 + n, name: `Q${n}`, ...appKey(900 + n), notificationUrl: 'https://q.example.com' }),
+        );
         await e.flush();
         const ids: number[] = [];
         for (const app of apps) ids.push((await submitRequest(qOrm.em.fork(), adminOf(app), app, INPUT)).id);
@@ -339,7 +374,16 @@ describe.each(DIALECTS)('votes-payments application over the real store on %s', 
         expect(approved.edges.map((x) => x.node.id)).toEqual([ids[1]]);
 
         const app3 = apps[2]!;
-        const session: Principal = { kind: 'session', sessionId: 1, keyId: 90, keyLabel: 'm', role: 'MODERATOR', appId: app3.id, vkAppId: app3.vkAppId, expiresAt: new Date(Date.now() + 60_000) };
+        const session: Principal = {
+          kind: 'session',
+          sessionId: 1,
+          keyId: 90,
+          keyLabel: 'm',
+          role: 'MODERATOR',
+          appId: app3.id,
+          vkAppId: app3.vkAppId,
+          expiresAt: new Date(Date.now() + 60_000),
+        };
         expect((await moderationQueue(qOrm.em.fork(), session, 'PENDING', {})).edges.map((x) => x.node.id)).toEqual([ids[2]]);
       } finally {
         await qOrm.close();

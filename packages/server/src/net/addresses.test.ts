@@ -92,7 +92,14 @@ describe('classifyAddress: what the server may connect to', () => {
   });
 
   it('judges every spelling the WHATWG URL parser accepts for 127.0.0.1 the same', () => {
-    for (const spelling of ['http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://0177.0.0.1/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:7f00:1]/']) {
+    for (const spelling of [
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://127.1/',
+      'http://0177.0.0.1/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[::ffff:7f00:1]/',
+    ]) {
       const host = new URL(spelling).hostname.replace(/^\[(.*)\]$/, '$1');
       expect(classifyAddress(host), spelling).toBe('loopback');
     }
@@ -118,9 +125,12 @@ describe('VKP_ALLOW_PRIVATE_URLS', () => {
     expect(allows(parseAllowList(''), 'x', '10.0.0.1')).toBe(false);
   });
 
-  it.each(['10.0.0.0/33', '10.0.0/8', 'fd00::/129', 'not a host!', '2130706433', '127.1', 'http://10.0.0.1/'])('refuses the entry %s', (entry) => {
-    expect(() => parseAllowList(entry)).toThrowError(`"${entry}"`);
-  });
+  it.each(['10.0.0.0/33', '10.0.0/8', 'fd00::/129', 'not a host!', '2130706433', '127.1', 'http://10.0.0.1/'])(
+    'refuses the entry %s',
+    (entry) => {
+      expect(() => parseAllowList(entry)).toThrowError(`"${entry}"`);
+    },
+  );
 });
 
 describe('this server’s own listen address', () => {

@@ -10,7 +10,8 @@
  */
 import { BlockList, isIP } from 'node:net';
 
-export type AddressCategory = 'public' | 'loopback' | 'private' | 'link-local' | 'shared (CGNAT)' | 'multicast' | 'unspecified' | 'broadcast' | 'reserved';
+export type AddressCategory =
+  'public' | 'loopback' | 'private' | 'link-local' | 'shared (CGNAT)' | 'multicast' | 'unspecified' | 'broadcast' | 'reserved';
 
 /** IANA special-purpose registries (RFC 6890 and updates); the first match wins. */
 const IPV4: [string, number, AddressCategory][] = [
@@ -124,7 +125,11 @@ export function canonicalAddress(ip: string): string {
 }
 
 /** A URL's hostname as the WHATWG parser gives it, without the brackets of an IPv6 literal. */
-export const bareHost = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase().replace(/\.$/, '');
+export const bareHost = (hostname: string): string =>
+  hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase()
+    .replace(/\.$/, '');
 
 /** `localhost` and its subdomains always mean this machine (RFC 6761), whatever DNS says. */
 export const isLocalhostName = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost');
@@ -145,7 +150,10 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9
 
 /** Parses the allowlist; throws an Error naming the first bad entry. */
 export function parseAllowList(text: string): AllowList {
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const hosts = new Set<string>();
   const addresses = new BlockList();
   let any = false;
@@ -159,7 +167,8 @@ export function parseAllowList(text: string): AllowList {
       const network = bareHost(cidr[1]!);
       const family = isIP(network);
       const prefix = Number(cidr[2]);
-      if (family === 0 || prefix > (family === 4 ? 32 : 128)) throw new Error(`"${entry}" is not a valid CIDR (e.g. 10.0.0.0/8 or fd00::/8)`);
+      if (family === 0 || prefix > (family === 4 ? 32 : 128))
+        throw new Error(`"${entry}" is not a valid CIDR (e.g. 10.0.0.0/8 or fd00::/8)`);
       addresses.addSubnet(network, prefix, family === 4 ? 'ipv4' : 'ipv6');
       continue;
     }

@@ -79,18 +79,17 @@ async function httpPeer(text = 'ok', host = '127.0.0.1'): Promise<{ port: number
   return state;
 }
 
-const fixed =
-  (...answers: string[][]): Resolve & { calls: number } => {
-    const fn = Object.assign(
-      () => {
-        const addresses = answers[Math.min(fn.calls, answers.length - 1)]!;
-        fn.calls++;
-        return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-      },
-      { calls: 0 },
-    );
-    return fn;
-  };
+const fixed = (...answers: string[][]): Resolve & { calls: number } => {
+  const fn = Object.assign(
+    () => {
+      const addresses = answers[Math.min(fn.calls, answers.length - 1)]!;
+      fn.calls++;
+      return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    },
+    { calls: 0 },
+  );
+  return fn;
+};
 
 async function failure(promise: Promise<unknown>): Promise<OutboundError> {
   const err = await promise.then(
@@ -126,21 +125,30 @@ describe('outbound: refused before any connection', () => {
     const resolve = fixed(['10.20.30.40']);
     const err = await failure(createOutbound({ allow: parseAllowList(''), resolve }).post('http://intranet.example/hook', REQUEST));
     expect(err.kind).toBe('refused');
-    expect(err.message).toBe('refused: the host name resolves to a private address; the server connects only to public addresses unless VKP_ALLOW_PRIVATE_URLS allows it');
+    expect(err.message).toBe(
+      'refused: the host name resolves to a private address; the server connects only to public addresses unless VKP_ALLOW_PRIVATE_URLS allows it',
+    );
     expect(err.message).not.toContain('10.20.30.40');
     expect(resolve.calls).toBe(1);
   });
 
-  it.each([['169.254.169.254'], ['100.64.1.1'], ['fd00::1'], ['::ffff:10.0.0.1'], ['64:ff9b::a9fe:a9fe']])('a name resolving to %s is refused', async (address) => {
-    const err = await failure(createOutbound({ allow: parseAllowList(''), resolve: fixed([address]) }).post('https://metadata.example/', REQUEST));
-    expect(err.kind).toBe('refused');
-  });
+  it.each([['169.254.169.254'], ['100.64.1.1'], ['fd00::1'], ['::ffff:10.0.0.1'], ['64:ff9b::a9fe:a9fe']])(
+    'a name resolving to %s is refused',
+    async (address) => {
+      const err = await failure(
+        createOutbound({ allow: parseAllowList(''), resolve: fixed([address]) }).post('https://metadata.example/', REQUEST),
+      );
+      expect(err.kind).toBe('refused');
+    },
+  );
 
   it('a name with a public and a private address is refused as a whole: no address of it is tried', async () => {
     const peer = await httpPeer();
     // 127.0.0.1 stands in for "public" here (allowlisted), 127.0.0.2 for the private one.
     const resolve = fixed(['127.0.0.1', '127.0.0.2']);
-    const err = await failure(createOutbound({ allow: parseAllowList('127.0.0.1'), resolve }).post(`http://mixed.example:${peer.port}/`, REQUEST));
+    const err = await failure(
+      createOutbound({ allow: parseAllowList('127.0.0.1'), resolve }).post(`http://mixed.example:${peer.port}/`, REQUEST),
+    );
     expect(err.kind).toBe('refused');
     expect(peer.hits).toBe(0);
   });
@@ -181,7 +189,12 @@ describe('outbound: DNS rebinding cannot switch the address', () => {
       }) as unknown as NetServer,
       '127.0.0.1',
     );
-    const err = await failure(createOutbound({ allow: parseAllowList('127.0.0.0/8'), resolve: fixed(['127.0.0.1']) }).post(`https://pay.example:${tls.port}/`, REQUEST));
+    const err = await failure(
+      createOutbound({ allow: parseAllowList('127.0.0.0/8'), resolve: fixed(['127.0.0.1']) }).post(
+        `https://pay.example:${tls.port}/`,
+        REQUEST,
+      ),
+    );
     expect(servername).toBe('pay.example');
     expect(err.message).toBe(COULD_NOT_CONNECT);
   });
@@ -215,9 +228,18 @@ describe('outbound: failures read the same whatever listens', () => {
     const closed = await counter('127.0.0.1');
     const closedPort = closed.port;
     await new Promise<void>((resolve) => (open.pop() as NetServer).close(() => resolve()));
-    const garbage = await listen(createNetServer((s) => s.end('SSH-2.0-OpenSSH_9.2\r\n')), '127.0.0.1');
-    const hangsUp = await listen(createNetServer((s) => s.destroy()), '127.0.0.1');
-    const silent = await listen(createNetServer(() => {}), '127.0.0.1');
+    const garbage = await listen(
+      createNetServer((s) => s.end('SSH-2.0-OpenSSH_9.2\r\n')),
+      '127.0.0.1',
+    );
+    const hangsUp = await listen(
+      createNetServer((s) => s.destroy()),
+      '127.0.0.1',
+    );
+    const silent = await listen(
+      createNetServer(() => {}),
+      '127.0.0.1',
+    );
     const messages = [];
     for (const port of [closedPort, garbage.port, hangsUp.port, silent.port]) {
       const err = await failure(allowAll.post(`http://127.0.0.1:${port}/`, { ...REQUEST, timeoutMs: 300 }));
@@ -287,7 +309,12 @@ describe('outbound: what may be saved', () => {
     expect(outbound.refusalOf(url)).toMatch(/^refused: .*VKP_ALLOW_PRIVATE_URLS/);
   });
 
-  it.each(['https://game.example.com/vk', 'https://93.184.216.34/vk', 'https://[2a00:1450::1]/vk', 'https://does-not-resolve-yet.invalid/vk'])('accepts %s (names are checked when connecting)', (url) => {
+  it.each([
+    'https://game.example.com/vk',
+    'https://93.184.216.34/vk',
+    'https://[2a00:1450::1]/vk',
+    'https://does-not-resolve-yet.invalid/vk',
+  ])('accepts %s (names are checked when connecting)', (url) => {
     expect(outbound.refusalOf(url)).toBeNull();
   });
 

@@ -15,14 +15,25 @@ import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { allows, bareHost, classifyAddress, isLocalhostName, isOwnAddress, type AddressCategory, type AllowList, type ListenAddress } from './addresses.js';
+import {
+  allows,
+  bareHost,
+  classifyAddress,
+  isLocalhostName,
+  isOwnAddress,
+  type AddressCategory,
+  type AllowList,
+  type ListenAddress,
+} from './addresses.js';
 
 export type ResolvedAddress = { address: string; family: number };
 /** Resolves a host name to every address it has (node:dns `lookup` with `all`, by default). */
 export type Resolve = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolve: Resolve = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 
 /** The one message for any connection that gave no HTTP answer. */
 export const COULD_NOT_CONNECT = 'could not connect to the URL';
@@ -45,7 +56,10 @@ const article = (category: AddressCategory): string => (/^[aeiou]/.test(category
 
 /** Why a private address is refused: by its category only (never the resolved address of a name). */
 export function refusalMessage(category: AddressCategory, literal: string | null): string {
-  const what = literal === null ? `the host name resolves to ${article(category)} ${category} address` : `${literal} is ${article(category)} ${category} address`;
+  const what =
+    literal === null
+      ? `the host name resolves to ${article(category)} ${category} address`
+      : `${literal} is ${article(category)} ${category} address`;
   return `refused: ${what}; the server connects only to public addresses unless ${ALLOW_SETTING} allows it`;
 }
 
@@ -118,20 +132,21 @@ export function createOutbound({ allow, resolve = systemResolve }: OutboundOptio
   /** node:http's lookup: resolves once, checks every address, and gives the socket only those. */
   function checkedLookup(target: Target): LookupFunction {
     return (hostname, options, callback) => {
-      void resolve(hostname).then(
-        (addresses) => {
-          if (!addresses.length) return callback(new OutboundError('unresolved', COULD_NOT_RESOLVE), '', 0);
-          for (const a of addresses) {
-            const why = refusal(target, a.address, false);
-            if (why) return callback(new OutboundError('refused', why), '', 0);
-          }
-          const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-          if (!wanted.length) return callback(new OutboundError('unreachable', COULD_NOT_CONNECT), '', 0);
-          if (options.all) return (callback as unknown as (err: null, all: ResolvedAddress[]) => void)(null, wanted);
-          callback(null, wanted[0]!.address, wanted[0]!.family);
-        },
-        () => callback(new OutboundError('unresolved', COULD_NOT_RESOLVE), '', 0),
-      )
+      void resolve(hostname)
+        .then(
+          (addresses) => {
+            if (!addresses.length) return callback(new OutboundError('unresolved', COULD_NOT_RESOLVE), '', 0);
+            for (const a of addresses) {
+              const why = refusal(target, a.address, false);
+              if (why) return callback(new OutboundError('refused', why), '', 0);
+            }
+            const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+            if (!wanted.length) return callback(new OutboundError('unreachable', COULD_NOT_CONNECT), '', 0);
+            if (options.all) return (callback as unknown as (err: null, all: ResolvedAddress[]) => void)(null, wanted);
+            callback(null, wanted[0]!.address, wanted[0]!.family);
+          },
+          () => callback(new OutboundError('unresolved', COULD_NOT_RESOLVE), '', 0),
+        )
         // Nothing of a lookup may reach the process; the request's deadline still ends it.
         .catch(() => undefined);
     };
@@ -169,7 +184,9 @@ export function createOutbound({ allow, resolve = systemResolve }: OutboundOptio
         lookup: checkedLookup(target),
       });
       const deadline = setTimeout(() => req.destroy(new OutboundError('unreachable', COULD_NOT_CONNECT)), request.timeoutMs);
-      req.on('error', (err) => finish(err instanceof OutboundError && err.kind !== 'unreachable' ? err : new OutboundError('unreachable', COULD_NOT_CONNECT)));
+      req.on('error', (err) =>
+        finish(err instanceof OutboundError && err.kind !== 'unreachable' ? err : new OutboundError('unreachable', COULD_NOT_CONNECT)),
+      );
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

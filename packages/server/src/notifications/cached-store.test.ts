@@ -63,7 +63,13 @@ describe.each(DIALECTS)('cached endpoint reads on %s', (dialect) => {
     const em = orm.em.fork();
     const app = em.create(App, { vkAppId: APP, name: 'Cached', ...appKey(APP) });
     for (const itemId of ['gem', 'sword', 'shield']) em.create(CatalogItem, { app, itemId, title: itemId, price: 5 });
-    em.create(App, { vkAppId: ROTATED, name: 'Rotated', ...appKey(ROTATED, NEW_SECRET), ...previousKeyColumns(TEST_SECRETS, ROTATED, SECRET), previousSecretExpiresAt: ROTATION_ENDS });
+    em.create(App, {
+      vkAppId: ROTATED,
+      name: 'Rotated',
+      ...appKey(ROTATED, NEW_SECRET),
+      ...previousKeyColumns(TEST_SECRETS, ROTATED, SECRET),
+      previousSecretExpiresAt: ROTATION_ENDS,
+    });
     await em.flush();
     appId = app.id;
     // After the seed: its own announcements would otherwise arrive during the first test.
@@ -80,8 +86,13 @@ describe.each(DIALECTS)('cached endpoint reads on %s', (dialect) => {
 
   it('answers a repeated get_item from memory: the app and the item are read from the database once', async () => {
     const { store, reads } = cachedOver();
-    const body = new URLSearchParams(signed({ app_id: APP, item: 'gem', notification_type: 'get_item', order_id: 1, user_id: 5, version: '5.132' })).toString();
-    for (let i = 0; i < 3; i++) expect((await handleNotification(body, { store, fulfilment: NO_WAIT })).answer).toEqual({ response: { title: 'gem', price: 5, item_id: 'gem' } });
+    const body = new URLSearchParams(
+      signed({ app_id: APP, item: 'gem', notification_type: 'get_item', order_id: 1, user_id: 5, version: '5.132' }),
+    ).toString();
+    for (let i = 0; i < 3; i++)
+      expect((await handleNotification(body, { store, fulfilment: NO_WAIT })).answer).toEqual({
+        response: { title: 'gem', price: 5, item_id: 'gem' },
+      });
     expect(reads).toMatchObject({ findApp: 1, findCatalogItem: 1 });
   });
 
@@ -108,7 +119,9 @@ describe.each(DIALECTS)('cached endpoint reads on %s', (dialect) => {
 
   it("stops verifying the previous key at its expiry although the app's record is cached", async () => {
     const { store, reads } = cachedOver();
-    const body = new URLSearchParams(signed({ app_id: ROTATED, item: 'none', notification_type: 'get_item', order_id: 1, user_id: 5, version: '5.132' }, SECRET)).toString();
+    const body = new URLSearchParams(
+      signed({ app_id: ROTATED, item: 'none', notification_type: 'get_item', order_id: 1, user_id: 5, version: '5.132' }, SECRET),
+    ).toString();
     const before = await handleNotification(body, { store, fulfilment: NO_WAIT, now: () => new Date(ROTATION_ENDS.getTime() - 1_000) });
     expect(before.log.signedWith).toBe('previous');
     const after = await handleNotification(body, { store, fulfilment: NO_WAIT, now: () => new Date(ROTATION_ENDS.getTime() + 1_000) });
@@ -127,29 +140,35 @@ describe.each(DIALECTS)('cached endpoint reads on %s', (dialect) => {
     expect(reads.findApp).toBe(550); // the first 50 had gone
   });
 
-  it.runIf(dialect === 'postgresql')('reads the database while its LISTEN connection is away, and serves nothing stale once it listens again', async () => {
-    if (db.database.dialect !== 'postgresql') return;
-    // Its own bus, slow to reconnect, so a change is surely made (and its NOTIFY missed) while it is away.
-    const slow = createPgBus({ url: db.database.url, onError: () => undefined, reconnectMs: 1_500 });
-    opened.push(slow);
-    await until('the bus listens', () => slow.upToDate());
-    const inner = counted(createSqlStore(sql, TEST_SECRETS));
-    const store = cachedStore(inner.store, slow);
-    expect((await store.findCatalogItem(appId, 'shield'))?.price).toBe(5);
-    const admin = new pg.Client({ connectionString: db.database.url });
-    await admin.connect();
-    try {
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [BUS_APPLICATION_NAME]);
-      await until('the bus noticed', async () => !(await slow.upToDate()), 2_000);
-      await price('shield');
-      expect(await slow.upToDate()).toBe(false);
-      expect((await store.findCatalogItem(appId, 'shield'))?.price).toBe(99); // from the database
-      await until('the bus listens again', () => slow.upToDate(), 6_000);
-      const readsBefore = inner.reads.findCatalogItem;
-      expect((await store.findCatalogItem(appId, 'shield'))?.price).toBe(99); // the entry from before the gap is gone
-      expect(inner.reads.findCatalogItem).toBe(readsBefore + 1);
-    } finally {
-      await admin.end();
-    }
-  });
+  it.runIf(dialect === 'postgresql')(
+    'reads the database while its LISTEN connection is away, and serves nothing stale once it listens again',
+    async () => {
+      if (db.database.dialect !== 'postgresql') return;
+      // Its own bus, slow to reconnect, so a change is surely made (and its NOTIFY missed) while it is away.
+      const slow = createPgBus({ url: db.database.url, onError: () => undefined, reconnectMs: 1_500 });
+      opened.push(slow);
+      await until('the bus listens', () => slow.upToDate());
+      const inner = counted(createSqlStore(sql, TEST_SECRETS));
+      const store = cachedStore(inner.store, slow);
+      expect((await store.findCatalogItem(appId, 'shield'))?.price).toBe(5);
+      const admin = new pg.Client({ connectionString: db.database.url });
+      await admin.connect();
+      try {
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()',
+          [BUS_APPLICATION_NAME],
+        );
+        await until('the bus noticed', async () => !(await slow.upToDate()), 2_000);
+        await price('shield');
+        expect(await slow.upToDate()).toBe(false);
+        expect((await store.findCatalogItem(appId, 'shield'))?.price).toBe(99); // from the database
+        await until('the bus listens again', () => slow.upToDate(), 6_000);
+        const readsBefore = inner.reads.findCatalogItem;
+        expect((await store.findCatalogItem(appId, 'shield'))?.price).toBe(99); // the entry from before the gap is gone
+        expect(inner.reads.findCatalogItem).toBe(readsBefore + 1);
+      } finally {
+        await admin.end();
+      }
+    },
+  );
 });

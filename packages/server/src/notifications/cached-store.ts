@@ -44,7 +44,9 @@ export function cachedStore(store: EndpointStore, bus: Bus, max = CACHE_ENTRIES)
     const appIds = new Set(event.appIds);
     const vkAppIds = new Set(event.vkAppIds);
     // An app's own row, its fulfilment endpoint (findApp joins it), or a miss for a vkAppId just created.
-    const staleApps = [...apps.entries()].filter(([vkAppId, { value }]) => vkAppIds.has(vkAppId) || (value !== null && appIds.has(value.id)));
+    const staleApps = [...apps.entries()].filter(
+      ([vkAppId, { value }]) => vkAppIds.has(vkAppId) || (value !== null && appIds.has(value.id)),
+    );
     for (const [vkAppId] of staleApps) apps.delete(vkAppId);
     for (const cache of byApp) {
       for (const key of [...cache.keys()]) if (appIds.has(Number(key.slice(0, key.indexOf(':'))))) cache.delete(key);
@@ -68,7 +70,8 @@ export function cachedStore(store: EndpointStore, bus: Bus, max = CACHE_ENTRIES)
     ...store,
     findApp: (vkAppId) => cached(apps, vkAppId, async () => frozen(await store.findApp(vkAppId))),
     findCatalogItem: (appId, itemId) => cached(items, `${appId}:${itemId}`, async () => frozen(await store.findCatalogItem(appId, itemId))),
-    findSubscriptionPlan: (appId, itemId) => cached(plans, `${appId}:${itemId}`, async () => frozen(await store.findSubscriptionPlan(appId, itemId))),
+    findSubscriptionPlan: (appId, itemId) =>
+      cached(plans, `${appId}:${itemId}`, async () => frozen(await store.findSubscriptionPlan(appId, itemId))),
     isPaymentTester: (appId, vkUserId) => cached(testers, `${appId}:${vkUserId}`, () => store.isPaymentTester(appId, vkUserId)),
   };
 }

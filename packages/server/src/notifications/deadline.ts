@@ -29,7 +29,11 @@ export type Outcome<T> = { inTime: true; value: T } | { inTime: false };
  * else at `ms` with `inTime: false` while `work` goes on; a failure after that goes to `lateFailure`
  * (a late write must never become an unhandled rejection, which would take the process down).
  */
-export function withinDeadline<T>(ms: number, work: (deadline: Deadline) => Promise<T>, lateFailure: (err: unknown) => void): Promise<Outcome<T>> {
+export function withinDeadline<T>(
+  ms: number,
+  work: (deadline: Deadline) => Promise<T>,
+  lateFailure: (err: unknown) => void,
+): Promise<Outcome<T>> {
   const deadline = { ms, passed: false };
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<Outcome<T>>((resolve) => {

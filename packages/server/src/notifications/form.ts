@@ -3,8 +3,7 @@
  * A repeated name or a bracketed one (`a[]`, `a[b]`) is not something VK sends (docs/protocol.md §2).
  */
 export type FormResult =
-  | { ok: true; params: Record<string, string> }
-  | { ok: false; reason: string; params: Record<string, string | string[]> };
+  { ok: true; params: Record<string, string> } | { ok: false; reason: string; params: Record<string, string | string[]> };
 
 /** Problems named in the reason; a hostile body may have thousands. */
 const MAX_PROBLEMS = 3;

@@ -27,8 +27,22 @@ const INSERT_LOGS = `insert into notification_logs (${LOG_COLUMNS})
 
 const logValues = (e: LogEntry) =>
   [
-    e.appId, e.vkAppId, e.receivedAt, e.rawType, e.notificationType, e.test, e.vkUserId, e.orderId,
-    e.subscriptionId, JSON.stringify(e.request), e.response, e.errorCode, e.signatureValid, e.signedWith, e.warning, e.durationMs,
+    e.appId,
+    e.vkAppId,
+    e.receivedAt,
+    e.rawType,
+    e.notificationType,
+    e.test,
+    e.vkUserId,
+    e.orderId,
+    e.subscriptionId,
+    JSON.stringify(e.request),
+    e.response,
+    e.errorCode,
+    e.signatureValid,
+    e.signedWith,
+    e.warning,
+    e.durationMs,
   ] as const;
 
 /** The i-th column of every row, as one array parameter. */
@@ -57,7 +71,10 @@ export function logRows(logged?: LoggedListener): RowKind<LogRow, number> {
     },
     many: (rows) => ({
       sql: INSERT_LOGS,
-      params: columns(rows.map((row) => logValues(row())), 16),
+      params: columns(
+        rows.map((row) => logValues(row())),
+        16,
+      ),
       // Ids come from one sequence in insertion order, which is the order given.
       read: (returned) => returned.map((r) => Number(r.id)).sort((a, b) => a - b),
     }),

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appKey, NO_WAIT, DIALECTS, migratedOrm, SECRET, signed, TEST_SECRETS, type Dialect, type MigratedOrm } from '../../test/helpers.js';
+import {
+  appKey,
+  NO_WAIT,
+  DIALECTS,
+  migratedOrm,
+  SECRET,
+  signed,
+  TEST_SECRETS,
+  type Dialect,
+  type MigratedOrm,
+} from '../../test/helpers.js';
 import { previousKeyColumns } from '../secrets/app-keys.js';
 import { App } from '../apps/app.entity.js';
 import { CatalogItem } from '../catalog/catalog-item.entity.js';
@@ -123,7 +133,13 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     it('answers title, price, item_id, photo_url and discount from the catalog', async () => {
       const result = await getItem('gem_pack');
       expect(result.body).toBe(`{"response":{"title":"Gem pack","price":24,"item_id":"gem_pack","photo_url":"${PHOTO}","discount":3}}`);
-      expect(result.log).toMatchObject({ notificationType: 'get_item', rawType: 'get_item', test: false, signatureValid: true, errorCode: null });
+      expect(result.log).toMatchObject({
+        notificationType: 'get_item',
+        rawType: 'get_item',
+        test: false,
+        signatureValid: true,
+        errorCode: null,
+      });
     });
 
     it('answers get_item_test from the same catalog, logged as test', async () => {
@@ -147,7 +163,9 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     });
 
     it('accepts the old API format without version', async () => {
-      const raw = new URLSearchParams(signed({ app_id: VK_APP_ID, user_id: 501, notification_type: 'get_item', item: 'gem_pack' })).toString();
+      const raw = new URLSearchParams(
+        signed({ app_id: VK_APP_ID, user_id: 501, notification_type: 'get_item', item: 'gem_pack' }),
+      ).toString();
       expect(raw).not.toContain('version');
       const result = await handleRaw(raw);
       expect(result.answer).toHaveProperty('response.price', 24);
@@ -177,7 +195,13 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       expect(Number.isInteger(row.price)).toBe(true);
       expect(row.vkDate?.toISOString()).toBe('2026-05-01T12:00:00.000Z');
       expect(result.body).toBe(orderAnswer(orderId, row.id));
-      expect(result.log).toMatchObject({ notificationType: 'order_status_change', orderId, vkUserId: 501, appId: expect.any(Number) as number, errorCode: null });
+      expect(result.log).toMatchObject({
+        notificationType: 'order_status_change',
+        orderId,
+        vkUserId: 501,
+        appId: expect.any(Number) as number,
+        errorCode: null,
+      });
     });
 
     it('repeated chargeable order returns the same body and stores nothing new', async () => {
@@ -316,10 +340,27 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       const result = await charge(subscriptionId);
       const charges = await chargesOf(subscriptionId);
       expect(charges).toHaveLength(1);
-      expect(charges[0]).toMatchObject({ orderId: null, subscriptionId, itemId: 'vip', title: 'VIP', price: 30, vkUserId: 501, test: false, status: 'chargeable' });
+      expect(charges[0]).toMatchObject({
+        orderId: null,
+        subscriptionId,
+        itemId: 'vip',
+        title: 'VIP',
+        price: 30,
+        vkUserId: 501,
+        test: false,
+        status: 'chargeable',
+      });
       expect(result.body).toBe(chargeAnswer(subscriptionId, charges[0]!.id));
       const sub = await subscriptionRow(subscriptionId);
-      expect(sub).toMatchObject({ status: 'chargeable', itemId: 'vip', price: 30, vkUserId: 501, test: false, pendingCancel: false, cancelReason: null });
+      expect(sub).toMatchObject({
+        status: 'chargeable',
+        itemId: 'vip',
+        price: 30,
+        vkUserId: 501,
+        test: false,
+        pendingCancel: false,
+        cancelReason: null,
+      });
       expect(sub?.nextBillTime?.toISOString()).toBe(new Date(1780000000 * 1000).toISOString());
       expect(result.log).toMatchObject({ notificationType: 'subscription_status_change', subscriptionId });
     });
@@ -357,14 +398,22 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       await charge(subscriptionId);
       const result = await charge(subscriptionId, { status: 'cancelled', cancel_reason: 'user_decision', pending_cancel: 1 });
       expect(result.body).toBe(`{"response":{"subscription_id":${subscriptionId}}}`);
-      expect(await subscriptionRow(subscriptionId)).toMatchObject({ status: 'cancelled', cancelReason: 'user_decision', pendingCancel: true });
+      expect(await subscriptionRow(subscriptionId)).toMatchObject({
+        status: 'cancelled',
+        cancelReason: 'user_decision',
+        pendingCancel: true,
+      });
       expect(await chargesOf(subscriptionId)).toHaveLength(1);
     });
 
     it('a cancellation without next_bill_time keeps the paid-up period end and the price', async () => {
       const subscriptionId = freshId();
       await charge(subscriptionId, { next_bill_time: 1780000000, item_price: 30 });
-      const { next_bill_time: _omitted, item_price: _alsoOmitted, ...cancel } = subscriptionChange(subscriptionId, { status: 'cancelled', pending_cancel: 1 });
+      const {
+        next_bill_time: _omitted,
+        item_price: _alsoOmitted,
+        ...cancel
+      } = subscriptionChange(subscriptionId, { status: 'cancelled', pending_cancel: 1 });
       expect((await notify(cancel)).log.errorCode).toBeNull();
       expect(await subscriptionRow(subscriptionId)).toMatchObject({
         status: 'cancelled',
@@ -396,7 +445,14 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     });
 
     it('logs a long unverified request bounded, and the same request signed whole', async () => {
-      const fields = { app_id: VK_APP_ID, user_id: 501, version: '5.132', notification_type: 'get_item', item: 'gem_pack', lang: 'x'.repeat(5000) };
+      const fields = {
+        app_id: VK_APP_ID,
+        user_id: 501,
+        version: '5.132',
+        notification_type: 'get_item',
+        item: 'gem_pack',
+        lang: 'x'.repeat(5000),
+      };
       const bad = await handleRaw(new URLSearchParams({ ...signed(fields), sig: 'f'.repeat(32) }).toString());
       expectError(bad, 10);
       expect(bad.log.request.lang).toBe(`${'x'.repeat(64)}… (5000 characters)`);
@@ -450,7 +506,11 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
     it.each([
       ['an order date beyond any JS date', 'date', () => purchase(freshId(), { date: 99999999999999 })],
       ['an order item_discount beyond a 32-bit integer', 'item_discount', () => purchase(freshId(), { item_discount: 99999999999 })],
-      ['a subscription next_bill_time beyond any JS date', 'next_bill_time', () => subscriptionChange(freshId(), { next_bill_time: 99999999999999 })],
+      [
+        'a subscription next_bill_time beyond any JS date',
+        'next_bill_time',
+        () => subscriptionChange(freshId(), { next_bill_time: 99999999999999 }),
+      ],
       ['a subscription item_price beyond a 32-bit integer', 'item_price', () => subscriptionChange(freshId(), { item_price: 99999999999 })],
     ])('refuses %s as error 11 naming the field, not as a temporary error', async (_what, field, fields) => {
       const result = await notify(fields());
@@ -533,7 +593,11 @@ describe.each(DIALECTS)('handleNotification over the real store on %s', (dialect
       const result = await handleNotification(raw, { store, fulfilment: NO_WAIT, now: () => NOW });
       expect(result.log.warning).toBeNull();
       expect(lookups).toBe(0);
-      await handleNotification(body({ notification_type: 'get_item_test', item: 'gem_pack' }), { store, fulfilment: NO_WAIT, now: () => NOW });
+      await handleNotification(body({ notification_type: 'get_item_test', item: 'gem_pack' }), {
+        store,
+        fulfilment: NO_WAIT,
+        now: () => NOW,
+      });
       expect(lookups).toBe(1);
     });
 

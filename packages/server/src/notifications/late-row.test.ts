@@ -42,7 +42,12 @@ describe.each(DIALECTS)('a log row that turns late while it waits, on %s', (dial
       },
     };
     const { process } = notificationProcessor({ store, fulfilment: NO_WAIT, pendingLogs: pendingLogRows((entry) => real.writeLog(entry)) });
-    const answer = await process(new URLSearchParams(signed({ app_id: VK_APP_ID, item: 'gem', notification_type: 'get_item', user_id: 1, order_id: 1, version: '5.132' }, SECRET)).toString(), Fastify().log);
+    const answer = await process(
+      new URLSearchParams(
+        signed({ app_id: VK_APP_ID, item: 'gem', notification_type: 'get_item', user_id: 1, order_id: 1, version: '5.132' }, SECRET),
+      ).toString(),
+      Fastify().log,
+    );
     expect(answer.body).toBe(LATE_BODY);
     expect(held).toHaveLength(1);
     await held[0]; // the held write has committed

@@ -24,10 +24,19 @@ const QUEUE = `insert into fulfilment_deliveries (app_id, event_id, event_type, 
   select app_id, ?, ?, ?, ?, 'pending', 0, ?, ? from fulfilment_endpoints where app_id = ? and enabled = ?
   on conflict (event_id) do nothing`;
 
-const ORDER_BY_ID = 'select t.id, t.order_id, t.vk_user_id, t.receiver_id, t.item_id, t.title, t.price, t.discount, t.test from transactions t where t.id = ?';
+const ORDER_BY_ID =
+  'select t.id, t.order_id, t.vk_user_id, t.receiver_id, t.item_id, t.title, t.price, t.discount, t.test from transactions t where t.id = ?';
 
 /** Queues one event (a step of the payment's transaction); true when queued (an enabled endpoint, a new event). */
-function* queue(appId: number, eventId: string, type: EventType, transactionId: number | null, data: Record<string, unknown>, now: Date, dueAt = now): TxBody<boolean> {
+function* queue(
+  appId: number,
+  eventId: string,
+  type: EventType,
+  transactionId: number | null,
+  data: Record<string, unknown>,
+  now: Date,
+  dueAt = now,
+): TxBody<boolean> {
   const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });
   return ((yield run(QUEUE, [eventId, type, payload, transactionId, dueAt, now, appId, true])) as number) > 0;
 }
@@ -39,50 +48,73 @@ function* queue(appId: number, eventId: string, type: EventType, transactionId: 
 const dueAt = (sync: boolean, now: Date): Date => (sync ? new Date(now.getTime() + SYNC_TIMEOUT_MS) : now);
 
 export function queueOrderPaid(d: OrderDraft, appOrderId: number, now: Date): TxBody<boolean> {
-  return queue(d.appId, eventId('paid', appOrderId), 'order.paid', appOrderId, {
-    vkAppId: d.vkAppId,
+  return queue(
+    d.appId,
+    eventId('paid', appOrderId),
+    'order.paid',
     appOrderId,
-    orderId: d.orderId,
-    vkUserId: d.vkUserId,
-    receiverId: d.receiverId,
-    itemId: d.itemId,
-    title: d.title,
-    price: d.price,
-    discount: d.discount,
-    test: d.test,
-  }, now, dueAt(d.syncFulfilment, now));
+    {
+      vkAppId: d.vkAppId,
+      appOrderId,
+      orderId: d.orderId,
+      vkUserId: d.vkUserId,
+      receiverId: d.receiverId,
+      itemId: d.itemId,
+      title: d.title,
+      price: d.price,
+      discount: d.discount,
+      test: d.test,
+    },
+    now,
+    dueAt(d.syncFulfilment, now),
+  );
 }
 
 export function* queueOrderRefunded(appId: number, target: EventTarget, appOrderId: number, now: Date): TxBody<boolean> {
   const t = (yield one(ORDER_BY_ID, [appOrderId])) as Row | undefined;
   if (!t) return false;
-  return yield* queue(appId, eventId('refunded', appOrderId), 'order.refunded', appOrderId, {
-    vkAppId: target.vkAppId,
+  return yield* queue(
+    appId,
+    eventId('refunded', appOrderId),
+    'order.refunded',
     appOrderId,
-    orderId: t.order_id,
-    vkUserId: Number(t.vk_user_id),
-    receiverId: t.receiver_id === null ? null : Number(t.receiver_id),
-    itemId: t.item_id,
-    title: t.title,
-    price: Number(t.price),
-    test: t.test === true || t.test === 1,
-    refundedAt: now.toISOString(),
-  }, now, dueAt(target.syncFulfilment, now));
+    {
+      vkAppId: target.vkAppId,
+      appOrderId,
+      orderId: t.order_id,
+      vkUserId: Number(t.vk_user_id),
+      receiverId: t.receiver_id === null ? null : Number(t.receiver_id),
+      itemId: t.item_id,
+      title: t.title,
+      price: Number(t.price),
+      test: t.test === true || t.test === 1,
+      refundedAt: now.toISOString(),
+    },
+    now,
+    dueAt(target.syncFulfilment, now),
+  );
 }
 
 /** A subscription's new paid period: grant (or extend) it until nextBillTime. */
 export function queueSubscriptionCharged(d: ChargeDraft, appOrderId: number, now: Date): TxBody<boolean> {
-  return queue(d.appId, eventId('charged', appOrderId), 'subscription.changed', appOrderId, {
-    vkAppId: d.vkAppId,
+  return queue(
+    d.appId,
+    eventId('charged', appOrderId),
+    'subscription.changed',
     appOrderId,
-    subscriptionId: d.subscriptionId,
-    vkUserId: d.vkUserId,
-    itemId: d.itemId,
-    status: d.status,
-    price: d.price,
-    nextBillTime: d.nextBillTime?.toISOString() ?? null,
-    test: d.test,
-  }, now);
+    {
+      vkAppId: d.vkAppId,
+      appOrderId,
+      subscriptionId: d.subscriptionId,
+      vkUserId: d.vkUserId,
+      itemId: d.itemId,
+      status: d.status,
+      price: d.price,
+      nextBillTime: d.nextBillTime?.toISOString() ?? null,
+      test: d.test,
+    },
+    now,
+  );
 }
 
 /**
@@ -90,18 +122,30 @@ export function queueSubscriptionCharged(d: ChargeDraft, appOrderId: number, now
  * the perk. Called only when the status differs from the stored one; the id names the change by the row
  * and the state it left (its update time), so two instances handling one repeat queue it once.
  */
-export function queueSubscriptionStatus(s: SubscriptionState, subscriptionRowId: number, previous: { status: string; updatedAtMs: number } | null, now: Date): TxBody<boolean> {
+export function queueSubscriptionStatus(
+  s: SubscriptionState,
+  subscriptionRowId: number,
+  previous: { status: string; updatedAtMs: number } | null,
+  now: Date,
+): TxBody<boolean> {
   const id = `msg_subscription_${subscriptionRowId}_${s.status}_${previous?.updatedAtMs ?? 0}`;
-  return queue(s.appId, id, 'subscription.changed', null, {
-    vkAppId: s.vkAppId,
-    subscriptionId: s.subscriptionId,
-    vkUserId: s.vkUserId,
-    itemId: s.itemId,
-    status: s.status,
-    previousStatus: previous?.status ?? null,
-    cancelReason: s.cancelReason,
-    pendingCancel: s.pendingCancel,
-    nextBillTime: s.nextBillTime?.toISOString() ?? null,
-    test: s.test,
-  }, now);
+  return queue(
+    s.appId,
+    id,
+    'subscription.changed',
+    null,
+    {
+      vkAppId: s.vkAppId,
+      subscriptionId: s.subscriptionId,
+      vkUserId: s.vkUserId,
+      itemId: s.itemId,
+      status: s.status,
+      previousStatus: previous?.status ?? null,
+      cancelReason: s.cancelReason,
+      pendingCancel: s.pendingCancel,
+      nextBillTime: s.nextBillTime?.toISOString() ?? null,
+      test: s.test,
+    },
+    now,
+  );
 }

@@ -11,8 +11,6 @@ import type { LogEntry } from './handle.js';
 import { pendingLogRows } from './pending-logs.js';
 import { holdWriteLock } from '../../test/write-lock.js';
 
-
-
 const entry = (orderId: string): LogEntry => ({
   appId: null,
   vkAppId: 1,
@@ -31,7 +29,6 @@ const entry = (orderId: string): LogEntry => ({
   response: '{"error":{"error_code":2}}',
   durationMs: 1,
 });
-
 
 /** A server logger whose lines the test reads (JSON, as pino writes them). */
 function capturedLogger(): { lines: Array<{ msg: string; orderId?: string }>; logger: FastifyBaseLogger } {
@@ -63,7 +60,10 @@ describe('log rows kept while the database is away', () => {
   const orderIds = (): string[] => {
     const other = new Libsql(path);
     try {
-      return other.prepare('select order_id from notification_logs order by id').all().map((r) => String((r as { order_id: unknown }).order_id));
+      return other
+        .prepare('select order_id from notification_logs order by id')
+        .all()
+        .map((r) => String((r as { order_id: unknown }).order_id));
     } finally {
       other.close();
     }
@@ -115,7 +115,8 @@ describe.each(DIALECTS)('a kept row the database refuses, on %s', (dialect: Dial
     await db.close();
   });
 
-  const stored = async (): Promise<string[]> => (await db.sql().all('select order_id from notification_logs order by id')).map((r) => String(r.order_id));
+  const stored = async (): Promise<string[]> =>
+    (await db.sql().all('select order_id from notification_logs order by id')).map((r) => String(r.order_id));
   const lost = () => lines.filter((l) => l.msg.startsWith('notification log row lost')).map((l) => l.orderId);
 
   it('is given up at once and named, and the rows behind it are written', async () => {

@@ -38,7 +38,10 @@ interface Pending {
 
 function giveUp({ entry, logger }: Pending, why: string): void {
   const { vkAppId, rawType, orderId, subscriptionId, receivedAt, errorCode } = entry;
-  logger.error({ vkAppId, type: rawType, orderId, subscriptionId, receivedAt, errorCode }, `notification log row lost (${why}): the notification was answered, but the database never took its row`);
+  logger.error(
+    { vkAppId, type: rawType, orderId, subscriptionId, receivedAt, errorCode },
+    `notification log row lost (${why}): the notification was answered, but the database never took its row`,
+  );
 }
 
 export function pendingLogRows(write: (entry: LogEntry) => Promise<unknown>, options: PendingLogsOptions = {}): PendingLogs {
@@ -58,7 +61,7 @@ export function pendingLogRows(write: (entry: LogEntry) => Promise<unknown>, opt
    */
   async function flush(): Promise<void> {
     let failures = 0;
-    for (let i = 0; i < rows.length; ) {
+    for (let i = 0; i < rows.length;) {
       const row = rows[i]!;
       if (Date.now() - row.since > keepMs) {
         rows.splice(i, 1);
@@ -102,7 +105,10 @@ export function pendingLogRows(write: (entry: LogEntry) => Promise<unknown>, opt
       const pending = { entry, logger, since: Date.now(), failed: 0 };
       if (closed) return giveUp(pending, 'the server is shutting down');
       if (rows.length >= maxRows) return giveUp(pending, `${maxRows} rows already wait for the database`);
-      logger.warn({ err, pendingRows: rows.length + 1 }, 'could not write the notification log row: kept, to write again when the database answers');
+      logger.warn(
+        { err, pendingRows: rows.length + 1 },
+        'could not write the notification log row: kept, to write again when the database answers',
+      );
       rows.push(pending);
       schedule();
     },

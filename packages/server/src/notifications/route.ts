@@ -59,13 +59,27 @@ export function notificationProcessor({ store, fulfilment, observe, unverifiedLo
     unlogged?.(reason);
     // One line per app and minute (and one for the instance), not one per request: the flood must not fill the server log either.
     if (firstOver) {
-      if (limit === 'instance') logger.warn({ limit, reason }, 'unverified notifications of all apps over the per-minute log budget of this instance: answered, not logged until the minute ends');
-      else logger.warn({ vkAppId: appId === null ? null : vkAppId, limit, reason }, 'unverified notifications over the per-minute log budget: answered, not logged until the minute ends');
+      if (limit === 'instance')
+        logger.warn(
+          { limit, reason },
+          'unverified notifications of all apps over the per-minute log budget of this instance: answered, not logged until the minute ends',
+        );
+      else
+        logger.warn(
+          { vkAppId: appId === null ? null : vkAppId, limit, reason },
+          'unverified notifications over the per-minute log budget: answered, not logged until the minute ends',
+        );
     }
     return false;
   }
 
-  async function logAndAnswer(logger: FastifyBaseLogger, handled: HandledNotification, receivedAt: Date, started: number, deadline?: Deadline): Promise<Processed> {
+  async function logAndAnswer(
+    logger: FastifyBaseLogger,
+    handled: HandledNotification,
+    receivedAt: Date,
+    started: number,
+    deadline?: Deadline,
+  ): Promise<Processed> {
     if (handled.fault !== undefined) logger.error({ err: handled.fault }, 'notification answered as a temporary error');
     const durationMs = performance.now() - started;
     if (!mayLog(logger, handled)) {
@@ -99,7 +113,10 @@ export function notificationProcessor({ store, fulfilment, observe, unverifiedLo
     try {
       await store.correctLog(logId, late);
     } catch (err) {
-      logger.error({ err, logId }, 'notification answered error 2 at the deadline, but its log row (written after) shows the answer the processing came to');
+      logger.error(
+        { err, logId },
+        'notification answered error 2 at the deadline, but its log row (written after) shows the answer the processing came to',
+      );
     }
   }
 
@@ -108,16 +125,23 @@ export function notificationProcessor({ store, fulfilment, observe, unverifiedLo
    * (its log row is written when it ends, saying what VK got).
    */
   async function answerInTime(logger: FastifyBaseLogger, work: (deadline: Deadline) => Promise<Processed>): Promise<Processed> {
-    const outcome = await withinDeadline(NOTIFICATION_DEADLINE_MS, work, (err) => logger.error({ err }, 'a notification answered at the deadline failed afterwards'));
+    const outcome = await withinDeadline(NOTIFICATION_DEADLINE_MS, work, (err) =>
+      logger.error({ err }, 'a notification answered at the deadline failed afterwards'),
+    );
     if (outcome.inTime) return outcome.value;
-    logger.warn({ deadlineMs: NOTIFICATION_DEADLINE_MS }, 'notification not processed by the deadline: answered error 2 (VK retries) while its processing goes on');
+    logger.warn(
+      { deadlineMs: NOTIFICATION_DEADLINE_MS },
+      'notification not processed by the deadline: answered error 2 (VK retries) while its processing goes on',
+    );
     return { body: LATE_BODY, logId: null };
   }
 
   const processBody: ProcessNotification = (rawBody, logger) => {
     const started = performance.now();
     const receivedAt = new Date();
-    return answerInTime(logger, async (deadline) => logAndAnswer(logger, await handleNotification(rawBody, { store, fulfilment, now: () => receivedAt }), receivedAt, started, deadline));
+    return answerInTime(logger, async (deadline) =>
+      logAndAnswer(logger, await handleNotification(rawBody, { store, fulfilment, now: () => receivedAt }), receivedAt, started, deadline),
+    );
   };
   return { process: processBody, logAndAnswer, answerInTime };
 }
@@ -136,7 +160,10 @@ export function notificationRoute(app: FastifyInstance, options: NotificationRou
   // Bodies Fastify refuses before the handler (too large, unreadable) still get VK JSON and a log row.
   app.setErrorHandler(async (err, req, reply) => {
     const started = performance.now();
-    const message = (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body is larger than ${NOTIFICATION_BODY_LIMIT} bytes` : 'body could not be read';
+    const message =
+      (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `body is larger than ${NOTIFICATION_BODY_LIMIT} bytes`
+        : 'body could not be read';
     const answer = toVkErrorAnswer(new VkError('BAD_REQUEST', message));
     const handled: HandledNotification = {
       answer,

@@ -8,11 +8,32 @@ import { isSignableItemId, signOnRequest, UnsignableError, unsignable } from './
 import { canonicalString, verifySig } from './signature.js';
 
 /** A get_item_test as checkNotificationUrl sends it. */
-const GET_ITEM = { app_id: '1524456', item: 'gem_pack', lang: 'ru_RU', notification_type: 'get_item_test', order_id: '2044594', receiver_id: '1', user_id: '1', version: '5.132' };
+const GET_ITEM = {
+  app_id: '1524456',
+  item: 'gem_pack',
+  lang: 'ru_RU',
+  notification_type: 'get_item_test',
+  order_id: '2044594',
+  receiver_id: '1',
+  user_id: '1',
+  version: '5.132',
+};
 /** An order_status_change_test as simulateNotification sends it, from the catalog's answer. */
 const ORDER = {
-  app_id: '1524456', date: '1656358147', item: 'gem_pack', item_discount: '2', item_id: 'gem_pack', item_photo_url: 'https://cdn.example.com/gems/pack-100.png',
-  item_price: '10', item_title: 'Чудо-здание ×100 💎', notification_type: 'order_status_change_test', order_id: '2044861', receiver_id: '1', status: 'chargeable', user_id: '1', version: '5.132',
+  app_id: '1524456',
+  date: '1656358147',
+  item: 'gem_pack',
+  item_discount: '2',
+  item_id: 'gem_pack',
+  item_photo_url: 'https://cdn.example.com/gems/pack-100.png',
+  item_price: '10',
+  item_title: 'Чудо-здание ×100 💎',
+  notification_type: 'order_status_change_test',
+  order_id: '2044861',
+  receiver_id: '1',
+  status: 'chargeable',
+  user_id: '1',
+  version: '5.132',
 };
 const KINDS = ['get_item', 'order_status_change', 'get_subscription', 'subscription_status_change'];
 
@@ -47,7 +68,10 @@ describe('the signable guard', () => {
 
   it('refuses an item id holding a real order folded into it, naming the field', () => {
     const item = 'gemnotification_type=order_status_changeorder_id=5receiver_id=7status=chargeableuser_id=7zz=';
-    expect(unsignable({ ...GET_ITEM, item })).toEqual({ field: 'item', reason: expect.stringMatching(/^"gemnotification_type=order_status_change…" is not signed here: contains "="/) as string });
+    expect(unsignable({ ...GET_ITEM, item })).toEqual({
+      field: 'item',
+      reason: expect.stringMatching(/^"gemnotification_type=order_status_change…" is not signed here: contains "="/) as string,
+    });
     expect(() => signOnRequest({ ...GET_ITEM, item }, SECRET)).toThrow(UnsignableError);
   });
 
@@ -73,7 +97,8 @@ describe('the signable guard', () => {
 
   it('takes item ids of A–Z a–z 0–9 _ . : - up to 64 characters, and nothing else', () => {
     for (const ok of ['gem_pack', 'Gem.Pack:100-x', 'a', 'x'.repeat(64)]) expect(isSignableItemId(ok)).toBe(true);
-    for (const bad of ['', 'x'.repeat(65), 'gem pack', 'gem=1', 'gem&x', 'gem/2', 'гем', 'gem\n', 'gem%3D']) expect(isSignableItemId(bad)).toBe(false);
+    for (const bad of ['', 'x'.repeat(65), 'gem pack', 'gem=1', 'gem&x', 'gem/2', 'гем', 'gem\n', 'gem%3D'])
+      expect(isSignableItemId(bad)).toBe(false);
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), (id) => {
         expect(isSignableItemId(id)).toBe(/^[A-Za-z0-9_.:-]{1,64}$/.test(id));
@@ -90,7 +115,17 @@ describe('the signable guard', () => {
   // Bodies of VK's fields, most values as VK sends them and some hostile: folded runs, `=`, `&`, `_test`
   // tails, real types. What the guard lets through must never read as a real payment.
   const hostile = fc.oneof(
-    fc.constantFrom('=', 'status=chargeable', 'notification_type=order_status_change', 'order_status_changeorder_id=1zz=_test', 'zz=_test', '&', '%3D', '_test', ''),
+    fc.constantFrom(
+      '=',
+      'status=chargeable',
+      'notification_type=order_status_change',
+      'order_status_changeorder_id=1zz=_test',
+      'zz=_test',
+      '&',
+      '%3D',
+      '_test',
+      '',
+    ),
     fc.constantFrom(...KINDS),
     fc.string({ unit: fc.constantFrom(...'notification_ypes=chrgbl&1'), maxLength: 40 }),
     fc.string({ maxLength: 48 }),
@@ -98,8 +133,17 @@ describe('the signable guard', () => {
   const digits = fc.bigInt({ min: 0n, max: 10n ** 19n }).map(String);
   const itemId = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABC0123456789_.:-'), minLength: 1, maxLength: 64 });
   const GOOD: Record<string, fc.Arbitrary<string>> = {
-    app_id: digits, date: digits, item_discount: digits, item_price: digits, order_id: digits, receiver_id: digits, user_id: digits, subscription_id: digits, next_bill_time: digits,
-    item: itemId, item_id: itemId,
+    app_id: digits,
+    date: digits,
+    item_discount: digits,
+    item_price: digits,
+    order_id: digits,
+    receiver_id: digits,
+    user_id: digits,
+    subscription_id: digits,
+    next_bill_time: digits,
+    item: itemId,
+    item_id: itemId,
     item_photo_url: fc.webUrl().filter((u) => !u.includes('=')),
     item_title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }),
     lang: fc.constantFrom('ru_RU', 'en_US'),
@@ -111,10 +155,19 @@ describe('the signable guard', () => {
   };
   // Now and then a name VK does not send, among them suffixes of `notification_type`.
   const names = fc
-    .tuple(fc.subarray(Object.keys(GOOD), { minLength: 1 }), fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('zz', 'type', 'e', '_test') }))
+    .tuple(
+      fc.subarray(Object.keys(GOOD), { minLength: 1 }),
+      fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('zz', 'type', 'e', '_test') }),
+    )
     .map(([known, other]) => (other === null ? known : [...known, other]));
   const body = names
-    .chain((names) => fc.tuple(...names.map((n) => fc.oneof({ weight: 6, arbitrary: GOOD[n] ?? hostile }, { weight: 1, arbitrary: hostile }).map((v) => [n, v] as const))))
+    .chain((names) =>
+      fc.tuple(
+        ...names.map((n) =>
+          fc.oneof({ weight: 6, arbitrary: GOOD[n] ?? hostile }, { weight: 1, arbitrary: hostile }).map((v) => [n, v] as const),
+        ),
+      ),
+    )
     .map((pairs) => Object.fromEntries(pairs) as Record<string, string>);
 
   it('for 10,000 random bodies, one the guard accepts never has the signed string of a real payment', () => {
@@ -134,7 +187,8 @@ describe('the signable guard', () => {
   it('for random bodies, any value with "=" is refused', () => {
     fc.assert(
       fc.property(body, (fields) => {
-        if (Object.entries(fields).some(([k, v]) => k !== 'sig' && (v.includes('=') || k.includes('=')))) expect(unsignable(fields)).not.toBeNull();
+        if (Object.entries(fields).some(([k, v]) => k !== 'sig' && (v.includes('=') || k.includes('='))))
+          expect(unsignable(fields)).not.toBeNull();
       }),
       { numRuns: 5_000 },
     );
@@ -144,7 +198,9 @@ describe('the signable guard', () => {
 describe('every signing on request goes through the guard', () => {
   const SRC = fileURLToPath(new URL('..', import.meta.url));
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+    );
   /** Who may compute a signature directly, and why. */
   const ALLOWED = new Map([
     ['notifications/signature.ts', 'the signature itself'],

@@ -18,7 +18,15 @@
  * `notification_type` begins with it. Such a body is a `_test` notification too (or one VK does not
  * define), so a signature made here never verifies a real payment. The unit tests fold bodies to check it.
  */
-import { API_VERSIONS, CANCEL_REASONS, ITEM_LIMITS, NOTIFICATION_KINDS, ORDER_STATUSES, SUBSCRIPTION_STATUSES, VK_LANGS } from '@vk-payments/shared';
+import {
+  API_VERSIONS,
+  CANCEL_REASONS,
+  ITEM_LIMITS,
+  NOTIFICATION_KINDS,
+  ORDER_STATUSES,
+  SUBSCRIPTION_STATUSES,
+  VK_LANGS,
+} from '@vk-payments/shared';
 import { signParams, type SignableParams } from './signature.js';
 
 /**
@@ -80,7 +88,8 @@ function refusedValue(name: string, value: string): string {
 
 /** The first field of `fields` this server must not sign, or null when every one fits (`sig` is ignored). */
 export function unsignable(fields: SignableParams): Refusal | null {
-  if (fields.notification_type === undefined) return { field: 'notification_type', reason: 'is missing: only _test notifications are signed here' };
+  if (fields.notification_type === undefined)
+    return { field: 'notification_type', reason: 'is missing: only _test notifications are signed here' };
   for (const [name, value] of Object.entries(fields)) {
     if (name === 'sig') continue;
     const alphabet = Object.hasOwn(FIELD_ALPHABET, name) ? FIELD_ALPHABET[name] : undefined;

@@ -56,19 +56,39 @@ describe('verifySig refuses', () => {
   });
 
   it('a changed value', () => {
-    expect(verifySig(signedOrder((p) => (p.item_price = '1')), SECRET)).toBe(false);
+    expect(
+      verifySig(
+        signedOrder((p) => (p.item_price = '1')),
+        SECRET,
+      ),
+    ).toBe(false);
   });
 
   it('an added field, because future fields are signed too', () => {
-    expect(verifySig(signedOrder((p) => (p.item_currency_amount = '24')), SECRET)).toBe(false);
+    expect(
+      verifySig(
+        signedOrder((p) => (p.item_currency_amount = '24')),
+        SECRET,
+      ),
+    ).toBe(false);
   });
 
   it('a removed field', () => {
-    expect(verifySig(signedOrder((p) => delete p.version), SECRET)).toBe(false);
+    expect(
+      verifySig(
+        signedOrder((p) => delete p.version),
+        SECRET,
+      ),
+    ).toBe(false);
   });
 
   it('a missing sig', () => {
-    expect(verifySig(signedOrder((p) => delete p.sig), SECRET)).toBe(false);
+    expect(
+      verifySig(
+        signedOrder((p) => delete p.sig),
+        SECRET,
+      ),
+    ).toBe(false);
   });
 
   it.each([

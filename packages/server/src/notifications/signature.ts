@@ -19,7 +19,9 @@ export function canonicalString(params: SignableParams): string {
 
 /** The signature VK would send for these params. */
 export function computeSig(params: SignableParams, secret: string): string {
-  return createHash('md5').update(canonicalString(params) + secret, 'utf8').digest('hex');
+  return createHash('md5')
+    .update(canonicalString(params) + secret, 'utf8')
+    .digest('hex');
 }
 
 /** Returns the params with a correct `sig` added (fixture helper for tests and the simulator). */

@@ -31,8 +31,10 @@ const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key,
   coalesce(e.enabled, ?) as fulfilment, coalesce(e.enabled and e.sync_mode, ?) as sync_fulfilment
   from apps a left join fulfilment_endpoints e on e.app_id = a.id where a.vk_app_id = ?`;
 const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_user_id = ?';
-const FIND_ITEM = 'select item_id, title, price, photo_url, discount, expiration, active from catalog_items where app_id = ? and item_id = ?';
-const FIND_PLAN = 'select item_id, title, price, photo_url, expiration, active, period, trial_duration from subscription_plans where app_id = ? and item_id = ?';
+const FIND_ITEM =
+  'select item_id, title, price, photo_url, discount, expiration, active from catalog_items where app_id = ? and item_id = ?';
+const FIND_PLAN =
+  'select item_id, title, price, photo_url, expiration, active, period, trial_duration from subscription_plans where app_id = ? and item_id = ?';
 const FIND_ORDER = 'select id from transactions where app_id = ? and test = ? and order_id = ?';
 // Refunded once: a repeat keeps the first refund time.
 const REFUND = "update transactions set status = 'refunded', refunded_at = ? where id = ? and status = 'chargeable'";
@@ -68,8 +70,20 @@ function item(row: Row): ItemRecord {
 
 const upsertSubscription = (s: SubscriptionState, now: Date): Op =>
   run(UPSERT_SUBSCRIPTION, [
-    s.appId, s.test, s.subscriptionId, s.vkUserId, s.itemId, s.price, s.status, s.nextBillTime,
-    s.cancelReason, s.pendingCancel, now, now, s.price, s.nextBillTime,
+    s.appId,
+    s.test,
+    s.subscriptionId,
+    s.vkUserId,
+    s.itemId,
+    s.price,
+    s.status,
+    s.nextBillTime,
+    s.cancelReason,
+    s.pendingCancel,
+    now,
+    now,
+    s.price,
+    s.nextBillTime,
   ]);
 
 /** The store's link to the fulfilment worker, and to whoever follows the log rows. */
@@ -111,7 +125,11 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
       const row = await sql.one(FIND_APP, [false, false, id]);
       if (!row) return null;
       const vkAppId = Number(row.vk_app_id);
-      const keys = openAppKeys(secrets, { vkAppId, sealedSecretKey: String(row.secret_key), sealedPreviousSecretKey: (row.previous_secret_key as string | null) ?? null });
+      const keys = openAppKeys(secrets, {
+        vkAppId,
+        sealedSecretKey: String(row.secret_key),
+        sealedPreviousSecretKey: (row.previous_secret_key as string | null) ?? null,
+      });
       return {
         id: Number(row.id),
         vkAppId,
@@ -178,7 +196,10 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
     async recordSubscriptionCharge(d: ChargeDraft) {
       const now = new Date();
       const { row: charged, queued } = await sql.transaction(function* () {
-        const row = recorded((yield one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now])) as Row | undefined);
+        const row = recorded(
+          (yield one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now])) as
+            Row | undefined,
+        );
         if (row) yield upsertSubscription(d, now);
         return { row, queued: row !== null && d.fulfilment && (yield* queueSubscriptionCharged(d, row.appOrderId, now)) };
       });
@@ -207,7 +228,6 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
       });
       if (queued) events.queued();
     },
-
 
     writeLog(e) {
       if (typeof e === 'function') return group.write(logs, () => storableEntry(e()));

@@ -11,7 +11,8 @@ import { TRUNCATED_KEY } from './unverified.js';
 
 export const NUL_NOTE = 'NUL characters (U+0000) stored as U+FFFD: neither database keeps them';
 
-const text = <T extends string | null>(value: T): T => (value !== null && value.includes('\u0000') ? (value.replaceAll('\u0000', '\uFFFD') as T) : value);
+const text = <T extends string | null>(value: T): T =>
+  value !== null && value.includes('\u0000') ? (value.replaceAll('\u0000', '\uFFFD') as T) : value;
 
 /** `value` with every U+0000 in its strings and keys replaced, or `value` itself when it has none. */
 function storable(value: unknown): unknown {

@@ -10,7 +10,8 @@ const size = (request: unknown) => Buffer.byteLength(JSON.stringify(request));
 
 describe('what the log keeps of an unverified request', () => {
   it("keeps a request shaped like VK's whole: names, values, sig, and no truncation mark", () => {
-    const body = 'app_id=1524456&item=gem_pack&lang=ru_RU&notification_type=get_item&order_id=123&user_id=501&version=5.132&sig=0123456789abcdef0123456789abcdef';
+    const body =
+      'app_id=1524456&item=gem_pack&lang=ru_RU&notification_type=get_item&order_id=123&user_id=501&version=5.132&sig=0123456789abcdef0123456789abcdef';
     const request = bounded(body);
     expect(request).toEqual(Object.fromEntries(new URLSearchParams(body)));
     expect(isTruncatedRequest(request)).toBe(false);
@@ -80,7 +81,10 @@ describe('what the log keeps of an unverified request', () => {
   });
 
   it(`a body made to cost the most (every character escaped, every count at its largest) stays within ${UNVERIFIED_LIMITS.bytes} bytes`, () => {
-    const worst = Array.from({ length: 5000 }, (_, i) => `${encodeURIComponent('\u0000'.repeat(64) + i)}=${encodeURIComponent('\u0000'.repeat(100))}`).join('&');
+    const worst = Array.from(
+      { length: 5000 },
+      (_, i) => `${encodeURIComponent('\u0000'.repeat(64) + i)}=${encodeURIComponent('\u0000'.repeat(100))}`,
+    ).join('&');
     const request = bounded(worst);
     expect(size(request)).toBeLessThanOrEqual(UNVERIFIED_LIMITS.bytes);
     expect(request[TRUNCATED_KEY]).toMatchObject({ fields: 5000 });
@@ -90,7 +94,10 @@ describe('what the log keeps of an unverified request', () => {
 
   it('records an unreadable body by the size it claimed, never the header as sent', () => {
     expect(unreadableRequest('body could not be read', '70000')).toEqual({ _unreadable: 'body could not be read', contentLength: 70000 });
-    expect(unreadableRequest('body could not be read', 'x'.repeat(5000))).toEqual({ _unreadable: 'body could not be read', contentLength: null });
+    expect(unreadableRequest('body could not be read', 'x'.repeat(5000))).toEqual({
+      _unreadable: 'body could not be read',
+      contentLength: null,
+    });
   });
 });
 
@@ -164,6 +171,8 @@ describe('reading a form', () => {
   it('names a few problems and counts the rest, never the whole body again', () => {
     const form = parseForm(Array.from({ length: 6000 }, (_, i) => `a[${i}]=`).join('&'));
     expect(form.ok).toBe(false);
-    expect(!form.ok && form.reason).toBe('field name a[0] has brackets; field name a[1] has brackets; field name a[2] has brackets; and 5997 more');
+    expect(!form.ok && form.reason).toBe(
+      'field name a[0] has brackets; field name a[1] has brackets; field name a[2] has brackets; and 5997 more',
+    );
   });
 });

@@ -6,7 +6,8 @@ const order = { notification_type: 'order_status_change', order_id: '98765432109
 
 describe('judging an answer against docs/protocol.md', () => {
   it('accepts a complete get_item answer', () => {
-    const text = '{"response":{"title":"Gem","price":10,"item_id":"gem","photo_url":"https://x.example/g.png","discount":2,"expiration":600}}';
+    const text =
+      '{"response":{"title":"Gem","price":10,"item_id":"gem","photo_url":"https://x.example/g.png","discount":2,"expiration":600}}';
     expect(judgeAnswer(getItem, text)).toEqual({ kind: 'success', problems: [] });
   });
 
@@ -23,7 +24,9 @@ describe('judging an answer against docs/protocol.md', () => {
   });
 
   it('wants the price as whole votes', () => {
-    expect(judgeAnswer(getItem, '{"response":{"title":"Gem","price":1.5}}').problems).toEqual(['response.price must be a positive integer (votes)']);
+    expect(judgeAnswer(getItem, '{"response":{"title":"Gem","price":1.5}}').problems).toEqual([
+      'response.price must be a positive integer (votes)',
+    ]);
   });
 
   it('compares a large order_id as text, digit for digit', () => {
@@ -55,6 +58,8 @@ describe('judging an answer against docs/protocol.md', () => {
   it('needs a period of 3, 7 or 30 days in a get_subscription answer', () => {
     const req = { notification_type: 'get_subscription', item: 'vip' };
     expect(judgeAnswer(req, '{"response":{"title":"VIP","price":30,"period":30}}').kind).toBe('success');
-    expect(judgeAnswer(req, '{"response":{"title":"VIP","price":30,"period":14}}').problems).toEqual(['response.period must be one of 3, 7, 30']);
+    expect(judgeAnswer(req, '{"response":{"title":"VIP","price":30,"period":14}}').problems).toEqual([
+      'response.period must be one of 3, 7, 30',
+    ]);
   });
 });

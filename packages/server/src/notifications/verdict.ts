@@ -19,9 +19,11 @@ function rawNumber(text: string, name: string): string | undefined {
 
 function checkItem(r: Record<string, unknown>, problems: string[]): void {
   if (typeof r.title !== 'string' || !r.title) problems.push('response.title is required (a string)');
-  else if (r.title.length > ITEM_LIMITS.titleMaxLength) problems.push(`response.title is longer than ${ITEM_LIMITS.titleMaxLength} characters`);
+  else if (r.title.length > ITEM_LIMITS.titleMaxLength)
+    problems.push(`response.title is longer than ${ITEM_LIMITS.titleMaxLength} characters`);
   if (!isInt(r.price) || r.price < 1) problems.push('response.price must be a positive integer (votes)');
-  if (r.item_id !== undefined && typeof r.item_id !== 'string' && !isInt(r.item_id)) problems.push('response.item_id must be a string or an integer');
+  if (r.item_id !== undefined && typeof r.item_id !== 'string' && !isInt(r.item_id))
+    problems.push('response.item_id must be a string or an integer');
   if (r.photo_url !== undefined && !isAbsoluteUrl(r.photo_url)) problems.push('response.photo_url must be an absolute URL');
   if (r.discount !== undefined && (!isInt(r.discount) || r.discount < 0 || (isInt(r.price) && r.discount >= r.price))) {
     problems.push('response.discount must be a non-negative integer less than the price');
@@ -42,9 +44,11 @@ export function judgeAnswer(request: Readonly<Record<string, string>>, text: str
   } catch {
     return { kind: 'invalid', problems: ['the answer is not JSON'] };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { kind: 'invalid', problems: ['the answer is not a JSON object'] };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { kind: 'invalid', problems: ['the answer is not a JSON object'] };
   const { response, error } = body as { response?: unknown; error?: unknown };
-  if ((response === undefined) === (error === undefined)) return { kind: 'invalid', problems: ['the answer must have exactly one of "response" and "error"'] };
+  if ((response === undefined) === (error === undefined))
+    return { kind: 'invalid', problems: ['the answer must have exactly one of "response" and "error"'] };
 
   if (error !== undefined) {
     const e = error as { error_code?: unknown; error_msg?: unknown; critical?: unknown };
@@ -66,15 +70,19 @@ export function judgeAnswer(request: Readonly<Record<string, string>>, text: str
       break;
     case 'get_subscription':
       checkItem(r, problems);
-      if (!(SUBSCRIPTION_PERIODS as readonly unknown[]).includes(r.period)) problems.push(`response.period must be one of ${SUBSCRIPTION_PERIODS.join(', ')}`);
+      if (!(SUBSCRIPTION_PERIODS as readonly unknown[]).includes(r.period))
+        problems.push(`response.period must be one of ${SUBSCRIPTION_PERIODS.join(', ')}`);
       break;
     case 'order_status_change':
-      if (rawNumber(text, 'order_id') !== request.order_id) problems.push(`response.order_id must be the order_id sent (${request.order_id ?? '?'})`);
+      if (rawNumber(text, 'order_id') !== request.order_id)
+        problems.push(`response.order_id must be the order_id sent (${request.order_id ?? '?'})`);
       if (!isInt(r.app_order_id) || r.app_order_id < 1) problems.push('response.app_order_id must be a positive integer');
       break;
     case 'subscription_status_change':
-      if (rawNumber(text, 'subscription_id') !== request.subscription_id) problems.push(`response.subscription_id must be the subscription_id sent (${request.subscription_id ?? '?'})`);
-      if (request.status === 'chargeable' && (!isInt(r.app_order_id) || r.app_order_id < 1)) problems.push('response.app_order_id must be a positive integer for a charge');
+      if (rawNumber(text, 'subscription_id') !== request.subscription_id)
+        problems.push(`response.subscription_id must be the subscription_id sent (${request.subscription_id ?? '?'})`);
+      if (request.status === 'chargeable' && (!isInt(r.app_order_id) || r.app_order_id < 1))
+        problems.push('response.app_order_id must be a positive integer for a charge');
       break;
     case undefined:
       break;

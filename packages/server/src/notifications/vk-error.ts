@@ -9,7 +9,10 @@ export class VkError extends Error {
   readonly code: number;
   readonly critical: boolean;
 
-  constructor(readonly kind: VkErrorName, message: string) {
+  constructor(
+    readonly kind: VkErrorName,
+    message: string,
+  ) {
     super(message);
     this.code = VK_ERRORS[kind].code;
     this.critical = VK_ERRORS[kind].critical;

@@ -21,7 +21,11 @@ export function operationLabel(schema: GraphQLSchema, operation: OperationDefini
   return Object.hasOwn(root.getFields(), name) ? name : OTHER;
 }
 
-const CODES: ReadonlySet<unknown> = new Set<unknown>([...Object.values(API_ERROR_CODES), ...Object.values(ApolloServerErrorCode), ...Object.values(ApolloServerValidationErrorCode)]);
+const CODES: ReadonlySet<unknown> = new Set<unknown>([
+  ...Object.values(API_ERROR_CODES),
+  ...Object.values(ApolloServerErrorCode),
+  ...Object.values(ApolloServerValidationErrorCode),
+]);
 
 /** An error's `extensions.code` when it is one of ours or Apollo's, else `ERROR`. */
 export function errorCodeLabel(code: unknown): string {

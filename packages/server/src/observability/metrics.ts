@@ -60,7 +60,11 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
     labelNames: ['reason'] as const,
     registers,
   });
-  const slow = new Counter({ name: 'vkp_notifications_slow_total', help: `Answers slower than ${SLOW_ANSWER_SECONDS} s (a tenth of VK's deadline).`, registers });
+  const slow = new Counter({
+    name: 'vkp_notifications_slow_total',
+    help: `Answers slower than ${SLOW_ANSWER_SECONDS} s (a tenth of VK's deadline).`,
+    registers,
+  });
   const operations = new Counter({
     name: 'vkp_graphql_operations_total',
     help: 'GraphQL operations, by root field (first field of the operation, or other), type and result (ok, or the first error code).',
@@ -92,7 +96,11 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
     registry,
     observeNotification(handled, seconds) {
       const type = notificationTypeLabel(handled.log.notificationType);
-      notifications.inc({ type, test: String(handled.log.test), result: handled.log.errorCode === null ? 'ok' : String(handled.log.errorCode) });
+      notifications.inc({
+        type,
+        test: String(handled.log.test),
+        result: handled.log.errorCode === null ? 'ok' : String(handled.log.errorCode),
+      });
       latency.observe({ type }, seconds);
       if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
     },
@@ -107,7 +115,12 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
           this.set(bus.connected ? 1 : 0);
         },
       });
-      const received = new Counter({ name: 'vkp_bus_events_total', help: 'Events the cluster bus brought from the database or other instances, by type.', labelNames: ['type'] as const, registers });
+      const received = new Counter({
+        name: 'vkp_bus_events_total',
+        help: 'Events the cluster bus brought from the database or other instances, by type.',
+        labelNames: ['type'] as const,
+        registers,
+      });
       bus.subscribe((event) => received.inc({ type: event.type }));
     },
     route(app) {

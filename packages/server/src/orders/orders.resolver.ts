@@ -38,7 +38,9 @@ export class MoneyTotal {
   votes!: number;
 }
 
-@ObjectType('TransactionSummary', { description: "Totals of every transaction the filter matches (all pages), as VK's Transactions tabs show them." })
+@ObjectType('TransactionSummary', {
+  description: "Totals of every transaction the filter matches (all pages), as VK's Transactions tabs show them.",
+})
 export class TransactionSummary {
   @Field(() => Int, { description: 'Transactions matched (the same as totalCount).' })
   count!: number;
@@ -66,7 +68,9 @@ export class TransactionSummary {
 export class TransactionConnection extends Connection('Transaction', Transaction) {
   filterWhere!: ObjectQuery<Transaction>;
 
-  @Field(() => TransactionSummary, { description: 'Totals over every page of the filtered set. Votes sums beyond 2^31−1 are refused (BAD_USER_INPUT).' })
+  @Field(() => TransactionSummary, {
+    description: 'Totals over every page of the filtered set. Votes sums beyond 2^31−1 are refused (BAD_USER_INPUT).',
+  })
   summary(@Ctx() { em }: Context): Promise<TransactionSummary> {
     return summarizeTransactions(em, this.filterWhere);
   }

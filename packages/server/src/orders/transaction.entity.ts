@@ -24,7 +24,8 @@ export type TransactionStatus = 'chargeable' | 'refunded';
 // Stats find the refunds of a period by when they happened (stats/stats.service.ts).
 @Index({ name: 'transactions_app_refunded_idx', properties: ['app', 'refundedAt'] })
 export class Transaction {
-  [OptionalProps]?: 'orderId' | 'subscriptionId' | 'billingKey' | 'receiverId' | 'discount' | 'vkDate' | 'status' | 'createdAt' | 'refundedAt';
+  [OptionalProps]?:
+    'orderId' | 'subscriptionId' | 'billingKey' | 'receiverId' | 'discount' | 'vkDate' | 'status' | 'createdAt' | 'refundedAt';
 
   /** Our `app_order_id`. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

@@ -23,13 +23,24 @@ export interface AppKeys {
   previous: string | null;
 }
 
-export function currentKeyColumns(secrets: Secrets, vkAppId: number, key: string): Pick<AppKeyColumns, 'sealedSecretKey' | 'secretKeyHint'> {
+export function currentKeyColumns(
+  secrets: Secrets,
+  vkAppId: number,
+  key: string,
+): Pick<AppKeyColumns, 'sealedSecretKey' | 'secretKeyHint'> {
   return { sealedSecretKey: secrets.seal(key, { column: 'apps.secret_key', vkAppId }), secretKeyHint: secretKeyHint(key) };
 }
 
-export function previousKeyColumns(secrets: Secrets, vkAppId: number, key: string | null): Pick<AppKeyColumns, 'sealedPreviousSecretKey' | 'previousSecretKeyHint'> {
+export function previousKeyColumns(
+  secrets: Secrets,
+  vkAppId: number,
+  key: string | null,
+): Pick<AppKeyColumns, 'sealedPreviousSecretKey' | 'previousSecretKeyHint'> {
   if (key === null) return { sealedPreviousSecretKey: null, previousSecretKeyHint: null };
-  return { sealedPreviousSecretKey: secrets.seal(key, { column: 'apps.previous_secret_key', vkAppId }), previousSecretKeyHint: secretKeyHint(key) };
+  return {
+    sealedPreviousSecretKey: secrets.seal(key, { column: 'apps.previous_secret_key', vkAppId }),
+    previousSecretKeyHint: secretKeyHint(key),
+  };
 }
 
 /** Decrypts the app's keys (through the keyring's cache); throws SecretsError when one cannot be read. */

@@ -112,10 +112,15 @@ function* reseal(sql: Sql, secrets: Secrets, rotate: boolean): TxBody<ResealCoun
         unreadable.push((err as Error).message);
         continue;
       }
-      writes.push({ kind: writer === 'plaintext' ? 'encrypted' : 'reencrypted', sql: stored.update, params: [secrets.seal(plaintext, slot), stored.hint(plaintext), Number(row.id), value] });
+      writes.push({
+        kind: writer === 'plaintext' ? 'encrypted' : 'reencrypted',
+        sql: stored.update,
+        params: [secrets.seal(plaintext, slot), stored.hint(plaintext), Number(row.id), value],
+      });
     }
   }
-  if (unreadable.length) throw new SecretsError(`nothing was changed: ${unreadable.length} stored secret(s) cannot be read:\n  ${unreadable.join('\n  ')}`);
+  if (unreadable.length)
+    throw new SecretsError(`nothing was changed: ${unreadable.length} stored secret(s) cannot be read:\n  ${unreadable.join('\n  ')}`);
   // Counted as changed: a row another writer changed since it was read is left to that writer.
   for (const w of writes) if (((yield run(w.sql, w.params)) as number) > 0) counts[w.kind]++;
   return counts;

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { describeKeySource, keyFilePath, loadSecrets } from './key-file.js';
 
-const sqliteConfig = (dir = mkdtempSync(join(tmpdir(), 'vkp-key-'))): Config => ({ ...loadConfig({}), database: { dialect: 'sqlite', path: join(dir, 'vk-payments.sqlite') } });
+const sqliteConfig = (dir = mkdtempSync(join(tmpdir(), 'vkp-key-'))): Config => ({
+  ...loadConfig({}),
+  database: { dialect: 'sqlite', path: join(dir, 'vk-payments.sqlite') },
+});
 
 describe('where the secrets key comes from', () => {
   it('on SQLite without VKP_SECRETS_KEY: generates a key file beside the database, mode 0600, and the next start reads it', async () => {

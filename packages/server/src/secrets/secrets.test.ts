@@ -96,7 +96,12 @@ describe('secrets at rest', () => {
     const text = A.toBase64();
     const config = loadConfig({ VKP_SECRETS_KEY: text, VKP_SECRETS_KEY_PREVIOUS: B.toBase64() });
     expect(config.secretsKey?.id).toBe(A.id);
-    for (const shown of [JSON.stringify(config), inspect(config, { depth: 5 }), String(config.secretsKey), `${inspect(new Secrets(A, B))}`]) {
+    for (const shown of [
+      JSON.stringify(config),
+      inspect(config, { depth: 5 }),
+      String(config.secretsKey),
+      `${inspect(new Secrets(A, B))}`,
+    ]) {
       expect(shown).not.toContain(text);
       expect(shown).not.toContain(B.toBase64());
       expect(shown).not.toContain(A.bytes.toString('hex'));

@@ -81,7 +81,9 @@ export class Secrets {
     this.#decryptions++;
     const sealed = parseSealed(stored);
     if (!sealed) {
-      throw new SecretsError(`${where(slot)} is not encrypted (written by an older version): start the server once, or run \`vk-payments migrate\`, to encrypt it`);
+      throw new SecretsError(
+        `${where(slot)} is not encrypted (written by an older version): start the server once, or run \`vk-payments migrate\`, to encrypt it`,
+      );
     }
     const key = [this.current, this.previous].find((k) => k?.id === sealed.keyId);
     if (!key) {
@@ -91,7 +93,9 @@ export class Secrets {
     try {
       return open(key, sealed, associatedData(slot));
     } catch {
-      throw new SecretsError(`${where(slot)} does not decrypt with secrets key ${key.id}: it was not written for this app and column (copied from another row?) or is damaged`);
+      throw new SecretsError(
+        `${where(slot)} does not decrypt with secrets key ${key.id}: it was not written for this app and column (copied from another row?) or is damaged`,
+      );
     }
   }
 }

@@ -16,7 +16,10 @@ import type { Secrets } from '../secrets/secrets.js';
 
 const appName = z.string().trim().min(1, 'must not be empty').max(255);
 /** When VK registered the app: decides whether its API version may be chosen (apps/api-version.ts). */
-const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), { error: 'must not be in the future', params: { reason: 'inFuture' } satisfies InputErrorParams });
+const vkRegisteredAt = z.date().refine((d) => d.getTime() <= Date.now(), {
+  error: 'must not be in the future',
+  params: { reason: 'inFuture' } satisfies InputErrorParams,
+});
 
 export const createAppInput = z.object({
   vkAppId: z.number().int().min(1, 'must be a positive integer'),
@@ -32,15 +35,30 @@ export const updateAppInput = z.object({
 });
 
 /** `actor` null is the server itself or its CLI, run by whoever holds the machine. */
-export async function createApp(em: EntityManager, secrets: Secrets, actor: Principal | null, input: z.input<typeof createAppInput>): Promise<App> {
+export async function createApp(
+  em: EntityManager,
+  secrets: Secrets,
+  actor: Principal | null,
+  input: z.input<typeof createAppInput>,
+): Promise<App> {
   const data = parseInput(createAppInput, input);
   if (await em.count(App, { vkAppId: data.vkAppId })) {
     throw new ApiError('CONFLICT', `an app with vkAppId ${data.vkAppId} already exists`);
   }
-  const app = em.create(App, { vkAppId: data.vkAppId, name: data.name, ...currentKeyColumns(secrets, data.vkAppId, data.secretKey), vkRegisteredAt: data.vkRegisteredAt ?? null });
+  const app = em.create(App, {
+    vkAppId: data.vkAppId,
+    name: data.name,
+    ...currentKeyColumns(secrets, data.vkAppId, data.secretKey),
+    vkRegisteredAt: data.vkRegisteredAt ?? null,
+  });
   await em.flush();
   // The secret is recorded only as its hint.
-  audit(em, actor, { appId: app.id, action: 'app.create', target: String(app.vkAppId), after: { name: app.name, vkRegisteredAt: app.vkRegisteredAt?.toISOString() ?? null, secretKeyHint: app.secretKeyHint } });
+  audit(em, actor, {
+    appId: app.id,
+    action: 'app.create',
+    target: String(app.vkAppId),
+    after: { name: app.name, vkRegisteredAt: app.vkRegisteredAt?.toISOString() ?? null, secretKeyHint: app.secretKeyHint },
+  });
   await em.flush();
   return app;
 }
@@ -49,7 +67,12 @@ export async function createApp(em: EntityManager, secrets: Secrets, actor: Prin
  * Renames the app or records when VK registered it. A date from 2024 on fixes the API version to 5.132
  * (VK's rule), so an app that had chosen another version is moved to 5.132 in the same change.
  */
-export async function updateApp(em: EntityManager, principal: Principal, vkAppId: number, input: { name?: string | null; vkRegisteredAt?: Date | null }): Promise<App> {
+export async function updateApp(
+  em: EntityManager,
+  principal: Principal,
+  vkAppId: number,
+  input: { name?: string | null; vkRegisteredAt?: Date | null },
+): Promise<App> {
   const data = parseInput(updateAppInput, input);
   const app = await getApp(em, vkAppId);
   const changed: Partial<Pick<App, 'name' | 'vkRegisteredAt' | 'apiVersion'>> = {};

@@ -17,10 +17,13 @@ export class CreateAppInput {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: 'The protected key from VK\'s panel. Write-only.' })
+  @Field(() => String, { description: "The protected key from VK's panel. Write-only." })
   secretKey!: string;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When VK registered the app. Unknown counts as from 2024: the API version is then fixed to 5.132.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When VK registered the app. Unknown counts as from 2024: the API version is then fixed to 5.132.',
+  })
   vkRegisteredAt?: Date | null;
 }
 
@@ -29,7 +32,10 @@ export class UpdateAppInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When VK registered the app; null = unknown. From January 2024 on, the API version is fixed to 5.132.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When VK registered the app; null = unknown. From January 2024 on, the API version is fixed to 5.132.',
+  })
   vkRegisteredAt?: Date | null;
 }
 
@@ -44,7 +50,7 @@ export class AppSettings {
   @Field(() => String, { description: 'The last characters of the secret key, e.g. ••••a1b2. The key itself is never readable.' })
   secretKeyHint!: string;
 
-  @Field(() => String, { description: 'The URL to paste into VK\'s panel as the payment notification URL.' })
+  @Field(() => String, { description: "The URL to paste into VK's panel as the payment notification URL." })
   endpointUrl!: string;
 
   @Field(() => Boolean, { description: 'True when the app may not choose its API version (registered on VK from 2024, or date unknown).' })
@@ -56,10 +62,13 @@ export class AppSettings {
   @Field(() => [String], { description: 'The API versions this app may choose.' })
   supportedApiVersions!: string[];
 
-  @Field(() => String, { nullable: true, description: "The hint of the previous key while it still verifies after a rotation." })
+  @Field(() => String, { nullable: true, description: 'The hint of the previous key while it still verifies after a rotation.' })
   previousSecretKeyHint!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Until when the previous key verifies; null when no rotation overlap is running.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Until when the previous key verifies; null when no rotation overlap is running.',
+  })
   previousSecretExpiresAt!: Date | null;
 }
 
@@ -84,8 +93,12 @@ export class AppsResolver {
   }
 
   @Authorized('MANAGE_ACCESS')
-  @Mutation(() => App, { description: "Renames the app or records when VK registered it (creator/admin)." })
-  updateApp(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('input', () => UpdateAppInput) input: UpdateAppInput, @Ctx() ctx: Context): Promise<App> {
+  @Mutation(() => App, { description: 'Renames the app or records when VK registered it (creator/admin).' })
+  updateApp(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('input', () => UpdateAppInput) input: UpdateAppInput,
+    @Ctx() ctx: Context,
+  ): Promise<App> {
     return updateApp(ctx.em, authorize(ctx, 'MANAGE_ACCESS', vkAppId), vkAppId, input);
   }
 

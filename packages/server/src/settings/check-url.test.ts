@@ -60,8 +60,12 @@ describe('probeNotificationUrl', () => {
   it('signs nothing and sends nothing when a value could fold a real order into the signed body', async () => {
     const p = await peer(json(200, '{"response":{"title":"Gem pack","price":24}}'));
     const item = 'gemnotification_type=order_status_changeorder_id=5receiver_id=1status=chargeableuser_id=1zz=';
-    await expect(probeNotificationUrl(OUTBOUND, p.url, { ...FIELDS, item }, SECRET, { placeholderItem: false })).rejects.toThrow(UnsignableError);
-    await expect(probeNotificationUrl(OUTBOUND, p.url, { ...FIELDS, notification_type: 'get_item' }, SECRET, { placeholderItem: false })).rejects.toThrow(/only the _test types/);
+    await expect(probeNotificationUrl(OUTBOUND, p.url, { ...FIELDS, item }, SECRET, { placeholderItem: false })).rejects.toThrow(
+      UnsignableError,
+    );
+    await expect(
+      probeNotificationUrl(OUTBOUND, p.url, { ...FIELDS, notification_type: 'get_item' }, SECRET, { placeholderItem: false }),
+    ).rejects.toThrow(/only the _test types/);
     expect(p.received).toEqual([]);
   });
 
@@ -129,12 +133,17 @@ describe('probeNotificationUrl', () => {
     const p = await peer(() => {}); // never answers
     const check = await probeNotificationUrl(OUTBOUND, p.url, FIELDS, SECRET, { placeholderItem: false, timeoutMs: 200 });
     expect(check).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null });
-    expect(check.problems).toEqual(['could not connect to the URL (no HTTP answer within 0.2 s): VK gives up after 10 s and retries later (docs/protocol.md §1)']);
+    expect(check.problems).toEqual([
+      'could not connect to the URL (no HTTP answer within 0.2 s): VK gives up after 10 s and retries later (docs/protocol.md §1)',
+    ]);
     expect(check.durationMs).toBeGreaterThanOrEqual(150);
   });
 
   it('a host that does not resolve is UNREACHABLE, not an exception', async () => {
-    const nowhere = createOutbound({ allow: parseAllowList(''), resolve: () => Promise.reject(new Error('getaddrinfo ENOTFOUND no-such-host.invalid')) });
+    const nowhere = createOutbound({
+      allow: parseAllowList(''),
+      resolve: () => Promise.reject(new Error('getaddrinfo ENOTFOUND no-such-host.invalid')),
+    });
     const check = await probeNotificationUrl(nowhere, 'http://no-such-host.invalid/vk', FIELDS, SECRET, { placeholderItem: false });
     expect(check).toMatchObject({ ok: false, verdict: 'UNREACHABLE' });
     expect(check.problems).toEqual(['could not resolve the host name of the URL']);
@@ -143,9 +152,13 @@ describe('probeNotificationUrl', () => {
 
   it('a private address is refused, by its category, without a request', async () => {
     const p = await peer(json(200, '{"response":{"title":"Gem pack","price":24}}'));
-    const check = await probeNotificationUrl(createOutbound({ allow: parseAllowList('') }), p.url, FIELDS, SECRET, { placeholderItem: false });
+    const check = await probeNotificationUrl(createOutbound({ allow: parseAllowList('') }), p.url, FIELDS, SECRET, {
+      placeholderItem: false,
+    });
     expect(check).toMatchObject({ ok: false, verdict: 'UNREACHABLE', httpStatus: null, responseBody: null });
-    expect(check.problems).toEqual(['refused: 127.0.0.1 is a loopback address; the server connects only to public addresses unless VKP_ALLOW_PRIVATE_URLS allows it']);
+    expect(check.problems).toEqual([
+      'refused: 127.0.0.1 is a loopback address; the server connects only to public addresses unless VKP_ALLOW_PRIVATE_URLS allows it',
+    ]);
     expect(check.summary).toMatch(/^Not sent: refused: .*: the notification URL must be public\.$/);
     expect(p.received).toHaveLength(0);
   });

@@ -56,12 +56,19 @@ function unreachableReason(err: unknown, timeoutMs: number): string {
 
 function statusProblem(status: number, location: string | undefined): string | null {
   if (status === 200) return null;
-  if (location) return `HTTP ${status} redirect to ${location}: set that URL instead — VK wants the answer itself, with HTTP 200 (docs/protocol.md §1)`;
+  if (location)
+    return `HTTP ${status} redirect to ${location}: set that URL instead — VK wants the answer itself, with HTTP 200 (docs/protocol.md §1)`;
   return `HTTP ${status}: VK expects HTTP 200 for every answer, errors included (docs/protocol.md §1)`;
 }
 
 /** Throws UnsignableError, before anything is sent, when `fields` are not what this server may sign on request. */
-export async function probeNotificationUrl(outbound: Outbound, url: string, fields: Record<string, string>, secret: string, options: ProbeOptions): Promise<UrlCheck> {
+export async function probeNotificationUrl(
+  outbound: Outbound,
+  url: string,
+  fields: Record<string, string>,
+  secret: string,
+  options: ProbeOptions,
+): Promise<UrlCheck> {
   const timeoutMs = options.timeoutMs ?? VK_TIMEOUT_MS;
   const request = signOnRequest(fields, secret);
   const started = performance.now();
@@ -108,7 +115,15 @@ export async function probeNotificationUrl(outbound: Outbound, url: string, fiel
     };
   }
   if (v.kind === 'success' && !statusIssue) {
-    return { ...base, ok: true, verdict: 'SUCCESS', problems: [], errorCode: null, errorMessage: null, summary: `The handler answered "${fields.item}" correctly.` };
+    return {
+      ...base,
+      ok: true,
+      verdict: 'SUCCESS',
+      problems: [],
+      errorCode: null,
+      errorMessage: null,
+      summary: `The handler answered "${fields.item}" correctly.`,
+    };
   }
   return {
     ...base,

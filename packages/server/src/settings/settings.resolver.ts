@@ -1,4 +1,19 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  registerEnumType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { authorize } from '../graphql/authorize.js';
@@ -10,7 +25,10 @@ import { PaymentTester } from './payment-tester.entity.js';
 import { checkNotificationUrl, DEFAULT_OVERLAP_HOURS, rotateAppSecret, updatePaymentSettings } from './settings.service.js';
 import { addTester, listTesters, removeTester } from './testers.service.js';
 
-const VERDICTS = { SUCCESS: 'SUCCESS', VK_ERROR: 'VK_ERROR', INVALID: 'INVALID', UNREACHABLE: 'UNREACHABLE' } as const satisfies Record<UrlCheckVerdict, UrlCheckVerdict>;
+const VERDICTS = { SUCCESS: 'SUCCESS', VK_ERROR: 'VK_ERROR', INVALID: 'INVALID', UNREACHABLE: 'UNREACHABLE' } as const satisfies Record<
+  UrlCheckVerdict,
+  UrlCheckVerdict
+>;
 
 registerEnumType(VERDICTS, {
   name: 'NotificationUrlVerdict',
@@ -28,7 +46,10 @@ export class PaymentSettingsInput {
   @Field(() => String, { nullable: true, description: 'Absolute http(s) URL VK posts notifications to; null clears it.' })
   notificationUrl?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'One of AppSettings.supportedApiVersions: only apps registered on VK before 2024 may choose.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'One of AppSettings.supportedApiVersions: only apps registered on VK before 2024 may choose.',
+  })
   apiVersion?: string | null;
 }
 
@@ -82,7 +103,10 @@ export class SettingsResolver {
   }
 
   @Authorized('MANAGE_ACCESS')
-  @Mutation(() => App, { description: "Replaces the protected key with the new one from VK's panel; the old one keeps verifying for overlapHours (0–168, default 24; 0 = at once)." })
+  @Mutation(() => App, {
+    description:
+      "Replaces the protected key with the new one from VK's panel; the old one keeps verifying for overlapHours (0–168, default 24; 0 = at once).",
+  })
   rotateAppSecret(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('secretKey', () => String) secretKey: string,
@@ -93,8 +117,14 @@ export class SettingsResolver {
   }
 
   @Authorized('PAYMENTS')
-  @Mutation(() => NotificationUrlCheck, { description: 'Sends a signed get_item_test to the notification URL, as VK would, and reports what came back. Reaches public addresses only, unless VKP_ALLOW_PRIVATE_URLS allows the host.' })
-  checkNotificationUrl(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em, outbound, secrets }: Context): Promise<NotificationUrlCheck> {
+  @Mutation(() => NotificationUrlCheck, {
+    description:
+      'Sends a signed get_item_test to the notification URL, as VK would, and reports what came back. Reaches public addresses only, unless VKP_ALLOW_PRIVATE_URLS allows the host.',
+  })
+  checkNotificationUrl(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Ctx() { em, outbound, secrets }: Context,
+  ): Promise<NotificationUrlCheck> {
     return checkNotificationUrl(em, outbound, secrets, vkAppId);
   }
 
@@ -106,13 +136,21 @@ export class SettingsResolver {
 
   @Authorized('PAYMENTS')
   @Mutation(() => PaymentTester, { description: 'Adds a payment tester; adding one already on the list returns them unchanged.' })
-  async addPaymentTester(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('vkUserId', () => Int) vkUserId: number, @Ctx() ctx: Context): Promise<PaymentTester> {
+  async addPaymentTester(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('vkUserId', () => Int) vkUserId: number,
+    @Ctx() ctx: Context,
+  ): Promise<PaymentTester> {
     return addTester(ctx.em, authorize(ctx, 'PAYMENTS', vkAppId), (await getApp(ctx.em, vkAppId)).id, vkUserId);
   }
 
   @Authorized('PAYMENTS')
   @Mutation(() => Boolean, { description: 'False when the user was not a tester.' })
-  async removePaymentTester(@Arg('vkAppId', () => Int) vkAppId: number, @Arg('vkUserId', () => Int) vkUserId: number, @Ctx() ctx: Context): Promise<boolean> {
+  async removePaymentTester(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('vkUserId', () => Int) vkUserId: number,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     return removeTester(ctx.em, authorize(ctx, 'PAYMENTS', vkAppId), (await getApp(ctx.em, vkAppId)).id, vkUserId);
   }
 }

@@ -38,7 +38,12 @@ export const notificationUrlSchema = z
   .min(1, 'must not be empty (send null to clear it)')
   .max(NOTIFICATION_URL_MAX_LENGTH, `must be at most ${NOTIFICATION_URL_MAX_LENGTH} characters`)
   .superRefine((value, ctx) => {
-    if (/\s/.test(value)) return void ctx.addIssue({ code: 'custom', message: 'must not contain spaces', params: { reason: 'spaces' } satisfies InputErrorParams });
+    if (/\s/.test(value))
+      return void ctx.addIssue({
+        code: 'custom',
+        message: 'must not contain spaces',
+        params: { reason: 'spaces' } satisfies InputErrorParams,
+      });
     let url: URL;
     try {
       url = new URL(value);
@@ -89,7 +94,8 @@ export async function updatePaymentSettings(
   if (data.notificationUrl !== undefined && data.notificationUrl !== app.notificationUrl) changed.notificationUrl = data.notificationUrl;
   if (data.apiVersion !== undefined && data.apiVersion !== app.apiVersion) {
     const locked = apiVersionLockReason(app.vkRegisteredAt);
-    if (locked && data.apiVersion !== FIXED_API_VERSION) throw badInput('apiVersion', { reason: 'notAllowed', rule: 'apiVersionLocked' }, locked);
+    if (locked && data.apiVersion !== FIXED_API_VERSION)
+      throw badInput('apiVersion', { reason: 'notAllowed', rule: 'apiVersionLocked' }, locked);
     changed.apiVersion = data.apiVersion;
   }
   const fields = Object.keys(changed) as SettingsField[];
@@ -134,7 +140,11 @@ export async function rotateAppSecret(
   } catch (err) {
     if (!(err instanceof SecretsError)) throw err;
     if (overlapHours > 0) {
-      throw badInput('overlapHours', { reason: 'needsStep', step: 'overlapZero' }, "the current key cannot be decrypted with this server's secrets key, so it cannot keep verifying; rotate with overlapHours: 0");
+      throw badInput(
+        'overlapHours',
+        { reason: 'needsStep', step: 'overlapZero' },
+        "the current key cannot be decrypted with this server's secrets key, so it cannot keep verifying; rotate with overlapHours: 0",
+      );
     }
   }
   if (secretKey === current) {
@@ -168,10 +178,20 @@ async function checkItem(em: EntityManager, appId: number): Promise<string | nul
  * Sends a signed `get_item_test` to the app's notification URL, as VK would for a tester (docs/protocol.md
  * §3, §5), with the app's current key and in its API version's format, and reports what came back.
  */
-export async function checkNotificationUrl(em: EntityManager, outbound: Outbound, secrets: Secrets, vkAppId: number, options: { timeoutMs?: number } = {}): Promise<UrlCheck> {
+export async function checkNotificationUrl(
+  em: EntityManager,
+  outbound: Outbound,
+  secrets: Secrets,
+  vkAppId: number,
+  options: { timeoutMs?: number } = {},
+): Promise<UrlCheck> {
   const app = await getApp(em, vkAppId);
   if (!app.notificationUrl) {
-    throw badInput('notificationUrl', { reason: 'needsStep', step: 'setNotificationUrl' }, 'set the notification URL first (updatePaymentSettings)');
+    throw badInput(
+      'notificationUrl',
+      { reason: 'needsStep', step: 'setNotificationUrl' },
+      'set the notification URL first (updatePaymentSettings)',
+    );
   }
   const item = await checkItem(em, app.id);
   const user = String((await firstTester(em, app.id)) ?? 1);
@@ -185,5 +205,8 @@ export async function checkNotificationUrl(em: EntityManager, outbound: Outbound
     user_id: user,
     ...(sendsVersionField(app.apiVersion) && { version: app.apiVersion }),
   };
-  return probeNotificationUrl(outbound, app.notificationUrl, fields, openCurrentKey(secrets, app), { placeholderItem: item === null, ...options });
+  return probeNotificationUrl(outbound, app.notificationUrl, fields, openCurrentKey(secrets, app), {
+    placeholderItem: item === null,
+    ...options,
+  });
 }

@@ -36,7 +36,11 @@ export async function addTester(em: EntityManager, principal: Principal, appId: 
   const found = await existing();
   if (found) return found;
   if ((await em.count(PaymentTester, { app: appId })) >= MAX_TESTERS_PER_APP) {
-    throw badInput('vkUserId', { reason: 'tooMany', max: MAX_TESTERS_PER_APP }, `an app has at most ${MAX_TESTERS_PER_APP} payment testers; remove some first`);
+    throw badInput(
+      'vkUserId',
+      { reason: 'tooMany', max: MAX_TESTERS_PER_APP },
+      `an app has at most ${MAX_TESTERS_PER_APP} payment testers; remove some first`,
+    );
   }
   return firstCommitWins(
     async () => {

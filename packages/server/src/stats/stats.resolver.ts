@@ -12,7 +12,11 @@ export class StatsResolver {
     description:
       'Revenue, orders, refunds and paying users per calendar period in `timeZone` (docs/protocol.md §8 "Statistics → Payments"). Test payments excluded; empty periods present with zeros.',
   })
-  async paymentStats(@Arg('vkAppId', () => Int) vkAppId: number, @Args(() => PaymentStatsArgs) args: PaymentStatsArgs, @Ctx() { em }: Context): Promise<StatsResult> {
+  async paymentStats(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Args(() => PaymentStatsArgs) args: PaymentStatsArgs,
+    @Ctx() { em }: Context,
+  ): Promise<StatsResult> {
     return paymentStats(em, (await getApp(em, vkAppId)).id, args);
   }
 }

@@ -159,9 +159,16 @@ export const paymentStatsArgs = z
     timeZone: z
       .string()
       .default(DEFAULT_STATS_TIME_ZONE)
-      .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Moscow', params: { reason: 'invalidFormat', format: 'timeZone' } satisfies InputErrorParams }),
+      .refine(isTimeZone, {
+        error: 'must be an IANA time zone such as Europe/Moscow',
+        params: { reason: 'invalidFormat', format: 'timeZone' } satisfies InputErrorParams,
+      }),
   })
-  .refine((a) => a.from.getTime() < a.to.getTime(), { error: 'must be after from', path: ['to'], params: { reason: 'notAfterFrom' } satisfies InputErrorParams });
+  .refine((a) => a.from.getTime() < a.to.getTime(), {
+    error: 'must be after from',
+    path: ['to'],
+    params: { reason: 'notAfterFrom' } satisfies InputErrorParams,
+  });
 
 export type PaymentStatsArgsData = z.input<typeof paymentStatsArgs>;
 
@@ -171,7 +178,11 @@ export function resolvePeriods(input: PaymentStatsArgsData): { periods: Period[]
   const max = MAX_POINTS[args.granularity];
   const periods = statsPeriods(args.from, args.to, args.granularity, args.timeZone, max);
   if (!periods) {
-    throw badInput('to', { reason: 'resultTooLarge', max }, `the range holds more than ${max} ${args.granularity} periods; shorten it or choose a coarser granularity`);
+    throw badInput(
+      'to',
+      { reason: 'resultTooLarge', max },
+      `the range holds more than ${max} ${args.granularity} periods; shorten it or choose a coarser granularity`,
+    );
   }
   return { periods, timeZone: args.timeZone, granularity: args.granularity };
 }

@@ -106,9 +106,39 @@ describe('bucketStats', () => {
       days,
     );
     expect(stats.points).toEqual([
-      { periodStart: days[0]!.start, periodEnd: days[0]!.end, revenue: 60, itemsRevenue: 30, subscriptionsRevenue: 30, orders: 3, refunds: 0, payingUsers: 2, arppu: 30 },
-      { periodStart: days[1]!.start, periodEnd: days[1]!.end, revenue: 0, itemsRevenue: 0, subscriptionsRevenue: 0, orders: 0, refunds: 0, payingUsers: 0, arppu: null },
-      { periodStart: days[2]!.start, periodEnd: days[2]!.end, revenue: 7, itemsRevenue: 7, subscriptionsRevenue: 0, orders: 1, refunds: 0, payingUsers: 1, arppu: 7 },
+      {
+        periodStart: days[0]!.start,
+        periodEnd: days[0]!.end,
+        revenue: 60,
+        itemsRevenue: 30,
+        subscriptionsRevenue: 30,
+        orders: 3,
+        refunds: 0,
+        payingUsers: 2,
+        arppu: 30,
+      },
+      {
+        periodStart: days[1]!.start,
+        periodEnd: days[1]!.end,
+        revenue: 0,
+        itemsRevenue: 0,
+        subscriptionsRevenue: 0,
+        orders: 0,
+        refunds: 0,
+        payingUsers: 0,
+        arppu: null,
+      },
+      {
+        periodStart: days[2]!.start,
+        periodEnd: days[2]!.end,
+        revenue: 7,
+        itemsRevenue: 7,
+        subscriptionsRevenue: 0,
+        orders: 1,
+        refunds: 0,
+        payingUsers: 1,
+        arppu: 7,
+      },
     ]);
   });
 
@@ -146,7 +176,10 @@ describe('bucketStats', () => {
   });
 
   it('totals count a user paying on several days once, and ARPPU is rounded to 2 decimals', () => {
-    const stats = bucketStats([row('2026-05-01T08:00:00Z', 10, 1), row('2026-05-02T08:00:00Z', 10, 1), row('2026-05-03T08:00:00Z', 12, 2)], days);
+    const stats = bucketStats(
+      [row('2026-05-01T08:00:00Z', 10, 1), row('2026-05-02T08:00:00Z', 10, 1), row('2026-05-03T08:00:00Z', 12, 2)],
+      days,
+    );
     expect(stats.points.map((p) => p.payingUsers)).toEqual([1, 1, 1]);
     expect(stats.totals).toEqual({
       periodStart: days[0]!.start,
@@ -159,7 +192,10 @@ describe('bucketStats', () => {
       payingUsers: 2,
       arppu: 16,
     });
-    expect(bucketStats([row('2026-05-01T01:00:00Z', 10, 1), row('2026-05-01T02:00:00Z', 0, 2), row('2026-05-01T03:00:00Z', 0, 3)], days).totals.arppu).toBe(3.33);
+    expect(
+      bucketStats([row('2026-05-01T01:00:00Z', 10, 1), row('2026-05-01T02:00:00Z', 0, 2), row('2026-05-01T03:00:00Z', 0, 3)], days).totals
+        .arppu,
+    ).toBe(3.33);
   });
 
   it('puts a payment at 00:30 local on the day after a 23-hour DST day into that next day', () => {
@@ -189,7 +225,9 @@ describe('paymentStats arguments', () => {
   });
 
   it('refuses an unknown time zone, naming timeZone', () => {
-    const e = badInput(() => resolvePeriods({ from: at('2026-05-01T00:00:00Z'), to: at('2026-05-02T00:00:00Z'), timeZone: 'Moscow/Kremlin' }));
+    const e = badInput(() =>
+      resolvePeriods({ from: at('2026-05-01T00:00:00Z'), to: at('2026-05-02T00:00:00Z'), timeZone: 'Moscow/Kremlin' }),
+    );
     expect(e.field).toBe('timeZone');
     expect(e.message).toMatch(/IANA time zone/);
   });

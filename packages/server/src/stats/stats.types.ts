@@ -60,7 +60,9 @@ export class PaymentStatsArgs {
   @Field(() => DateTimeScalar, { description: 'The first point is the period containing this instant.' })
   from!: Date;
 
-  @Field(() => DateTimeScalar, { description: 'Exclusive: the last point is the last period starting before this instant. Must be after `from`.' })
+  @Field(() => DateTimeScalar, {
+    description: 'Exclusive: the last point is the last period starting before this instant. Must be after `from`.',
+  })
   to!: Date;
 
   @Field(() => StatsGranularityEnum, { defaultValue: 'DAY', description: 'At most 366 DAY, 260 WEEK or 120 MONTH points.' })

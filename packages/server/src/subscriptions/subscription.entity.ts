@@ -6,7 +6,9 @@ import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 import { App } from '../apps/app.entity.js';
 
 /** A user's subscription as VK last reported it; its charges are Transactions (docs/protocol.md §3). */
-@ObjectType('UserSubscription', { description: "A user's subscription as VK last reported it. (Named so as not to clash with GraphQL's root Subscription type.)" })
+@ObjectType('UserSubscription', {
+  description: "A user's subscription as VK last reported it. (Named so as not to clash with GraphQL's root Subscription type.)",
+})
 @Entity({ tableName: 'subscriptions' })
 @Unique({ properties: ['app', 'test', 'subscriptionId'] })
 // An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many

@@ -53,7 +53,9 @@ export class VkPaymentsAdmin extends VkpElement {
     task: async ([session]) => {
       if (!session) return undefined;
       const [{ app }, me] = await Promise.all([
-        session.client.request<{ app: { name: string; vkAppId: number } }>('query($id:Int!){app(vkAppId:$id){name vkAppId}}', { id: session.vkAppId }),
+        session.client.request<{ app: { name: string; vkAppId: number } }>('query($id:Int!){app(vkAppId:$id){name vkAppId}}', {
+          id: session.vkAppId,
+        }),
         session.client.me(),
       ]);
       return { app, me };
@@ -75,13 +77,15 @@ export class VkPaymentsAdmin extends VkpElement {
   override render(): TemplateResult {
     const t = pick(strings, this.activeLocale);
     return html`<div part="base" lang=${this.activeLocale}>
-      ${this.session
-        ? this.#me.render({
-            pending: () => this.renderPending(),
-            complete: (loaded) => (loaded ? this.#renderLoaded(loaded.app, loaded.me, t) : this.renderNeedConfig()),
-            error: (err) => this.renderError(this.report(err), () => void this.#me.run()),
-          })
-        : this.renderNeedConfig()}
+      ${
+        this.session
+          ? this.#me.render({
+              pending: () => this.renderPending(),
+              complete: (loaded) => (loaded ? this.#renderLoaded(loaded.app, loaded.me, t) : this.renderNeedConfig()),
+              error: (err) => this.renderError(this.report(err), () => void this.#me.run()),
+            })
+          : this.renderNeedConfig()
+      }
     </div>`;
   }
 
@@ -92,10 +96,18 @@ export class VkPaymentsAdmin extends VkpElement {
         <h2>${app.name}</h2>
         <span class="muted">${t.vkApp} ${app.vkAppId}</span>
       </header>
-      ${open === undefined
-        ? html`<div class="notice error" part="error" role="alert"><strong>${this.common.forbiddenTitle}</strong><p>${t.viewerRole}</p></div>`
-        : html`${tabs(views, open, t.sections, (v) => t.views[v], (v) => this.#open(v))}
-            <section id="panel" part="panel" role="tabpanel" aria-labelledby="tab-${open}">${this.#renderView(open)}</section>`}`;
+      ${
+        open === undefined
+          ? html`<div class="notice error" part="error" role="alert"><strong>${this.common.forbiddenTitle}</strong><p>${t.viewerRole}</p></div>`
+          : html`${tabs(
+              views,
+              open,
+              t.sections,
+              (v) => t.views[v],
+              (v) => this.#open(v),
+            )}
+            <section id="panel" part="panel" role="tabpanel" aria-labelledby="tab-${open}">${this.#renderView(open)}</section>`
+      }`;
   }
 
   #renderView(view: View): TemplateResult | typeof nothing {

@@ -75,7 +75,11 @@ export class VkpElement extends LitElement {
     // One client per endpoint and token source: switching the language keeps it (and its token).
     const key = `${this.endpoint}\n${this.token}`;
     if (this.#client?.key !== key || this.#client.fetchToken !== this.fetchToken) {
-      this.#client = { key, fetchToken: this.fetchToken, client: new GraphQLClient({ endpoint: this.endpoint, token: this.token, fetchToken: this.fetchToken }) };
+      this.#client = {
+        key,
+        fetchToken: this.fetchToken,
+        client: new GraphQLClient({ endpoint: this.endpoint, token: this.token, fetchToken: this.fetchToken }),
+      };
     }
     const { client } = this.#client;
     const own = this.#own;

@@ -118,7 +118,12 @@ export class GraphQLClient {
     }
   }
 
-  async #send<T>(query: string, variables: Record<string, unknown>, signal: AbortSignal | undefined, token: string | undefined): Promise<T> {
+  async #send<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    token: string | undefined,
+  ): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
 

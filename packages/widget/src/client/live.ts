@@ -68,7 +68,12 @@ export function liveError(err: unknown): GraphQLClientError {
     return new GraphQLClientError(code, typeof first?.message === 'string' ? first.message : code);
   }
   if (isCloseEvent(err)) {
-    const code = err.code === CLOSE.forbidden || err.code === CLOSE.expired ? 'UNAUTHENTICATED' : err.code === CLOSE.rateLimited ? 'RATE_LIMITED' : 'NETWORK_ERROR';
+    const code =
+      err.code === CLOSE.forbidden || err.code === CLOSE.expired
+        ? 'UNAUTHENTICATED'
+        : err.code === CLOSE.rateLimited
+          ? 'RATE_LIMITED'
+          : 'NETWORK_ERROR';
     return new GraphQLClientError(code, err.reason || `connection closed (${err.code})`);
   }
   return new GraphQLClientError('NETWORK_ERROR', err instanceof Error ? err.message : String(err));

@@ -28,7 +28,11 @@ export type ListArgs = readonly [Session | undefined, Filter, number, string | u
 /** A view's texts with the list's. */
 export type ViewTexts<T> = T & ListTexts;
 
-export abstract class CursorList<R extends { id: string }, T extends { title: string; intro: string }, C extends Connection<R> = Connection<R>> extends VkpElement {
+export abstract class CursorList<
+  R extends { id: string },
+  T extends { title: string; intro: string },
+  C extends Connection<R> = Connection<R>,
+> extends VkpElement {
   static override styles = [...VkpElement.styles, listStyles];
   static override properties: PropertyDeclarations = {
     pageSize: { attribute: 'page-size', type: Number },
@@ -72,7 +76,14 @@ export abstract class CursorList<R extends { id: string }, T extends { title: st
   protected abstract readonly strings: { ru: T; en: T };
 
   /** Loads one page of `filter` (the first when `after` is null) of `size` rows. */
-  protected abstract page(session: Session, filter: Filter, size: number, after: string | null, signal: AbortSignal, tab?: string): Promise<C>;
+  protected abstract page(
+    session: Session,
+    filter: Filter,
+    size: number,
+    after: string | null,
+    signal: AbortSignal,
+    tab?: string,
+  ): Promise<C>;
   /** The tools on the right of the heading (a `.row.tools`), and anything under them. */
   protected abstract renderTools(t: ViewTexts<T>): unknown;
   /** The filter inputs before Apply and Reset. */
@@ -188,26 +199,30 @@ export abstract class CursorList<R extends { id: string }, T extends { title: st
               ${heads.map((h) => (Array.isArray(h) ? html`<th scope="col" class="num">${h}</th>` : html`<th scope="col">${h}</th>`))}
             </tr>
           </thead>
-          ${this.items.length
-            ? // Keyed by id, each row (and its details) in a <tbody> of its own: a row that arrives live
-              // goes in on top and no other row's elements change, so the focus and the tint stay put.
-              repeat(
-                this.items,
-                (row) => row.id,
-                (row) => html`<tbody>${this.row(row, t)}</tbody>`,
-              )
-            : html`<tbody>
+          ${
+            this.items.length
+              ? // Keyed by id, each row (and its details) in a <tbody> of its own: a row that arrives live
+                // goes in on top and no other row's elements change, so the focus and the tint stay put.
+                repeat(
+                  this.items,
+                  (row) => row.id,
+                  (row) => html`<tbody>${this.row(row, t)}</tbody>`,
+                )
+              : html`<tbody>
                 <tr>
                   <td colspan=${heads.length} class="muted empty" part="message">${this.empty(t)}</td>
                 </tr>
-              </tbody>`}
+              </tbody>`
+          }
         </table>
       </div>
       <div class="row pager" part="pager">
         <span class="muted" role="status">${t.shown} ${fmt(this.items.length)} ${t.of} ${fmt(this.total)}</span>
-        ${this.#cursor
-          ? html`<button class="secondary" part="more" ?disabled=${this.loadingMore} @click=${this.#loadMore}>${this.loadingMore ? this.common.loading : this.common.more}</button>`
-          : nothing}
+        ${
+          this.#cursor
+            ? html`<button class="secondary" part="more" ?disabled=${this.loadingMore} @click=${this.#loadMore}>${this.loadingMore ? this.common.loading : this.common.more}</button>`
+            : nothing
+        }
         ${this.moreError === undefined ? nothing : this.renderError(this.moreError)}
       </div>`;
   }

@@ -33,7 +33,9 @@ export async function download(client: GraphQLClient, url: URL, fallback: string
     res = await get();
   }
   if (!res.ok) {
-    const { error } = ((await res.json().catch(() => null)) ?? {}) as { error?: { code?: string; message?: string; field?: unknown; params?: unknown } };
+    const { error } = ((await res.json().catch(() => null)) ?? {}) as {
+      error?: { code?: string; message?: string; field?: unknown; params?: unknown };
+    };
     throw new GraphQLClientError(error?.code ?? 'BAD_RESPONSE', error?.message ?? `HTTP ${res.status}`, res.status, error);
   }
   const a = Object.assign(document.createElement('a'), {

@@ -120,9 +120,16 @@ const TEXTS = { ru, en };
  * What to tell the user about a failure with `code` (and `params` of a BAD_USER_INPUT, `reason` of a
  * CONFLICT), in `locale`; `message` (the server's) when the widget has no words of its own for it.
  */
-export function errorText(locale: Locale, code: string | undefined, params: InputErrorParams | undefined, message: string, reason?: string): string {
+export function errorText(
+  locale: Locale,
+  code: string | undefined,
+  params: InputErrorParams | undefined,
+  message: string,
+  reason?: string,
+): string {
   const t = TEXTS[locale];
   if (code === 'CONFLICT' && reason && t.conflicts[reason]) return t.conflicts[reason];
-  if (params) return t.details[params.step ?? params.rule ?? params.format ?? ''] ?? (t.reasons[params.reason] ?? t.reasons.invalid)(params);
+  if (params)
+    return t.details[params.step ?? params.rule ?? params.format ?? ''] ?? (t.reasons[params.reason] ?? t.reasons.invalid)(params);
   return (code && t.codes[code]) || message;
 }

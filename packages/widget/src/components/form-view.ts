@@ -85,7 +85,13 @@ export abstract class FormView<A, R> extends VkpElement {
    * `fields`), else under `fallback`; success fires `vkp-saved` with `what` (when given). `settle`
    * runs after either, before the buttons wake. True when it went through.
    */
-  protected async act(key: string, what: string, fields: readonly string[], fallback: string, change: (d: Loaded<A, R>) => Promise<unknown>): Promise<boolean> {
+  protected async act(
+    key: string,
+    what: string,
+    fields: readonly string[],
+    fallback: string,
+    change: (d: Loaded<A, R>) => Promise<unknown>,
+  ): Promise<boolean> {
     const d = this.data;
     if (!d || this.busy) return false;
     this.busy = key;

@@ -5,7 +5,13 @@
  */
 import { html, type TemplateResult } from 'lit';
 
-export function tabs<T extends string>(names: readonly T[], open: T, label: string, text: (name: T) => unknown, select: (name: T) => void): TemplateResult {
+export function tabs<T extends string>(
+  names: readonly T[],
+  open: T,
+  label: string,
+  text: (name: T) => unknown,
+  select: (name: T) => void,
+): TemplateResult {
   const onKey = (e: KeyboardEvent): void => {
     const n = names.length;
     const at = names.indexOf(open);

@@ -40,7 +40,13 @@ export const TEXTS: Record<PageLocale, PageTexts> = {
 };
 
 const ROLES: Record<PageLocale, Record<NonNullable<Identity['role']>, string>> = {
-  ru: { CREATOR: 'создатель', ADMIN: 'администратор', PAYMENTS_ADMIN: 'администратор платежей', VIEWER: 'наблюдатель', MODERATOR: 'модератор' },
+  ru: {
+    CREATOR: 'создатель',
+    ADMIN: 'администратор',
+    PAYMENTS_ADMIN: 'администратор платежей',
+    VIEWER: 'наблюдатель',
+    MODERATOR: 'модератор',
+  },
   en: { CREATOR: 'creator', ADMIN: 'admin', PAYMENTS_ADMIN: 'payments admin', VIEWER: 'viewer', MODERATOR: 'moderator' },
 };
 

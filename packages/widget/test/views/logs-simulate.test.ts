@@ -19,7 +19,10 @@ afterEach(async () => {
 const newUserId = (): number => newUserIdFrom(1_000_000_000);
 
 /** A logs view showing only `user`'s requests (none yet), with the test notification's panel open. */
-async function openPanel(user: number, attributes: Record<string, string> = {}): Promise<{ el: HTMLElement; view: Locator; panel: Locator }> {
+async function openPanel(
+  user: number,
+  attributes: Record<string, string> = {},
+): Promise<{ el: HTMLElement; view: Locator; panel: Locator }> {
   const { el, view } = mount('vk-payments-logs', attributes);
   const en = attributes.locale === 'en';
   await view.getByLabelText(en ? 'User ID' : 'ID пользователя').fill(String(user));
@@ -71,14 +74,22 @@ test('an unknown item: the step shows VK error 20, and the summary says why VK w
   await panel.getByLabelText('Сценарий').selectOptions('Покупка и возврат');
   await send(panel, 'no_such_item', user);
 
-  await expect.element(panel.getByRole('status')).toHaveTextContent(/✗ get_item did not answer with a valid success, so VK would stop here/);
+  await expect
+    .element(panel.getByRole('status'))
+    .toHaveTextContent(/✗ get_item did not answer with a valid success, so VK would stop here/);
   const getItem = step(panel, 'get_item_test');
   await expect.element(getItem.getByRole('img', { name: 'Ошибка' })).toHaveTextContent('✗');
   await expect.element(getItem).toHaveTextContent(/VK error 20 \(critical\): item "no_such_item" does not exist/);
   // VK stops at the first refusal: no order, no refund.
   expect(step(panel, 'order_status_change').elements()).toHaveLength(0);
   await expect.element(view.getByText('Показано 2 из 2')).toBeVisible();
-  expect(view.getByRole('row').filter({ hasText: String(user) }).getByText('20', { exact: true }).elements()).toHaveLength(2);
+  expect(
+    view
+      .getByRole('row')
+      .filter({ hasText: String(user) })
+      .getByText('20', { exact: true })
+      .elements(),
+  ).toHaveLength(2);
 });
 
 test('an empty item or a buyer that is not a number is marked next to its input, with the focus there, and nothing is sent', async () => {
@@ -126,7 +137,12 @@ test('the panel speaks English with locale="en", and closes with its button', as
   const user = newUserId();
   const { view, panel } = await openPanel(user, { locale: 'en' });
   const scenario = panel.getByLabelText('Scenario');
-  expect([...(scenario.element() as HTMLSelectElement).options].map((o) => o.text)).toEqual(['Purchase', 'Purchase and refund', 'Subscription', 'Subscription and cancellation']);
+  expect([...(scenario.element() as HTMLSelectElement).options].map((o) => o.text)).toEqual([
+    'Purchase',
+    'Purchase and refund',
+    'Subscription',
+    'Subscription and cancellation',
+  ]);
   await expect.element(panel.getByLabelText('Item or subscription')).toHaveAttribute('placeholder', 'Item or subscription plan ID');
   await panel.getByLabelText('Buyer ID').fill(String(user));
   await panel.getByLabelText('Item or subscription').fill('gem_pack');

@@ -53,7 +53,7 @@ async function seedUser(): Promise<{ user: number; good: string; bad: string; wa
   return { user, good, bad, warned };
 }
 
-test('shows each request with its result: OK, or VK\'s error code with its message, and a mark on warnings', async () => {
+test("shows each request with its result: OK, or VK's error code with its message, and a mark on warnings", async () => {
   const { user, good, bad, warned } = await seedUser();
   const { view } = mount('vk-payments-logs');
   await filterByUser(view, user);
@@ -125,7 +125,7 @@ test('"Show more" appends the next page, and the count says how many of how many
   expect(view.getByRole('button', { name: 'Показать ещё' }).elements()).toHaveLength(0);
 });
 
-test('opening a row shows VK\'s request and our answer as JSON, with the keyboard too', async () => {
+test("opening a row shows VK's request and our answer as JSON, with the keyboard too", async () => {
   const { user, good, bad } = await seedUser();
   const { view } = mount('vk-payments-logs');
   await filterByUser(view, user);
@@ -239,7 +239,10 @@ test('a row that arrives live goes on top without taking the focus or the opened
     await buy(user, order);
     return order;
   });
-  const rows = view.getByRole('row').filter({ hasText: String(user) }).elements();
+  const rows = view
+    .getByRole('row')
+    .filter({ hasText: String(user) })
+    .elements();
   expect(rows[0]?.textContent).toContain(seen);
   expect(el.shadowRoot!.activeElement).toBe(toggle.element());
   await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
@@ -277,7 +280,10 @@ test('light and dark, phone and desktop, with a row open: rows fit without scrol
       const root = el.shadowRoot!;
       expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
       const [request, answer] = tops(root.querySelectorAll('.payloads > section'));
-      expect({ sideBySide: request === answer, headings: root.querySelector('thead')!.getBoundingClientRect().height > 1 }).toEqual({ sideBySide: width > 360, headings: width > 360 });
+      expect({ sideBySide: request === answer, headings: root.querySelector('thead')!.getBoundingClientRect().height > 1 }).toEqual({
+        sideBySide: width > 360,
+        headings: width > 360,
+      });
       expect(await contrastProblems(el)).toEqual([]);
       // What lies below the runner's 720 px is not painted: on a phone, the opened details separately.
       if (width === 360) await screenshot(view.getByRole('row').filter({ hasText: 'Наш ответ' }), `logs-${theme}-360-details`);

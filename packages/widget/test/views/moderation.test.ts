@@ -30,7 +30,8 @@ async function setUrl(url: string | null): Promise<void> {
 }
 
 async function endpointUrl(): Promise<string> {
-  return (await rootGql<{ app: { settings: { endpointUrl: string } } }>(`{ app(vkAppId: ${APP}) { settings { endpointUrl } } }`)).app.settings.endpointUrl;
+  return (await rootGql<{ app: { settings: { endpointUrl: string } } }>(`{ app(vkAppId: ${APP}) { settings { endpointUrl } } }`)).app
+    .settings.endpointUrl;
 }
 
 /** An application sent straight to the server, as another operator would. */
@@ -160,7 +161,10 @@ test('a moderator approves, and votes payments are on', async () => {
   await view.getByRole('button', { name: 'Одобрить' }).click();
   await expect.element(view.getByRole('region', { name: 'Заявка', exact: true }).getByText('Одобрена')).toBeVisible();
   await expect.element(view.getByText('Платежи голосами подключены')).toBeVisible();
-  expect((await rootGql<{ app: { votesPaymentsEnabled: boolean } }>(`{ app(vkAppId: ${APP}) { votesPaymentsEnabled } }`)).app.votesPaymentsEnabled).toBe(true);
+  expect(
+    (await rootGql<{ app: { votesPaymentsEnabled: boolean } }>(`{ app(vkAppId: ${APP}) { votesPaymentsEnabled } }`)).app
+      .votesPaymentsEnabled,
+  ).toBe(true);
   // The earlier applications are one click away.
   await view.getByText(/Предыдущие заявки/).click();
   await expect.element(view.getByText('Отозвана').first()).toBeVisible();
@@ -195,7 +199,11 @@ test('the application form, and a pending one before a moderator, light and dark
 
       const id = await submitByApi();
       const moderator = mount('vk-payments-moderation', { theme, token: await keyFor('MODERATOR') });
-      await screenshot(moderator.view.getByRole('region', { name: 'Заявка', exact: true }), `moderation-${theme}-moderator`, moderator.view.getByRole('button', { name: 'Одобрить' }));
+      await screenshot(
+        moderator.view.getByRole('region', { name: 'Заявка', exact: true }),
+        `moderation-${theme}-moderator`,
+        moderator.view.getByRole('button', { name: 'Одобрить' }),
+      );
       expect([sticksOut(moderator.el), scrollsSideways(moderator.el)]).toEqual([[], []]);
       expect(await contrastProblems(moderator.el)).toEqual([]);
       await rootGql(`mutation { withdrawModerationRequest(id: "${id}") { id } }`);

@@ -98,7 +98,9 @@ test('a good URL is saved on the server, says "Сохранено" and fires vkp
 });
 
 test('"Проверить URL" calls the saved URL as VK would and shows verdict, HTTP status, time and the answer', async () => {
-  await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${APP}, input: { notificationUrl: $url }) { vkAppId } }`, { url: await endpointUrl() });
+  await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${APP}, input: { notificationUrl: $url }) { vkAppId } }`, {
+    url: await endpointUrl(),
+  });
   const { view } = mount('vk-payments-settings');
   await view.getByRole('button', { name: 'Проверить URL' }).click();
   const result = view.getByRole('status').filter({ hasText: 'Работает' });
@@ -109,7 +111,7 @@ test('"Проверить URL" calls the saved URL as VK would and shows verdict
   await expect.element(view.getByText(/"response"/)).toBeVisible();
 });
 
-test('copies the address to paste into VK\'s panel', async () => {
+test("copies the address to paste into VK's panel", async () => {
   const url = await endpointUrl();
   const write = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue();
   const { view } = mount('vk-payments-settings');
@@ -144,7 +146,7 @@ test('the API version is fixed while the registration date is unknown, and selec
   }
 });
 
-test('a payments admin sees the key\'s hint but cannot replace it', async () => {
+test("a payments admin sees the key's hint but cannot replace it", async () => {
   const { view } = mount('vk-payments-settings', { token: await keyFor('PAYMENTS_ADMIN') });
   await expect.element(view.getByText('••••XyZw')).toBeVisible();
   expect(view.getByRole('button', { name: 'Заменить ключ' }).elements()).toHaveLength(0);
@@ -168,7 +170,14 @@ test('the creator replaces the key, and the previous one keeps verifying during 
     await expect.element(key).toHaveValue('');
     expect(saved).toEqual(['secret']);
     // Signed with the seeded key, still accepted: the overlap at work.
-    const answer = await commands.vkpNotify({ app_id: APP, item: 'gem_pack', lang: 'ru_RU', notification_type: 'get_item', order_id: 880001, user_id: 77 });
+    const answer = await commands.vkpNotify({
+      app_id: APP,
+      item: 'gem_pack',
+      lang: 'ru_RU',
+      notification_type: 'get_item',
+      order_id: 880001,
+      user_id: 77,
+    });
     expect(answer).toContain('"response"');
   } finally {
     // Back to the seeded key at once: other files sign with it.
@@ -190,7 +199,9 @@ test('payment testers are added by id or profile link, linked to VK, and removed
   await expect.element(link).toHaveAttribute('href', 'https://vk.com/id900001');
   await expect.element(id).toHaveValue('');
   const testers = async (): Promise<number[]> =>
-    (await rootGql<{ paymentTesters: { vkUserId: number }[] }>(`{ paymentTesters(vkAppId: ${APP}) { vkUserId } }`)).paymentTesters.map((t) => t.vkUserId);
+    (await rootGql<{ paymentTesters: { vkUserId: number }[] }>(`{ paymentTesters(vkAppId: ${APP}) { vkUserId } }`)).paymentTesters.map(
+      (t) => t.vkUserId,
+    );
   expect(await testers()).toContain(900001);
 
   await view.getByRole('button', { name: 'Удалить тестировщика 900001' }).click();
@@ -206,7 +217,9 @@ test('speaks English with locale="en"', async () => {
 });
 
 test('light and dark, phone and desktop, with a check result and a tester: nothing sticks out or scrolls sideways, every text has AA contrast', async () => {
-  await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${APP}, input: { notificationUrl: $url }) { vkAppId } }`, { url: await endpointUrl() });
+  await rootGql(`mutation($url: String) { updatePaymentSettings(vkAppId: ${APP}, input: { notificationUrl: $url }) { vkAppId } }`, {
+    url: await endpointUrl(),
+  });
   await rootGql(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: 900002) { vkUserId } }`);
   try {
     for (const theme of ['light', 'dark'] as const) {
@@ -215,7 +228,13 @@ test('light and dark, phone and desktop, with a check result and a tester: nothi
       await expect.element(view.getByText('Работает')).toBeVisible();
       // One picture per block at phone size (the test page is scaled down to fit a viewport taller than
       // 720 px, so a whole-view picture at 360 px is an overview only), then the overviews.
-      const blocks = { url: 'URL для платёжных уведомлений', endpoint: 'Адрес этого сервера для панели VK', version: 'Версия API', secret: 'Защищённый ключ', testers: 'Тестировщики платежей' };
+      const blocks = {
+        url: 'URL для платёжных уведомлений',
+        endpoint: 'Адрес этого сервера для панели VK',
+        version: 'Версия API',
+        secret: 'Защищённый ключ',
+        testers: 'Тестировщики платежей',
+      };
       for (const [part, name] of Object.entries(blocks)) await screenshot(view.getByRole('region', { name }), `settings-${theme}-${part}`);
       await page.viewport(360, 1700);
       await screenshot(view, `settings-${theme}`, view.getByRole('link', { name: 'id900002' }));

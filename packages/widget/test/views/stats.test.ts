@@ -72,7 +72,8 @@ async function serverStats(range: { from: string; to: string }, granularity = 'D
 
 const periods = (view: Locator): Locator => view.getByRole('img');
 /** The chart with its tooltip: the whole view is taller than the test page, which clips screenshots. */
-const plotOf = (view: Locator): Locator => page.elementLocator((view.element() as HTMLElement).shadowRoot!.querySelector('[part="chart"]')!);
+const plotOf = (view: Locator): Locator =>
+  page.elementLocator((view.element() as HTMLElement).shadowRoot!.querySelector('[part="chart"]')!);
 const revenueCard = (view: Locator): Locator => view.getByRole('group', { name: 'Доход', exact: true });
 
 async function choosePreset(view: Locator, preset: 'd7' | 'd30' | 'd90' | 'month' | 'prevMonth'): Promise<void> {
@@ -96,7 +97,9 @@ test('the revenue card shows the real payments of the period, and one more 10-vo
   const view = await mountLastWeek();
   const before = await serverStats(lastDays(7));
   await expect.element(revenueCard(view)).toHaveTextContent(votes(before.totals.revenue));
-  await expect.element(view.getByRole('group', { name: 'Платящие пользователи', exact: true })).toHaveTextContent(num(before.totals.payingUsers));
+  await expect
+    .element(view.getByRole('group', { name: 'Платящие пользователи', exact: true }))
+    .toHaveTextContent(num(before.totals.payingUsers));
   await expect.element(view.getByRole('group', { name: 'Платежи', exact: true })).toHaveTextContent(num(before.totals.orders));
 
   await pay(a);
@@ -107,7 +110,7 @@ test('the revenue card shows the real payments of the period, and one more 10-vo
   await expect.element(revenueCard(view)).toHaveTextContent(votes(before.totals.revenue + 10));
 });
 
-test('the chart has one bar group per day of a 7-day range; today\'s tells its revenue, and arrow keys move between days', async () => {
+test("the chart has one bar group per day of a 7-day range; today's tells its revenue, and arrow keys move between days", async () => {
   await pay(newUserId());
   const view = await mountLastWeek();
   const today = (await serverStats(lastDays(7))).points.at(-1)!;
@@ -118,7 +121,8 @@ test('the chart has one bar group per day of a 7-day range; today\'s tells its r
   expect(groups.elements().map((g) => g.getAttribute('tabindex'))).toEqual(['-1', '-1', '-1', '-1', '-1', '-1', '0']);
 
   (last.element() as SVGElement).focus();
-  const tooltip = (): string | undefined => (view.element() as HTMLElement).shadowRoot?.querySelector('[part="tooltip"]')?.textContent ?? undefined;
+  const tooltip = (): string | undefined =>
+    (view.element() as HTMLElement).shadowRoot?.querySelector('[part="tooltip"]')?.textContent ?? undefined;
   await expect.poll(tooltip).toContain(votes(today.revenue));
   await userEvent.keyboard('{ArrowLeft}');
   await expect.element(groups.nth(5)).toHaveAttribute('tabindex', '0');
@@ -178,7 +182,10 @@ test('the table shows the same figures as the chart', async () => {
   await expect.poll(() => rows.elements().length).toBe(9); // heading, 7 days, total
   await expect.element(rows.nth(7).getByRole('cell').first()).toHaveTextContent(num(stats.points.at(-1)!.revenue));
   await expect.element(rows.nth(8)).toHaveTextContent(`Итого${num(stats.totals.revenue)}`);
-  await screenshot(page.elementLocator((view.element() as HTMLElement).shadowRoot!.querySelector('[part="table"]')!), 'stats-table-light-360');
+  await screenshot(
+    page.elementLocator((view.element() as HTMLElement).shadowRoot!.querySelector('[part="table"]')!),
+    'stats-table-light-360',
+  );
   await view.getByRole('button', { name: 'График' }).click();
   await expect.poll(() => periods(view).elements().length).toBe(7);
 });
@@ -218,13 +225,16 @@ test('the CSV download saves the chosen period as a file with a header row', asy
   await view.getByRole('button', { name: 'Скачать CSV' }).click();
   await expect.poll(() => saved.length).toBe(1);
   const text = await saved[0]!.text();
-  const lines = text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
   expect(lines[0]).toBe('periodStart,revenue,itemsRevenue,subscriptionsRevenue,orders,refunds,payingUsers,arppu');
   expect(lines).toHaveLength(8); // header and 7 days
   expect(clicked[0]?.download).toMatch(new RegExp(`^stats-${SEED.vkAppId}-.+\\.csv$`));
 });
 
-test('works as the Statistics tab of <vk-payments-admin>, on the shell\'s session', async () => {
+test("works as the Statistics tab of <vk-payments-admin>, on the shell's session", async () => {
   await import('../../src/admin/admin.js');
   const { el, view } = mount('vk-payments-admin', { view: 'stats', theme: 'dark' });
   await expect.element(revenueCard(view)).toBeVisible();
@@ -255,7 +265,22 @@ test('negative revenue (refunds of earlier payments) draws bars below the zero l
   expect(g.ticks[0]).toBeLessThan(0); // the axis reaches below zero
   const host = document.createElement('div');
   document.body.append(host);
-  render(html`${renderChart({ g, points, labels: [['1', 'янв.'], ['2', 'янв.']], aria: ['1', '2'], active: null, focus: 1, t: strings.ru, axis })}`, host);
+  render(
+    html`${renderChart({
+      g,
+      points,
+      labels: [
+        ['1', 'янв.'],
+        ['2', 'янв.'],
+      ],
+      aria: ['1', '2'],
+      active: null,
+      focus: 1,
+      t: strings.ru,
+      axis,
+    })}`,
+    host,
+  );
   const zero = Number(host.querySelector('line.zero')!.getAttribute('y1'));
   const below = host.querySelectorAll<SVGPathElement>('[data-i="1"] path');
   expect(below).toHaveLength(2);
@@ -275,7 +300,7 @@ async function expectChartReadable(view: Locator): Promise<void> {
   expect(faintSvgText(el)).toEqual([]);
 }
 
-test('in light and dark, on a phone and a desktop: the cards line up, nothing sticks out, today\'s tooltip stays on the chart, every text has AA contrast', async () => {
+test("in light and dark, on a phone and a desktop: the cards line up, nothing sticks out, today's tooltip stays on the chart, every text has AA contrast", async () => {
   await pay(newUserId());
   for (const width of [360, 1024]) {
     await page.viewport(width, 720); // taller and the test runner scales the page down
@@ -286,7 +311,8 @@ test('in light and dark, on a phone and a desktop: the cards line up, nothing st
       // Revenue first and widest; on a phone the other four two a row under it, on a desktop all in one row.
       const [revenue, ...rest] = tops((view.element() as HTMLElement).shadowRoot!.querySelectorAll('[part="card"]'));
       expect(rest).toHaveLength(4);
-      if (width === 360) expect([rest[0] === rest[1], rest[2] === rest[3], revenue! < rest[0]!, rest[1]! < rest[2]!]).toEqual([true, true, true, true]);
+      if (width === 360)
+        expect([rest[0] === rest[1], rest[2] === rest[3], revenue! < rest[0]!, rest[1]! < rest[2]!]).toEqual([true, true, true, true]);
       else expect(new Set([revenue, ...rest]).size).toBe(1);
       await screenshot(view, `stats-${theme}-${width}`);
       (periods(view).nth(29).element() as SVGElement).focus(); // with today's tooltip open
@@ -303,28 +329,59 @@ test('in light and dark, on a phone and a desktop: the cards line up, nothing st
  * refunds below zero — this one answers paymentStats with made-up figures (every other request goes
  * to the server).
  */
-test('a busy month (made-up figures), light and dark, phone and desktop: a refund day\'s bars go below zero, quiet days have none, the date labels do not run into each other', async () => {
+test("a busy month (made-up figures), light and dark, phone and desktop: a refund day's bars go below zero, quiet days have none, the date labels do not run into each other", async () => {
   const real = window.fetch.bind(window);
   vi.spyOn(window, 'fetch').mockImplementation(async (input, init) => {
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { query: string; variables: { from: string; to: string } }) : undefined;
+    const body =
+      typeof init?.body === 'string' ? (JSON.parse(init.body) as { query: string; variables: { from: string; to: string } }) : undefined;
     if (!body?.query.includes('paymentStats')) return real(input, init);
     const points: Point[] = [];
-    for (let d = new Date(body.variables.from); d < new Date(body.variables.to); d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)) {
+    for (
+      let d = new Date(body.variables.from);
+      d < new Date(body.variables.to);
+      d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)
+    ) {
       const i = points.length;
       const quiet = i === 11 || i === 12;
       const items = quiet ? 0 : i === 20 ? -120 : Math.round((300 + 220 * Math.sin(i / 3) + (i % 7 === 5 ? 420 : 0)) / 10) * 10;
       const subs = quiet || i === 20 ? 0 : i % 4 === 0 ? 150 : 50;
       const users = Math.max(0, Math.round((items + subs) / 45));
       const next = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1);
-      points.push({ periodStart: d.toISOString(), periodEnd: next.toISOString(), revenue: items + subs, itemsRevenue: items, subscriptionsRevenue: subs, orders: users + 1, refunds: i === 20 ? 12 : 0, payingUsers: users, arppu: users ? Math.round(((items + subs) / users) * 100) / 100 : null });
+      points.push({
+        periodStart: d.toISOString(),
+        periodEnd: next.toISOString(),
+        revenue: items + subs,
+        itemsRevenue: items,
+        subscriptionsRevenue: subs,
+        orders: users + 1,
+        refunds: i === 20 ? 12 : 0,
+        payingUsers: users,
+        arppu: users ? Math.round(((items + subs) / users) * 100) / 100 : null,
+      });
     }
-    const sum = (k: 'revenue' | 'itemsRevenue' | 'subscriptionsRevenue' | 'orders' | 'refunds' | 'payingUsers'): number => points.reduce((a, p) => a + p[k], 0);
-    const totals = { ...points[0]!, revenue: sum('revenue'), itemsRevenue: sum('itemsRevenue'), subscriptionsRevenue: sum('subscriptionsRevenue'), orders: sum('orders'), refunds: sum('refunds'), payingUsers: 187, arppu: Math.round((sum('revenue') / 187) * 100) / 100 };
-    return new Response(JSON.stringify({ data: { paymentStats: { totals, points } } }), { headers: { 'content-type': 'application/json' } });
+    const sum = (k: 'revenue' | 'itemsRevenue' | 'subscriptionsRevenue' | 'orders' | 'refunds' | 'payingUsers'): number =>
+      points.reduce((a, p) => a + p[k], 0);
+    const totals = {
+      ...points[0]!,
+      revenue: sum('revenue'),
+      itemsRevenue: sum('itemsRevenue'),
+      subscriptionsRevenue: sum('subscriptionsRevenue'),
+      orders: sum('orders'),
+      refunds: sum('refunds'),
+      payingUsers: 187,
+      arppu: Math.round((sum('revenue') / 187) * 100) / 100,
+    };
+    return new Response(JSON.stringify({ data: { paymentStats: { totals, points } } }), {
+      headers: { 'content-type': 'application/json' },
+    });
   });
   for (const width of [360, 1024]) {
     await page.viewport(width, 720); // taller and the test runner scales the page down
-    for (const [theme, locale] of [['light', 'ru'], ['dark', 'ru'], ['light', 'en']] as const) {
+    for (const [theme, locale] of [
+      ['light', 'ru'],
+      ['dark', 'ru'],
+      ['light', 'en'],
+    ] as const) {
       if (locale === 'en' && width > 360) continue;
       const { view } = mount('vk-payments-stats', { theme, locale });
       await expect.poll(() => periods(view).elements().length).toBe(30);

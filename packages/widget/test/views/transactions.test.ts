@@ -198,7 +198,9 @@ test('light and dark, phone and desktop: the totals stack on a phone and line up
       await screenshot(view, `transactions-${theme}-${width}`, view.getByText('Показано 4 из 4'));
       const totals = [...el.shadowRoot!.querySelectorAll('[part="total"]')];
       const lefts = new Set(totals.map((t) => Math.round(t.getBoundingClientRect().left)));
-      expect({ columns: lefts.size, rows: new Set(tops(totals)).size }).toEqual(width === 360 ? { columns: 1, rows: 3 } : { columns: 3, rows: 1 });
+      expect({ columns: lefts.size, rows: new Set(tops(totals)).size }).toEqual(
+        width === 360 ? { columns: 1, rows: 3 } : { columns: 3, rows: 1 },
+      );
       expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
       expect(await contrastProblems(el)).toEqual([]);
       // What lies below the runner's 720 px is not painted: on a phone, the list separately.

@@ -120,8 +120,16 @@ export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], L
       </label>`;
     return [
       select('type', t.type, [['', t.allTypes], ...KINDS.map((k) => [k])]),
-      select('result', t.result, [['', t.all], ['ok', t.onlyOk], ['errors', t.onlyErrors]]),
-      select('test', t.mode, [['', t.all], ['test', t.onlyTest], ['real', t.onlyReal]]),
+      select('result', t.result, [
+        ['', t.all],
+        ['ok', t.onlyOk],
+        ['errors', t.onlyErrors],
+      ]),
+      select('test', t.mode, [
+        ['', t.all],
+        ['test', t.onlyTest],
+        ['real', t.onlyReal],
+      ]),
       this.field('user', t.userId),
       this.field('order', t.orderId),
       this.field('from', this.common.from, 'date'),

@@ -14,7 +14,8 @@ export { NOTIFICATION_KINDS as KINDS } from '@vk-payments/shared';
 /** A row of the log, as LOGS_QUERY and LIVE_SUBSCRIPTION both ask for it (`FIELDS`). */
 export type LogRow = LogsQuery['notificationLogs']['edges'][number]['node'];
 
-const FIELDS = 'id receivedAt rawType notificationType test vkUserId orderId subscriptionId request response ok errorCode signatureValid signedWith warning durationMs';
+const FIELDS =
+  'id receivedAt rawType notificationType test vkUserId orderId subscriptionId request response ok errorCode signatureValid signedWith warning durationMs';
 
 export const LOGS_QUERY = `query($vkAppId:Int!,$filter:NotificationLogFilter,$first:Int,$after:String){notificationLogs(vkAppId:$vkAppId,filter:$filter,first:$first,after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{${FIELDS}}}}}`;
 

@@ -40,8 +40,9 @@ export function logRow(row: LogRow, { t, c, locale, open, fresh, toggle }: RowCo
       </td>
       <td class="num ms" data-unit=${t.ms}>${ms}</td>
     </tr>
-    ${open
-      ? html`<tr class="details" id=${id} part="details">
+    ${
+      open
+        ? html`<tr class="details" id=${id} part="details">
           <td colspan="6">
             <p class="meta muted">
               ${t.signature}: <span class=${sig === false ? 'bad' : ''}>${sig ? `${t.sigValid}${row.signedWith ? ` (${t[row.signedWith]})` : ''}` : sig === null ? t.sigUnchecked : t.sigInvalid}</span>
@@ -62,5 +63,6 @@ export function logRow(row: LogRow, { t, c, locale, open, fresh, toggle }: RowCo
             </div>
           </td>
         </tr>`
-      : nothing}`;
+        : nothing
+    }`;
 }

@@ -20,7 +20,8 @@ type Texts = ViewTexts<(typeof strings)['ru']>;
 const SCENARIOS = ['PURCHASE', 'PURCHASE_REFUND', 'SUBSCRIBE', 'SUBSCRIBE_CANCEL'] as const;
 
 /** Only what the result shows: the request and answer of each step are in the log rows it made. */
-const SIMULATE = 'mutation($vkAppId:Int!,$input:SimulationInput!){simulateNotification(vkAppId:$vkAppId,input:$input){ok vkUserId stoppedBecause steps{notificationType problems repeatIdentical}}}';
+const SIMULATE =
+  'mutation($vkAppId:Int!,$input:SimulationInput!){simulateNotification(vkAppId:$vkAppId,input:$input){ok vkUserId stoppedBecause steps{notificationType problems repeatIdentical}}}';
 
 export interface Simulation {
   /** Every step answered with a valid success, the same on the repeat. */

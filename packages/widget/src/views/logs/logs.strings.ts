@@ -91,7 +91,12 @@ export const strings: { ru: typeof ru; en: typeof ru } = {
     error: 'Error',
     simulate: 'Send test notification',
     scenario: 'Scenario',
-    scenarios: { PURCHASE: 'Purchase', PURCHASE_REFUND: 'Purchase and refund', SUBSCRIBE: 'Subscription', SUBSCRIBE_CANCEL: 'Subscription and cancellation' },
+    scenarios: {
+      PURCHASE: 'Purchase',
+      PURCHASE_REFUND: 'Purchase and refund',
+      SUBSCRIBE: 'Subscription',
+      SUBSCRIBE_CANCEL: 'Subscription and cancellation',
+    },
     item: 'Item or subscription',
     itemHint: 'Item or subscription plan ID',
     needItem: 'Enter the ID of an item or a subscription plan.',

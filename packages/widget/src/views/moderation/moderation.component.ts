@@ -5,7 +5,17 @@ import { FormView, section, type Can, type Loaded } from '../../components/form-
 import { checkLabel, renderChecks, renderRequest } from './moderation.parts.js';
 import { strings, type ModerationStrings } from './moderation.strings.js';
 import { moderationStyles } from './moderation.styles.js';
-import { DECIDE, LOAD, SUBMIT, TEXT_FIELDS, WITHDRAW, type Answer, type ModerationRequest, type Platform, type Rights } from './moderation.types.js';
+import {
+  DECIDE,
+  LOAD,
+  SUBMIT,
+  TEXT_FIELDS,
+  WITHDRAW,
+  type Answer,
+  type ModerationRequest,
+  type Platform,
+  type Rights,
+} from './moderation.types.js';
 
 type Data = Loaded<Answer, Rights>;
 
@@ -46,30 +56,36 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
     const [current, ...earlier] = d.requests;
     const pending = current?.status === 'PENDING' ? current : undefined;
     return html`<h2 class="visually-hidden">${t.title}</h2>
-      ${d.app.votesPaymentsEnabled
-        ? html`<div class="notice enabled" part="enabled">
+      ${
+        d.app.votesPaymentsEnabled
+          ? html`<div class="notice enabled" part="enabled">
             <strong class="ok">✓ ${t.enabled}</strong>
           </div>`
-        : nothing}
-      ${current
-        ? section(
-            'request',
-            t.request,
-            html`${renderRequest(current, t, this.activeLocale)}
+          : nothing
+      }
+      ${
+        current
+          ? section(
+              'request',
+              t.request,
+              html`${renderRequest(current, t, this.activeLocale)}
             ${pending && d.canApply ? html`<button class="secondary" ?disabled=${this.busy !== ''} @click=${() => this.#withdraw(pending)}>${t.withdraw}</button>` : nothing}
             ${pending && d.canDecide ? this.#renderDecide(pending, t) : nothing} ${this.problem('request')}`,
-          )
-        : nothing}
+            )
+          : nothing
+      }
       ${section('requirements', t.requirements, renderChecks(d.preflight.checks, t))}
       ${d.canApply ? section('apply', t.formTitle, html`${pending ? html`<p class="muted">${t.pendingNote}</p>` : this.#renderForm(d, current, t)} ${this.problem('form')}`) : nothing}
-      ${earlier.length
-        ? html`<section class="section" part="section history">
+      ${
+        earlier.length
+          ? html`<section class="section" part="section history">
             <details>
               <summary>${t.history(earlier.length)}</summary>
               ${earlier.map((r) => renderRequest(r, t, this.activeLocale))}
             </details>
           </section>`
-        : nothing}`;
+          : nothing
+      }`;
   }
 
   /** A text box with a hint under it (`<name>-hint`), and its error. */
@@ -107,17 +123,25 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
         ${TEXT_FIELDS.map((field) => {
           const { min, max } = TEXT_LIMITS[field];
           const value = last?.[field] ?? '';
-          return this.#text(field, field === 'appDescription' ? t.description : t.features, max, t.length(min, max, this.typed[field] ?? value.length), value);
+          return this.#text(
+            field,
+            field === 'appDescription' ? t.description : t.features,
+            max,
+            t.length(min, max, this.typed[field] ?? value.length),
+            value,
+          );
         })}
         <button ?disabled=${!ready || this.busy !== ''} aria-describedby="not-ready form-error">${t.submit}</button>
-        ${ready
-          ? nothing
-          : html`<div id="not-ready" class="notice error small">
+        ${
+          ready
+            ? nothing
+            : html`<div id="not-ready" class="notice error small">
               ${t.notReady}
               <ul>
                 ${checks.filter((c) => c.required && !c.ok).map((c) => html`<li>${checkLabel(c, t)}</li>`)}
               </ul>
-            </div>`}
+            </div>`
+        }
       </form>`;
   }
 
@@ -160,7 +184,10 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
       if (value.length < min) errors[field] = t.tooShort(min);
     }
     if (Object.keys(errors).length) void this.refuse(errors);
-    else void this.act('submit', 'moderation', ['platforms', ...TEXT_FIELDS], 'form', (d) => d.session.client.request(SUBMIT, { id: d.session.vkAppId, input }));
+    else
+      void this.act('submit', 'moderation', ['platforms', ...TEXT_FIELDS], 'form', (d) =>
+        d.session.client.request(SUBMIT, { id: d.session.vkAppId, input }),
+      );
   };
 
   #withdraw(r: ModerationRequest): void {
@@ -171,6 +198,9 @@ export class VkPaymentsModeration extends FormView<Answer, Rights> {
     const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('[name=comment]')!.value.trim();
     // The server refuses it too; saying so here spares a round trip and names the field.
     if (decision === 'REJECT' && !comment) void this.refuse({ comment: strings[this.activeLocale].commentRequired });
-    else void this.act('decide', 'moderation', ['comment'], 'request', (d) => d.session.client.request(DECIDE, { rid: r.id, decision, comment: comment || null }));
+    else
+      void this.act('decide', 'moderation', ['comment'], 'request', (d) =>
+        d.session.client.request(DECIDE, { rid: r.id, decision, comment: comment || null }),
+      );
   }
 }

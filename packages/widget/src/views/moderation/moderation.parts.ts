@@ -31,14 +31,18 @@ export function renderRequest(r: ModerationRequest, t: ModerationStrings, locale
       <dd>${r.platforms.map((p) => t.platformNames[p] ?? p).join(', ')}</dd>
       <dt>${t.submitted}</dt>
       <dd>${formatDateTime(r.submittedAt, locale)} · <span class="muted">${r.submittedBy}</span></dd>
-      ${r.decidedAt
-        ? html`<dt>${t.decided}</dt>
+      ${
+        r.decidedAt
+          ? html`<dt>${t.decided}</dt>
             <dd>${formatDateTime(r.decidedAt, locale)}${r.decidedBy ? html` · <span class="muted">${r.decidedBy}</span>` : nothing}</dd>`
-        : nothing}
-      ${r.moderatorComment
-        ? html`<dt>${t.comment}</dt>
+          : nothing
+      }
+      ${
+        r.moderatorComment
+          ? html`<dt>${t.comment}</dt>
             <dd class="comment">${r.moderatorComment}</dd>`
-        : nothing}
+          : nothing
+      }
     </dl>
     <details>
       <summary>${t.details}</summary>

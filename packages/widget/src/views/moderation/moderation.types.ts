@@ -28,4 +28,5 @@ export const LOAD =
   'requests:moderationRequests(vkAppId:$id){id status platforms appDescription paidFeatures moderatorComment submittedBy submittedAt decidedBy decidedAt}}';
 export const SUBMIT = 'mutation($id:Int!,$input:ModerationRequestInput!){submitModerationRequest(vkAppId:$id,input:$input){id}}';
 export const WITHDRAW = 'mutation($rid:ID!){withdrawModerationRequest(id:$rid){id}}';
-export const DECIDE = 'mutation($rid:ID!,$decision:ModerationDecision!,$comment:String){decideModerationRequest(id:$rid,decision:$decision,comment:$comment){id}}';
+export const DECIDE =
+  'mutation($rid:ID!,$decision:ModerationDecision!,$comment:String){decideModerationRequest(id:$rid,decision:$decision,comment:$comment){id}}';

@@ -5,11 +5,8 @@ import { formatDateTime } from '../../i18n.js';
 import { renderCheck, renderTesters } from './settings.parts.js';
 import { strings, type SettingsStrings } from './settings.strings.js';
 import { settingsStyles } from './settings.styles.js';
-import { ADD_TESTER, CHECK, isHttpUrl, LOAD, parseVkUserId, REMOVE_TESTER, ROTATE, UPDATE } from './settings.types.js';
+import { ADD_TESTER, CHECK, isHttpUrl, LOAD, parseVkUserId, REMOVE_TESTER, ROTATE, SAVED_MS, UPDATE } from './settings.types.js';
 import type { AppSettings, Answer, NotificationUrlCheck, PaymentTester, Rights } from './settings.types.js';
-
-/** How long "Saved" (and "Copied") stays beside the button. */
-const SAVED_MS = 4000;
 
 type Data = Loaded<Answer, Rights>;
 
@@ -105,23 +102,28 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
             </label>
             ${s.apiVersionLocked ? nothing : html`<button ?disabled=${busy}>${c.save}</button>`} ${this.#savedMark('version')}
           </form>
-          ${s.apiVersionLocked
-            ? html`<p class="notice small" id="version-note">
+          ${
+            s.apiVersionLocked
+              ? html`<p class="notice small" id="version-note">
                 ${t.versionLocked}
                 ${d.app.vkRegisteredAt ? t.registeredOn(new Date(d.app.vkRegisteredAt).toLocaleDateString(this.activeLocale, { dateStyle: 'long' })) : t.registeredUnknown}
               </p>`
-            : nothing}
+              : nothing
+          }
           ${this.problem('apiVersion')}`,
       )}
       ${section(
         'secret',
         t.secretTitle,
         html`<p>${t.secretCurrent}: <code class="hint">${s.secretKeyHint}</code></p>
-          ${s.previousSecretKeyHint && s.previousSecretExpiresAt
-            ? html`<p class="warn small">${t.secretPrevious(s.previousSecretKeyHint, formatDateTime(s.previousSecretExpiresAt, this.activeLocale))}</p>`
-            : nothing}
-          ${d.canRotate
-            ? html`<form class="row" novalidate @submit=${this.#rotate}>
+          ${
+            s.previousSecretKeyHint && s.previousSecretExpiresAt
+              ? html`<p class="warn small">${t.secretPrevious(s.previousSecretKeyHint, formatDateTime(s.previousSecretExpiresAt, this.activeLocale))}</p>`
+              : nothing
+          }
+          ${
+            d.canRotate
+              ? html`<form class="row" novalidate @submit=${this.#rotate}>
                   <label class="grow"
                     >${t.secretNew}
                     <input name="secretKey" type="password" autocomplete="new-password" spellcheck="false" aria-invalid=${this.bad('secretKey')} aria-describedby="secretKey-error" />
@@ -135,7 +137,8 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
                 </form>
                 <p class="muted small" id="overlap-hint">${t.overlapHint}</p>
                 ${this.problem('secretKey')} ${this.problem('overlapHours')}`
-            : nothing}`,
+              : nothing
+          }`,
       )}
       ${section(
         'testers',
@@ -186,7 +189,8 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
     // An empty field clears the URL (the server takes null for that).
     if (value && !isHttpUrl(value)) return this.refuse({ notificationUrl: this.#t.urlInvalid });
     // A check was about the old address.
-    if (await this.#set('url', 'settings', ['notificationUrl'], UPDATE, { input: { notificationUrl: value || null } })) this.check = undefined;
+    if (await this.#set('url', 'settings', ['notificationUrl'], UPDATE, { input: { notificationUrl: value || null } }))
+      this.check = undefined;
   };
 
   #checkUrl = (): void => {

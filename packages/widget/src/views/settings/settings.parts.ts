@@ -20,19 +20,27 @@ export function renderCheck(c: NotificationUrlCheck, t: SettingsStrings): Templa
       <span class="muted">${Math.round(c.durationMs)} ${t.ms}</span>`,
     html`<p class="summary">${c.summary}</p>
       ${c.problems.length ? html`<p class="small"><strong>${t.problems}</strong></p>${problems(c.problems)}` : nothing}
-      ${c.responseBody === null
-        ? nothing
-        : html`<details>
+      ${
+        c.responseBody === null
+          ? nothing
+          : html`<details>
             <summary>${t.answer}</summary>
             <pre>${c.responseBody}</pre>
-          </details>`}`,
+          </details>`
+      }`,
   );
 }
 
 /** The payment testers, each with a link to their VK page and a Remove button; or a line saying there are none. */
 export function renderTesters(
   testers: readonly PaymentTester[],
-  { t, c, locale, busy, remove }: { t: SettingsStrings; c: CommonStrings; locale: Locale; busy: boolean; remove: (vkUserId: number) => void },
+  {
+    t,
+    c,
+    locale,
+    busy,
+    remove,
+  }: { t: SettingsStrings; c: CommonStrings; locale: Locale; busy: boolean; remove: (vkUserId: number) => void },
 ): TemplateResult {
   if (!testers.length) return html`<p class="muted">${t.noTesters}</p>`;
   return html`<ul class="testers" part="testers">

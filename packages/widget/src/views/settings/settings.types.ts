@@ -39,7 +39,8 @@ export interface Rights {
   canRotate: boolean;
 }
 
-const SETTINGS = 'settings{notificationUrl apiVersion secretKeyHint endpointUrl apiVersionLocked supportedApiVersions previousSecretKeyHint previousSecretExpiresAt}';
+const SETTINGS =
+  'settings{notificationUrl apiVersion secretKeyHint endpointUrl apiVersionLocked supportedApiVersions previousSecretKeyHint previousSecretExpiresAt}';
 const TESTER = 'vkUserId addedAt addedBy';
 
 // Written compact, as the other views' documents: they ship in the embed, where every byte counts.
@@ -47,7 +48,8 @@ export const LOAD = `query($id:Int!){app(vkAppId:$id){vkRegisteredAt ${SETTINGS}
 // The mutations that change settings answer under one alias, `r`, for one handler.
 export const UPDATE = `mutation($id:Int!,$input:PaymentSettingsInput!){r:updatePaymentSettings(vkAppId:$id,input:$input){${SETTINGS}}}`;
 export const ROTATE = `mutation($id:Int!,$key:String!,$hours:Int){r:rotateAppSecret(vkAppId:$id,secretKey:$key,overlapHours:$hours){${SETTINGS}}}`;
-export const CHECK = 'mutation($id:Int!){r:checkNotificationUrl(vkAppId:$id){ok httpStatus durationMs verdict problems responseBody summary}}';
+export const CHECK =
+  'mutation($id:Int!){r:checkNotificationUrl(vkAppId:$id){ok httpStatus durationMs verdict problems responseBody summary}}';
 export const ADD_TESTER = `mutation($id:Int!,$user:Int!){r:addPaymentTester(vkAppId:$id,vkUserId:$user){${TESTER}}}`;
 export const REMOVE_TESTER = 'mutation($id:Int!,$user:Int!){removePaymentTester(vkAppId:$id,vkUserId:$user)}';
 
@@ -68,3 +70,6 @@ export function parseVkUserId(value: string): number | null {
   const id = Number(/^(?:(?:https?:\/\/)?(?:m\.)?vk\.com\/id)?(\d{1,10})\/?$/i.exec(value.trim())?.[1]);
   return id > 0 && id < 2 ** 31 ? id : null;
 }
+
+/** How long "Saved" (and "Copied") stays beside the button. */
+export const SAVED_MS = 4000;

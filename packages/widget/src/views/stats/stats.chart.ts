@@ -53,14 +53,26 @@ export function niceTicks(min: number, max: number, count: number): number[] {
 export function geometry(points: readonly Point[], width: number, axis: (n: number) => string): Geometry {
   const narrow = width < 560;
   // The stacks' extremes: what sits above zero in a period, and what below.
-  const stack = (side: (a: number, b: number) => number): number[] => points.map((p) => side(p.itemsRevenue, 0) + side(p.subscriptionsRevenue, 0));
+  const stack = (side: (a: number, b: number) => number): number[] =>
+    points.map((p) => side(p.itemsRevenue, 0) + side(p.subscriptionsRevenue, 0));
   const ticks = niceTicks(Math.min(...stack(Math.min)), Math.max(...stack(Math.max)), 4);
   const userTicks = niceTicks(0, Math.max(...points.map((p) => p.payingUsers)), 1);
   const left = Math.max(24, Math.ceil(Math.max(...[...ticks, ...userTicks].map((v) => axis(v).length)) * CHAR) + 10);
   const revBottom = narrow ? 180 : 240;
   const usersTop = revBottom + 40;
   const usersBottom = usersTop + (narrow ? 52 : 60);
-  return { width, height: usersBottom + 36, left, band: (width - left - 10) / Math.max(points.length, 1), top: 10, revBottom, usersTop, usersBottom, ticks, userTicks };
+  return {
+    width,
+    height: usersBottom + 36,
+    left,
+    band: (width - left - 10) / Math.max(points.length, 1),
+    top: 10,
+    revBottom,
+    usersTop,
+    usersBottom,
+    ticks,
+    userTicks,
+  };
 }
 
 /** A bar from `base` to `end` (pixels), its far end rounded by `r`; upward or downward alike. */
@@ -89,7 +101,13 @@ export function renderChart({ g, points, labels, aria, active, focus, t, axis }:
   const panel = (ticks: number[], top: number, bottom: number): [(v: number) => number, SVGTemplateResult[]] => {
     const lo = ticks[0]!;
     const at = (v: number): number => bottom - ((v - lo) / (ticks.at(-1)! - lo)) * (bottom - top);
-    return [at, ticks.map((v) => svg`<line class=${v ? 'grid' : 'zero'} x1=${g.left} x2=${g.width - 10} y1=${at(v)} y2=${at(v)} /><text class="y" x=${g.left - 8} y=${at(v) + 4}>${axis(v)}</text>`)];
+    return [
+      at,
+      ticks.map(
+        (v) =>
+          svg`<line class=${v ? 'grid' : 'zero'} x1=${g.left} x2=${g.width - 10} y1=${at(v)} y2=${at(v)} /><text class="y" x=${g.left - 8} y=${at(v) + 4}>${axis(v)}</text>`,
+      ),
+    ];
   };
   const [y, revGrid] = panel(g.ticks, g.top, g.revBottom);
   const [uy, usersGrid] = panel(g.userTicks, g.usersTop, g.usersBottom);
@@ -129,7 +147,10 @@ export function renderChart({ g, points, labels, aria, active, focus, t, axis }:
     <text class="title" x=${g.left} y=${g.usersTop - 12}>${t.payingUsers}</text>
     ${usersGrid}
     ${points.map(
-      (p, i) => svg`<g class="period ${active === i ? 'active' : ''}" data-i=${i} role="img" tabindex=${i === focus ? 0 : -1} aria-label=${aria[i]!}>
+      (
+        p,
+        i,
+      ) => svg`<g class="period ${active === i ? 'active' : ''}" data-i=${i} role="img" tabindex=${i === focus ? 0 : -1} aria-label=${aria[i]!}>
         <rect class="hit" x=${g.left + g.band * i} y=${g.top - 6} width=${g.band} height=${g.usersBottom - g.top + 10} rx="4" />
         ${[Math.max, Math.min].map((side) => {
           // Above zero, then below: items from the axis out, subscriptions on top; the outer one rounded.
@@ -142,7 +163,9 @@ export function renderChart({ g, points, labels, aria, active, focus, t, axis }:
     ${points.some((p) => p.payingUsers) ? svg`<path class="users" d=${points.map((p, i) => `${i ? 'L' : 'M'}${cx(i)} ${uy(p.payingUsers)}`).join('')} />` : nothing}
     ${points.map((p, i) =>
       // Dots only where someone paid (a row of dots on zero is noise) and wide enough to be dots.
-      (p.payingUsers && g.band >= 9) || active === i ? svg`<circle class="dot ${active === i ? 'active' : ''}" cx=${cx(i)} cy=${uy(p.payingUsers)} r="3" />` : nothing,
+      (p.payingUsers && g.band >= 9) || active === i
+        ? svg`<circle class="dot ${active === i ? 'active' : ''}" cx=${cx(i)} cy=${uy(p.payingUsers)} r="3" />`
+        : nothing,
     )}
     <g class="x">${mains}${subs.map(([x, , text]) => svg`<text class="sub" x=${x} y=${g.usersBottom + 30}>${text}</text>`)}</g>
   </svg>`;

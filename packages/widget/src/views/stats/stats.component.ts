@@ -27,8 +27,7 @@ type Applied = {
   granularity: Granularity;
 };
 
-const sameApplied = (a: Applied | undefined, b: Applied): boolean =>
-  a?.from === b.from && a.to === b.to && a.granularity === b.granularity;
+const sameApplied = (a: Applied | undefined, b: Applied): boolean => a?.from === b.from && a.to === b.to && a.granularity === b.granularity;
 
 /**
  * <vk-payments-stats>: VK's "Статистика → Платежи" — votes credited per day, week or month (items
@@ -142,11 +141,13 @@ export class VkPaymentsStats extends VkpElement {
       ${csv instanceof Error ? this.renderError(csv, undefined, c.csvFailed) : nothing}
       ${controls}
       ${this.autoWeek ? html`<p class="muted hint">${t.weekHint}</p>` : nothing}
-      ${err && !field
-        ? this.renderError(err, () => void this.#stats.run())
-        : data
-          ? this.#plot.render({ t, c, locale: this.activeLocale, data, stale, timeZone: this.#timeZone })
-          : this.renderPending()}
+      ${
+        err && !field
+          ? this.renderError(err, () => void this.#stats.run())
+          : data
+            ? this.#plot.render({ t, c, locale: this.activeLocale, data, stale, timeZone: this.#timeZone })
+            : this.renderPending()
+      }
     </div>`;
   }
 

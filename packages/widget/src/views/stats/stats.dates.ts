@@ -20,7 +20,9 @@ export function presetRange(preset: Exclude<Preset, 'custom'>): [string, string]
   // negative day into the month before, as the calendar does, and no time zone shifts the result.
   const day = (month: number, date: number): string => new Date(Date.UTC(y, month, date)).toISOString().slice(0, 10);
   // Day 0 of this month is the last day of the previous one; d7…d90 name their length.
-  return preset === 'prevMonth' ? [day(m - 1, 1), day(m, 0)] : [preset === 'month' ? day(m, 1) : day(m, d + 1 - Number(preset.slice(1))), day(m, d)];
+  return preset === 'prevMonth'
+    ? [day(m - 1, 1), day(m, 0)]
+    : [preset === 'month' ? day(m, 1) : day(m, d + 1 - Number(preset.slice(1))), day(m, d)];
 }
 
 /**
@@ -28,10 +30,18 @@ export function presetRange(preset: Exclude<Preset, 'custom'>): [string, string]
  * two-line x-axis label: the day (or month) on top, and under it the month (or year), which the chart
  * shows only where it changes, so a 30-day axis reads "28 29 30 1 2" with "июн." under the 1.
  */
-export function periodTexts(points: readonly Point[], granularity: Granularity, locale: Locale): { names: string[]; labels: Array<[string, string]> } {
+export function periodTexts(
+  points: readonly Point[],
+  granularity: Granularity,
+  locale: Locale,
+): { names: string[]; labels: Array<[string, string]> } {
   const f = (options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat => new Intl.DateTimeFormat(locale, options);
   const monthly = granularity === 'MONTH';
-  const name = f(monthly ? { month: 'long', year: 'numeric' } : { weekday: granularity === 'DAY' ? 'short' : undefined, day: 'numeric', month: 'short', year: 'numeric' });
+  const name = f(
+    monthly
+      ? { month: 'long', year: 'numeric' }
+      : { weekday: granularity === 'DAY' ? 'short' : undefined, day: 'numeric', month: 'short', year: 'numeric' },
+  );
   const main = f(monthly ? { month: 'short' } : { day: 'numeric' });
   const sub = f(monthly ? { year: 'numeric' } : { month: 'short' });
   const names: string[] = [];

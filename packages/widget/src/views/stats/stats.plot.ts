@@ -62,7 +62,9 @@ export class StatsPlot implements ReactiveController {
     // The chart fills the element's width: observing the host, not the chart, needs no re-wiring when
     // the chart comes and goes, nor when the element moves. Measured in a frame of its own: resizing
     // inside the observer's callback would trip its loop check.
-    new ResizeObserver(([entry]) => requestAnimationFrame(() => this.#set(() => (this.#width = Math.round(entry!.contentRect.width))))).observe(host);
+    new ResizeObserver(([entry]) =>
+      requestAnimationFrame(() => this.#set(() => (this.#width = Math.round(entry!.contentRect.width)))),
+    ).observe(host);
   }
 
   hostConnected(): void {
@@ -108,8 +110,10 @@ export class StatsPlot implements ReactiveController {
     const axis = (n: number): string => compact.format(n);
     const g = (this.#geometry = geometry(points, this.#width || this.#host.clientWidth || 320, axis));
     const empty = totals.orders === 0;
-    const emptyNote = (style?: string): TemplateResult => html`<p class="empty" part="message" role="status" .style=${style ?? ''}>${t.empty}</p>`;
-    const cells = (p: Point): TemplateResult[] => [num(p.revenue), ...figures(p).map((f) => f[1])].map((v) => html`<td class="num">${v}</td>`);
+    const emptyNote = (style?: string): TemplateResult =>
+      html`<p class="empty" part="message" role="status" .style=${style ?? ''}>${t.empty}</p>`;
+    const cells = (p: Point): TemplateResult[] =>
+      [num(p.revenue), ...figures(p).map((f) => f[1])].map((v) => html`<td class="num">${v}</td>`);
     const table = (): TemplateResult =>
       html`${empty ? html`<p class="muted" part="message" role="status">${t.empty}</p>` : nothing}
         <div class="table-wrap" part="table">
@@ -130,11 +134,14 @@ export class StatsPlot implements ReactiveController {
         </div>`;
     const i = this.#active;
     const p = i === null ? undefined : points[i];
-    const aria = points.map((p, i) => `${names[i]}. ${[[t.revenue, votes(p.revenue)], ...figures(p)].map(([l, v]) => `${l}: ${v}`).join('; ')}`);
+    const aria = points.map(
+      (p, i) => `${names[i]}. ${[[t.revenue, votes(p.revenue)], ...figures(p)].map(([l, v]) => `${l}: ${v}`).join('; ')}`,
+    );
     // Beside its column, on the side with more room. Positions go through the CSSOM (`.style`), never a
     // style attribute, which the admin page's CSP (style-src 'self') refuses.
     const tipAt = (i: number): string => {
-      const side = g.left + g.band * (i + 0.5) > g.width / 2 ? `right:${g.width - g.left - g.band * i + 6}` : `left:${g.left + g.band * (i + 1) + 6}`;
+      const side =
+        g.left + g.band * (i + 0.5) > g.width / 2 ? `right:${g.width - g.left - g.band * i + 6}` : `left:${g.left + g.band * (i + 1) + 6}`;
       return `${side}px;top:${g.top}px`;
     };
     const chart = (): TemplateResult =>
@@ -149,12 +156,14 @@ export class StatsPlot implements ReactiveController {
         @pointerleave=${this.#settle}
       >
         ${renderChart({ g, points, labels, aria, active: i, focus: this.#cursor, t, axis })}
-        ${p && i !== null
-          ? html`<div class="tip" part="tooltip" aria-hidden="true" .style=${tipAt(i)}>
+        ${
+          p && i !== null
+            ? html`<div class="tip" part="tooltip" aria-hidden="true" .style=${tipAt(i)}>
               <strong>${names[i]}</strong><span class="tip-total">${votes(p.revenue)}</span>
               ${figures(p).map(([label, value, cls]) => html`<span>${swatch(cls)}${label}<b>${value}</b></span>`)}
             </div>`
-          : nothing}
+            : nothing
+        }
         ${empty ? emptyNote(`top:${(g.top + g.revBottom) / 2 - 16}px`) : nothing}
       </div>`;
     return html`<div class="data ${stale ? 'stale' : ''}" aria-busy=${stale}>
@@ -202,7 +211,8 @@ export class StatsPlot implements ReactiveController {
   readonly #onKey = (e: KeyboardEvent): void => {
     const n = this.#count;
     if (e.key === 'Escape') this.#set(() => (this.#active = null));
-    const next = ({ ArrowRight: this.#cursor + 1, ArrowLeft: this.#cursor - 1, Home: 0, End: n - 1 } as Record<string, number>)[e.key] ?? -1;
+    const next =
+      ({ ArrowRight: this.#cursor + 1, ArrowLeft: this.#cursor - 1, Home: 0, End: n - 1 } as Record<string, number>)[e.key] ?? -1;
     if (next < 0 || next >= n) return;
     e.preventDefault();
     this.#set(() => (this.#cursor = this.#active = next));

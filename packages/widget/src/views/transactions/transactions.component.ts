@@ -48,10 +48,21 @@ export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['
   private downloading = false;
   private csvError: unknown;
 
-  protected async page(session: Session, filter: Filter, first: number, after: string | null, signal: AbortSignal, tab?: string): Promise<TxConnection> {
+  protected async page(
+    session: Session,
+    filter: Filter,
+    first: number,
+    after: string | null,
+    signal: AbortSignal,
+    tab?: string,
+  ): Promise<TxConnection> {
     const vars = { vkAppId: session.vkAppId, filter: txFilter(filter, tab), first, after };
     if (after) return (await session.client.request<{ transactions: TxConnection }>(MORE_QUERY, vars, signal)).transactions;
-    const data = await session.client.request<{ transactions: TxConnection; totals: { summary: Summary } }>(FIRST_QUERY, { ...vars, all: txFilter(filter) }, signal);
+    const data = await session.client.request<{ transactions: TxConnection; totals: { summary: Summary } }>(
+      FIRST_QUERY,
+      { ...vars, all: txFilter(filter) },
+      signal,
+    );
     return { ...data.transactions, summary: data.totals.summary };
   }
 
@@ -76,7 +87,14 @@ export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['
   protected override renderBody(t: Texts, list: unknown): unknown {
     const summary = this.task.value?.summary;
     return html`${summary ? totals(summary, t, this.common) : nothing}
-      ${tabs(TABS, this.tab, t.tabs, (tab) => html`${t[tab]}${summary ? html` <span class="count">${summary[tab].count.toLocaleString(this.activeLocale)}</span>` : nothing}`, (tab) => (this.tab = tab))}
+      ${tabs(
+        TABS,
+        this.tab,
+        t.tabs,
+        (tab) =>
+          html`${t[tab]}${summary ? html` <span class="count">${summary[tab].count.toLocaleString(this.activeLocale)}</span>` : nothing}`,
+        (tab) => (this.tab = tab),
+      )}
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${list}</div>`;
   }
 
@@ -97,7 +115,10 @@ export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['
     this.downloading = true;
     this.csvError = undefined;
     try {
-      const url = exportUrl(session.client.endpoint, '/export/transactions.csv', { vkAppId: session.vkAppId, ...txFilter(this.applied, this.tab) });
+      const url = exportUrl(session.client.endpoint, '/export/transactions.csv', {
+        vkAppId: session.vkAppId,
+        ...txFilter(this.applied, this.tab),
+      });
       await download(session.client, url, 'transactions.csv', this.renderRoot);
     } catch (err) {
       this.csvError = this.report(err);

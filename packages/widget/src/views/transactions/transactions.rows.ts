@@ -10,7 +10,6 @@ import type { strings } from './transactions.strings.js';
 
 type Texts = (typeof strings)['ru'];
 
-
 export function totals({ credits, refunds, net }: Summary, t: Texts, c: CommonStrings): TemplateResult {
   const card = (label: string, votes: number, cls: string, detail = ''): TemplateResult => html`<div class="total" part="total">
     <dt>${label}</dt>

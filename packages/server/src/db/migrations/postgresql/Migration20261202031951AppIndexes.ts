@@ -11,13 +11,13 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261202031951AppIndexes extends Migration {
   override up(): void {
-    this.addSql("create index \"api_keys_app_id_index\" on \"api_keys\" (\"app_id\")");
-    this.addSql("create index \"audit_events_app_newest_idx\" on \"audit_events\" (\"app_id\", \"id\")");
-    this.addSql("create index \"fulfilment_deliveries_app_newest_idx\" on \"fulfilment_deliveries\" (\"app_id\", \"id\")");
-    this.addSql("create index \"notification_logs_app_newest_idx\" on \"notification_logs\" (\"app_id\", \"id\")");
-    this.addSql("create index \"subscriptions_app_newest_idx\" on \"subscriptions\" (\"app_id\", \"id\")");
-    this.addSql("create index \"transactions_app_newest_idx\" on \"transactions\" (\"app_id\", \"id\")");
-    this.addSql("create index \"widget_sessions_app_id_index\" on \"widget_sessions\" (\"app_id\")");
-    this.addSql("create index \"widget_sessions_api_key_id_index\" on \"widget_sessions\" (\"api_key_id\")");
+    this.addSql('create index "api_keys_app_id_index" on "api_keys" ("app_id")');
+    this.addSql('create index "audit_events_app_newest_idx" on "audit_events" ("app_id", "id")');
+    this.addSql('create index "fulfilment_deliveries_app_newest_idx" on "fulfilment_deliveries" ("app_id", "id")');
+    this.addSql('create index "notification_logs_app_newest_idx" on "notification_logs" ("app_id", "id")');
+    this.addSql('create index "subscriptions_app_newest_idx" on "subscriptions" ("app_id", "id")');
+    this.addSql('create index "transactions_app_newest_idx" on "transactions" ("app_id", "id")');
+    this.addSql('create index "widget_sessions_app_id_index" on "widget_sessions" ("app_id")');
+    this.addSql('create index "widget_sessions_api_key_id_index" on "widget_sessions" ("api_key_id")');
   }
 }

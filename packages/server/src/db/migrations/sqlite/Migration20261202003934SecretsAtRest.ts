@@ -6,8 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261202003934SecretsAtRest extends Migration {
   override up(): void {
-    this.addSql("alter table `apps` add column `secret_key_hint` text null");
-    this.addSql("alter table `apps` add column `previous_secret_key_hint` text null");
-    this.addSql("alter table `fulfilment_endpoints` add column `signing_secret_hint` text null");
+    this.addSql('alter table `apps` add column `secret_key_hint` text null');
+    this.addSql('alter table `apps` add column `previous_secret_key_hint` text null');
+    this.addSql('alter table `fulfilment_endpoints` add column `signing_secret_hint` text null');
   }
 }

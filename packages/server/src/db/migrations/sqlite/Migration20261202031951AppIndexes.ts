@@ -11,21 +11,21 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261202031951AppIndexes extends Migration {
   override up(): void {
-    this.addSql("drop index `audit_events_app_id_index`");
-    this.addSql("create index `audit_events_app_newest_idx` on `audit_events` (`app_id`, `id`)");
-    this.addSql("drop index `catalog_items_app_id_index`");
-    this.addSql("drop index `fulfilment_deliveries_app_id_index`");
-    this.addSql("create index `fulfilment_deliveries_app_newest_idx` on `fulfilment_deliveries` (`app_id`, `id`)");
-    this.addSql("drop index `fulfilment_attempts_delivery_id_index`");
-    this.addSql("drop index `fulfilment_endpoints_app_id_index`");
-    this.addSql("drop index `moderation_requests_app_id_index`");
-    this.addSql("drop index `notification_logs_app_id_index`");
-    this.addSql("create index `notification_logs_app_newest_idx` on `notification_logs` (`app_id`, `id`)");
-    this.addSql("drop index `payment_testers_app_id_index`");
-    this.addSql("drop index `subscriptions_app_id_index`");
-    this.addSql("create index `subscriptions_app_newest_idx` on `subscriptions` (`app_id`, `id`)");
-    this.addSql("drop index `subscription_plans_app_id_index`");
-    this.addSql("drop index `transactions_app_id_index`");
-    this.addSql("create index `transactions_app_newest_idx` on `transactions` (`app_id`, `id`)");
+    this.addSql('drop index `audit_events_app_id_index`');
+    this.addSql('create index `audit_events_app_newest_idx` on `audit_events` (`app_id`, `id`)');
+    this.addSql('drop index `catalog_items_app_id_index`');
+    this.addSql('drop index `fulfilment_deliveries_app_id_index`');
+    this.addSql('create index `fulfilment_deliveries_app_newest_idx` on `fulfilment_deliveries` (`app_id`, `id`)');
+    this.addSql('drop index `fulfilment_attempts_delivery_id_index`');
+    this.addSql('drop index `fulfilment_endpoints_app_id_index`');
+    this.addSql('drop index `moderation_requests_app_id_index`');
+    this.addSql('drop index `notification_logs_app_id_index`');
+    this.addSql('create index `notification_logs_app_newest_idx` on `notification_logs` (`app_id`, `id`)');
+    this.addSql('drop index `payment_testers_app_id_index`');
+    this.addSql('drop index `subscriptions_app_id_index`');
+    this.addSql('create index `subscriptions_app_newest_idx` on `subscriptions` (`app_id`, `id`)');
+    this.addSql('drop index `subscription_plans_app_id_index`');
+    this.addSql('drop index `transactions_app_id_index`');
+    this.addSql('create index `transactions_app_newest_idx` on `transactions` (`app_id`, `id`)');
   }
 }
