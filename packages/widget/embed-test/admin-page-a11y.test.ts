@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, loadConfig, signParams, type VkPaymentsServer } from '@vk-payments/server';
 import type { AxeResults } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
+import { launchChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = 'admin-a11y-root-token-0123456789';
@@ -74,19 +75,7 @@ beforeAll(async () => {
   await notify({ order_id: '900003', item_price: '11' }); // refused: error 100
   await gql(`mutation { addPaymentTester(vkAppId: ${FULL}, vkUserId: 900004) { vkUserId } }`);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

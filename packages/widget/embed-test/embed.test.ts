@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, loadConfig, signParams, type VkPaymentsServer } from '@vk-payments/server';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
+import { launchChromium } from './chromium.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const ROOT = 'embed-test-root-token-0123456789';
@@ -89,19 +90,7 @@ beforeAll(async () => {
     host.once('exit', (code) => reject(new Error(`the host backend exited with ${code}`)));
   });
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
 });
 

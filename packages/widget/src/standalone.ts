@@ -6,18 +6,4 @@
  * `await loadView('vk-payments-logs')`, then `customElements.get('vk-payments-logs')`.
  */
 export { define } from './define.js';
-export { LAZY_TAGS, loadView, type LazyTag } from './lazy-views.js';
-export { VkPaymentsAdmin, VIEWS, type View } from './admin/admin.component.js';
-export { VkPaymentsSettings } from './views/settings/settings.component.js';
-export { VkpElement, defineElement } from './base/vkp-element.js';
-export {
-  GraphQLClient,
-  GraphQLClientError,
-  type GraphQLClientErrorCode,
-  type GraphQLClientOptions,
-  type Me,
-  type TokenSource,
-} from './client/graphql-client.js';
-export type { Session } from './client/session.js';
-export type { VkpErrorDetail, VkpErrorEvent, VkpSavedDetail, VkpSavedEvent, VkpViewChangeDetail, VkpViewChangeEvent } from './events.js';
-export type { Locale } from './i18n.js';
+export * from './public-api.js';
