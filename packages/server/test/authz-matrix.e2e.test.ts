@@ -11,7 +11,7 @@
  * (record-probing.e2e.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DIALECT, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
+import { DEFAULT_DIALECT, pendingDelivery, SECRET, signed, startTestServer, wsClient, type GqlResult, type TestServer } from './helpers.js';
 import { causeUntilHeard } from './live-events.js';
 
 const A = 81001; // the app every call is aimed at
@@ -238,27 +238,7 @@ beforeAll(async () => {
 
   await t.notify(signed({ app_id: A, item: 'gem', notification_type: 'get_item_test', user_id: 1, version: '5.132' }));
   // A payment with a (switched-off) game backend queues one delivery to resend.
-  await rootData(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);
-  await t.notify(
-    signed({
-      app_id: A,
-      item: 'gem',
-      notification_type: 'order_status_change_test',
-      status: 'chargeable',
-      item_price: 5,
-      order_id: 1,
-      user_id: 1,
-      version: '5.132',
-    }),
-  );
-  await rootData(
-    `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
-  );
-  const deliveryId = (
-    await rootData<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(
-      `{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`,
-    )
-  ).fulfilmentDeliveries.edges[0]!.node.id;
+  const deliveryId = await pendingDelivery(t, A, 'gem');
   const logId = (
     await rootData<{ notificationLogs: { edges: { node: { id: string } }[] } }>(
       `{ notificationLogs(vkAppId: ${A}, first: 1) { edges { node { id } } } }`,

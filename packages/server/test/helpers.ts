@@ -200,6 +200,29 @@ export function signed(fields: Record<string, string | number>, secret = SECRET)
 }
 
 /**
+ * One fulfilment delivery left to resend: a test payment of `item` (5 votes, order 1) to app `vkAppId`
+ * while its game backend is set, at a port nothing listens on, which is then switched off. Resolves with
+ * the delivery's id.
+ */
+export async function pendingDelivery(t: TestServer, vkAppId: number, item: string): Promise<string> {
+  const root = async <T>(query: string): Promise<T> => {
+    const r = await t.gql<T>(query);
+    if (r.errors) throw new Error(`${query}: ${JSON.stringify(r.errors)}`);
+    return r.data!;
+  };
+  await root(`mutation { setFulfilmentEndpoint(vkAppId: ${vkAppId}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);
+  const payment = { notification_type: 'order_status_change_test', status: 'chargeable', item_price: 5, order_id: 1, user_id: 1 };
+  await t.notify(signed({ app_id: vkAppId, item, ...payment, version: '5.132' }));
+  await root(
+    `mutation { setFulfilmentEndpoint(vkAppId: ${vkAppId}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
+  );
+  const deliveries = await root<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(
+    `{ fulfilmentDeliveries(vkAppId: ${vkAppId}) { edges { node { id } } } }`,
+  );
+  return deliveries.fulfilmentDeliveries.edges[0]!.node.id;
+}
+
+/**
  * An API key (or, with `session`, a widget session minted with key `viaKeyId`) for `vkAppId`, written
  * straight into the server's database: it spends no rate-limit allowance and may expire sooner than the
  * API allows. Returns the bearer token and the record's id.

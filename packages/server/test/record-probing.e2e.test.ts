@@ -6,7 +6,17 @@
  * without a row here fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DIALECT, issueToken, ROOT_TOKEN, SECRET, signed, startTestServer, type GqlResult, type TestServer } from './helpers.js';
+import {
+  DEFAULT_DIALECT,
+  issueToken,
+  pendingDelivery,
+  ROOT_TOKEN,
+  SECRET,
+  signed,
+  startTestServer,
+  type GqlResult,
+  type TestServer,
+} from './helpers.js';
 
 const A = 69001; // the app whose records are probed
 const B = 69002; // another app
@@ -84,27 +94,7 @@ beforeAll(async () => {
   }[];
   f.logId = String(logs.find((l) => l.app_id !== null)!.id);
   f.orphanLogId = String(logs.find((l) => l.app_id === null)!.id);
-  await root(`mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook"}) { signingSecret } }`);
-  await t.notify(
-    signed({
-      app_id: A,
-      item: 'gem',
-      notification_type: 'order_status_change_test',
-      status: 'chargeable',
-      item_price: 5,
-      order_id: 1,
-      user_id: 1,
-      version: '5.132',
-    }),
-  );
-  await root(
-    `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
-  );
-  f.deliveryId = (
-    await root<{ fulfilmentDeliveries: { edges: { node: { id: string } }[] } }>(
-      `{ fulfilmentDeliveries(vkAppId: ${A}) { edges { node { id } } } }`,
-    )
-  ).fulfilmentDeliveries.edges[0]!.node.id;
+  f.deliveryId = await pendingDelivery(t, A, 'gem');
   f.requestId = (
     await root<{ submitModerationRequest: { id: string } }>(
       `mutation { submitModerationRequest(vkAppId: ${A}, input: {platforms: [WEB], appDescription: "A puzzle game", paidFeatures: "Extra levels for votes"}) { id } }`,
