@@ -59,6 +59,10 @@ describe('VK launch parameters', () => {
     expect(checkLaunch('', { current: KEY }, NOW)).toEqual({ ok: false, reason: 'incomplete' });
     expect(checkLaunch(`${launch()}&vk_user_id=1`, { current: KEY }, NOW)).toEqual({ ok: false, reason: 'ambiguous' });
     expect(checkLaunch(`${launch()}&sign=${SIGN}`, { current: KEY }, NOW)).toEqual({ ok: false, reason: 'ambiguous' });
+    // A user id no double holds exactly is not one VK sends (and would compare equal to another user's).
+    const huge = { vk_app_id: '51234567', vk_user_id: '9007199254740993' };
+    const search = `vk_app_id=51234567&vk_user_id=9007199254740993&sign=${launchSign(huge, KEY)}`;
+    expect(checkLaunch(search, { current: KEY }, NOW)).toEqual({ ok: false, reason: 'incomplete' });
   });
 
   it('bounds the age of vk_ts only when a maximum is set, and only after the signature holds', () => {

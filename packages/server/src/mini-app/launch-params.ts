@@ -59,7 +59,8 @@ function sameSign(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const positiveInt = (s: string | undefined): number | null => (s !== undefined && /^[1-9][0-9]{0,15}$/.test(s) ? Number(s) : null);
+// Whole positive numbers that a double holds exactly (VK's ids and times are far below 10^15).
+const positiveInt = (s: string | undefined): number | null => (s !== undefined && /^[1-9][0-9]{0,14}$/.test(s) ? Number(s) : null);
 
 /**
  * Verifies a launch string with the app's keys. `maxAgeSeconds` (VKP_LAUNCH_PARAMS_MAX_AGE) bounds how
