@@ -43,6 +43,8 @@ export interface Cluster {
   databaseUrl: string;
   createdDatabase: boolean;
   instances: ClusterInstance[];
+  /** HAProxy's process. */
+  readonly balancerPid: number | undefined;
   servers(): Promise<Record<string, BalancedServer>>;
   until(name: string, status: string, ms?: number): Promise<void>;
   /** Stops HAProxy and every instance (SIGINT: no drain). */

@@ -11,7 +11,7 @@
  * It runs the built server (`pnpm -r build` first) and Debian's HAProxy. Node 20; the only package it
  * uses is the server's own `pg`, to create the database when there is none.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -130,9 +130,30 @@ function eachLine(stream, onLine) {
   });
 }
 
-/** A child process that keeps the tail of what it printed, for the message when it fails. */
+/**
+ * util-linux's `setpriv` when it can set a parent-death signal (Linux), else null. A starter that is
+ * killed outright (SIGKILL, a test runner ending its worker) runs no exit handler: without this its HAProxy
+ * and instances would live on, holding their ports.
+ */
+let setpriv;
+function findSetpriv() {
+  if (setpriv === undefined) {
+    const probe = spawnSync('setpriv', ['--pdeathsig', 'SIGTERM', 'true'], { stdio: 'ignore' });
+    setpriv = probe.status === 0 ? 'setpriv' : null;
+  }
+  return setpriv;
+}
+
+/**
+ * A child process that keeps the tail of what it printed, for the message when it fails. It gets SIGTERM
+ * when this process dies (see findSetpriv): HAProxy stops at once, an instance drains and stops. setpriv
+ * execs the command, so the child's pid is the command's.
+ */
 function run(command, args, env, name, onOutput) {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const wrapper = findSetpriv();
+  const child = wrapper
+    ? spawn(wrapper, ['--pdeathsig', 'SIGTERM', '--', command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (line) => {
     tail = `${tail}${line}\n`.slice(-8_000);
@@ -317,5 +338,17 @@ export async function startCluster({
     await stop();
     throw err;
   }
-  return { url, statsUrl, databaseUrl, createdDatabase, instances, servers, until, stop };
+  return {
+    url,
+    statsUrl,
+    databaseUrl,
+    createdDatabase,
+    instances,
+    get balancerPid() {
+      return balancer.child.pid;
+    },
+    servers,
+    until,
+    stop,
+  };
 }
