@@ -7,7 +7,7 @@
  */
 import { openAppKeys } from '../secrets/app-keys.js';
 import { groupCommit } from '../db/group-commit.js';
-import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
+import { one, readBoolean, readDate, readNumber, readStringList, run, type Op, type Row, type Sql } from '../db/sql.js';
 import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from './outbox.js';
 import type { LogEntry } from './handle.js';
 import type { Secrets } from '../secrets/secrets.js';
@@ -27,7 +27,7 @@ export interface EndpointStore extends NotificationStore {
 }
 
 // With the sync-mode flag of its game backend (one query: every notification asks for the app).
-const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key, a.previous_secret_expires_at, a.api_version,
+const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key, a.previous_secret_expires_at, a.api_version, a.mini_app_origins,
   coalesce(e.enabled, ?) as fulfilment, coalesce(e.enabled and e.sync_mode, ?) as sync_fulfilment
   from apps a left join fulfilment_endpoints e on e.app_id = a.id where a.vk_app_id = ?`;
 const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_user_id = ?';
@@ -139,6 +139,7 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
         apiVersion: String(row.api_version),
         fulfilment: readBoolean(row.fulfilment),
         syncFulfilment: readBoolean(row.sync_fulfilment),
+        miniAppOrigins: readStringList(row.mini_app_origins),
       };
     },
 
