@@ -50,7 +50,7 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'SESSION', 'MODERATOR', 'OTHER_APP_CREATOR'],
     document: () => '{ apps { vkAppId } }',
   },
-  app: { allowed: [...PAYMENTS, 'MODERATOR'], document: () => `{ app(vkAppId: ${A}) { name settings { secretKeyHint } } }` },
+  app: { allowed: [...PAYMENTS, 'MODERATOR'], document: () => `{ app(vkAppId: ${A}) { name settings { secretKeyHint miniAppOrigins } } }` },
   createApp: {
     allowed: ['root'],
     document: () => `mutation { createApp(input: {vkAppId: ${90000 + secretCounter++}, name: "n", secretKey: "${SECRET}"}) { vkAppId } }`,
@@ -83,7 +83,8 @@ const OPERATIONS: Record<string, Operation> = {
   updatePaymentSettings: {
     allowed: PAYMENTS,
     document: () =>
-      `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`,
+      // With the mini app's origins (the mini app API's CORS): the same Payments right as the rest of the settings.
+      `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk", miniAppOrigins: ["https://game.example.com"]}) { settings { miniAppOrigins } } }`,
   },
   rotateAppSecret: {
     allowed: CREATOR_ADMIN,

@@ -348,6 +348,44 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
     expect((await get('/entitlements', { launch: old })).json.error).toMatchObject({ code: 'bad_signature' });
   });
 
+  it('keeps the mini-app origins of the payment settings normalized, refuses a bad one naming its place, and audits the change', async () => {
+    const set = await setOrigins(ROTATED, ['https://Game.Example.com/', 'http://localhost:10888', 'https://game.example.com']);
+    expect(set.data?.updatePaymentSettings.settings.miniAppOrigins).toEqual(['https://game.example.com', 'http://localhost:10888']);
+    const read = await data<{ app: { settings: { miniAppOrigins: string[] } } }>(
+      `{ app(vkAppId: ${ROTATED}) { settings { miniAppOrigins } } }`,
+    );
+    expect(read.app.settings.miniAppOrigins).toEqual(['https://game.example.com', 'http://localhost:10888']);
+
+    const bad = await setOrigins(ROTATED, ['https://ok.example', 'https://game.example.com/app']);
+    expect(bad.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'miniAppOrigins.1',
+      params: { reason: 'notAllowed', rule: 'originHasPath' },
+    });
+    const plain = await setOrigins(ROTATED, ['http://game.example.com']);
+    expect(plain.errors?.[0]?.extensions).toMatchObject({ field: 'miniAppOrigins.0', params: { rule: 'originNotHttps' } });
+    const many = await setOrigins(
+      ROTATED,
+      Array.from({ length: 21 }, (_, i) => `https://a${i}.example`),
+    );
+    expect(many.errors?.[0]?.extensions).toMatchObject({ field: 'miniAppOrigins', params: { reason: 'tooMany', max: 20 } });
+    // Refused input changes nothing.
+    expect(
+      (await data<{ app: { settings: { miniAppOrigins: string[] } } }>(`{ app(vkAppId: ${ROTATED}) { settings { miniAppOrigins } } }`)).app
+        .settings.miniAppOrigins,
+    ).toHaveLength(2);
+
+    await setOrigins(ROTATED, []);
+    const audit = await data<{ auditEvents: { edges: { node: { action: string; before: unknown; after: unknown } }[] } }>(
+      `{ auditEvents(vkAppId: ${ROTATED}, first: 10) { edges { node { action before after } } } }`,
+    );
+    const changes = audit.auditEvents.edges.map((e) => e.node).filter((e) => e.action === 'settings.update');
+    expect(changes.map((e) => [e.before, e.after])).toEqual([
+      [{ miniAppOrigins: ['https://game.example.com', 'http://localhost:10888'] }, { miniAppOrigins: [] }],
+      [{ miniAppOrigins: [] }, { miniAppOrigins: ['https://game.example.com', 'http://localhost:10888'] }],
+    ]);
+  });
+
   it("answers preflights from any app's mini-app origin, and holds the request itself to its own app's list", async () => {
     expect((await setOrigins(APP, [GAME_ORIGIN, 'https://*.pages-ac.vk-apps.com'])).errors).toBeUndefined();
     expect((await setOrigins(OTHER, [OTHER_ORIGIN])).errors).toBeUndefined();

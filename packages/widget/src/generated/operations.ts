@@ -68,6 +68,8 @@ export type NotificationUrlVerdict =
 export type PaymentSettingsInput = {
   /** One of AppSettings.supportedApiVersions: only apps registered on VK before 2024 may choose. */
   apiVersion?: string | null | undefined;
+  /** Origins the mini app's front-end runs on, allowed to call the mini app API (/mini-app/v1/*) from a browser: https://host[:port], http only for localhost and 127.0.0.1, https://*.example.com for any subdomain; at most 20. Replaces the list; an empty list allows none. */
+  miniAppOrigins?: Array<string> | null | undefined;
   /** Absolute http(s) URL VK posts notifications to; null clears it. */
   notificationUrl?: string | null | undefined;
 };
