@@ -190,7 +190,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
       orderId: String(third.orderId),
       appOrderId: third.app_order_id,
       price: 24,
-      paidAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      paidAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as string,
       test: false,
     });
     // 62 was cancelled; 63 was cancelled with pending_cancel=1 and stays paid up to its period's end.
@@ -200,7 +200,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
       itemId: 'vip',
       subscriptionId: '61',
       status: 'chargeable',
-      periodEnd: expect.stringMatching(/Z$/),
+      periodEnd: expect.stringMatching(/Z$/) as string,
       pendingCancel: false,
       test: false,
     });
@@ -237,7 +237,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
     const r = await get(`/entitlements?since=${since.toISOString()}`, { launch: launch(user) });
     expect(r.status).toBe(200);
     expect((r.json.items as { orderId: string }[]).map((i) => i.orderId)).toEqual([String(fresh.orderId)]);
-    expect(r.json.revoked).toEqual([{ orderId: String(old.orderId), refundedAt: expect.stringMatching(/Z$/), test: false }]);
+    expect(r.json.revoked).toEqual([{ orderId: String(old.orderId), refundedAt: expect.stringMatching(/Z$/) as string, test: false }]);
     expect((r.json.subscriptions as { subscriptionId: string }[]).map((s) => s.subscriptionId)).toEqual(['71']);
     expect(new Date(r.json.asOf as string).getTime()).toBeLessThan(Date.now());
     // The whole list still has the order bought before `since`.
@@ -278,7 +278,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
       appOrderId: real.app_order_id,
       itemId: 'gem',
       status: 'chargeable',
-      paidAt: expect.stringMatching(/Z$/),
+      paidAt: expect.stringMatching(/Z$/) as string,
       refundedAt: null,
       test: false,
     });
@@ -292,7 +292,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
     await refund(TESTER, shared, 'gem');
     expect((await get(`/orders/${shared}`, { launch: launch(TESTER) })).json).toMatchObject({
       status: 'refunded',
-      refundedAt: expect.stringMatching(/Z$/),
+      refundedAt: expect.stringMatching(/Z$/) as string,
     });
   });
 
@@ -301,7 +301,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
     const elsewhere = await buy(PAYER, 'gem', { vkAppId: OTHER });
     const missing = await get('/orders/1', { launch: launch(PAYER) });
     expect(missing.status).toBe(404);
-    expect(missing.json).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    expect(missing.json).toEqual({ error: { code: 'not_found', message: expect.any(String) as string } });
     expect(await get(`/orders/${mine.orderId}`, { launch: launch(STRANGER) })).toMatchObject({ status: 404, json: missing.json });
     expect(await get(`/orders/${elsewhere.orderId}`, { launch: launch(PAYER) })).toMatchObject({ status: 404, json: missing.json });
     // The same user in the other app sees it there.
@@ -328,7 +328,7 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
   ])('refuses a request with %s: 401 %s', async (_what, code, header) => {
     for (const path of ['/entitlements', `/orders/1`]) {
       const r = await get(path, { launch: header });
-      expect([path, r.status, r.json]).toEqual([path, 401, { error: { code, message: expect.any(String) } }]);
+      expect([path, r.status, r.json]).toEqual([path, 401, { error: { code, message: expect.any(String) as string } }]);
       expect(r.headers.get('cache-control')).toBe('no-store');
     }
   });
@@ -491,7 +491,7 @@ describe('the mini app API rate limits', () => {
     const refused = await get(launch(PAYER));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
+    expect(await refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.any(String) as string } });
     expect((await get(launch(STRANGER))).status).toBe(200);
   });
 

@@ -108,7 +108,12 @@ export function miniAppRoutes(app: FastifyInstance, options: MiniAppRouteOptions
       return limited(req, reply, route, refusals.peek(ipKey));
     }
     try {
-      const auth = await authenticate(req.headers[LAUNCH_PARAMS_HEADER], options.findApp, now(), config.launchParamsMaxAgeSeconds);
+      const auth = await authenticate(
+        req.headers[LAUNCH_PARAMS_HEADER],
+        (vkAppId) => options.findApp(vkAppId),
+        now(),
+        config.launchParamsMaxAgeSeconds,
+      );
       if (!auth.ok) {
         refusals.take(ipKey);
         await corsBeforeApp(req, reply);
@@ -161,7 +166,7 @@ export function miniAppRoutes(app: FastifyInstance, options: MiniAppRouteOptions
   app.options(`${MINI_APP_PREFIX}/*`, NO_CORS, async (req, reply) => {
     reply.header('vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
     const origin = req.headers.origin;
-    let allowed = false;
+    let allowed: boolean;
     try {
       allowed = typeof origin === 'string' && (await origins.allows(origin));
     } catch (err) {

@@ -11,7 +11,9 @@ export type MeKind =
   /** A widget session minted from a key. */
   | 'session';
 
-export type ModerationDecision = 'APPROVE' | 'REJECT';
+export type ModerationDecision =
+  | 'APPROVE'
+  | 'REJECT';
 
 /** An application to accept VK votes ("Оплата голосами" in VK's panel). */
 export type ModerationRequestInput = {
@@ -23,7 +25,11 @@ export type ModerationRequestInput = {
   platforms: Array<Platform>;
 };
 
-export type ModerationStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'WITHDRAWN';
+export type ModerationStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'WITHDRAWN';
 
 export type NotificationLogFilter = {
   /** Only answers with this VK error code. */
@@ -41,7 +47,11 @@ export type NotificationLogFilter = {
 };
 
 /** The kind of notification; `test` says whether it was the _test twin. */
-export type NotificationType = 'GET_ITEM' | 'GET_SUBSCRIPTION' | 'ORDER_STATUS_CHANGE' | 'SUBSCRIPTION_STATUS_CHANGE';
+export type NotificationType =
+  | 'GET_ITEM'
+  | 'GET_SUBSCRIPTION'
+  | 'ORDER_STATUS_CHANGE'
+  | 'SUBSCRIPTION_STATUS_CHANGE';
 
 /** What checkNotificationUrl found. */
 export type NotificationUrlVerdict =
@@ -64,9 +74,18 @@ export type PaymentSettingsInput = {
   notificationUrl?: string | null | undefined;
 };
 
-export type Platform = 'ANDROID' | 'IOS' | 'MOBILE_WEB' | 'WEB';
+export type Platform =
+  | 'ANDROID'
+  | 'IOS'
+  | 'MOBILE_WEB'
+  | 'WEB';
 
-export type Role = 'ADMIN' | 'CREATOR' | 'MODERATOR' | 'PAYMENTS_ADMIN' | 'VIEWER';
+export type Role =
+  | 'ADMIN'
+  | 'CREATOR'
+  | 'MODERATOR'
+  | 'PAYMENTS_ADMIN'
+  | 'VIEWER';
 
 /** Which of the app's secret keys verified a signature. */
 export type SignedWith =
@@ -95,7 +114,10 @@ export type SimulationScenario =
   | 'SUBSCRIBE_CANCEL';
 
 /** Calendar periods in the requested time zone; weeks start on Monday. */
-export type StatsGranularity = 'DAY' | 'MONTH' | 'WEEK';
+export type StatsGranularity =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
 
 export type TransactionFilter = {
   /** Recorded at or after. */
@@ -109,17 +131,19 @@ export type TransactionFilter = {
   vkUserId?: number | null | undefined;
 };
 
-export type TransactionStatus = 'CHARGEABLE' | 'REFUNDED';
+export type TransactionStatus =
+  | 'CHARGEABLE'
+  | 'REFUNDED';
 
-export type MeQueryVariables = Exact<{ [key: string]: never }>;
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type MeQuery = { me: { kind: MeKind; role: Role | null; vkAppId: number | null; expiresAt: string | null } };
 
-export type AdminPageIdentityQueryVariables = Exact<{ [key: string]: never }>;
+export type MeQuery = { me: { kind: MeKind, role: Role | null, vkAppId: number | null, expiresAt: string | null } };
 
-export type AdminPageIdentityQuery = {
-  me: { kind: MeKind; role: Role | null; vkAppId: number | null; expiresAt: string | null; label: string | null };
-};
+export type AdminPageIdentityQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminPageIdentityQuery = { me: { kind: MeKind, role: Role | null, vkAppId: number | null, expiresAt: string | null, label: string | null } };
 
 export type LogsQueryVariables = Exact<{
   vkAppId: number;
@@ -128,103 +152,43 @@ export type LogsQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
-export type LogsQuery = {
-  notificationLogs: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: Array<{
-      node: {
-        id: string;
-        receivedAt: string;
-        rawType: string | null;
-        notificationType: NotificationType | null;
-        test: boolean;
-        vkUserId: number | null;
-        orderId: string | null;
-        subscriptionId: string | null;
-        request: unknown;
-        response: unknown;
-        ok: boolean;
-        errorCode: number | null;
-        signatureValid: boolean | null;
-        signedWith: SignedWith | null;
-        warning: string | null;
-        durationMs: number;
-      };
-    }>;
-  };
-};
+
+export type LogsQuery = { notificationLogs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, receivedAt: string, rawType: string | null, notificationType: NotificationType | null, test: boolean, vkUserId: number | null, orderId: string | null, subscriptionId: string | null, request: unknown, response: unknown, ok: boolean, errorCode: number | null, signatureValid: boolean | null, signedWith: SignedWith | null, warning: string | null, durationMs: number } }> } };
 
 export type LogsLiveSubscriptionVariables = Exact<{
   vkAppId: number;
 }>;
 
-export type LogsLiveSubscription = {
-  notificationLogged: {
-    id: string;
-    receivedAt: string;
-    rawType: string | null;
-    notificationType: NotificationType | null;
-    test: boolean;
-    vkUserId: number | null;
-    orderId: string | null;
-    subscriptionId: string | null;
-    request: unknown;
-    response: unknown;
-    ok: boolean;
-    errorCode: number | null;
-    signatureValid: boolean | null;
-    signedWith: SignedWith | null;
-    warning: string | null;
-    durationMs: number;
-  };
-};
+
+export type LogsLiveSubscription = { notificationLogged: { id: string, receivedAt: string, rawType: string | null, notificationType: NotificationType | null, test: boolean, vkUserId: number | null, orderId: string | null, subscriptionId: string | null, request: unknown, response: unknown, ok: boolean, errorCode: number | null, signatureValid: boolean | null, signedWith: SignedWith | null, warning: string | null, durationMs: number } };
 
 export type LogsSimulateMutationVariables = Exact<{
   vkAppId: number;
   input: SimulationInput;
 }>;
 
-export type LogsSimulateMutation = {
-  simulateNotification: {
-    ok: boolean;
-    vkUserId: number;
-    stoppedBecause: string | null;
-    steps: Array<{ notificationType: string; problems: Array<string>; repeatIdentical: boolean }>;
-  };
-};
+
+export type LogsSimulateMutation = { simulateNotification: { ok: boolean, vkUserId: number, stoppedBecause: string | null, steps: Array<{ notificationType: string, problems: Array<string>, repeatIdentical: boolean }> } };
 
 export type ModerationLoadQueryVariables = Exact<{
   id: number;
 }>;
 
-export type ModerationLoadQuery = {
-  app: { votesPaymentsEnabled: boolean };
-  preflight: { ready: boolean; checks: Array<{ key: string; ok: boolean; required: boolean; message: string }> };
-  requests: Array<{
-    id: string;
-    status: ModerationStatus;
-    platforms: Array<Platform>;
-    appDescription: string;
-    paidFeatures: string;
-    moderatorComment: string | null;
-    submittedBy: string;
-    submittedAt: string;
-    decidedBy: string | null;
-    decidedAt: string | null;
-  }>;
-};
+
+export type ModerationLoadQuery = { app: { votesPaymentsEnabled: boolean }, preflight: { ready: boolean, checks: Array<{ key: string, ok: boolean, required: boolean, message: string }> }, requests: Array<{ id: string, status: ModerationStatus, platforms: Array<Platform>, appDescription: string, paidFeatures: string, moderatorComment: string | null, submittedBy: string, submittedAt: string, decidedBy: string | null, decidedAt: string | null }> };
 
 export type ModerationSubmitMutationVariables = Exact<{
   id: number;
   input: ModerationRequestInput;
 }>;
 
+
 export type ModerationSubmitMutation = { submitModerationRequest: { id: string } };
 
 export type ModerationWithdrawMutationVariables = Exact<{
   rid: string | number;
 }>;
+
 
 export type ModerationWithdrawMutation = { withdrawModerationRequest: { id: string } };
 
@@ -234,48 +198,23 @@ export type ModerationDecideMutationVariables = Exact<{
   comment?: string | null | undefined;
 }>;
 
+
 export type ModerationDecideMutation = { decideModerationRequest: { id: string } };
 
 export type SettingsLoadQueryVariables = Exact<{
   id: number;
 }>;
 
-export type SettingsLoadQuery = {
-  app: {
-    vkRegisteredAt: string | null;
-    settings: {
-      notificationUrl: string | null;
-      apiVersion: string;
-      secretKeyHint: string;
-      endpointUrl: string;
-      apiVersionLocked: boolean;
-      supportedApiVersions: Array<string>;
-      previousSecretKeyHint: string | null;
-      previousSecretExpiresAt: string | null;
-    };
-  };
-  testers: Array<{ vkUserId: number; addedAt: string; addedBy: string }>;
-};
+
+export type SettingsLoadQuery = { app: { vkRegisteredAt: string | null, settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null, miniAppOrigins: Array<string> } }, testers: Array<{ vkUserId: number, addedAt: string, addedBy: string }> };
 
 export type SettingsUpdateMutationVariables = Exact<{
   id: number;
   input: PaymentSettingsInput;
 }>;
 
-export type SettingsUpdateMutation = {
-  r: {
-    settings: {
-      notificationUrl: string | null;
-      apiVersion: string;
-      secretKeyHint: string;
-      endpointUrl: string;
-      apiVersionLocked: boolean;
-      supportedApiVersions: Array<string>;
-      previousSecretKeyHint: string | null;
-      previousSecretExpiresAt: string | null;
-    };
-  };
-};
+
+export type SettingsUpdateMutation = { r: { settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null, miniAppOrigins: Array<string> } } };
 
 export type SettingsRotateMutationVariables = Exact<{
   id: number;
@@ -283,48 +222,29 @@ export type SettingsRotateMutationVariables = Exact<{
   hours?: number | null | undefined;
 }>;
 
-export type SettingsRotateMutation = {
-  r: {
-    settings: {
-      notificationUrl: string | null;
-      apiVersion: string;
-      secretKeyHint: string;
-      endpointUrl: string;
-      apiVersionLocked: boolean;
-      supportedApiVersions: Array<string>;
-      previousSecretKeyHint: string | null;
-      previousSecretExpiresAt: string | null;
-    };
-  };
-};
+
+export type SettingsRotateMutation = { r: { settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null, miniAppOrigins: Array<string> } } };
 
 export type SettingsCheckMutationVariables = Exact<{
   id: number;
 }>;
 
-export type SettingsCheckMutation = {
-  r: {
-    ok: boolean;
-    httpStatus: number | null;
-    durationMs: number;
-    verdict: NotificationUrlVerdict;
-    problems: Array<string>;
-    responseBody: string | null;
-    summary: string;
-  };
-};
+
+export type SettingsCheckMutation = { r: { ok: boolean, httpStatus: number | null, durationMs: number, verdict: NotificationUrlVerdict, problems: Array<string>, responseBody: string | null, summary: string } };
 
 export type SettingsAddTesterMutationVariables = Exact<{
   id: number;
   user: number;
 }>;
 
-export type SettingsAddTesterMutation = { r: { vkUserId: number; addedAt: string; addedBy: string } };
+
+export type SettingsAddTesterMutation = { r: { vkUserId: number, addedAt: string, addedBy: string } };
 
 export type SettingsRemoveTesterMutationVariables = Exact<{
   id: number;
   user: number;
 }>;
+
 
 export type SettingsRemoveTesterMutation = { removePaymentTester: boolean };
 
@@ -336,30 +256,8 @@ export type StatsQueryVariables = Exact<{
   timeZone: string;
 }>;
 
-export type StatsQuery = {
-  paymentStats: {
-    totals: {
-      revenue: number;
-      itemsRevenue: number;
-      subscriptionsRevenue: number;
-      orders: number;
-      refunds: number;
-      payingUsers: number;
-      arppu: number | null;
-    };
-    points: Array<{
-      periodStart: string;
-      periodEnd: string;
-      revenue: number;
-      itemsRevenue: number;
-      subscriptionsRevenue: number;
-      orders: number;
-      refunds: number;
-      payingUsers: number;
-      arppu: number | null;
-    }>;
-  };
-};
+
+export type StatsQuery = { paymentStats: { totals: { revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }, points: Array<{ periodStart: string, periodEnd: string, revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }> } };
 
 export type TransactionsFirstQueryVariables = Exact<{
   vkAppId: number;
@@ -369,29 +267,8 @@ export type TransactionsFirstQueryVariables = Exact<{
   all?: TransactionFilter | null | undefined;
 }>;
 
-export type TransactionsFirstQuery = {
-  transactions: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: Array<{
-      node: {
-        id: string;
-        orderId: string | null;
-        subscriptionId: string | null;
-        vkUserId: number;
-        itemId: string;
-        title: string;
-        price: number;
-        status: TransactionStatus;
-        test: boolean;
-        createdAt: string;
-        refundedAt: string | null;
-        appOrderId: number;
-      };
-    }>;
-  };
-  totals: { summary: { net: number; credits: { count: number; votes: number }; refunds: { count: number; votes: number } } };
-};
+
+export type TransactionsFirstQuery = { transactions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, orderId: string | null, subscriptionId: string | null, vkUserId: number, itemId: string, title: string, price: number, status: TransactionStatus, test: boolean, createdAt: string, refundedAt: string | null, appOrderId: number } }> }, totals: { summary: { net: number, credits: { count: number, votes: number }, refunds: { count: number, votes: number } } } };
 
 export type TransactionsMoreQueryVariables = Exact<{
   vkAppId: number;
@@ -400,25 +277,5 @@ export type TransactionsMoreQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
-export type TransactionsMoreQuery = {
-  transactions: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: Array<{
-      node: {
-        id: string;
-        orderId: string | null;
-        subscriptionId: string | null;
-        vkUserId: number;
-        itemId: string;
-        title: string;
-        price: number;
-        status: TransactionStatus;
-        test: boolean;
-        createdAt: string;
-        refundedAt: string | null;
-        appOrderId: number;
-      };
-    }>;
-  };
-};
+
+export type TransactionsMoreQuery = { transactions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, orderId: string | null, subscriptionId: string | null, vkUserId: number, itemId: string, title: string, price: number, status: TransactionStatus, test: boolean, createdAt: string, refundedAt: string | null, appOrderId: number } }> } };

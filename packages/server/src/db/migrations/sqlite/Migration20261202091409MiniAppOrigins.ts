@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * user's subscriptions found by (app, user) as the API asks for them.
  */
 export class Migration20261202091409MiniAppOrigins extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql('alter table `apps` add column `mini_app_origins` json null');
     this.addSql('create index `subscriptions_app_user_idx` on `subscriptions` (`app_id`, `vk_user_id`)');
   }
