@@ -3,6 +3,7 @@
  * string asks what its user owns and about one order, over a real HTTP server on SQLite and PostgreSQL,
  * with payments made through the real notification endpoint.
  */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSign } from '../src/mini-app/launch-params.js';
 import { DIALECTS, signed, startTestServer, type Dialect, type TestServer } from './helpers.js';
@@ -475,8 +476,20 @@ describe.each(DIALECTS)('the mini app API on %s', (dialect: Dialect) => {
 
 describe('the mini app API rate limits', () => {
   let t: TestServer;
+  /** The server's log lines. */
+  const lines: string[] = [];
   beforeAll(async () => {
-    t = await startTestServer(undefined, { VKP_MINI_APP_RATE_LIMIT: '3', VKP_MINI_APP_REFUSALS_PER_IP: '3' });
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    t = await startTestServer(
+      undefined,
+      { VKP_MINI_APP_RATE_LIMIT: '3', VKP_MINI_APP_REFUSALS_PER_IP: '3' },
+      { logger: { level: 'debug', stream } },
+    );
     const r = await t.gql(`mutation { createApp(input: {vkAppId: ${APP}, name: "Limited", secretKey: "${KEY}"}) { vkAppId } }`);
     expect(r.errors).toBeUndefined();
   });
@@ -500,5 +513,15 @@ describe('the mini app API rate limits', () => {
     const refused = await get(null);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('logs each refusal by route and outcome, never the launch string or its sign', async () => {
+    const launchString = wronglySigned(launch(STRANGER));
+    // Over the limit by now (the test above): refused before any check, and logged as such.
+    await get(launchString);
+    expect(lines.join('')).toMatch(/"miniApp":"entitlements","outcome":"bad_signature"/);
+    expect(lines.join('')).toMatch(/"outcome":"rate_limited"/);
+    for (const line of lines)
+      expect([line.includes('sign='), line.includes('vk_user_id'), line.includes('A'.repeat(43))]).toEqual([false, false, false]);
   });
 });
