@@ -103,9 +103,10 @@ export function miniAppRoutes(app: FastifyInstance, options: MiniAppRouteOptions
   ) {
     reply.header('cache-control', 'no-store').header('vary', VARY);
     const ipKey = addressKey(options.clientAddress(req.raw));
-    if (!refusals.peek(ipKey).ok) {
+    const cutOff = refusals.peek(ipKey);
+    if (!cutOff.ok) {
       await corsBeforeApp(req, reply);
-      return limited(req, reply, route, refusals.peek(ipKey));
+      return limited(req, reply, route, cutOff);
     }
     try {
       const auth = await authenticate(
