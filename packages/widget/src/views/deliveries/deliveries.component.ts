@@ -4,7 +4,12 @@ import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
 import { describeError } from '../../components/form-errors.js';
 import type { Filter } from '../../components/list-filters.js';
 import { customerLinkStyles } from '../../components/open-customer.js';
-import type { DeliveriesFirstQuery, DeliveriesMoreQuery, DeliveriesResendFailedMutation, DeliveriesResendMutation } from '../../generated/operations.js';
+import type {
+  DeliveriesFirstQuery,
+  DeliveriesMoreQuery,
+  DeliveriesResendFailedMutation,
+  DeliveriesResendMutation,
+} from '../../generated/operations.js';
 import { deliveryVars, EVENTS, FIRST_QUERY, MORE_QUERY, RESEND, RESEND_FAILED, STATUSES } from './deliveries.query.js';
 import type { DeliveryConnection, DeliveryRow } from './deliveries.query.js';
 import { deliveryRow } from './deliveries.rows.js';
@@ -54,7 +59,13 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
   /** "Resend all failed": running, or what it did (a text), or why it failed. */
   private resendAll: 'busy' | string | Error | undefined;
 
-  protected async page(session: Session, filter: Filter, first: number, after: string | null, signal: AbortSignal): Promise<DeliveryConnection> {
+  protected async page(
+    session: Session,
+    filter: Filter,
+    first: number,
+    after: string | null,
+    signal: AbortSignal,
+  ): Promise<DeliveryConnection> {
     const vars = { vkAppId: session.vkAppId, ...deliveryVars(filter), first, after };
     if (after) return (await session.client.request<DeliveriesMoreQuery>(MORE_QUERY, vars, signal)).fulfilmentDeliveries;
     const data = await session.client.request<DeliveriesFirstQuery>(FIRST_QUERY, vars, signal);

@@ -80,8 +80,7 @@ export const strings: { ru: DeliveriesStrings; en: DeliveriesStrings } = {
       `Resend ${n.toLocaleString('en')} failed ${n === 1 ? 'event' : 'events'}? Each gets one attempt now; the game backend drops repeats by webhook-id.`,
     confirm: 'Resend',
     cancel: 'Cancel',
-    resentAll: (n, left) =>
-      `Queued: ${n.toLocaleString('en')}.${left ? ` ${left.toLocaleString('en')} more left: press again.` : ''}`,
+    resentAll: (n, left) => `Queued: ${n.toLocaleString('en')}.${left ? ` ${left.toLocaleString('en')} more left: press again.` : ''}`,
     attemptLog: 'Attempts',
     noAttempts: 'No attempts yet.',
     earlier: (n) => `The latest are shown; ${n.toLocaleString('en')} attempts in all.`,

@@ -93,7 +93,9 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
           ${this.busy === '' && this.saved ? html`<span class="ok" role="status">✓ ${c.saved}</span>` : nothing}
         </div>
       </form>
-      ${e ? html`<p>${t.secret}: <code>${e.secretHint}</code></p>
+      ${
+        e
+          ? html`<p>${t.secret}: <code>${e.secretHint}</code></p>
             ${
               this.confirmRotate
                 ? html`<div class="notice" role="group" aria-labelledby="rotate-text">
@@ -105,7 +107,9 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
                   </div>`
                 : html`<button class="secondary" ?disabled=${busy} @click=${this.#askRotate}>${t.rotate}</button>`
             }
-            ${this.problem('rotate')}` : nothing}`;
+            ${this.problem('rotate')}`
+          : nothing
+      }`;
   }
 
   #renderSecret(t: DeliveriesStrings): TemplateResult {

@@ -6,8 +6,11 @@ export const endpointStyles = css`
     display: block;
     margin-bottom: var(--_space);
   }
+  /* A framed block: the webhook's settings, apart from the list of what was sent to it. */
   .section {
-    padding: 0;
+    padding: calc(var(--_space) * 0.75);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
   }
   form {
     display: grid;
