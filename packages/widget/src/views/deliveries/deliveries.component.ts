@@ -12,7 +12,7 @@ import type {
 } from '../../generated/operations.js';
 import { deliveryVars, EVENTS, FIRST_QUERY, MORE_QUERY, RESEND, RESEND_FAILED, STATUSES } from './deliveries.query.js';
 import type { DeliveryConnection, DeliveryRow } from './deliveries.query.js';
-import { deliveryRow } from './deliveries.rows.js';
+import { deliveryRow, type Progress } from './deliveries.rows.js';
 import { strings, type DeliveriesStrings } from './deliveries.strings.js';
 import { deliveriesStyles } from './deliveries.styles.js';
 
@@ -54,10 +54,10 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
   protected readonly strings = strings;
   private opened = new Set<string>();
   /** Each row's resend: running, done, or why it failed. */
-  private resends = new Map<string, string>();
+  private resends = new Map<string, Progress>();
   private confirming = false;
-  /** "Resend all failed": running, or what it did (a text), or why it failed. */
-  private resendAll: 'busy' | string | Error | undefined;
+  /** "Resend all failed": running, what it did, or why it failed. */
+  private resendAll: 'busy' | { resent: number; remaining: number } | Error | undefined;
 
   protected async page(
     session: Session,
@@ -74,7 +74,12 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
 
   override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    if (changed.has('applied')) [this.opened, this.resends, this.confirming, this.resendAll] = [new Set(), new Map(), false, undefined];
+    if (changed.has('applied')) {
+      this.opened = new Set();
+      this.resends = new Map();
+      this.confirming = false;
+      this.resendAll = undefined;
+    }
   }
 
   protected renderTools(t: Texts): TemplateResult {
@@ -92,7 +97,9 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
           <button class="secondary" @click=${this.#cancelAll}>${t.cancel}</button>
         </div>
       </div>
-      <p role="status" class=${all instanceof Error ? 'bad' : 'ok'}>${all instanceof Error ? describeError(all, this.activeLocale) : all === 'busy' ? '' : (all ?? '')}</p>
+      <p role="status" class=${all instanceof Error ? 'bad' : 'ok'}>
+        ${all instanceof Error ? describeError(all, this.activeLocale) : all && all !== 'busy' ? t.resentAll(all.resent, all.remaining) : ''}
+      </p>
       <vk-payments-fulfilment-endpoint theme=${this.theme ?? nothing} .sharedSession=${this.session}></vk-payments-fulfilment-endpoint>`;
   }
 
@@ -135,7 +142,7 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
     return Object.keys(this.applied).length ? t.noneFiltered : t.none;
   }
 
-  #setResend(id: string, state: string): void {
+  #setResend(id: string, state: Progress): void {
     this.resends = new Map(this.resends).set(id, state);
   }
 
@@ -148,7 +155,7 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
       this.items = this.items.map((row) => (row.id === id ? r : row));
       this.#setResend(id, 'done');
     } catch (err) {
-      this.#setResend(id, describeError(this.report(err), this.activeLocale));
+      this.#setResend(id, { error: describeError(this.report(err), this.activeLocale) });
     }
   }
 
@@ -177,14 +184,10 @@ export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStri
         vkAppId: session.vkAppId,
         eventType: deliveryVars(this.applied).eventType,
       });
-      this.resendAll = this.#texts.resentAll(r.resent, r.remaining);
+      this.resendAll = r;
       await this.task.run();
     } catch (err) {
       this.resendAll = this.report(err) as Error;
     }
   };
-
-  get #texts(): DeliveriesStrings {
-    return strings[this.activeLocale];
-  }
 }

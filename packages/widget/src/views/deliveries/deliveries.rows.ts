@@ -9,13 +9,16 @@ import { formatDateTime, type CommonStrings, type Locale } from '../../i18n.js';
 import { userOf, type Attempt, type DeliveryRow } from './deliveries.query.js';
 import type { DeliveriesStrings } from './deliveries.strings.js';
 
+/** An action on a row: running, done, or why it failed (in the reader's words). */
+export type Progress = 'busy' | 'done' | { error: string };
+
 export interface RowContext {
   t: DeliveriesStrings;
   c: CommonStrings;
   locale: Locale;
   open: boolean;
   /** The resend of this row: running, done, or why it failed. */
-  resend: 'busy' | 'done' | string | undefined;
+  resend: Progress | undefined;
   toggle: () => void;
   onResend: () => void;
 }
@@ -50,8 +53,8 @@ export function deliveryRow(row: DeliveryRow, { t, c, locale, open, resend, togg
       <td class="num" data-label=${t.attempts}>${row.attempts}</td>
       <td class="actions">
         <button class="secondary" part="resend" ?disabled=${resend === 'busy'} @click=${onResend}>${resend === 'busy' ? t.resending : t.resend}</button>
-        <span role="status" class=${resend && resend !== 'busy' && resend !== 'done' ? 'bad' : 'ok'}
-          >${resend === 'done' ? `✓ ${t.resent}` : resend === 'busy' ? '' : (resend ?? '')}</span
+        <span role="status" class=${typeof resend === 'object' ? 'bad' : 'ok'}
+          >${resend === 'done' ? `✓ ${t.resent}` : typeof resend === 'object' ? resend.error : ''}</span
         >
       </td>
     </tr>

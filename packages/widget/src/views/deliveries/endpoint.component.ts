@@ -57,7 +57,6 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
 
   protected renderLoaded(d: Data): TemplateResult {
     const t = this.#t;
-    const e = d.fulfilmentEndpoint;
     return section(
       'hook',
       t.hookTitle,
@@ -135,14 +134,15 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
   #save = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
-    const url = String(form.get('url') ?? '').trim();
+    const value = form.get('url');
+    const url = typeof value === 'string' ? value.trim() : '';
     if (!/^https?:\/\/\S+$/i.test(url)) return this.refuse({ url: this.#t.urlInvalid });
     const input = { url, enabled: form.has('enabled'), syncMode: form.has('syncMode') };
     await this.act('save', 'fulfilment', ['url'], 'url', async (d) => {
       const { r } = await d.session.client.request<EndpointSetMutation>(SET, { id: d.session.vkAppId, input });
       this.data = { ...d, fulfilmentEndpoint: r.endpoint };
       // A new webhook gets its first secret in this answer: shown once, like a rotated one.
-      if (r.signingSecret) this.#show(r.signingSecret);
+      if (r.signingSecret) void this.#show(r.signingSecret);
     });
   };
 
@@ -157,7 +157,7 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
     await this.act('rotate', 'secret', [], 'rotate', async (d) => {
       const { r } = await d.session.client.request<EndpointRotateMutation>(ROTATE, { id: d.session.vkAppId });
       this.data = { ...d, fulfilmentEndpoint: r.endpoint };
-      this.#show(r.signingSecret!);
+      void this.#show(r.signingSecret!);
     });
   };
 
