@@ -157,7 +157,18 @@ const OPERATIONS: Record<string, Operation> = {
     document: () =>
       `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
   },
-  fulfilmentDeliveries: { allowed: PAYMENTS, document: () => `{ fulfilmentDeliveries(vkAppId: ${A}) { totalCount } }` },
+  rotateFulfilmentSecret: {
+    allowed: CREATOR_ADMIN,
+    document: () => `mutation { rotateFulfilmentSecret(vkAppId: ${A}) { signingSecret } }`,
+  },
+  fulfilmentDeliveries: {
+    allowed: PAYMENTS,
+    document: () => `{ fulfilmentDeliveries(vkAppId: ${A}, status: "failed", eventType: "order.paid") { totalCount } }`,
+  },
+  resendFailedFulfilmentDeliveries: {
+    allowed: PAYMENTS,
+    document: () => `mutation { resendFailedFulfilmentDeliveries(vkAppId: ${A}) { resent remaining } }`,
+  },
   resendFulfilmentDelivery: {
     notFoundFor: ['OTHER_APP_CREATOR'],
     allowed: PAYMENTS,

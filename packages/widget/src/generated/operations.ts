@@ -3,6 +3,17 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type FulfilmentEndpointInput = {
+  /** Queue events for it (default true). While off, payments queue nothing. */
+  enabled?: boolean | null | undefined;
+  /** Make a new signing secret (shown once in the answer). A new endpoint always gets one. */
+  rotateSecret?: boolean | null | undefined;
+  /** Answer VK's order_status_change only after the game backend confirmed it (default false). */
+  syncMode?: boolean | null | undefined;
+  /** Absolute http(s) URL of the game backend that grants what was paid for. A private address only if VKP_ALLOW_PRIVATE_URLS allows it. */
+  url: string;
+};
+
 export type MeKind =
   /** An API key. */
   | 'key'
@@ -144,6 +155,65 @@ export type AdminPageIdentityQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type AdminPageIdentityQuery = { me: { kind: MeKind, role: Role | null, vkAppId: number | null, expiresAt: string | null, label: string | null } };
+
+export type DeliveriesFirstQueryVariables = Exact<{
+  vkAppId: number;
+  status?: string | null | undefined;
+  eventType?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeliveriesFirstQuery = { fulfilmentDeliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, eventId: string, eventType: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, transactionId: number | null, payload: unknown, attemptLog: Array<{ id: string, attemptedAt: string, httpStatus: number | null, durationMs: number, error: string | null, responseBody: string | null }> } }> }, failed: { totalCount: number } };
+
+export type DeliveriesMoreQueryVariables = Exact<{
+  vkAppId: number;
+  status?: string | null | undefined;
+  eventType?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeliveriesMoreQuery = { fulfilmentDeliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, eventId: string, eventType: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, transactionId: number | null, payload: unknown, attemptLog: Array<{ id: string, attemptedAt: string, httpStatus: number | null, durationMs: number, error: string | null, responseBody: string | null }> } }> } };
+
+export type DeliveriesResendMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeliveriesResendMutation = { r: { id: string, eventId: string, eventType: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, transactionId: number | null, payload: unknown, attemptLog: Array<{ id: string, attemptedAt: string, httpStatus: number | null, durationMs: number, error: string | null, responseBody: string | null }> } };
+
+export type DeliveriesResendFailedMutationVariables = Exact<{
+  vkAppId: number;
+  eventType?: string | null | undefined;
+}>;
+
+
+export type DeliveriesResendFailedMutation = { r: { resent: number, remaining: number } };
+
+export type EndpointLoadQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type EndpointLoadQuery = { fulfilmentEndpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } | null };
+
+export type EndpointSetMutationVariables = Exact<{
+  id: number;
+  input: FulfilmentEndpointInput;
+}>;
+
+
+export type EndpointSetMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } } };
+
+export type EndpointRotateMutationVariables = Exact<{
+  id: number;
+}>;
+
+
+export type EndpointRotateMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } } };
 
 export type LogsQueryVariables = Exact<{
   vkAppId: number;
