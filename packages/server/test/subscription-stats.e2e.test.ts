@@ -184,4 +184,29 @@ describe.each(DIALECTS)('subscriptionStats on %s', (dialect: Dialect) => {
     const missing = await t.gql(QUERY, { vkAppId: 999_999, from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' }, ROOT_TOKEN);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
+
+  it('downloads the days as CSV with local period starts and one column per cancellation reason, for payments roles only', async () => {
+    const path = `/export/subscription-stats.csv?vkAppId=${APP}&from=2026-05-01T00:00:00Z&to=2026-05-05T00:00:00Z&timeZone=UTC`;
+    const get = (token: string | null) => fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const res = await get(ROOT_TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="subscription-stats-${APP}-2026-05-01-2026-05-05.csv"`);
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines).toEqual([
+      'periodStart,active,activeSubscribers,monthlyRecurringVotes,new,renewed,resumed,cancelled,cancelledPending,userDecision,appDecision,paymentFail,unknown',
+      '2026-05-01T00:00:00+00:00,4,3,146,3,0,0,0,0,0,0,0,0',
+      '2026-05-02T00:00:00+00:00,3,3,103,0,1,0,2,1,1,1,0,0',
+      '2026-05-03T00:00:00+00:00,1,1,43,1,0,0,2,0,0,0,1,1',
+      '2026-05-04T00:00:00+00:00,2,2,73,0,1,1,0,0,0,0,0,0',
+    ]);
+    const viewer = await root<{ createApiKey: { token: string } }>(
+      `mutation { createApiKey(vkAppId: ${APP}, role: VIEWER, label: "viewer") { token } }`,
+    );
+    for (const [token, status] of [
+      [null, 401],
+      [viewer.createApiKey.token, 403],
+    ] as const) {
+      expect((await get(token)).status).toBe(status);
+    }
+  });
 });
