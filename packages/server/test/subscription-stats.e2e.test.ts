@@ -107,8 +107,12 @@ describe.each(DIALECTS)('subscriptionStats on %s', (dialect: Dialect) => {
     t = await startTestServer(dialect);
     await root(`mutation { createApp(input: {vkAppId: ${APP}, name: "Subs", secretKey: "AbCdEf0123456789XyZw"}) { vkAppId } }`);
     // 30 votes per 30 days (monthly: 30) and 10 votes per 7 days (monthly: 42.857…).
-    await root(`mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "month", title: "Month", price: 30, period: 30}) { itemId } }`);
-    await root(`mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "week", title: "Week", price: 10, period: 7}) { itemId } }`);
+    await root(
+      `mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "month", title: "Month", price: 30, period: 30}) { itemId } }`,
+    );
+    await root(
+      `mutation { upsertSubscriptionPlan(vkAppId: ${APP}, input: {itemId: "week", title: "Week", price: 10, period: 7}) { itemId } }`,
+    );
     await root(`mutation { addPaymentTester(vkAppId: ${APP}, vkUserId: ${TESTER}) { vkUserId } }`);
 
     // Before the range: subscription 1 is active when it starts.
@@ -191,7 +195,10 @@ describe.each(DIALECTS)('subscriptionStats on %s', (dialect: Dialect) => {
     const res = await get(ROOT_TOKEN);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="subscription-stats-${APP}-2026-05-01-2026-05-05.csv"`);
-    const lines = (await res.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines).toEqual([
       'periodStart,active,activeSubscribers,monthlyRecurringVotes,new,renewed,resumed,cancelled,cancelledPending,userDecision,appDecision,paymentFail,unknown',
       '2026-05-01T00:00:00+00:00,4,3,146,3,0,0,0,0,0,0,0,0',

@@ -19,7 +19,9 @@ async function tables(sql: Sql): Promise<string[]> {
   const rows =
     sql.dialect === 'sqlite'
       ? await sql.all("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> 'mikro_orm_migrations'")
-      : await sql.all("select tablename as name from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations'");
+      : await sql.all(
+          "select tablename as name from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations'",
+        );
   return rows.map((r) => String(r.name)).sort();
 }
 
@@ -186,7 +188,12 @@ describe.each(DIALECTS)('subscription history after an upgrade on %s', (dialect)
     ]);
     expect(months.points[1]!.cancelReasons).toEqual({ userDecision: 1, appDecision: 0, paymentFail: 1, unknown: 0 });
     expect(months.points[1]!.cancelledPending).toBe(1);
-    const b = await subscriptionStats(em, apps.appB, { from: at('2026-10-01T00:00:00Z'), to: at('2026-11-01T00:00:00Z'), granularity: 'MONTH', timeZone: 'UTC' });
+    const b = await subscriptionStats(em, apps.appB, {
+      from: at('2026-10-01T00:00:00Z'),
+      to: at('2026-11-01T00:00:00Z'),
+      granularity: 'MONTH',
+      timeZone: 'UTC',
+    });
     expect([b.totals.active, b.totals.new, b.totals.monthlyRecurringVotes]).toEqual([1, 1, 30]);
   });
 });

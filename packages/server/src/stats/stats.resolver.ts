@@ -26,7 +26,7 @@ export class StatsResolver {
   @Authorized('PAYMENTS')
   @Query(() => SubscriptionStats, {
     description:
-      'Active subscriptions and subscribers, monthly recurring votes, new, renewed, resumed and cancelled subscriptions (by reason) per calendar period in `timeZone`, in the periods of `paymentStats` (docs/protocol.md §8). Test subscriptions excluded. Replays the history of subscription changes; for changes before the upgrade that started recording it (migration SubscriptionEvents) only charges and each subscription\'s last state were stored, so an earlier cancellation that was later resumed does not show.',
+      "Active subscriptions and subscribers, monthly recurring votes, new, renewed, resumed and cancelled subscriptions (by reason) per calendar period in `timeZone`, in the periods of `paymentStats` (docs/protocol.md §8). Test subscriptions excluded. Replays the history of subscription changes; for changes before the upgrade that started recording it (migration SubscriptionEvents) only charges and each subscription's last state were stored, so an earlier cancellation that was later resumed does not show.",
   })
   async subscriptionStats(
     @Arg('vkAppId', () => Int) vkAppId: number,

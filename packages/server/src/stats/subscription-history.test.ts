@@ -26,7 +26,12 @@ describe('subscription history', () => {
     const s = subscriptionStats(
       [
         ev('a', '2026-05-01T10:00:00Z'),
-        ev('a', '2026-05-01T11:00:00Z', { status: 'cancelled', pendingCancel: true, nextBillTime: new Date('2026-05-02T12:00:00Z'), charge: false }),
+        ev('a', '2026-05-01T11:00:00Z', {
+          status: 'cancelled',
+          pendingCancel: true,
+          nextBillTime: new Date('2026-05-02T12:00:00Z'),
+          charge: false,
+        }),
         ev('a', '2026-05-02T09:00:00Z', { status: 'active', charge: false }),
       ],
       days,
@@ -40,7 +45,10 @@ describe('subscription history', () => {
 
   it('ends a pending cancellation without a known period end at the cancellation', () => {
     expect(
-      active([ev('a', '2026-05-01T10:00:00Z'), ev('a', '2026-05-02T10:00:00Z', { status: 'cancelled', pendingCancel: true, charge: false })]),
+      active([
+        ev('a', '2026-05-01T10:00:00Z'),
+        ev('a', '2026-05-02T10:00:00Z', { status: 'cancelled', pendingCancel: true, charge: false }),
+      ]),
     ).toEqual([
       [1, 30],
       [0, 0],
