@@ -5,7 +5,6 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import type { CancelReason, SubscriptionStatus } from '@vk-payments/shared';
 import { readBoolean, readDate } from '../db/sql.js';
 import { SubscriptionEvent } from '../subscriptions/subscription-event.entity.js';
 import { resolvePeriods, type PaymentStatsArgsData } from './stats.service.js';
@@ -46,8 +45,8 @@ async function* historyRows(em: EntityManager, appId: number, before: Date): Asy
     yield rows.map((r) => ({
       subscriptionId: String(r.subscriptionId),
       vkUserId: Number(r.vkUserId),
-      status: r.status as SubscriptionStatus,
-      cancelReason: (r.cancelReason as CancelReason | null) ?? null,
+      status: r.status,
+      cancelReason: r.cancelReason ?? null,
       pendingCancel: readBoolean(r.pendingCancel),
       price: Number(r.price),
       periodDays: r.periodDays === null || r.periodDays === undefined ? null : Number(r.periodDays),

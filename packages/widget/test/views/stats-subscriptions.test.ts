@@ -99,7 +99,7 @@ async function mountLastWeek(attrs: Record<string, string> = {}): Promise<Locato
 }
 
 const tableRows = (view: Locator): string[][] =>
-  [...part(view, 'subs-table')!.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+  [...part(view, 'subs-table')!.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
 
 test("the subscriptions table shows today's new, renewed and cancelled subscriptions by reason, and the chart draws them", async () => {
   await rootGql(

@@ -10,7 +10,7 @@ import { Migration } from '@mikro-orm/migrations';
  * The plan's period is the plan's as it stands now.
  */
 export class Migration20261202091246SubscriptionEvents extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(
       'create table "subscription_events" ("id" serial primary key, "app_id" int not null, "test" boolean not null, "subscription_id" varchar(64) not null, "vk_user_id" bigint not null, "item_id" varchar(64) not null, "status" varchar(16) not null, "cancel_reason" varchar(32) null, "pending_cancel" boolean not null, "price" int not null, "period_days" int null, "next_bill_time" timestamptz null, "charge" boolean not null, "occurred_at" timestamptz not null)',
     );

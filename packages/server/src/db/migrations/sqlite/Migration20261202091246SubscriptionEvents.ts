@@ -10,7 +10,7 @@ import { Migration } from '@mikro-orm/migrations';
  * The plan's period is the plan's as it stands now.
  */
 export class Migration20261202091246SubscriptionEvents extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(
       'create table `subscription_events` (`id` integer not null primary key autoincrement, `app_id` integer not null, `test` integer not null, `subscription_id` text not null, `vk_user_id` bigint not null, `item_id` text not null, `status` text not null, `cancel_reason` text null, `pending_cancel` integer not null, `price` integer not null, `period_days` integer null, `next_bill_time` datetime null, `charge` integer not null, `occurred_at` datetime not null, constraint `subscription_events_app_id_foreign` foreign key(`app_id`) references `apps`(`id`) on delete cascade on update cascade)',
     );
