@@ -87,4 +87,21 @@ describe('subscription history', () => {
     ]);
     expect(s.totals.cancelReasons).toEqual({ userDecision: 1, appDecision: 0, paymentFail: 0, unknown: 0 });
   });
+
+  it('counts a subscription from before the range while it lasts, and one that ended before it nowhere', () => {
+    const s = subscriptionStats(
+      [
+        ev('old', '2026-03-01T10:00:00Z'),
+        ev('old', '2026-04-01T10:00:00Z', { status: 'cancelled', charge: false }),
+        ev('kept', '2026-04-15T10:00:00Z', { vkUserId: 2 }),
+        ev('kept', '2026-05-02T10:00:00Z', { vkUserId: 2, status: 'cancelled', cancelReason: 'payment_fail', charge: false }),
+      ],
+      days,
+    );
+    expect(s.points.map((p) => [p.active, p.activeSubscribers, p.new, p.cancelled])).toEqual([
+      [1, 1, 0, 0],
+      [0, 0, 0, 1],
+      [0, 0, 0, 0],
+    ]);
+  });
 });

@@ -148,9 +148,13 @@ export class SubscriptionHistory {
 
   private close(s: State, end: number): void {
     if (!s.open) return;
-    const list = this.closed.get(s.vkUserId) ?? [];
-    list.push({ ...s.open, end });
-    this.closed.set(s.vkUserId, list);
+    // A stretch that ended before the first period's end counts at no point: years of history before
+    // the range cost no memory.
+    if (end >= (this.ends[0] ?? Infinity)) {
+      const list = this.closed.get(s.vkUserId) ?? [];
+      list.push({ ...s.open, end });
+      this.closed.set(s.vkUserId, list);
+    }
     s.open = null;
     s.closeAt = null;
   }
