@@ -115,6 +115,10 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: PAYMENTS,
     document: () => `{ paymentStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { revenue } } }`,
   },
+  subscriptionStats: {
+    allowed: PAYMENTS,
+    document: () => `{ subscriptionStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { active } } }`,
+  },
   notificationLogs: { allowed: PAYMENTS, document: () => `{ notificationLogs(vkAppId: ${A}) { totalCount } }` },
   notificationLog: {
     notFoundFor: ['OTHER_APP_CREATOR'],

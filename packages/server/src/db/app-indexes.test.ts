@@ -266,12 +266,14 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
 
   it('keeps every row of every table exactly as it was', async () => {
     expect(Object.values(rowsBefore).every((rows) => rows.length > 0)).toBe(true);
-    expect(await everyRow(sql)).toEqual(rowsBefore);
+    // Only the tables this release had: a table a later migration adds is that migration's to check.
+    const after = await everyRow(sql);
+    expect(Object.fromEntries(Object.keys(rowsBefore).map((t) => [t, after[t]]))).toEqual(rowsBefore);
   });
 
   it('drops the redundant single-column indexes and adds the missing ones, touching no other index', async () => {
     const before = indexesBefore.map((i) => i.name);
-    const after = (await indexes(sql)).map((i) => i.name);
+    const after = (await indexes(sql)).filter((i) => i.table in rowsBefore).map((i) => i.name);
     expect(before.filter((n) => !after.includes(n)).sort()).toEqual(dialect === 'sqlite' ? DROPPED_ON_SQLITE : []);
     expect(after.filter((n) => !before.includes(n)).sort()).toEqual(
       (dialect === 'postgresql' ? [...FK_ADDED_ON_POSTGRESQL, ...NEWEST] : NEWEST).sort(),

@@ -327,7 +327,7 @@ export type StatsQueryVariables = Exact<{
 }>;
 
 
-export type StatsQuery = { paymentStats: { totals: { revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }, points: Array<{ periodStart: string, periodEnd: string, revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }> } };
+export type StatsQuery = { paymentStats: { totals: { revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }, points: Array<{ periodStart: string, periodEnd: string, revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }> }, subscriptionStats: { totals: { active: number, activeSubscribers: number, monthlyRecurringVotes: number, new: number, renewed: number, resumed: number, cancelled: number, cancelledPending: number, cancelReasons: { userDecision: number, appDecision: number, paymentFail: number, unknown: number } }, points: Array<{ periodStart: string, periodEnd: string, active: number, activeSubscribers: number, monthlyRecurringVotes: number, new: number, renewed: number, resumed: number, cancelled: number, cancelledPending: number, cancelReasons: { userDecision: number, appDecision: number, paymentFail: number, unknown: number } }> } };
 
 export type TransactionsFirstQueryVariables = Exact<{
   vkAppId: number;
