@@ -129,6 +129,9 @@ describe.each(DIALECTS)('subscription history after an upgrade on %s', (dialect)
     rowsBefore = await everyRow(sql);
     orm = await openOrm(db.database);
     await migrate(orm); // as the server does at start
+    // A new connection, as the upgraded server has: PostgreSQL refuses a `select *` prepared before a column was added.
+    await sql.close();
+    sql = openSql(db.database);
   });
   afterAll(async () => {
     await orm?.close();
@@ -139,7 +142,10 @@ describe.each(DIALECTS)('subscription history after an upgrade on %s', (dialect)
   it('keeps every row of every table exactly as it was', async () => {
     const after = await everyRow(sql);
     expect(Object.keys(after)).toEqual([...Object.keys(rowsBefore), 'subscription_events'].sort());
-    expect(Object.fromEntries(Object.keys(rowsBefore).map((t) => [t, after[t]]))).toEqual(rowsBefore);
+    // Columns a later migration of this release adds are not this upgrade's business: compare the ones there were.
+    const asBefore = (t: string) =>
+      after[t]!.map((row, n) => Object.fromEntries(Object.keys(rowsBefore[t]![n] ?? row).map((c) => [c, row[c]])));
+    expect(Object.fromEntries(Object.keys(rowsBefore).map((t) => [t, asBefore(t)]))).toEqual(rowsBefore);
   });
 
   it('reconstructs the history in time order: charges, a never-charged live one, the cancellations at their last update', async () => {
