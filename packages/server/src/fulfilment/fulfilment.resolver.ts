@@ -60,7 +60,7 @@ export class FulfilmentEndpointChange {
   signingSecret!: string | null;
 }
 
-const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
+export const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
 
 @Resolver(() => FulfilmentEndpoint)
 export class FulfilmentEndpointResolver {
