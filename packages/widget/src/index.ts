@@ -9,3 +9,4 @@ export { VkPaymentsLogs } from './views/logs/logs.component.js';
 export { VkPaymentsTransactions } from './views/transactions/transactions.component.js';
 export { VkPaymentsStats } from './views/stats/stats.component.js';
 export { VkPaymentsModeration } from './views/moderation/moderation.component.js';
+export { VkPaymentsCustomer } from './views/customer/customer.component.js';

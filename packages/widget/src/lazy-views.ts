@@ -8,6 +8,7 @@ const LOADERS = {
   'vk-payments-transactions': () => import('./views/transactions/transactions.js'),
   'vk-payments-stats': () => import('./views/stats/stats.js'),
   'vk-payments-moderation': () => import('./views/moderation/moderation.js'),
+  'vk-payments-customer': () => import('./views/customer/customer.js'),
 } satisfies Record<string, () => Promise<unknown>>;
 
 export type LazyTag = keyof typeof LOADERS;

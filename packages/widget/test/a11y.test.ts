@@ -20,6 +20,7 @@ import '../src/views/logs/logs.js';
 import '../src/views/moderation/moderation.js';
 import '../src/views/stats/stats.js';
 import '../src/views/transactions/transactions.js';
+import '../src/views/customer/customer.js';
 import { seriousProblems } from './axe.js';
 import { describeEl, scrollsSideways, sticksOut } from './layout.js';
 import { SEED } from './fixtures.js';
@@ -27,6 +28,8 @@ import { buy, mount, newOrderId, newUserId, rootGql } from './mount.js';
 
 const FULL = 7101;
 const EMPTY = 7102;
+/** The user who pays in FULL (the customer view shows them). */
+const FULL_USER = newUserId(1_100_000_000);
 
 async function createApp(vkAppId: number, name: string): Promise<void> {
   await rootGql(
@@ -52,7 +55,9 @@ beforeAll(async () => {
   await createApp(EMPTY, 'Пустое приложение');
   await createApp(FULL, 'Приложение с данными');
   await rootGql(`mutation { upsertCatalogItem(vkAppId: ${FULL}, input: { itemId: "gem_pack", title: "Gem pack", price: 10 }) { itemId } }`);
-  const user = newUserId(1_100_000_000);
+  const user = FULL_USER;
+  // A game backend (nothing answers there), so the payments queue deliveries the customer view can resend.
+  await rootGql(`mutation { setFulfilmentEndpoint(vkAppId: ${FULL}, input: {url: "https://game.example.com/hook"}) { signingSecret } }`);
   const [paid, refunded] = [newOrderId(), newOrderId()];
   expect(await buy(user, paid, { app_id: FULL })).toContain('app_order_id');
   expect(await buy(user, refunded, { app_id: FULL })).toContain('app_order_id');
@@ -94,6 +99,7 @@ const SCENES: Record<
       | 'vk-payments-transactions'
       | 'vk-payments-stats'
       | 'vk-payments-moderation'
+      | 'vk-payments-customer'
       | 'vk-payments-admin';
     ready: (root: Root, data: boolean) => Promise<void>;
   }
@@ -123,6 +129,17 @@ const SCENES: Record<
     async ready(root, data) {
       await find(root, data ? 'tr[part="row"]' : 'td.empty', data ? 2 : 1);
       await find(root, '[part="totals"]');
+    },
+  },
+  customer: {
+    tag: 'vk-payments-customer',
+    async ready(root, data) {
+      // With data: the paying user's totals and timeline (a refund, an error, a test payment, deliveries
+      // with Resend); empty: a user nothing is recorded about, under the search.
+      (root.host as HTMLElementTagNameMap['vk-payments-customer']).userId = data ? FULL_USER : 1;
+      if (!data) return void (await find(root, '[part="totals"]'));
+      await find(root, '[part="resend"]');
+      await find(root, '[part="entry"]', 8);
     },
   },
   stats: {
