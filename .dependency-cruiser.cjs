@@ -25,6 +25,7 @@ const LAYERS = [
     'fulfilment',
     'orders',
     'subscriptions',
+    'customers',
     'stats',
     'moderation',
     'devtools',

@@ -120,6 +120,11 @@ const OPERATIONS: Record<string, Operation> = {
     document: () => `{ subscriptionStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { active } } }`,
   },
   notificationLogs: { allowed: PAYMENTS, document: () => `{ notificationLogs(vkAppId: ${A}) { totalCount } }` },
+  customer: {
+    allowed: PAYMENTS,
+    document: () =>
+      `{ customer(vkAppId: ${A}, vkUserId: 1) { totals { netVotes } orders { totalCount } subscriptions { totalCount } notifications { totalCount } deliveries { totalCount } } }`,
+  },
   notificationLog: {
     notFoundFor: ['OTHER_APP_CREATOR'],
     allowed: PAYMENTS,

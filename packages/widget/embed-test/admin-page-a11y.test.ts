@@ -109,6 +109,7 @@ const TABS = {
   logs: '[part="pager"]',
   transactions: '[part="totals"]',
   deliveries: '[part="pager"]',
+  customer: 'form[part="search"]',
   stats: '.data:not(.stale) g.period',
   moderation: 'section[part~="requirements"]',
 } as const;

@@ -15,20 +15,28 @@ export interface VkpViewChangeDetail {
   view: string;
 }
 
+/** A user id was clicked (in the log, the transactions, the deliveries) or searched for: open that customer. */
+export interface VkpOpenCustomerDetail {
+  vkUserId: number;
+}
+
 export interface VkpEvents {
   'vkp-error': VkpErrorDetail;
   'vkp-saved': VkpSavedDetail;
   'vkp-view-change': VkpViewChangeDetail;
+  'vkp-open-customer': VkpOpenCustomerDetail;
 }
 
 export type VkpErrorEvent = CustomEvent<VkpErrorDetail>;
 export type VkpSavedEvent = CustomEvent<VkpSavedDetail>;
 export type VkpViewChangeEvent = CustomEvent<VkpViewChangeDetail>;
+export type VkpOpenCustomerEvent = CustomEvent<VkpOpenCustomerDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
     'vkp-error': VkpErrorEvent;
     'vkp-saved': VkpSavedEvent;
     'vkp-view-change': VkpViewChangeEvent;
+    'vkp-open-customer': VkpOpenCustomerEvent;
   }
 }

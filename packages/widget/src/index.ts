@@ -11,3 +11,4 @@ export { VkPaymentsStats } from './views/stats/stats.component.js';
 export { VkPaymentsModeration } from './views/moderation/moderation.component.js';
 export { VkPaymentsDeliveries } from './views/deliveries/deliveries.component.js';
 export { VkPaymentsFulfilmentEndpoint } from './views/deliveries/endpoint.component.js';
+export { VkPaymentsCustomer } from './views/customer/customer.component.js';

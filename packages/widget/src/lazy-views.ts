@@ -9,6 +9,7 @@ const LOADERS = {
   'vk-payments-deliveries': () => import('./views/deliveries/deliveries.js'),
   'vk-payments-stats': () => import('./views/stats/stats.js'),
   'vk-payments-moderation': () => import('./views/moderation/moderation.js'),
+  'vk-payments-customer': () => import('./views/customer/customer.js'),
 } satisfies Record<string, () => Promise<unknown>>;
 
 export type LazyTag = keyof typeof LOADERS;

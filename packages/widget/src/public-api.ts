@@ -16,5 +16,14 @@ export {
   type TokenSource,
 } from './client/graphql-client.js';
 export type { Session } from './client/session.js';
-export type { VkpErrorDetail, VkpErrorEvent, VkpSavedDetail, VkpSavedEvent, VkpViewChangeDetail, VkpViewChangeEvent } from './events.js';
+export type {
+  VkpErrorDetail,
+  VkpErrorEvent,
+  VkpOpenCustomerDetail,
+  VkpOpenCustomerEvent,
+  VkpSavedDetail,
+  VkpSavedEvent,
+  VkpViewChangeDetail,
+  VkpViewChangeEvent,
+} from './events.js';
 export type { Locale } from './i18n.js';

@@ -21,6 +21,7 @@ import '../src/views/moderation/moderation.js';
 import '../src/views/stats/stats.js';
 import '../src/views/transactions/transactions.js';
 import '../src/views/deliveries/deliveries.js';
+import '../src/views/customer/customer.js';
 import { seriousProblems } from './axe.js';
 import { describeEl, scrollsSideways, sticksOut } from './layout.js';
 import { SEED } from './fixtures.js';
@@ -28,6 +29,8 @@ import { buy, mount, newOrderId, newUserId, rootGql } from './mount.js';
 
 const FULL = 7101;
 const EMPTY = 7102;
+/** The user who pays in FULL (the customer view shows them). */
+const FULL_USER = newUserId(1_100_000_000);
 
 async function createApp(vkAppId: number, name: string): Promise<void> {
   await rootGql(
@@ -55,7 +58,7 @@ beforeAll(async () => {
   await rootGql(`mutation { upsertCatalogItem(vkAppId: ${FULL}, input: { itemId: "gem_pack", title: "Gem pack", price: 10 }) { itemId } }`);
   // A game backend that is not there (a closed port): the deliveries of the payments below fail.
   await rootGql(`mutation { setFulfilmentEndpoint(vkAppId: ${FULL}, input: { url: "http://127.0.0.1:9/vk-grant" }) { signingSecret } }`);
-  const user = newUserId(1_100_000_000);
+  const user = FULL_USER;
   const [paid, refunded] = [newOrderId(), newOrderId()];
   expect(await buy(user, paid, { app_id: FULL })).toContain('app_order_id');
   expect(await buy(user, refunded, { app_id: FULL })).toContain('app_order_id');
@@ -98,6 +101,7 @@ const SCENES: Record<
       | 'vk-payments-deliveries'
       | 'vk-payments-stats'
       | 'vk-payments-moderation'
+      | 'vk-payments-customer'
       | 'vk-payments-admin';
     ready: (root: Root, data: boolean) => Promise<void>;
   }
@@ -139,6 +143,17 @@ const SCENES: Record<
       click(root.querySelector('button[part="resend-all"]:not(:disabled)')!); // the confirmation
       await find(root, '#confirm-all:not([hidden])');
       await expect.poll(() => root.querySelector('vk-payments-fulfilment-endpoint')?.shadowRoot?.querySelector('form')).toBeTruthy();
+    },
+  },
+  customer: {
+    tag: 'vk-payments-customer',
+    async ready(root, data) {
+      // With data: the paying user's totals and timeline (a refund, an error, a test payment, deliveries
+      // with Resend); empty: a user nothing is recorded about, under the search.
+      (root.host as HTMLElementTagNameMap['vk-payments-customer']).userId = data ? FULL_USER : 1;
+      if (!data) return void (await find(root, '[part="totals"]'));
+      await find(root, '[part="resend"]');
+      await find(root, '[part="entry"]', 8);
     },
   },
   stats: {

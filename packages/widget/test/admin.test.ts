@@ -23,6 +23,7 @@ test("shows the app with one tab per section of VK's Payments panel, settings op
     'Логи',
     'Транзакции',
     'Доставки',
+    'Покупатель',
     'Статистика',
     'Оплата голосами',
   ]);

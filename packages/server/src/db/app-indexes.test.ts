@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
 import type { Database } from '../config.js';
+import { indexUsed } from '../../test/query-plan.js';
 import { openOrm } from './orm.js';
-import { all, openSql, run, type Row, type Sql } from './sql.js';
+import { openSql, type Row, type Sql } from './sql.js';
 
 /** The last migration of the release before this one. */
 const PREVIOUS_RELEASE = 'Migration20261202012954UnverifiedRetentionIndex';
@@ -105,7 +106,9 @@ const leads = (index: IndexInfo, columns: string[]): boolean => columns.every((c
 /** Every row of every table, in id order: what an upgrade must leave exactly as it was. */
 async function everyRow(sql: Sql): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
-  for (const table of await tables(sql)) out[table] = await sql.all(`select * from ${table} order by id`);
+  for (const table of await tables(sql)) {
+    out[table] = await sql.all(`select * from ${table} order by id`);
+  }
   return out;
 }
 
@@ -195,37 +198,6 @@ async function fillPreviousRelease(sql: Sql): Promise<{ appA: number; appB: numb
     [now, false, '{}', '{"error":{}}'],
   );
   return { appA, appB };
-}
-
-/**
- * Which index a statement (not run) reads `table` through, from the plan; null when it reads the whole
- * table. On PostgreSQL these tables hold a few rows and the planner would rightly read them whole: with
- * sequential scans priced out it takes an index whenever one can serve the statement, which is what is
- * asked here; a sequential scan left in the plan means none can.
- */
-async function indexUsed(sql: Sql, statement: string, table: string): Promise<string | null> {
-  if (sql.dialect === 'sqlite') {
-    const lines = (await sql.all(`explain query plan ${statement}`)).map((r) => String(r.detail));
-    const line = lines.find((l) => new RegExp(`^(SEARCH|SCAN) ${table}\\b`).test(l));
-    if (!line) throw new Error(`no step reads ${table}: ${lines.join(' | ')}`);
-    return /^SEARCH \S+ USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1] ?? null;
-  }
-  const rows = await sql.transaction(function* () {
-    yield run('set local enable_seqscan = off');
-    return (yield all(`explain (format json) ${statement}`)) as Row[];
-  });
-  type Node = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: Node[] };
-  const nodes: Node[] = [];
-  const walk = (node: Node): void => {
-    nodes.push(node);
-    node.Plans?.forEach(walk);
-  };
-  walk((rows[0]!['QUERY PLAN'] as { Plan: Node }[])[0]!.Plan);
-  const scan = nodes.find((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable');
-  if (!scan) throw new Error(`no step reads ${table}: ${JSON.stringify(rows[0])}`);
-  if (scan['Node Type'] === 'Bitmap Heap Scan')
-    return scan.Plans?.find((p) => p['Node Type'] === 'Bitmap Index Scan')?.['Index Name'] ?? null;
-  return scan['Index Name'] ?? null;
 }
 
 describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {

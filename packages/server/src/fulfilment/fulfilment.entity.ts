@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { App } from '../apps/app.entity.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
@@ -71,8 +71,10 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 // An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
 // rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
 @Index({ name: 'fulfilment_deliveries_app_newest_idx', properties: ['app', 'id'] })
+// One user's deliveries in an app (the customer view, customers/).
+@Index({ name: 'fulfilment_deliveries_app_user_idx', properties: ['app', 'vkUserId', 'id'] })
 export class FulfilmentDelivery {
-  [OptionalProps]?: 'transactionId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'deliveredAt' | 'createdAt';
+  [OptionalProps]?: 'transactionId' | 'vkUserId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'deliveredAt' | 'createdAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -98,6 +100,14 @@ export class FulfilmentDelivery {
   @Field(() => Int, { nullable: true })
   @Property({ type: 'integer', nullable: true })
   transactionId: number | null = null;
+
+  /**
+   * The VK user the event is about (the payload's `data.vkUserId`), in a column so one user's deliveries
+   * are found by index. Null only for rows older than the column that carried no readable user.
+   */
+  @Field(() => Int, { nullable: true, description: "The VK user who paid (the payload's data.vkUserId)." })
+  @Property({ type: new BigIntType('number'), nullable: true })
+  vkUserId: number | null = null;
 
   @Field(() => String, { description: 'pending, delivered or failed (retries exhausted; resend to try again).' })
   @Property({ type: 'string', length: 16, default: 'pending' })

@@ -81,7 +81,7 @@ export class FulfilmentResendResult {
   remaining!: number;
 }
 
-const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
+export const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
 
 @Resolver(() => FulfilmentEndpoint)
 export class FulfilmentEndpointResolver {

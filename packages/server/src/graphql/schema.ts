@@ -7,6 +7,7 @@ import { AppsResolver } from '../settings/apps.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AccessResolver } from '../keys/access.resolver.js';
 import { authChecker } from './authorize.js';
+import { CustomersResolver } from '../customers/customers.resolver.js';
 import { CatalogResolver } from '../catalog/catalog.resolver.js';
 import { DevtoolsResolver } from '../devtools/devtools.resolver.js';
 import { FulfilmentDeliveryResolver, FulfilmentEndpointResolver } from '../fulfilment/fulfilment.resolver.js';
@@ -32,6 +33,7 @@ export const RESOLVERS = [
   DevtoolsResolver,
   FulfilmentEndpointResolver,
   FulfilmentDeliveryResolver,
+  CustomersResolver,
 ] as const;
 
 export function buildGraphqlSchema(pubSub: PubSub, emitSchemaFile?: string): Promise<GraphQLSchema> {

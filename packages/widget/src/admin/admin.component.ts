@@ -11,7 +11,7 @@ import { adminStyles } from './admin.styles.js';
 // The default tab is part of the entry module; the others are fetched when their tab first opens.
 import '../views/settings/settings.js';
 
-export const VIEWS = ['settings', 'logs', 'transactions', 'deliveries', 'stats', 'moderation'] as const;
+export const VIEWS = ['settings', 'logs', 'transactions', 'deliveries', 'customer', 'stats', 'moderation'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** Which views a role may open (ARCHITECTURE.md §5): a moderator only reviews applications. */
@@ -28,6 +28,8 @@ function viewsFor(me: Me | undefined): readonly View[] {
  * element of its own (`<vk-payments-settings>`…).
  *
  * @fires vkp-view-change - The open tab changed. `detail: { view }`.
+ * @fires vkp-open-customer - Passed on from a view: a user id was clicked. The shell has already opened
+ *   its Customer tab with that user; the event goes on bubbling for a host that wants to know.
  * @fires vkp-error - A request failed. `detail: { code, message }` (`code` as the server's `extensions.code`).
  * @fires vkp-saved - A change was saved. `detail: { what }`.
  *
@@ -43,10 +45,14 @@ export class VkPaymentsAdmin extends VkpElement {
   static override styles = [...VkpElement.styles, adminStyles];
   static override properties: PropertyDeclarations = {
     view: { reflect: true },
+    customerId: { state: true },
   };
 
-  /** The open tab: settings (default), logs, transactions, deliveries, stats or moderation. */
+  /** The open tab: settings (default), logs, transactions, deliveries, customer, stats or moderation. */
   view: View = 'settings';
+
+  /** The user the Customer tab shows (the last one opened from a view or searched for). */
+  private customerId: number | null = null;
 
   readonly #me = new Task(this, {
     args: () => [this.session] as const,
@@ -106,7 +112,9 @@ export class VkPaymentsAdmin extends VkpElement {
               (v) => t.views[v],
               (v) => this.#open(v),
             )}
-            <section id="panel" part="panel" role="tabpanel" aria-labelledby="tab-${open}">${this.#renderView(open)}</section>`
+            <section id="panel" part="panel" role="tabpanel" aria-labelledby="tab-${open}" @vkp-open-customer=${this.#openCustomer}>
+              ${this.#renderView(open)}
+            </section>`
       }`;
   }
 
@@ -136,6 +144,8 @@ export class VkPaymentsAdmin extends VkpElement {
         return html`<vk-payments-transactions theme=${theme} .sharedSession=${session}></vk-payments-transactions>`;
       case 'deliveries':
         return html`<vk-payments-deliveries theme=${theme} .sharedSession=${session}></vk-payments-deliveries>`;
+      case 'customer':
+        return html`<vk-payments-customer theme=${theme} .sharedSession=${session} .userId=${this.customerId}></vk-payments-customer>`;
       case 'stats':
         return html`<vk-payments-stats theme=${theme} .sharedSession=${session}></vk-payments-stats>`;
       case 'moderation':
@@ -147,6 +157,12 @@ export class VkPaymentsAdmin extends VkpElement {
     this.#chunkFailed = undefined;
     this.requestUpdate();
   }
+
+  /** A user id clicked in a view (components/user-link.ts), or searched for in the Customer tab: show that customer. */
+  #openCustomer = (e: CustomEvent<{ vkUserId: number }>): void => {
+    this.customerId = e.detail.vkUserId;
+    this.#open('customer');
+  };
 
   #open(view: View): void {
     if (view === this.view) return;

@@ -25,3 +25,9 @@ export const dayStart = (day?: string): string | undefined => midnight(day, 0);
 
 /** The instant after a day ends (the next local midnight). */
 export const dayEnd = (day?: string): string | undefined => midnight(day, 1);
+
+/** A VK user id typed as a number or pasted as a profile link (vk.com/id123); GraphQL's Int is 32-bit. */
+export function parseVkUserId(value: string): number | null {
+  const id = Number(/^(?:(?:https?:\/\/)?(?:m\.)?vk\.com\/id)?(\d{1,10})\/?$/i.exec(value.trim())?.[1]);
+  return id > 0 && id < 2 ** 31 ? id : null;
+}

@@ -130,6 +130,11 @@ export type StatsGranularity =
   | 'MONTH'
   | 'WEEK';
 
+export type SubscriptionStatus =
+  | 'ACTIVE'
+  | 'CANCELLED'
+  | 'CHARGEABLE';
+
 export type TransactionFilter = {
   /** Recorded at or after. */
   from?: string | null | undefined;
@@ -155,6 +160,31 @@ export type AdminPageIdentityQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type AdminPageIdentityQuery = { me: { kind: MeKind, role: Role | null, vkAppId: number | null, expiresAt: string | null, label: string | null } };
+
+export type CustomerPageQueryVariables = Exact<{
+  vkAppId: number;
+  vkUserId: number;
+  first?: number | null | undefined;
+  withTotals: boolean;
+  o: boolean;
+  oa?: string | null | undefined;
+  s: boolean;
+  sa?: string | null | undefined;
+  n: boolean;
+  na?: string | null | undefined;
+  d: boolean;
+  da?: string | null | undefined;
+}>;
+
+
+export type CustomerPageQuery = { customer: { totals?: { paidVotes: number, refundedVotes: number, netVotes: number, payments: number, refunds: number, firstPaymentAt: string | null, lastPaymentAt: string | null }, orders?: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, orderId: string | null, subscriptionId: string | null, itemId: string, title: string, price: number, status: TransactionStatus, test: boolean, createdAt: string, refundedAt: string | null, appOrderId: number } }> }, subscriptions?: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, subscriptionId: string, itemId: string, price: number, status: SubscriptionStatus, nextBillTime: string | null, cancelReason: string | null, pendingCancel: boolean, test: boolean, createdAt: string, updatedAt: string } }> }, notifications?: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, receivedAt: string, notificationType: NotificationType | null, rawType: string | null, test: boolean, orderId: string | null, subscriptionId: string | null, ok: boolean, errorCode: number | null } }> }, deliveries?: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, eventType: string, status: string, attempts: number, transactionId: number | null, createdAt: string, deliveredAt: string | null, nextAttemptAt: string | null } }> } } };
+
+export type CustomerResendMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CustomerResendMutation = { resendFulfilmentDelivery: { id: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null } };
 
 export type DeliveriesFirstQueryVariables = Exact<{
   vkAppId: number;

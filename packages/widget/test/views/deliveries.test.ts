@@ -217,11 +217,11 @@ test("a user id asks for that user's Customer view with a bubbling, composed vkp
   const opened: number[] = [];
   document.addEventListener('vkp-open-customer', (e) => opened.push(e.detail.vkUserId), { once: true });
   await rowOf(view, user)
-    .getByRole('button', { name: `Открыть покупателя ${user}` })
+    .getByRole('button', { name: String(user), exact: true })
     .click();
   expect(opened).toEqual([user]);
   await expect
-    .element(rowOf(view, user).getByRole('link', { name: `Профиль VK ${user}` }))
+    .element(rowOf(view, user).getByRole('link', { name: `Профиль VK id${user}` }))
     .toHaveAttribute('href', `https://vk.com/id${user}`);
 });
 

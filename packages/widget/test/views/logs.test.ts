@@ -19,6 +19,8 @@ afterEach(async () => {
 const newUserId = (): number => newUserIdFrom(700_000_000);
 
 const rowOf = (view: Locator, order: string): Locator => view.getByRole('row').filter({ hasText: order });
+/** The row's first button, the time that opens its details (the user id after it is a button too: it opens the customer). */
+const toggleOf = (view: Locator, order: string): Locator => rowOf(view, order).getByRole('button').first();
 
 /** Filters the list by a user id, as a person would: type it and press Enter. */
 /**
@@ -129,7 +131,7 @@ test("opening a row shows VK's request and our answer as JSON, with the keyboard
   const { user, good, bad } = await seedUser();
   const { view } = mount('vk-payments-logs');
   await filterByUser(view, user);
-  const toggle = rowOf(view, good).getByRole('button');
+  const toggle = toggleOf(view, good);
   await expect.element(toggle).toHaveAttribute('aria-expanded', 'false');
   await toggle.click();
   await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
@@ -143,7 +145,7 @@ test("opening a row shows VK's request and our answer as JSON, with the keyboard
   // Enter on the focused button closes it; the error row opens with Space and shows VK's error body.
   await userEvent.keyboard('{Enter}');
   await expect.element(toggle).toHaveAttribute('aria-expanded', 'false');
-  (rowOf(view, bad).getByRole('button').element() as HTMLElement).focus();
+  (toggleOf(view, bad).element() as HTMLElement).focus();
   await userEvent.keyboard(' ');
   await expect.element(view.getByRole('region', { name: 'Наш ответ' })).toHaveTextContent('"error_code": 100');
 });
@@ -230,7 +232,7 @@ test('a row that arrives live goes on top without taking the focus or the opened
   await expect.element(view.getByText('Показано 1 из 1')).toBeVisible();
   await view.getByRole('switch', { name: 'В реальном времени' }).click();
   await expect.element(view.getByText('Новые запросы появятся сверху')).toBeVisible();
-  const toggle = rowOf(view, first).getByRole('button');
+  const toggle = toggleOf(view, first);
   await toggle.click(); // opens the row and focuses its button
   await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
 
@@ -275,7 +277,7 @@ test('light and dark, phone and desktop, with a row open: rows fit without scrol
       const { el, view } = mount('vk-payments-logs', { theme });
       await filterByUser(view, user);
       await expect.element(view.getByText('Показано 3 из 3')).toBeVisible();
-      await rowOf(view, warned).getByRole('button').click();
+      await toggleOf(view, warned).click();
       await screenshot(view, `logs-${theme}-${width}`, view.getByRole('region', { name: 'Наш ответ' }));
       const root = el.shadowRoot!;
       expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);

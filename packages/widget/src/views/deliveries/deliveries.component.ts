@@ -3,7 +3,7 @@ import type { Session } from '../../client/session.js';
 import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
 import { describeError } from '../../components/form-errors.js';
 import type { Filter } from '../../components/list-filters.js';
-import { customerLinkStyles } from '../../components/open-customer.js';
+import { userLinkStyles } from '../../components/user-link.js';
 import type {
   DeliveriesFirstQuery,
   DeliveriesMoreQuery,
@@ -43,7 +43,7 @@ type Texts = ViewTexts<DeliveriesStrings>;
  * @csspart error - Why nothing could be shown.
  */
 export class VkPaymentsDeliveries extends CursorList<DeliveryRow, DeliveriesStrings, DeliveryConnection> {
-  static override styles = [...CursorList.styles, customerLinkStyles, deliveriesStyles];
+  static override styles = [...CursorList.styles, userLinkStyles, deliveriesStyles];
   static override properties: PropertyDeclarations = {
     opened: { state: true },
     resends: { state: true },

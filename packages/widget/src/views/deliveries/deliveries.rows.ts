@@ -4,7 +4,7 @@
  * duration, and — for the roles that choose the URL — the start of the answer or why there was none.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { customerLink } from '../../components/open-customer.js';
+import { userLink } from '../../components/user-link.js';
 import { formatDateTime, type CommonStrings, type Locale } from '../../i18n.js';
 import { userOf, type Attempt, type DeliveryRow } from './deliveries.query.js';
 import type { DeliveriesStrings } from './deliveries.strings.js';
@@ -47,7 +47,7 @@ export function deliveryRow(row: DeliveryRow, { t, c, locale, open, resend, togg
         <button class="expand" aria-expanded=${open} aria-controls=${id} @click=${toggle}>${formatDateTime(row.createdAt, locale)}</button>
       </td>
       <td class="event"><code>${row.eventType}</code>${test ? html`<span class="badge">${c.test}</span>` : nothing}</td>
-      <td class="user" data-label=${c.user}>${user === null ? '—' : customerLink(user, t.openCustomer, t.vkProfile)}</td>
+      <td class="user" data-label=${c.user}>${userLink(user, locale)}</td>
       <td class="num" data-label=${t.order}>${row.transactionId ?? '—'}</td>
       <td class="status"><span class="state ${tone(row.status)}" part="status">${t.states[row.status] ?? row.status}</span></td>
       <td class="num" data-label=${t.attempts}>${row.attempts}</td>

@@ -33,8 +33,6 @@ const ru = {
   noAnswer: 'нет ответа',
   next: 'Следующая попытка',
   deliveredAt: 'Доставлено',
-  openCustomer: 'Открыть покупателя',
-  vkProfile: 'Профиль VK',
   none: 'Событий пока нет. Они появятся после оплат, когда задан адрес сервера игры.',
   noneFiltered: 'Нет событий с такими условиями.',
   // The webhook's settings
@@ -91,8 +89,6 @@ export const strings: { ru: DeliveriesStrings; en: DeliveriesStrings } = {
     noAnswer: 'no answer',
     next: 'Next attempt',
     deliveredAt: 'Delivered',
-    openCustomer: 'Open the customer',
-    vkProfile: 'VK profile',
     none: 'No events yet. They appear after payments once the game backend’s URL is set.',
     noneFiltered: 'No events match these filters.',
     hookTitle: 'Game backend',

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues, type Tem
 import type { GraphQLClientError } from '../../client/graphql-client.js';
 import type { Session } from '../../client/session.js';
 import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
+import { userLinkStyles } from '../../components/user-link.js';
 import type { Filter } from '../../components/list-filters.js';
 import { outcomeStyles } from '../../components/outcome.js';
 import { subscribeLive } from './logs.live.js';
@@ -20,10 +21,13 @@ type Texts = ViewTexts<(typeof strings)['ru']>;
  * "Send test notification" has the server play VK's whole sequence against its own endpoint; the
  * steps land in the log like VK's requests.
  *
+ * @fires vkp-open-customer - A user id was clicked: open that customer (components/user-link.ts). `detail: { vkUserId }`. Bubbles and is composed; `<vk-payments-admin>` opens its Customer tab.
  * @fires vkp-error - Loading failed, the live log could not connect, or a test notification could not be sent. `detail: { code, message }`.
  *
  * @csspart filters - The filter form.
  * @csspart table - The table of requests.
+ * @csspart user-link - A user id: opens the customer.
+ * @csspart profile-link - The small link to the user's VK profile.
  * @csspart row - One request's row.
  * @csspart details - The opened details under a row.
  * @csspart json - A request or answer as formatted JSON.
@@ -41,7 +45,7 @@ type Texts = ViewTexts<(typeof strings)['ru']>;
  * @cssproperty --vkp-color-accent - Also tints rows that just arrived live.
  */
 export class VkPaymentsLogs extends CursorList<LogRow, (typeof strings)['ru'], LogConnection> {
-  static override styles = [...CursorList.styles, outcomeStyles, logsStyles];
+  static override styles = [...CursorList.styles, outcomeStyles, userLinkStyles, logsStyles];
   static override properties: PropertyDeclarations = {
     opened: { state: true },
     liveState: { state: true },

@@ -4,6 +4,7 @@
  * and "Ответ" (payments-connection.ru.md, "Логи").
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { userLink } from '../../components/user-link.js';
 import { formatDateTime, type CommonStrings, type Locale } from '../../i18n.js';
 import type { LogRow } from './logs.query.js';
 import type { strings } from './logs.strings.js';
@@ -31,7 +32,7 @@ export function logRow(row: LogRow, { t, c, locale, open, fresh, toggle }: RowCo
         <code>${row.notificationType?.toLowerCase() ?? row.rawType ?? '—'}</code>${row.test ? html`<span class="badge">${c.test}</span>` : nothing}
       </td>
       <td class="user" data-label=${c.user}>
-        ${row.vkUserId === null ? '—' : html`<a href="https://vk.com/id${row.vkUserId}" target="_blank" rel="noopener noreferrer">${row.vkUserId}</a>`}
+        ${userLink(row.vkUserId, locale)}
       </td>
       <td class="order" data-label=${t.order}>${row.orderId ?? row.subscriptionId ?? '—'}</td>
       <td class="result">

@@ -66,11 +66,7 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** A VK user id typed as a number or pasted as a profile link (vk.com/id123); GraphQL's Int is 32-bit. */
-export function parseVkUserId(value: string): number | null {
-  const id = Number(/^(?:(?:https?:\/\/)?(?:m\.)?vk\.com\/id)?(\d{1,10})\/?$/i.exec(value.trim())?.[1]);
-  return id > 0 && id < 2 ** 31 ? id : null;
-}
+export { parseVkUserId } from '../../components/filters.js';
 
 /** How long "Saved" (and "Copied") stays beside the button. */
 export const SAVED_MS = 4000;

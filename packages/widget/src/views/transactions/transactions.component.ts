@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { Session } from '../../client/session.js';
 import { CursorList, type ViewTexts } from '../../components/cursor-list.js';
+import { userLinkStyles } from '../../components/user-link.js';
 import { download, exportUrl } from '../../components/download.js';
 import type { Filter } from '../../components/list-filters.js';
 import { tabs } from '../../components/tabs.js';
@@ -18,6 +19,7 @@ const TABS: Tab[] = ['credits', 'refunds'];
  * Credits (every payment) and Deductions (refunds), totals of both and the net, filters by user,
  * period and test mode, cursor paging, and the same list as a CSV file.
  *
+ * @fires vkp-open-customer - A user id was clicked: open that customer (components/user-link.ts). `detail: { vkUserId }`. Bubbles and is composed; `<vk-payments-admin>` opens its Customer tab.
  * @fires vkp-error - Loading or the CSV download failed. `detail: { code, message }`.
  *
  * @csspart totals - The totals above the tabs.
@@ -26,6 +28,8 @@ const TABS: Tab[] = ['credits', 'refunds'];
  * @csspart tab - One tab; the open one also has `tab-selected`.
  * @csspart filters - The filter form.
  * @csspart table - The table of payments.
+ * @csspart user-link - A user id: opens the customer.
+ * @csspart profile-link - The small link to the user's VK profile.
  * @csspart row - One payment's row.
  * @csspart status - A payment's status badge.
  * @csspart pager - The "N of M" line and the "Show more" button.
@@ -36,7 +40,7 @@ const TABS: Tab[] = ['credits', 'refunds'];
  * @csspart field-error - A filter value that was refused, under its input.
  */
 export class VkPaymentsTransactions extends CursorList<TxRow, (typeof strings)['ru'], TxConnection> {
-  static override styles = [...CursorList.styles, transactionsStyles];
+  static override styles = [...CursorList.styles, userLinkStyles, transactionsStyles];
   static override properties: PropertyDeclarations = {
     tab: { state: true },
     downloading: { state: true },

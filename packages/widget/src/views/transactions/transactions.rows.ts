@@ -4,6 +4,7 @@
  * own records.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { userLink } from '../../components/user-link.js';
 import { formatDate, formatDateTime, type CommonStrings, type Locale } from '../../i18n.js';
 import type { Summary, TxRow } from './transactions.query.js';
 import type { strings } from './transactions.strings.js';
@@ -32,7 +33,7 @@ export function txRow(row: TxRow, t: Texts, c: CommonStrings, locale: Locale, re
   return html`<tr part="row">
     <td class="time">${formatDateTime(row.createdAt, locale)}</td>
     <td class="user" data-label=${c.user}>
-      <a href="https://vk.com/id${row.vkUserId}" target="_blank" rel="noopener noreferrer">${row.vkUserId}</a>
+      ${userLink(row.vkUserId, locale)}
     </td>
     <td class="item">${row.title} <span class="muted">${row.itemId}</span></td>
     <td class="num votes">
