@@ -115,6 +115,8 @@ const OPERATIONS: Record<string, Operation> = {
     document: () => `{ paymentStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { revenue } } }`,
   },
   notificationLogs: { allowed: PAYMENTS, document: () => `{ notificationLogs(vkAppId: ${A}) { totalCount } }` },
+  // The banner above the widget's tabs: the same readers as the log and the deliveries it counts.
+  alerts: { allowed: PAYMENTS, document: () => `{ alerts(vkAppId: ${A}) { code count } }` },
   notificationLog: {
     notFoundFor: ['OTHER_APP_CREATOR'],
     allowed: PAYMENTS,

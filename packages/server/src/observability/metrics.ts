@@ -37,7 +37,7 @@ export interface Metrics {
   /** The cluster bus: whether it listens, and the events it brought (by type: a closed list). */
   watchBus(bus: Bus): void;
   /** One attempt to deliver a fulfilment event, by what came of it (fulfilment/worker.ts). */
-  countAttempt(outcome: AttemptOutcome): void;
+  countAttempt: (outcome: AttemptOutcome) => void;
   /**
    * Gauges read at each scrape: whether /readyz would answer ready (`ready`, the same check), and the
    * fulfilment backlog (from the database every instance shares, so each instance reports the same).

@@ -8,3 +8,4 @@ export { Migration20261202003934SecretsAtRest } from './Migration20261202003934S
 export { Migration20261202012954UnverifiedRetentionIndex } from './Migration20261202012954UnverifiedRetentionIndex.js';
 export { Migration20261202024022BusTriggers } from './Migration20261202024022BusTriggers.js';
 export { Migration20261202031951AppIndexes } from './Migration20261202031951AppIndexes.js';
+export { Migration20261202091926AlertIndexes } from './Migration20261202091926AlertIndexes.js';
