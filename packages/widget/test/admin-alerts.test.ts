@@ -63,7 +63,7 @@ test('says it in English', async () => {
 
 /** Resolves with the next answer to an `alerts` query the page receives (the real one, only watched). */
 function nextAlertsAnswer(): Promise<unknown> {
-  const original = window.fetch;
+  const original = window.fetch.bind(window);
   return new Promise((resolve) => {
     window.fetch = async (...args: Parameters<typeof fetch>) => {
       const res = await original(...args);
