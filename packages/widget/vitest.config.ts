@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import type { BrowserCommand } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 import { SEED } from './test/fixtures.js';
+import { vkpGameBackend } from './test/game-backend.js';
 import { oneGraphql } from './vitest.one-graphql.js';
 
 /** A port the OS just called free. Another process could take it before the server binds; on a test box that is rare enough. */
@@ -86,7 +87,7 @@ export default defineConfig({
           ],
         },
       }),
-      commands: { vkpNotify, vkpDropSockets },
+      commands: { vkpNotify, vkpDropSockets, vkpGameBackend },
       instances: [
         {
           browser: 'chromium',

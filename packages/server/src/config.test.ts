@@ -124,6 +124,31 @@ describe('config from the environment', () => {
   });
 });
 
+describe('the mini app API', () => {
+  it('accepts launch strings of any age unless VKP_LAUNCH_PARAMS_MAX_AGE is set, in whole seconds', () => {
+    expect(loadConfig({}).miniApp.launchParamsMaxAgeSeconds).toBeNull();
+    expect(loadConfig({ VKP_LAUNCH_PARAMS_MAX_AGE: '86400' }).miniApp.launchParamsMaxAgeSeconds).toBe(86_400);
+  });
+
+  it('allows 120 requests per minute per VK user and 60 refusals per minute per address unless told otherwise (0: none)', () => {
+    expect(loadConfig({}).miniApp).toMatchObject({ perUserPerMinute: 120, refusalsPerIpPerMinute: 60 });
+    expect(loadConfig({ VKP_MINI_APP_RATE_LIMIT: '0', VKP_MINI_APP_REFUSALS_PER_IP: '5' }).miniApp).toMatchObject({
+      perUserPerMinute: 0,
+      refusalsPerIpPerMinute: 5,
+    });
+  });
+
+  it.each([
+    [{ VKP_LAUNCH_PARAMS_MAX_AGE: '0' }, /^VKP_LAUNCH_PARAMS_MAX_AGE: must be at least 1 second/],
+    [{ VKP_LAUNCH_PARAMS_MAX_AGE: '1.5' }, /^VKP_LAUNCH_PARAMS_MAX_AGE: must be a whole number of seconds/],
+    [{ VKP_LAUNCH_PARAMS_MAX_AGE: 'a day' }, /^VKP_LAUNCH_PARAMS_MAX_AGE: /],
+    [{ VKP_MINI_APP_RATE_LIMIT: '-1' }, /^VKP_MINI_APP_RATE_LIMIT: /],
+    [{ VKP_MINI_APP_REFUSALS_PER_IP: 'many' }, /^VKP_MINI_APP_REFUSALS_PER_IP: /],
+  ])('refuses %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrowError(message);
+  });
+});
+
 describe('the log budget of unverified notifications', () => {
   it('logs at most 60 per app and minute unless told otherwise (0: no cap)', () => {
     expect(loadConfig({}).unverifiedLogPerMinute).toBe(60);

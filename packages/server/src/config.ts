@@ -71,6 +71,15 @@ export interface Config {
    * accepting: the load balancer's check interval × fall count, plus a margin (http/drain.ts). 0: no delay.
    */
   drainDelayMs: number;
+  /** The mini app API (mini-app/, docs/protocol.md §9). */
+  miniApp: {
+    /** How old `vk_ts` of a launch string may be, in seconds; null = any age (VKP_LAUNCH_PARAMS_MAX_AGE unset). */
+    launchParamsMaxAgeSeconds: number | null;
+    /** Requests per minute per VK user of an app; 0 = no limit. */
+    perUserPerMinute: number;
+    /** Refused requests (no valid launch string, unknown app) per minute per client address; 0 = no cap. */
+    refusalsPerIpPerMinute: number;
+  };
 }
 
 /**
@@ -151,6 +160,10 @@ const env = z.object({
     .min(0, 'must be 0 or more seconds')
     .max(300, 'must be at most 300 seconds (the delay is in seconds)')
     .default(3),
+  // Off by default: VK keeps a mini app open for hours, and its launch string is all it has to send.
+  VKP_LAUNCH_PARAMS_MAX_AGE: z.coerce.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second').optional(),
+  VKP_MINI_APP_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
+  VKP_MINI_APP_REFUSALS_PER_IP: z.coerce.number().int().min(0).default(60),
 });
 
 /** `VKP_TRUST_PROXY`: empty/false, `true`, a hop count, or comma-separated IPs/CIDRs (as Fastify's `trustProxy`). */
@@ -233,5 +246,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxConnectionsPerIp: e.VKP_MAX_CONNECTIONS_PER_IP,
     trustProxy: parseTrustProxy(e.VKP_TRUST_PROXY),
     drainDelayMs: Math.round(e.VKP_DRAIN_DELAY * 1000),
+    miniApp: {
+      launchParamsMaxAgeSeconds: e.VKP_LAUNCH_PARAMS_MAX_AGE ?? null,
+      perUserPerMinute: e.VKP_MINI_APP_RATE_LIMIT,
+      refusalsPerIpPerMinute: e.VKP_MINI_APP_REFUSALS_PER_IP,
+    },
   };
 }

@@ -50,7 +50,7 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['root', 'CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'SESSION', 'MODERATOR', 'OTHER_APP_CREATOR'],
     document: () => '{ apps { vkAppId } }',
   },
-  app: { allowed: [...PAYMENTS, 'MODERATOR'], document: () => `{ app(vkAppId: ${A}) { name settings { secretKeyHint } } }` },
+  app: { allowed: [...PAYMENTS, 'MODERATOR'], document: () => `{ app(vkAppId: ${A}) { name settings { secretKeyHint miniAppOrigins } } }` },
   createApp: {
     allowed: ['root'],
     document: () => `mutation { createApp(input: {vkAppId: ${90000 + secretCounter++}, name: "n", secretKey: "${SECRET}"}) { vkAppId } }`,
@@ -83,7 +83,8 @@ const OPERATIONS: Record<string, Operation> = {
   updatePaymentSettings: {
     allowed: PAYMENTS,
     document: () =>
-      `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk"}) { vkAppId } }`,
+      // With the mini app's origins (the mini app API's CORS): the same Payments right as the rest of the settings.
+      `mutation { updatePaymentSettings(vkAppId: ${A}, input: {notificationUrl: "https://game.example.com/vk", miniAppOrigins: ["https://game.example.com"]}) { settings { miniAppOrigins } } }`,
   },
   rotateAppSecret: {
     allowed: CREATOR_ADMIN,
@@ -113,6 +114,10 @@ const OPERATIONS: Record<string, Operation> = {
   paymentStats: {
     allowed: PAYMENTS,
     document: () => `{ paymentStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { revenue } } }`,
+  },
+  subscriptionStats: {
+    allowed: PAYMENTS,
+    document: () => `{ subscriptionStats(vkAppId: ${A}, from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00Z") { totals { active } } }`,
   },
   notificationLogs: { allowed: PAYMENTS, document: () => `{ notificationLogs(vkAppId: ${A}) { totalCount } }` },
   // The banner above the widget's tabs: the same readers as the log and the deliveries it counts.
@@ -158,7 +163,18 @@ const OPERATIONS: Record<string, Operation> = {
     document: () =>
       `mutation { setFulfilmentEndpoint(vkAppId: ${A}, input: {url: "http://127.0.0.1:9/hook", enabled: false}) { signingSecret } }`,
   },
-  fulfilmentDeliveries: { allowed: PAYMENTS, document: () => `{ fulfilmentDeliveries(vkAppId: ${A}) { totalCount } }` },
+  rotateFulfilmentSecret: {
+    allowed: CREATOR_ADMIN,
+    document: () => `mutation { rotateFulfilmentSecret(vkAppId: ${A}) { signingSecret } }`,
+  },
+  fulfilmentDeliveries: {
+    allowed: PAYMENTS,
+    document: () => `{ fulfilmentDeliveries(vkAppId: ${A}, status: "failed", eventType: "order.paid") { totalCount } }`,
+  },
+  resendFailedFulfilmentDeliveries: {
+    allowed: PAYMENTS,
+    document: () => `mutation { resendFailedFulfilmentDeliveries(vkAppId: ${A}) { resent remaining } }`,
+  },
   resendFulfilmentDelivery: {
     notFoundFor: ['OTHER_APP_CREATOR'],
     allowed: PAYMENTS,

@@ -3,60 +3,14 @@
  * signature as a receiver must, with the `standardwebhooks` package) and real servers on a real database. Retries are shortened with
  * VKP_FULFILMENT_RETRY_DELAYS; everything else runs as in production.
  */
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type VkPaymentsServer } from '../src/http/server.js';
 import { DEFAULT_DIALECT, freshDatabase, ROOT_TOKEN, SECRET, signed, testConfig, type TestDatabase, until } from './helpers.js';
-import { validStandardWebhook } from './standard-webhooks.js';
+import { GameBackend } from './game-backend.js';
 
 const APP = 71234;
 /** Short retries; the game backend of these tests listens on 127.0.0.1, which the operator allows. */
 const FAST = { VKP_FULFILMENT_RETRY_DELAYS: '0.2,0.2,0.2', VKP_ALLOW_PRIVATE_URLS: '127.0.0.1' };
-
-interface Received {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  signatureValid: boolean;
-}
-
-/** The game backend: verifies, records, and answers what `answer` says for each event id. */
-class GameBackend {
-  received: Received[] = [];
-  secret = '';
-  answer: (id: string, nth: number) => number = () => 200;
-  /** How long to take before answering (a slow backend). */
-  delayMs = 0;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createHttpServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const headers = {
-          'webhook-id': String(req.headers['webhook-id']),
-          'webhook-timestamp': String(req.headers['webhook-timestamp']),
-          'webhook-signature': String(req.headers['webhook-signature']),
-        };
-        const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-        const id = headers['webhook-id'];
-        const nth = this.received.filter((r) => r.id === id).length + 1;
-        this.received.push({ id, type: event.type, data: event.data, signatureValid: validStandardWebhook(this.secret, headers, body) });
-        res.statusCode = this.answer(id, nth);
-        setTimeout(() => res.end(res.statusCode < 300 ? 'granted' : 'not now'), this.delayMs);
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/vk-grant`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 class Instance {
   constructor(

@@ -118,7 +118,7 @@ describe('GET /admin and /widget', () => {
       queue.push(...(await importsOf(file)));
     }
     // One chunk per lazy view at least, each named by its content's hash.
-    for (const view of ['logs', 'transactions', 'stats', 'moderation'])
+    for (const view of ['logs', 'transactions', 'deliveries', 'stats', 'moderation'])
       expect(
         [...seen].some((f) => new RegExp(`^${view}-[A-Z0-9]{8}\\.js$`).test(f)),
         view,

@@ -108,6 +108,7 @@ const TABS = {
   settings: 'section[part~="testers"]',
   logs: '[part="pager"]',
   transactions: '[part="totals"]',
+  deliveries: '[part="pager"]',
   stats: '.data:not(.stale) g.period',
   moderation: 'section[part~="requirements"]',
 } as const;

@@ -118,12 +118,13 @@ it('works on another origin with a session minted by the host backend: every vie
   const admin = page.locator('vk-payments-admin');
   await expect.poll(() => admin.getByRole('heading', { name: 'Embedded app' }).isVisible()).toBe(true);
   // Settings shows first; no other view's code has been fetched yet.
-  for (const view of ['logs', 'transactions', 'stats', 'moderation']) expect(chunkOf(view), view).toBe(false);
+  for (const view of ['logs', 'transactions', 'deliveries', 'stats', 'moderation']) expect(chunkOf(view), view).toBe(false);
   // Each tab, the heading its view shows once it has loaded, and its chunk (none: in the entry).
   const views: [string, string, string?][] = [
     ['Настройки', 'Настройки'],
     ['Логи', 'Журнал уведомлений', 'logs'],
     ['Транзакции', 'Транзакции', 'transactions'],
+    ['Доставки', 'Доставки', 'deliveries'],
     ['Статистика', 'Статистика платежей', 'stats'],
     ['Оплата голосами', 'Оплата голосами', 'moderation'],
   ];

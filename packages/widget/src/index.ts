@@ -9,3 +9,5 @@ export { VkPaymentsLogs } from './views/logs/logs.component.js';
 export { VkPaymentsTransactions } from './views/transactions/transactions.component.js';
 export { VkPaymentsStats } from './views/stats/stats.component.js';
 export { VkPaymentsModeration } from './views/moderation/moderation.component.js';
+export { VkPaymentsDeliveries } from './views/deliveries/deliveries.component.js';
+export { VkPaymentsFulfilmentEndpoint } from './views/deliveries/endpoint.component.js';

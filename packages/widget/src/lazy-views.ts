@@ -6,6 +6,7 @@
 const LOADERS = {
   'vk-payments-logs': () => import('./views/logs/logs.js'),
   'vk-payments-transactions': () => import('./views/transactions/transactions.js'),
+  'vk-payments-deliveries': () => import('./views/deliveries/deliveries.js'),
   'vk-payments-stats': () => import('./views/stats/stats.js'),
   'vk-payments-moderation': () => import('./views/moderation/moderation.js'),
 } satisfies Record<string, () => Promise<unknown>>;

@@ -20,6 +20,7 @@ import '../src/views/logs/logs.js';
 import '../src/views/moderation/moderation.js';
 import '../src/views/stats/stats.js';
 import '../src/views/transactions/transactions.js';
+import '../src/views/deliveries/deliveries.js';
 import { seriousProblems } from './axe.js';
 import { describeEl, scrollsSideways, sticksOut } from './layout.js';
 import { SEED } from './fixtures.js';
@@ -52,6 +53,8 @@ beforeAll(async () => {
   await createApp(EMPTY, 'Пустое приложение');
   await createApp(FULL, 'Приложение с данными');
   await rootGql(`mutation { upsertCatalogItem(vkAppId: ${FULL}, input: { itemId: "gem_pack", title: "Gem pack", price: 10 }) { itemId } }`);
+  // A game backend that is not there (a closed port): the deliveries of the payments below fail.
+  await rootGql(`mutation { setFulfilmentEndpoint(vkAppId: ${FULL}, input: { url: "http://127.0.0.1:9/vk-grant" }) { signingSecret } }`);
   const user = newUserId(1_100_000_000);
   const [paid, refunded] = [newOrderId(), newOrderId()];
   expect(await buy(user, paid, { app_id: FULL })).toContain('app_order_id');
@@ -92,6 +95,7 @@ const SCENES: Record<
       | 'vk-payments-settings'
       | 'vk-payments-logs'
       | 'vk-payments-transactions'
+      | 'vk-payments-deliveries'
       | 'vk-payments-stats'
       | 'vk-payments-moderation'
       | 'vk-payments-admin';
@@ -123,6 +127,18 @@ const SCENES: Record<
     async ready(root, data) {
       await find(root, data ? 'tr[part="row"]' : 'td.empty', data ? 2 : 1);
       await find(root, '[part="totals"]');
+    },
+  },
+  deliveries: {
+    tag: 'vk-payments-deliveries',
+    async ready(root, data) {
+      await find(root, data ? 'tr[part="row"]' : 'td.empty', data ? 3 : 1);
+      if (!data) return;
+      click(root.querySelector('tr[part="row"] button.expand')!); // its attempt log
+      await find(root, '[part="attempt"]');
+      click(root.querySelector('button[part="resend-all"]:not(:disabled)')!); // the confirmation
+      await find(root, '#confirm-all:not([hidden])');
+      await expect.poll(() => root.querySelector('vk-payments-fulfilment-endpoint')?.shadowRoot?.querySelector('form')).toBeTruthy();
     },
   },
   stats: {
@@ -265,7 +281,7 @@ describe.each(Object.keys(SCENES))('%s at 420 px', (name) => {
     await page.viewport(420, 720);
     const { el } = mount(tag, { 'app-id': String(FULL) });
     await ready(el.shadowRoot!, true);
-    // The shell's five tabs do not fit 420 px: the row scrolls, as VK's own tab rows do on a phone,
+    // The shell's six tabs do not fit 420 px: the row scrolls, as VK's own tab rows do on a phone,
     // and the arrow keys bring each tab into view.
     const scrolling = name === 'admin' ? ['div.tabs[part="tabs"]'] : [];
     expect([sticksOut(el, scrolling), scrollsSideways(el)]).toEqual([[], scrolling]);

@@ -18,7 +18,14 @@ test("shows the app with one tab per section of VK's Payments panel, settings op
   await expect.element(view.getByRole('heading', { name: SEED.appName })).toBeVisible();
   const tabs = view.getByRole('tab');
   await expect.element(tabs.first()).toHaveAttribute('aria-selected', 'true');
-  expect(tabs.elements().map((t) => t.textContent?.trim())).toEqual(['Настройки', 'Логи', 'Транзакции', 'Статистика', 'Оплата голосами']);
+  expect(tabs.elements().map((t) => t.textContent?.trim())).toEqual([
+    'Настройки',
+    'Логи',
+    'Транзакции',
+    'Доставки',
+    'Статистика',
+    'Оплата голосами',
+  ]);
 });
 
 test('switching tabs opens the view and fires vkp-view-change, with the mouse and with arrow keys', async () => {

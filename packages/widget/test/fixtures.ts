@@ -15,5 +15,7 @@ declare module 'vitest/browser' {
     vkpNotify(fields: Record<string, string | number>): Promise<string>;
     /** The server cuts every WebSocket connection it has open, as a restart or a network drop would; how many it cut. */
     vkpDropSockets(): Promise<number>;
+    /** A local game backend answers every fulfilment event with `status` from now on; its URL (test/game-backend.ts). */
+    vkpGameBackend(status: number): Promise<string>;
   }
 }

@@ -27,7 +27,7 @@ test("a tab's code is fetched when the tab first opens, not before", async () =>
   await expect.element(view.getByRole('heading', { name: 'Транзакции' })).toBeVisible();
   expect(fetched('transactions')).toBe(true);
   // The tabs not opened are still not fetched.
-  for (const other of ['logs', 'stats', 'moderation']) expect(fetched(other), other).toBe(false);
+  for (const other of ['logs', 'deliveries', 'stats', 'moderation']) expect(fetched(other), other).toBe(false);
 });
 
 test('a view element on a page by itself loads its own code and works, with the one entry script', async () => {

@@ -1,5 +1,5 @@
 /**
- * The alerts' index (migration AlertIndexes) on a database the previous release made and filled, then
+ * The alerts' index (migration AlertIndexes) on a database the previous migration made and filled, then
  * upgraded: rows intact, one index replaced by the wider one and nothing else touched, no index another
  * repeats, and each count of the alerts statement reading an index that leads with the app, beside a
  * much busier app and a long history of older errors.
@@ -7,12 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everyRow, fillPreviousRelease, indexes, indexUsed, leads, type IndexInfo } from '../../test/db-inspect.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
-import { migrate, openOrm } from '../db/orm.js';
+import { SQLITE_MIGRATIONS } from '../db/migrations/index.js';
+import { openOrm } from '../db/orm.js';
 import { openSql, type Row, type Sql } from '../db/sql.js';
 import { ALERT_COUNTS } from './alerts.service.js';
 
-/** The last migration of the release before this one. */
-const PREVIOUS_RELEASE = 'Migration20261202031951AppIndexes';
+/** The migration under test, and the one before it (whatever other migrations land around it). */
+const UNDER_TEST = 'Migration20261202091926AlertIndexes';
+const PREVIOUS = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.findIndex((m) => m.name === UNDER_TEST) - 1]!.name;
 
 /** Which index each count reads (alerts.service.ts). */
 const EXPECTED: Record<string, string> = {
@@ -35,7 +37,7 @@ describe.each(DIALECTS)('the alerts index after an upgrade on %s', (dialect) => 
     db = await freshDatabase(dialect);
     const previous = await openOrm(db.database);
     try {
-      await previous.getMigrator().up({ to: PREVIOUS_RELEASE });
+      await previous.getMigrator().up({ to: PREVIOUS });
     } finally {
       await previous.close();
     }
@@ -43,10 +45,10 @@ describe.each(DIALECTS)('the alerts index after an upgrade on %s', (dialect) => 
     apps = await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);
     indexesBefore = await indexes(sql);
-    // The upgrade as the server runs it at start.
+    // The upgrade as the server runs it at start, up to this migration (later ones have tests of their own).
     const orm = await openOrm(db.database);
     try {
-      await migrate(orm);
+      await orm.getMigrator().up({ to: UNDER_TEST });
     } finally {
       await orm.close();
     }

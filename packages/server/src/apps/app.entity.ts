@@ -17,7 +17,8 @@ export class App {
     | 'sealedPreviousSecretKey'
     | 'previousSecretKeyHint'
     | 'secretKeyHint'
-    | 'previousSecretExpiresAt';
+    | 'previousSecretExpiresAt'
+    | 'miniAppOrigins';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -73,6 +74,13 @@ export class App {
   @Field(() => String)
   @Property({ type: 'string', length: 16 })
   apiVersion: string = DEFAULT_API_VERSION;
+
+  /**
+   * Where the app's front-end runs: the origins browsers may call the mini app API from (mini-app/,
+   * apps/mini-app-origins.ts). Normalized; empty = none.
+   */
+  @Property({ type: 'json', nullable: true })
+  miniAppOrigins: string[] | null = null;
 
   @Field(() => Boolean)
   @Property({ type: 'boolean' })

@@ -11,9 +11,10 @@ import { openOrm } from './orm.js';
 import { openSql, type Row, type Sql } from './sql.js';
 import { everyRow, fillPreviousRelease, foreignKeys, indexes, indexUsed, leads, type IndexInfo } from '../../test/db-inspect.js';
 
-/** The last migration of the release before this one, and this one's. */
+/** The last migration of the release before this one. */
 const PREVIOUS_RELEASE = 'Migration20261202012954UnverifiedRetentionIndex';
-const THIS_RELEASE = 'Migration20261202031951AppIndexes';
+/** The migration under test: later ones add indexes of their own (their own tests cover them). */
+const UNDER_TEST = 'Migration20261202031951AppIndexes';
 
 /** SQLite's single-column FK indexes that an index leading with the same column made redundant. */
 const DROPPED_ON_SQLITE = [
@@ -56,10 +57,10 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
     apps = await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);
     indexesBefore = await indexes(sql);
-    // The upgrade this release made (later ones have tests of their own: alerts/alert-indexes.test.ts).
+    // The upgrade as the server runs it at start, up to this migration.
     const orm = await openOrm(database);
     try {
-      await orm.getMigrator().up({ to: THIS_RELEASE });
+      await orm.getMigrator().up({ to: UNDER_TEST });
     } finally {
       await orm.close();
     }
@@ -73,12 +74,14 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
 
   it('keeps every row of every table exactly as it was', async () => {
     expect(Object.values(rowsBefore).every((rows) => rows.length > 0)).toBe(true);
-    expect(await everyRow(sql)).toEqual(rowsBefore);
+    // Only the tables this release had: a table a later migration adds is that migration's to check.
+    const after = await everyRow(sql);
+    expect(Object.fromEntries(Object.keys(rowsBefore).map((t) => [t, after[t]]))).toEqual(rowsBefore);
   });
 
   it('drops the redundant single-column indexes and adds the missing ones, touching no other index', async () => {
     const before = indexesBefore.map((i) => i.name);
-    const after = (await indexes(sql)).map((i) => i.name);
+    const after = (await indexes(sql)).filter((i) => i.table in rowsBefore).map((i) => i.name);
     expect(before.filter((n) => !after.includes(n)).sort()).toEqual(dialect === 'sqlite' ? DROPPED_ON_SQLITE : []);
     expect(after.filter((n) => !before.includes(n)).sort()).toEqual(
       (dialect === 'postgresql' ? [...FK_ADDED_ON_POSTGRESQL, ...NEWEST] : NEWEST).sort(),

@@ -10,6 +10,7 @@ import { SubscriptionPlan } from '../catalog/subscription-plan.entity.js';
 import { NotificationLog } from '../logs/notification-log.entity.js';
 import { Transaction } from '../orders/transaction.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
+import { SubscriptionEvent } from '../subscriptions/subscription-event.entity.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from '../fulfilment/fulfilment.entity.js';
 
 /** Listed as classes: MikroORM's folder discovery does not work in an ESM package. */
@@ -25,6 +26,7 @@ export const ENTITIES = [
   SubscriptionPlan,
   Transaction,
   Subscription,
+  SubscriptionEvent,
   NotificationLog,
   FulfilmentEndpoint,
   FulfilmentDelivery,

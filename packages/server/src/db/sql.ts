@@ -76,6 +76,18 @@ export const readDate = (v: unknown): Date | null =>
 /** pg returns bigint columns as strings; every bigint we read is a VK id within 2^53. */
 export const readNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const readBoolean = (v: unknown): boolean => v === true || v === 1 || v === '1';
+/** A JSON list of strings (text on SQLite, parsed jsonb on pg); anything else reads as an empty list. */
+export function readStringList(v: unknown): string[] {
+  let list = v;
+  if (typeof v === 'string') {
+    try {
+      list = JSON.parse(v);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+}
 
 export function openSql(database: Database, options: PoolOptions = {}): Sql {
   return database.dialect === 'postgresql'

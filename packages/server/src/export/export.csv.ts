@@ -2,6 +2,7 @@
  * CSV downloads with the same bearer token as GraphQL (docs/protocol.md §8: "CSV export of a chosen period"):
  *   GET /export/transactions.csv?vkAppId=&status=&test=&vkUserId=&itemId=&from=&to=
  *   GET /export/stats.csv?vkAppId=&from=&to=&granularity=&timeZone=
+ *   GET /export/subscription-stats.csv?vkAppId=&from=&to=&granularity=&timeZone= (`subscriptionStats`, cancellations by reason as columns)
  * Access is decided by `decide(principal, 'PAYMENTS', vkAppId)`, as for `transactions`/`paymentStats`;
  * refusals are JSON `{ error: { code, message } }` with GraphQL's codes and the matching HTTP status.
  * Transactions stream in id batches through csv-stringify, so memory stays flat for any size.
@@ -28,6 +29,7 @@ import { transactionBatches, transactionWhere } from '../orders/orders.service.j
 import type { Transaction } from '../orders/transaction.entity.js';
 import { isoInZone } from '../stats/periods.js';
 import { paymentStats, resolvePeriods } from '../stats/stats.service.js';
+import { subscriptionStats } from '../stats/subscription-stats.service.js';
 
 export interface ExportDeps {
   orm: Orm;
@@ -66,6 +68,21 @@ const STATS_COLUMNS = [
   'refunds',
   'payingUsers',
   'arppu',
+] as const;
+const SUBSCRIPTION_STATS_COLUMNS = [
+  'periodStart',
+  'active',
+  'activeSubscribers',
+  'monthlyRecurringVotes',
+  'new',
+  'renewed',
+  'resumed',
+  'cancelled',
+  'cancelledPending',
+  'userDecision',
+  'appDecision',
+  'paymentFail',
+  'unknown',
 ] as const;
 const BATCH_SIZE = 1000;
 
@@ -226,4 +243,15 @@ export async function statsCsv({ orm, config }: ExportDeps, req: FastifyRequest,
   const rows = stats.points.map((p) => ({ ...p, periodStart: isoInZone(p.periodStart, timeZone), arppu: p.arppu ?? '' }));
   const filename = `stats-${vkAppId}-${stamp(args.from, timeZone, 'start')}-${stamp(args.to, timeZone, 'now')}.csv`;
   return download(reply, filename, csvStream(req, STATS_COLUMNS, rows));
+}
+
+export async function subscriptionStatsCsv({ orm, config }: ExportDeps, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { em, principal } = await callerOf(orm, config, req);
+  const { vkAppId, ...args } = parseInput(statsQuery, req.query);
+  const { timeZone } = resolvePeriods(args); // bad arguments answer 400 before the app is looked up
+  const target = await paymentsApp(em, principal, vkAppId);
+  const stats = await subscriptionStats(em, target.id, args);
+  const rows = stats.points.map(({ cancelReasons, ...p }) => ({ ...p, ...cancelReasons, periodStart: isoInZone(p.periodStart, timeZone) }));
+  const filename = `subscription-stats-${vkAppId}-${stamp(args.from, timeZone, 'start')}-${stamp(args.to, timeZone, 'now')}.csv`;
+  return download(reply, filename, csvStream(req, SUBSCRIPTION_STATS_COLUMNS, rows));
 }

@@ -17,5 +17,6 @@ export function exportRoutes(app: FastifyInstance, { deps }: ExportRouteOptions)
   app.setErrorHandler(async (err, req, reply) => (await csv()).answerExportError(err, req, reply));
   app.get('/export/transactions.csv', async (req, reply) => (await csv()).transactionsCsv(await deps(), req, reply));
   app.get('/export/stats.csv', async (req, reply) => (await csv()).statsCsv(await deps(), req, reply));
+  app.get('/export/subscription-stats.csv', async (req, reply) => (await csv()).subscriptionStatsCsv(await deps(), req, reply));
   return Promise.resolve();
 }

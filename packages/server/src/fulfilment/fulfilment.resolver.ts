@@ -1,7 +1,7 @@
 /**
  * GraphQL for fulfilment: the app's game-backend webhook (its signing secret shown once, when created
- * or rotated), the delivery log with every attempt, and resending a delivery. The logic is in
- * fulfilment.service.ts.
+ * or rotated), the delivery log with its attempts, and resending one delivery or every failed one. The
+ * logic is in fulfilment.service.ts.
  */
 import {
   Arg,
@@ -25,7 +25,17 @@ import type { Context } from '../graphql/context.js';
 import { Connection, PageArgs, type ConnectionShape } from '../graphql/connection.js';
 import { notFound, recordId } from '../graphql/errors.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from './fulfilment.entity.js';
-import { attemptLog, listDeliveries, resendDelivery, setEndpoint } from './fulfilment.service.js';
+import {
+  attemptLog,
+  DEFAULT_ATTEMPTS_SHOWN,
+  listDeliveries,
+  MAX_ATTEMPTS_SHOWN,
+  RESEND_FAILED_MAX,
+  resendDelivery,
+  resendFailed,
+  rotateSecret,
+  setEndpoint,
+} from './fulfilment.service.js';
 
 @InputType()
 export class FulfilmentEndpointInput {
@@ -60,6 +70,17 @@ export class FulfilmentEndpointChange {
   signingSecret!: string | null;
 }
 
+@ObjectType()
+export class FulfilmentResendResult {
+  @Field(() => Int, { description: 'Failed deliveries this call made due again (each gets one attempt now).' })
+  resent!: number;
+
+  @Field(() => Int, {
+    description: `Failed deliveries left for another call: one call takes at most ${RESEND_FAILED_MAX}, the oldest first.`,
+  })
+  remaining!: number;
+}
+
 const FulfilmentDeliveryConnection = Connection('FulfilmentDelivery', FulfilmentDelivery);
 
 @Resolver(() => FulfilmentEndpoint)
@@ -87,6 +108,16 @@ export class FulfilmentEndpointResolver {
   ): Promise<FulfilmentEndpointChange> {
     return setEndpoint(ctx.em, ctx, vkAppId, input);
   }
+
+  @Authorized('MANAGE_ACCESS')
+  @Mutation(() => FulfilmentEndpointChange, {
+    description:
+      'A new signing secret for the game-backend webhook, shown this once in signingSecret. Deliveries are signed with it from now on; ' +
+      'the old one stops at once (an attempt the backend refuses is retried, so update the backend soon). NOT_FOUND without a webhook.',
+  })
+  async rotateFulfilmentSecret(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() ctx: Context): Promise<FulfilmentEndpointChange> {
+    return rotateSecret(ctx.em, ctx, vkAppId);
+  }
 }
 
 @Resolver(() => FulfilmentDelivery)
@@ -98,10 +129,19 @@ export class FulfilmentDeliveryResolver {
 
   @FieldResolver(() => [FulfilmentAttempt], {
     description:
-      'Every attempt, oldest first: status, answer, time. responseBody and error only for the roles that may set the endpoint (CREATOR, ADMIN).',
+      'The latest attempts, oldest first: time, HTTP status, duration, and (for the roles that may set the endpoint, CREATOR and ADMIN) ' +
+      'the start of the answer and why there was none.',
   })
-  async attemptLog(@Root() d: FulfilmentDelivery, @Ctx() { em, principal }: Context): Promise<FulfilmentAttempt[]> {
-    return attemptLog(em, principal, d);
+  async attemptLog(
+    @Root() d: FulfilmentDelivery,
+    @Arg('last', () => Int, {
+      nullable: true,
+      description: `How many of the latest attempts, 1–${MAX_ATTEMPTS_SHOWN} (default ${DEFAULT_ATTEMPTS_SHOWN}); attempts counts them all.`,
+    })
+    last: number | null,
+    @Ctx() { em, principal }: Context,
+  ): Promise<FulfilmentAttempt[]> {
+    return attemptLog(em, principal, d, last ?? DEFAULT_ATTEMPTS_SHOWN);
   }
 
   @Authorized('PAYMENTS')
@@ -109,10 +149,12 @@ export class FulfilmentDeliveryResolver {
   async fulfilmentDeliveries(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('status', () => String, { nullable: true, description: 'pending, delivered or failed.' }) status: string | null,
+    @Arg('eventType', () => String, { nullable: true, description: 'order.paid, order.refunded or subscription.changed.' })
+    eventType: string | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<ConnectionShape<FulfilmentDelivery>> {
-    return listDeliveries(em, vkAppId, status, page);
+    return listDeliveries(em, vkAppId, { status, eventType }, page);
   }
 
   @Authorized('PAYMENTS')
@@ -130,5 +172,22 @@ export class FulfilmentDeliveryResolver {
     await resendDelivery(ctx.em, principal, delivery);
     ctx.fulfilment.poke();
     return delivery;
+  }
+
+  @Authorized('PAYMENTS')
+  @Mutation(() => FulfilmentResendResult, {
+    description:
+      `Sends the app's failed deliveries (of one event type, if given) again now, the oldest first, at most ${RESEND_FAILED_MAX} a call; ` +
+      'each gets one attempt. A repeat takes only those that failed since: resent ones are pending.',
+  })
+  async resendFailedFulfilmentDeliveries(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('eventType', () => String, { nullable: true, description: 'order.paid, order.refunded or subscription.changed.' })
+    eventType: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<FulfilmentResendResult> {
+    const result = await resendFailed(ctx.em, ctx.principal, vkAppId, eventType);
+    if (result.resent) ctx.fulfilment.poke();
+    return result;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Fulfilment's logic behind its GraphQL operations (fulfilment.resolver.ts): setting the game-backend
- * webhook, which attempts a caller may read in full, listing deliveries, and resending one.
+ * webhook and rotating its secret, which attempts a caller may read in full, listing deliveries, and
+ * resending one or every failed one.
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
@@ -9,9 +10,10 @@ import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { audit } from '../audit/audit.service.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
-import { badInput, parseInput } from '../graphql/errors.js';
+import { badInput, notFound, parseInput } from '../graphql/errors.js';
 import { assertConnectableUrl } from '../graphql/saved-url.js';
 import type { Outbound } from '../net/outbound.js';
+import { EVENT_TYPES, type EventType } from '../notifications/outbox.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { signingSecretColumns } from './endpoint-secret.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
@@ -68,9 +70,24 @@ export async function setEndpoint(
   return { endpoint, signingSecret };
 }
 
-/** Every attempt, oldest first; the answer bodies and errors only for a caller who may set the URL. */
-export async function attemptLog(em: EntityManager, principal: Principal | null, d: FulfilmentDelivery): Promise<FulfilmentAttempt[]> {
-  const attempts = await em.find(FulfilmentAttempt, { delivery: d.id }, { orderBy: { id: 'asc' } });
+/** How many attempts `attemptLog` shows at most: a delivery resent again and again keeps every row. */
+export const MAX_ATTEMPTS_SHOWN = 100;
+export const DEFAULT_ATTEMPTS_SHOWN = 20;
+
+/**
+ * The last `last` attempts, oldest first; the answer bodies and errors only for a caller who may set
+ * the URL. The delivery's `attempts` says how many there were in all.
+ */
+export async function attemptLog(
+  em: EntityManager,
+  principal: Principal | null,
+  d: FulfilmentDelivery,
+  last: number = DEFAULT_ATTEMPTS_SHOWN,
+): Promise<FulfilmentAttempt[]> {
+  if (!Number.isInteger(last) || last < 1 || last > MAX_ATTEMPTS_SHOWN) {
+    throw badInput('last', { reason: 'outOfRange', min: 1, max: MAX_ATTEMPTS_SHOWN }, `must be between 1 and ${MAX_ATTEMPTS_SHOWN}`);
+  }
+  const attempts = (await em.find(FulfilmentAttempt, { delivery: d.id }, { orderBy: { id: 'desc' }, limit: last })).reverse();
   // What the server got back from a URL is for those who may choose the URL: otherwise a reader
   // could aim the server at something and read the answer (issue #10 §3).
   const app = await em.findOneOrFail(App, d.app.id);
@@ -89,17 +106,33 @@ export async function attemptLog(em: EntityManager, principal: Principal | null,
 
 export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 
-export async function listDeliveries(
-  em: EntityManager,
-  vkAppId: number,
-  status: string | null,
-  page: PageArgs,
-): Promise<ConnectionShape<FulfilmentDelivery>> {
+export interface DeliveryFilter {
+  status?: string | null;
+  eventType?: string | null;
+}
+
+/** The filter's values, checked against the words the server stores (a typo would silently match nothing). */
+function deliveryWhere({ status, eventType }: DeliveryFilter): { status?: DeliveryStatus; eventType?: EventType } {
   if (status != null && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
     throw badInput('status', { reason: 'notOneOf', values: DELIVERY_STATUSES }, `one of ${DELIVERY_STATUSES.join(', ')}`);
   }
+  if (eventType != null && !(EVENT_TYPES as readonly string[]).includes(eventType)) {
+    throw badInput('eventType', { reason: 'notOneOf', values: [...EVENT_TYPES] }, `one of ${EVENT_TYPES.join(', ')}`);
+  }
+  return { ...(status != null && { status: status as DeliveryStatus }), ...(eventType != null && { eventType: eventType as EventType }) };
+}
+
+export async function listDeliveries(
+  em: EntityManager,
+  vkAppId: number,
+  filter: DeliveryFilter,
+  page: PageArgs,
+): Promise<ConnectionShape<FulfilmentDelivery>> {
+  const where = deliveryWhere(filter);
   const app = await getApp(em, vkAppId);
-  return paginate(em, FulfilmentDelivery, { app, ...(status != null && { status: status as DeliveryStatus }) }, page);
+  // Paged on (app_id, id) newest first (fulfilment_deliveries_app_newest_idx); a filter of three or
+  // fewer values skips at most a few rows per match, so it needs no index of its own.
+  return paginate(em, FulfilmentDelivery, { app, ...where }, page);
 }
 
 /** Makes the delivery due now, whatever its state; the caller pokes the worker. */
@@ -114,4 +147,68 @@ export async function resendDelivery(
   em.assign(delivery, { status: 'pending', nextAttemptAt: now, ...(!claimed && { lockedUntil: null }) });
   audit(em, principal, { appId: delivery.app.id, action: 'fulfilment.resend', target: delivery.eventId });
   await em.flush();
+}
+
+/** How many failed deliveries one "resend all failed" makes due: the worker sends them ten at a time. */
+export const RESEND_FAILED_MAX = 500;
+
+export interface ResendFailed {
+  /** Failed deliveries this call made due again. */
+  resent: number;
+  /** Failed deliveries of the filter left for another call (beyond RESEND_FAILED_MAX). */
+  remaining: number;
+}
+
+/**
+ * Makes the app's failed deliveries (of one event type, if given) due now, the oldest first, at most
+ * RESEND_FAILED_MAX of them; the caller pokes the worker. Each gets one attempt, as a resend of one does.
+ * Idempotent: a resent delivery is pending, so a repeat (or a concurrent call) does not take it again,
+ * and a repeat once they were sent only takes those that failed since.
+ */
+export async function resendFailed(
+  em: EntityManager,
+  principal: Principal | null,
+  vkAppId: number,
+  eventType: string | null,
+  now = new Date(),
+): Promise<ResendFailed> {
+  const where = { ...deliveryWhere({ eventType }), status: 'failed' as const };
+  const app = await getApp(em, vkAppId);
+  const due = await em.find(FulfilmentDelivery, { app, ...where }, { fields: ['id'], orderBy: { id: 'asc' }, limit: RESEND_FAILED_MAX });
+  // `status: failed` again in the update: a delivery another call resent meanwhile is not counted twice.
+  const resent = due.length
+    ? await em.nativeUpdate(
+        FulfilmentDelivery,
+        { id: { $in: due.map((d) => d.id) }, ...where },
+        { status: 'pending', nextAttemptAt: now, lockedUntil: null },
+      )
+    : 0;
+  if (resent) {
+    audit(em, principal, { appId: app.id, action: 'fulfilment.resendFailed', target: eventType, after: { resent } });
+    await em.flush();
+  }
+  return { resent, remaining: await em.count(FulfilmentDelivery, { app, ...where }) };
+}
+
+/** A new signing secret for the app's webhook, shown this once; the old one stops signing at once. */
+export async function rotateSecret(
+  em: EntityManager,
+  { secrets, principal }: { secrets: Secrets; principal: Principal | null },
+  vkAppId: number,
+): Promise<EndpointChange> {
+  const app = await getApp(em, vkAppId);
+  const endpoint = await em.findOne(FulfilmentEndpoint, { app });
+  if (!endpoint) throw notFound(`the fulfilment endpoint of app ${vkAppId}`);
+  const before = endpoint.signingSecretHint;
+  const signingSecret = newSigningSecret();
+  em.assign(endpoint, { ...signingSecretColumns(secrets, app.vkAppId, signingSecret), updatedAt: new Date() });
+  audit(em, principal, {
+    appId: app.id,
+    action: 'fulfilment.rotateSecret',
+    target: endpoint.url,
+    before: { secretHint: before },
+    after: { secretHint: endpoint.signingSecretHint },
+  });
+  await em.flush();
+  return { endpoint, signingSecret };
 }

@@ -10,10 +10,11 @@
  *
  * Each concern is its own module and this file only wires them, in order: the instance and its
  * connection guards (fastify.ts), CORS (cors.ts), the API's gate (api-gate.ts), the endpoint
- * (endpoint.ts), metrics (observability/metrics.ts), the export (export/), the widget (widget.ts), the
+ * (endpoint.ts), the mini app API (mini-app-routes.ts), metrics (observability/metrics.ts), the export (export/), the widget (widget.ts), the
  * GraphQL route and its loader (api-loader.ts), health probes (health.ts), drain (drain.ts).
  */
 import cors from '@fastify/cors';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Bus } from '../cluster/bus.js';
 import { followCluster } from '../cluster/follow.js';
@@ -26,6 +27,7 @@ import { exportRoutes } from '../export/export.route.js';
 import { createPubSub } from '../logs/live.js';
 import { parseAllowList, type ListenAddress } from '../net/addresses.js';
 import { createOutbound } from '../net/outbound.js';
+import { originsIndex } from '../mini-app/origins-index.js';
 import { createMetrics } from '../observability/metrics.js';
 import { encryptPlaintextSecrets } from '../secrets/at-rest.js';
 import { loadSecrets, type KeySource } from '../secrets/key-file.js';
@@ -39,6 +41,7 @@ import { drainer } from './drain.js';
 import { startEndpoint } from './endpoint.js';
 import { createHttp } from './fastify.js';
 import { healthRoutes, readiness } from './health.js';
+import { miniAppRoutes } from './mini-app-routes.js';
 import { parkUpgrades } from './parked-upgrades.js';
 import { createRateLimiter } from './rate-limit.js';
 import { reportSecretsAtRest } from './secrets-report.js';
@@ -136,6 +139,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       orm: async () => (await api.load()).orm,
     });
     stopWorker = () => endpoint.fulfilment.stop();
+    const clientOf = (req: IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted);
+    // On the endpoint's statements and cached lookups: like the endpoint, it answers before the API loads.
+    await http.register(miniAppRoutes, {
+      sql,
+      findApp: (vkAppId) => endpoint.route.store.findApp(vkAppId),
+      isPaymentTester: (appId, vkUserId) => endpoint.route.store.isPaymentTester(appId, vkUserId),
+      origins: originsIndex(sql, cluster),
+      config: config.miniApp,
+      metrics,
+      clientAddress: clientOf,
+    });
     metrics.route(http);
     await http.register(exportRoutes, { deps: async () => ({ orm: (await api.load()).orm, config }) });
     await http.register(widgetRoutes);
@@ -159,7 +173,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         metrics,
         limiter,
         admission,
-        clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted),
+        clientAddress: clientOf,
         baseUrl: () => baseUrl,
         processNotification: endpoint.processNotification,
         notificationStore: endpoint.route.store,

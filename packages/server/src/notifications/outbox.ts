@@ -15,7 +15,8 @@ import { NOTIFICATION_DEADLINE_MS } from './deadline.js';
  */
 export const SYNC_TIMEOUT_MS = NOTIFICATION_DEADLINE_MS - 500;
 
-export type EventType = 'order.paid' | 'order.refunded' | 'subscription.changed';
+export const EVENT_TYPES = ['order.paid', 'order.refunded', 'subscription.changed'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The `webhook-id` of a payment's event: derived from the payment, so it is queued once. */
 export const eventId = (kind: 'paid' | 'refunded' | 'charged', appOrderId: number): string => `msg_${kind}_${appOrderId}`;

@@ -7,7 +7,7 @@
  */
 import { openAppKeys } from '../secrets/app-keys.js';
 import { groupCommit } from '../db/group-commit.js';
-import { one, readBoolean, readDate, readNumber, run, type Op, type Row, type Sql } from '../db/sql.js';
+import { one, readBoolean, readDate, readNumber, readStringList, run, type Op, type Row, type Sql } from '../db/sql.js';
 import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from './outbox.js';
 import type { LogEntry } from './handle.js';
 import type { Secrets } from '../secrets/secrets.js';
@@ -27,7 +27,7 @@ export interface EndpointStore extends NotificationStore {
 }
 
 // With the sync-mode flag of its game backend (one query: every notification asks for the app).
-const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key, a.previous_secret_expires_at, a.api_version,
+const FIND_APP = `select a.id, a.vk_app_id, a.secret_key, a.previous_secret_key, a.previous_secret_expires_at, a.api_version, a.mini_app_origins,
   coalesce(e.enabled, ?) as fulfilment, coalesce(e.enabled and e.sync_mode, ?) as sync_fulfilment
   from apps a left join fulfilment_endpoints e on e.app_id = a.id where a.vk_app_id = ?`;
 const IS_TESTER = 'select 1 as yes from payment_testers where app_id = ? and vk_user_id = ?';
@@ -50,7 +50,12 @@ const UPSERT_SUBSCRIPTION = `insert into subscriptions (app_id, test, subscripti
     vk_user_id = excluded.vk_user_id, item_id = excluded.item_id, status = excluded.status,
     cancel_reason = excluded.cancel_reason, pending_cancel = excluded.pending_cancel, updated_at = excluded.updated_at,
     price = coalesce(?, subscriptions.price), next_bill_time = coalesce(?, subscriptions.next_bill_time)`;
-const SUBSCRIPTION_STATE = 'select id, status, updated_at from subscriptions where app_id = ? and test = ? and subscription_id = ?';
+// The row as it stands, with its plan's period (for the history stats replay: subscriptions/subscription-event.entity.ts).
+const SUBSCRIPTION_STATE = `select s.id, s.vk_user_id, s.item_id, s.status, s.cancel_reason, s.pending_cancel, s.price, s.next_bill_time,
+  s.updated_at, p.period from subscriptions s left join subscription_plans p on p.app_id = s.app_id and p.item_id = s.item_id
+  where s.app_id = ? and s.test = ? and s.subscription_id = ?`;
+const INSERT_EVENT = `insert into subscription_events (app_id, test, subscription_id, vk_user_id, item_id, status, cancel_reason,
+  pending_cancel, price, period_days, next_bill_time, charge, occurred_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 // A late answer's log row (notifications/deadline.ts): what VK was told, once the processing ended.
 const CORRECT_LOG = 'update notification_logs set response = ?, error_code = ?, warning = ? where id = ?';
 
@@ -84,6 +89,36 @@ const upsertSubscription = (s: SubscriptionState, now: Date): Op =>
     now,
     s.price,
     s.nextBillTime,
+  ]);
+
+/** What the history keeps of a state: a change of any of these is an event, a repeat is not. */
+const historyKey = (row: Row | undefined): string =>
+  row
+    ? JSON.stringify([
+        row.status,
+        row.cancel_reason ?? null,
+        readBoolean(row.pending_cancel),
+        Number(row.price),
+        readDate(row.next_bill_time)?.getTime() ?? null,
+      ])
+    : '';
+
+/** The history row of a subscription's state `after` a change (a charge, or a change of its state). */
+const subscriptionEvent = (s: SubscriptionState, after: Row, charge: boolean, now: Date): Op =>
+  run(INSERT_EVENT, [
+    s.appId,
+    s.test,
+    s.subscriptionId,
+    Number(after.vk_user_id),
+    String(after.item_id),
+    String(after.status),
+    (after.cancel_reason as string | null) ?? null,
+    readBoolean(after.pending_cancel),
+    Number(after.price),
+    readNumber(after.period),
+    readDate(after.next_bill_time),
+    charge,
+    now,
   ]);
 
 /** The store's link to the fulfilment worker, and to whoever follows the log rows. */
@@ -139,6 +174,7 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
         apiVersion: String(row.api_version),
         fulfilment: readBoolean(row.fulfilment),
         syncFulfilment: readBoolean(row.sync_fulfilment),
+        miniAppOrigins: readStringList(row.mini_app_origins),
       };
     },
 
@@ -200,7 +236,11 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
           (yield one(INSERT_CHARGE, [d.appId, d.test, d.subscriptionId, d.billingKey, d.vkUserId, d.itemId, d.title, d.price, now])) as
             Row | undefined,
         );
-        if (row) yield upsertSubscription(d, now);
+        if (row) {
+          yield upsertSubscription(d, now);
+          const after = (yield one(SUBSCRIPTION_STATE, [d.appId, d.test, d.subscriptionId])) as Row;
+          yield subscriptionEvent(d, after, true, now);
+        }
         return { row, queued: row !== null && d.fulfilment && (yield* queueSubscriptionCharged(d, row.appOrderId, now)) };
       });
       if (queued) events.queued();
@@ -209,22 +249,19 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
       return found;
     },
 
-    // The state, and an event for the game backend when its status changed (a repeat changes nothing).
+    // The state, its history row when it changed, and an event for the game backend when its status
+    // changed (a repeat changes nothing).
     async updateSubscription(state) {
       const now = new Date();
-      const upsert = upsertSubscription(state, now);
-      if (!state.fulfilment) {
-        await sql.run(upsert.sql, upsert.params);
-        return;
-      }
       const key = [state.appId, state.test, state.subscriptionId];
       const queued = await sql.transaction(function* () {
         const before = (yield one(SUBSCRIPTION_STATE, key)) as Row | undefined;
-        yield upsert;
-        if (before && before.status === state.status) return false;
-        const row = (yield one(SUBSCRIPTION_STATE, key)) as Row;
+        yield upsertSubscription(state, now);
+        const after = (yield one(SUBSCRIPTION_STATE, key)) as Row;
+        if (historyKey(before) !== historyKey(after)) yield subscriptionEvent(state, after, false, now);
+        if (!state.fulfilment || (before && before.status === state.status)) return false;
         const previous = before ? { status: String(before.status), updatedAtMs: readDate(before.updated_at)!.getTime() } : null;
-        return yield* queueSubscriptionStatus(state, Number(row.id), previous, now);
+        return yield* queueSubscriptionStatus(state, Number(after.id), previous, now);
       });
       if (queued) events.queued();
     },

@@ -16,6 +16,8 @@ export interface AppRecord {
   fulfilment: boolean;
   /** The app's game backend confirms order_status_change before we answer it (fulfilment sync mode). */
   syncFulfilment: boolean;
+  /** Where its mini app's front-end runs (apps/mini-app-origins.ts): read with the app for the mini app API's CORS. */
+  miniAppOrigins: readonly string[];
 }
 
 /** Who a payment's event for the game backend is about, and whether there is a backend to tell. */

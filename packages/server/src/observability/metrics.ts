@@ -33,6 +33,8 @@ export interface Metrics {
   countUnlogged: (reason: UnloggedReason) => void;
   /** A GraphQL operation answered, by labels from closed lists (graphql-metrics.ts). */
   countOperation(labels: { operation: string; type: string; result: string }): void;
+  /** A mini app API answer, by route and outcome (`ok` or the error code), both from closed lists (mini-app/requests.ts). */
+  countMiniApp(labels: { route: string; outcome: string }): void;
   route(app: FastifyInstance): void;
   /** The cluster bus: whether it listens, and the events it brought (by type: a closed list). */
   watchBus(bus: Bus): void;
@@ -106,6 +108,12 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
     labelNames: ['operation', 'type', 'result'] as const,
     registers,
   });
+  const miniApp = new Counter({
+    name: 'vkp_mini_app_requests_total',
+    help: 'Mini app API answers (GET /mini-app/v1/*, and preflights), by route and outcome (ok, or the error code).',
+    labelNames: ['route', 'outcome'] as const,
+    registers,
+  });
   new Gauge({
     name: 'vkp_db_pool_connections',
     help: 'Database pool connections by state (used, free, pending acquires).',
@@ -173,6 +181,7 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
       });
     },
     countOperation: (labels) => operations.inc(labels),
+    countMiniApp: (labels) => miniApp.inc(labels),
     watchBus(bus) {
       new Gauge({
         name: 'vkp_bus_connected',

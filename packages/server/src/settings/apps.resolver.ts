@@ -70,6 +70,9 @@ export class AppSettings {
     description: 'Until when the previous key verifies; null when no rotation overlap is running.',
   })
   previousSecretExpiresAt!: Date | null;
+
+  @Field(() => [String], { description: "Origins the mini app's front-end may call the mini app API from (normalized); empty: none." })
+  miniAppOrigins!: string[];
 }
 
 @Resolver(() => App)
@@ -111,6 +114,7 @@ export class AppsResolver {
       apiVersionLocked: apiVersionLockReason(app.vkRegisteredAt) !== null,
       apiVersionLockReason: apiVersionLockReason(app.vkRegisteredAt),
       supportedApiVersions: selectableApiVersions(app.vkRegisteredAt),
+      miniAppOrigins: app.miniAppOrigins ?? [],
       ...keyHints(app),
     };
   }

@@ -15,6 +15,7 @@ import {
   Root,
 } from 'type-graphql';
 import { App } from '../apps/app.entity.js';
+import { MAX_MINI_APP_ORIGINS } from '../apps/mini-app-origins.js';
 import { getApp } from '../apps/apps.service.js';
 import { authorize } from '../graphql/authorize.js';
 import { actorAsSeenBy } from '../access/permissions.js';
@@ -51,6 +52,12 @@ export class PaymentSettingsInput {
     description: 'One of AppSettings.supportedApiVersions: only apps registered on VK before 2024 may choose.',
   })
   apiVersion?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: `Origins the mini app's front-end runs on, allowed to call the mini app API (/mini-app/v1/*) from a browser: https://host[:port], http only for localhost and 127.0.0.1, https://*.example.com for any subdomain; at most ${MAX_MINI_APP_ORIGINS}. Replaces the list; an empty list allows none.`,
+  })
+  miniAppOrigins?: string[] | null;
 }
 
 @ObjectType({ description: 'What came back when a signed get_item_test was sent to the notification URL. Never contains the secret.' })
@@ -93,7 +100,7 @@ export class NotificationUrlCheck implements UrlCheck {
 @Resolver()
 export class SettingsResolver {
   @Authorized('PAYMENTS')
-  @Mutation(() => App, { description: 'Changes the notification URL and/or the API version.' })
+  @Mutation(() => App, { description: "Changes the notification URL, the API version and/or the mini app's origins." })
   updatePaymentSettings(
     @Arg('vkAppId', () => Int) vkAppId: number,
     @Arg('input', () => PaymentSettingsInput) input: PaymentSettingsInput,

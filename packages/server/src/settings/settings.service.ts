@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { App } from '../apps/app.entity.js';
 import { currentKeyColumns, openCurrentKey, previousKeyColumns } from '../secrets/app-keys.js';
 import { getApp, secretKeySchema } from '../apps/apps.service.js';
+import { miniAppOriginsSchema } from '../apps/mini-app-origins.js';
 import { keyHints } from '../apps/key-hints.js';
 import { audit } from '../audit/audit.service.js';
 import type { Principal } from '../access/permissions.js';
@@ -66,6 +67,8 @@ export const paymentSettingsInput = z.object({
   /** `null` clears the URL; absent leaves it. */
   notificationUrl: notificationUrlSchema.nullable().optional(),
   apiVersion: z.enum(API_VERSIONS, { error: `must be one of ${API_VERSIONS.join(', ')}` }).optional(),
+  /** The whole list (replaces the stored one); absent leaves it. */
+  miniAppOrigins: miniAppOriginsSchema.optional(),
 });
 
 export const rotateSecretInput = z.object({
@@ -78,13 +81,15 @@ export const rotateSecretInput = z.object({
     .nullish(),
 });
 
-type SettingsField = 'notificationUrl' | 'apiVersion';
+type SettingsField = 'notificationUrl' | 'apiVersion' | 'miniAppOrigins';
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export async function updatePaymentSettings(
   em: EntityManager,
   principal: Principal,
   vkAppId: number,
-  input: { notificationUrl?: string | null; apiVersion?: string | null },
+  input: { notificationUrl?: string | null; apiVersion?: string | null; miniAppOrigins?: string[] | null },
   outbound: Outbound,
 ): Promise<App> {
   const data = parseInput(paymentSettingsInput, input);
@@ -98,10 +103,13 @@ export async function updatePaymentSettings(
       throw badInput('apiVersion', { reason: 'notAllowed', rule: 'apiVersionLocked' }, locked);
     changed.apiVersion = data.apiVersion;
   }
+  if (data.miniAppOrigins !== undefined && !sameList(data.miniAppOrigins, app.miniAppOrigins ?? [])) {
+    changed.miniAppOrigins = data.miniAppOrigins;
+  }
   const fields = Object.keys(changed) as SettingsField[];
   if (!fields.length) return app; // nothing changed, nothing to record
 
-  const before = Object.fromEntries(fields.map((f) => [f, app[f]]));
+  const before = Object.fromEntries(fields.map((f) => [f, f === 'miniAppOrigins' ? (app.miniAppOrigins ?? []) : app[f]]));
   em.assign(app, changed);
   audit(em, principal, { appId: app.id, action: 'settings.update', before, after: { ...changed } });
   await em.flush();

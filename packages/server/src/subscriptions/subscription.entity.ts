@@ -14,6 +14,8 @@ import { App } from '../apps/app.entity.js';
 // An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
 // rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
 @Index({ name: 'subscriptions_app_newest_idx', properties: ['app', 'id'] })
+// A user's own subscriptions, as the mini app API asks for them (mini-app/entitlements.ts).
+@Index({ name: 'subscriptions_app_user_idx', properties: ['app', 'vkUserId'] })
 export class Subscription {
   [OptionalProps]?: 'nextBillTime' | 'cancelReason' | 'pendingCancel' | 'createdAt' | 'updatedAt';
 

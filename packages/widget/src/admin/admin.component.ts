@@ -13,7 +13,7 @@ import type { AdminAlertsQuery } from '../generated/operations.js';
 // The default tab is part of the entry module; the others are fetched when their tab first opens.
 import '../views/settings/settings.js';
 
-export const VIEWS = ['settings', 'logs', 'transactions', 'stats', 'moderation'] as const;
+export const VIEWS = ['settings', 'logs', 'transactions', 'deliveries', 'stats', 'moderation'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** Which views a role may open (ARCHITECTURE.md §5): a moderator only reviews applications. */
@@ -25,8 +25,8 @@ function viewsFor(me: Me | undefined): readonly View[] {
 }
 
 /**
- * `<vk-payments-admin>`: VK's "Payments" section for one app — settings, logs, transactions, stats
- * and the votes-payments application — as tabs over one shared GraphQL client. Each tab is also an
+ * `<vk-payments-admin>`: VK's "Payments" section for one app — settings, logs, transactions, the
+ * deliveries to the game backend, stats and the votes-payments application — as tabs over one shared GraphQL client. Each tab is also an
  * element of its own (`<vk-payments-settings>`…).
  *
  * @fires vkp-view-change - The open tab changed. `detail: { view }`.
@@ -49,7 +49,7 @@ export class VkPaymentsAdmin extends VkpElement {
     view: { reflect: true },
   };
 
-  /** The open tab: settings (default), logs, transactions, stats or moderation. */
+  /** The open tab: settings (default), logs, transactions, deliveries, stats or moderation. */
   view: View = 'settings';
 
   readonly #me = new Task(this, {
@@ -154,6 +154,8 @@ export class VkPaymentsAdmin extends VkpElement {
         return html`<vk-payments-logs theme=${theme} .sharedSession=${session}></vk-payments-logs>`;
       case 'transactions':
         return html`<vk-payments-transactions theme=${theme} .sharedSession=${session}></vk-payments-transactions>`;
+      case 'deliveries':
+        return html`<vk-payments-deliveries theme=${theme} .sharedSession=${session}></vk-payments-deliveries>`;
       case 'stats':
         return html`<vk-payments-stats theme=${theme} .sharedSession=${session}></vk-payments-stats>`;
       case 'moderation':

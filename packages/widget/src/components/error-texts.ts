@@ -57,6 +57,9 @@ const ru: ErrorTexts = {
     overlapZero: 'Текущий ключ не расшифровать: замените ключ с перекрытием 0 ч',
     apiVersionLocked: 'Выбор версии — для приложений, зарегистрированных до января 2024 года',
     itemId: `Латиница, цифры и _ . : -, не длиннее ${ITEM_LIMITS.itemMaxLength} символов`,
+    originHasPath: 'Только источник, https://хост[:порт]: без пути, запроса и #',
+    originNotHttps: 'Нужен https (http — только для localhost и 127.0.0.1)',
+    originWildcard: 'Звёздочка — только в начале: https://*.example.com',
   },
   codes: {
     NOT_FOUND: 'Не найдено',
@@ -104,6 +107,9 @@ const en: ErrorTexts = {
     overlapZero: 'The current key cannot be decrypted: replace the key with a 0 h overlap',
     apiVersionLocked: 'Choosing a version is for apps registered before January 2024',
     itemId: `Latin letters, digits and _ . : -, at most ${ITEM_LIMITS.itemMaxLength} characters`,
+    originHasPath: 'An origin only, https://host[:port]: no path, query or #',
+    originNotHttps: 'https is needed (http only for localhost and 127.0.0.1)',
+    originWildcard: 'A wildcard only at the start: https://*.example.com',
   },
   codes: {
     NOT_FOUND: 'Not found',

@@ -23,6 +23,17 @@ export type AlertSeverity =
   /** Worth a look before it gets worse. */
   | 'WARNING';
 
+export type FulfilmentEndpointInput = {
+  /** Queue events for it (default true). While off, payments queue nothing. */
+  enabled?: boolean | null | undefined;
+  /** Make a new signing secret (shown once in the answer). A new endpoint always gets one. */
+  rotateSecret?: boolean | null | undefined;
+  /** Answer VK's order_status_change only after the game backend confirmed it (default false). */
+  syncMode?: boolean | null | undefined;
+  /** Absolute http(s) URL of the game backend that grants what was paid for. A private address only if VKP_ALLOW_PRIVATE_URLS allows it. */
+  url: string;
+};
+
 export type MeKind =
   /** An API key. */
   | 'key'
@@ -88,6 +99,8 @@ export type NotificationUrlVerdict =
 export type PaymentSettingsInput = {
   /** One of AppSettings.supportedApiVersions: only apps registered on VK before 2024 may choose. */
   apiVersion?: string | null | undefined;
+  /** Origins the mini app's front-end runs on, allowed to call the mini app API (/mini-app/v1/*) from a browser: https://host[:port], http only for localhost and 127.0.0.1, https://*.example.com for any subdomain; at most 20. Replaces the list; an empty list allows none. */
+  miniAppOrigins?: Array<string> | null | undefined;
   /** Absolute http(s) URL VK posts notifications to; null clears it. */
   notificationUrl?: string | null | undefined;
 };
@@ -170,6 +183,65 @@ export type AdminPageIdentityQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type AdminPageIdentityQuery = { me: { kind: MeKind, role: Role | null, vkAppId: number | null, expiresAt: string | null, label: string | null } };
 
+export type DeliveriesFirstQueryVariables = Exact<{
+  vkAppId: number;
+  status?: string | null | undefined;
+  eventType?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeliveriesFirstQuery = { fulfilmentDeliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, eventId: string, eventType: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, transactionId: number | null, payload: unknown, attemptLog: Array<{ id: string, attemptedAt: string, httpStatus: number | null, durationMs: number, error: string | null, responseBody: string | null }> } }> }, failed: { totalCount: number } };
+
+export type DeliveriesMoreQueryVariables = Exact<{
+  vkAppId: number;
+  status?: string | null | undefined;
+  eventType?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeliveriesMoreQuery = { fulfilmentDeliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, eventId: string, eventType: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, transactionId: number | null, payload: unknown, attemptLog: Array<{ id: string, attemptedAt: string, httpStatus: number | null, durationMs: number, error: string | null, responseBody: string | null }> } }> } };
+
+export type DeliveriesResendMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeliveriesResendMutation = { r: { id: string, eventId: string, eventType: string, status: string, attempts: number, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, transactionId: number | null, payload: unknown, attemptLog: Array<{ id: string, attemptedAt: string, httpStatus: number | null, durationMs: number, error: string | null, responseBody: string | null }> } };
+
+export type DeliveriesResendFailedMutationVariables = Exact<{
+  vkAppId: number;
+  eventType?: string | null | undefined;
+}>;
+
+
+export type DeliveriesResendFailedMutation = { r: { resent: number, remaining: number } };
+
+export type EndpointLoadQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type EndpointLoadQuery = { fulfilmentEndpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } | null };
+
+export type EndpointSetMutationVariables = Exact<{
+  id: number;
+  input: FulfilmentEndpointInput;
+}>;
+
+
+export type EndpointSetMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } } };
+
+export type EndpointRotateMutationVariables = Exact<{
+  id: number;
+}>;
+
+
+export type EndpointRotateMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } } };
+
 export type LogsQueryVariables = Exact<{
   vkAppId: number;
   filter?: NotificationLogFilter | null | undefined;
@@ -231,7 +303,7 @@ export type SettingsLoadQueryVariables = Exact<{
 }>;
 
 
-export type SettingsLoadQuery = { app: { vkRegisteredAt: string | null, settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null } }, testers: Array<{ vkUserId: number, addedAt: string, addedBy: string }> };
+export type SettingsLoadQuery = { app: { vkRegisteredAt: string | null, settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null, miniAppOrigins: Array<string> } }, testers: Array<{ vkUserId: number, addedAt: string, addedBy: string }> };
 
 export type SettingsUpdateMutationVariables = Exact<{
   id: number;
@@ -239,7 +311,7 @@ export type SettingsUpdateMutationVariables = Exact<{
 }>;
 
 
-export type SettingsUpdateMutation = { r: { settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null } } };
+export type SettingsUpdateMutation = { r: { settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null, miniAppOrigins: Array<string> } } };
 
 export type SettingsRotateMutationVariables = Exact<{
   id: number;
@@ -248,7 +320,7 @@ export type SettingsRotateMutationVariables = Exact<{
 }>;
 
 
-export type SettingsRotateMutation = { r: { settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null } } };
+export type SettingsRotateMutation = { r: { settings: { notificationUrl: string | null, apiVersion: string, secretKeyHint: string, endpointUrl: string, apiVersionLocked: boolean, supportedApiVersions: Array<string>, previousSecretKeyHint: string | null, previousSecretExpiresAt: string | null, miniAppOrigins: Array<string> } } };
 
 export type SettingsCheckMutationVariables = Exact<{
   id: number;
@@ -282,7 +354,7 @@ export type StatsQueryVariables = Exact<{
 }>;
 
 
-export type StatsQuery = { paymentStats: { totals: { revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }, points: Array<{ periodStart: string, periodEnd: string, revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }> } };
+export type StatsQuery = { paymentStats: { totals: { revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }, points: Array<{ periodStart: string, periodEnd: string, revenue: number, itemsRevenue: number, subscriptionsRevenue: number, orders: number, refunds: number, payingUsers: number, arppu: number | null }> }, subscriptionStats: { totals: { active: number, activeSubscribers: number, monthlyRecurringVotes: number, new: number, renewed: number, resumed: number, cancelled: number, cancelledPending: number, cancelReasons: { userDecision: number, appDecision: number, paymentFail: number, unknown: number } }, points: Array<{ periodStart: string, periodEnd: string, active: number, activeSubscribers: number, monthlyRecurringVotes: number, new: number, renewed: number, resumed: number, cancelled: number, cancelledPending: number, cancelReasons: { userDecision: number, appDecision: number, paymentFail: number, unknown: number } }> } };
 
 export type TransactionsFirstQueryVariables = Exact<{
   vkAppId: number;

@@ -57,7 +57,7 @@ test("the server's refusal of a URL is shown at the field, and fires vkp-error",
   const input = view.getByLabelText('URL уведомлений');
   // Well-formed for the form, refused by the server: VK would post to it as it is, credentials shown in its panel.
   await input.fill('https://user:secret@example.com/vk');
-  await view.getByRole('button', { name: 'Сохранить' }).click();
+  await view.getByRole('button', { name: 'Сохранить', exact: true }).click();
   await expect.element(input).toHaveAttribute('aria-invalid', 'true');
   await expect.element(input).toHaveAccessibleDescription('Без логина и пароля в адресе: VK показывает его в панели');
   expect(errors).toEqual(['BAD_USER_INPUT']);
@@ -90,11 +90,49 @@ test('a good URL is saved on the server, says "Сохранено" and fires vkp
   const saved = savedEvents(el);
   const input = view.getByLabelText('URL уведомлений');
   await input.fill(`  ${url}  `);
-  await view.getByRole('button', { name: 'Сохранить' }).click();
+  await view.getByRole('button', { name: 'Сохранить', exact: true }).click();
   await expect.element(view.getByText('Сохранено')).toBeVisible();
   await expect.element(input).toHaveAttribute('aria-invalid', 'false');
   expect(saved).toEqual(['settings']);
   expect(await storedUrl()).toBe(url);
+});
+
+test("the mini app's origins are saved one per line as the server normalizes them, and a refused one is explained at the field", async () => {
+  const origins = async () =>
+    (await rootGql<{ app: { settings: { miniAppOrigins: string[] } } }>(`{ app(vkAppId: ${APP}) { settings { miniAppOrigins } } }`)).app
+      .settings.miniAppOrigins;
+  const { el, view } = mount('vk-payments-settings');
+  const saved = savedEvents(el);
+  const field = view.getByLabelText('Разрешённые источники');
+  const save = view.getByRole('button', { name: 'Сохранить источники' });
+  await field.fill('https://Game.Example.com/\nhttp://localhost:10888\n');
+  await save.click();
+  await expect.element(field).toHaveValue('https://game.example.com\nhttp://localhost:10888');
+  expect(saved).toEqual(['settings']);
+  expect(await origins()).toEqual(['https://game.example.com', 'http://localhost:10888']);
+
+  // The server refuses the second line (a path): the field says why, in the widget's words, and nothing changes.
+  await field.fill('https://game.example.com\nhttps://game.example.com/app');
+  await save.click();
+  await expect.element(field).toHaveAttribute('aria-invalid', 'true');
+  await expect.element(field).toHaveAccessibleDescription(/Только источник, https:\/\/хост\[:порт\]: без пути, запроса и #$/);
+  // Refused in the page already: no scheme.
+  await field.fill('game.example.com');
+  await save.click();
+  await expect.element(field).toHaveAccessibleDescription(/Каждая строка — адрес с https:\/\/ \(или http:\/\/localhost\)$/);
+  expect(await origins()).toEqual(['https://game.example.com', 'http://localhost:10888']);
+
+  await field.fill('');
+  await save.click();
+  await expect.poll(origins).toEqual([]);
+});
+
+test('in English, a refused mini app origin is worded in English', async () => {
+  const { view } = mount('vk-payments-settings', { locale: 'en' });
+  const field = view.getByLabelText('Allowed origins');
+  await field.fill('http://game.example.com');
+  await view.getByRole('button', { name: 'Save origins' }).click();
+  await expect.element(field).toHaveAccessibleDescription(/https is needed \(http only for localhost and 127\.0\.0\.1\)$/);
 });
 
 test('"Проверить URL" calls the saved URL as VK would and shows verdict, HTTP status, time and the answer', async () => {

@@ -70,7 +70,8 @@ async function serverStats(range: { from: string; to: string }, granularity = 'D
   return data.paymentStats;
 }
 
-const periods = (view: Locator): Locator => view.getByRole('img');
+/** The payments chart's periods (the subscriptions chart under it has its own: stats-subscriptions.test.ts). */
+const periods = (view: Locator): Locator => view.getByRole('group', { name: /стрелки|arrow keys/ }).getByRole('img');
 /** The chart with its tooltip: the whole view is taller than the test page, which clips screenshots. */
 const plotOf = (view: Locator): Locator =>
   page.elementLocator((view.element() as HTMLElement).shadowRoot!.querySelector('[part="chart"]')!);
@@ -178,7 +179,9 @@ test('the table shows the same figures as the chart', async () => {
   const view = await mountLastWeek();
   const stats = await serverStats(lastDays(7));
   await view.getByRole('button', { name: 'Таблица' }).click();
-  const rows = view.getByRole('row');
+  // The payments' table (the subscriptions part under it has its own: stats-subscriptions.test.ts).
+  await expect.poll(() => (view.element() as HTMLElement).shadowRoot!.querySelector('[part="table"]')).not.toBeNull();
+  const rows = page.elementLocator((view.element() as HTMLElement).shadowRoot!.querySelector('[part="table"]')!).getByRole('row');
   await expect.poll(() => rows.elements().length).toBe(9); // heading, 7 days, total
   await expect.element(rows.nth(7).getByRole('cell').first()).toHaveTextContent(num(stats.points.at(-1)!.revenue));
   await expect.element(rows.nth(8)).toHaveTextContent(`Итого${num(stats.totals.revenue)}`);
@@ -222,7 +225,7 @@ test('the CSV download saves the chosen period as a file with a header row', asy
     clicked.push(this);
   });
   const view = await mountLastWeek();
-  await view.getByRole('button', { name: 'Скачать CSV' }).click();
+  await view.getByRole('button', { name: 'Скачать CSV', exact: true }).click();
   await expect.poll(() => saved.length).toBe(1);
   const text = await saved[0]!.text();
   const lines = text
@@ -371,7 +374,37 @@ test("a busy month (made-up figures), light and dark, phone and desktop: a refun
       payingUsers: 187,
       arppu: Math.round((sum('revenue') / 187) * 100) / 100,
     };
-    return new Response(JSON.stringify({ data: { paymentStats: { totals, points } } }), {
+    // Subscriptions of the same made-up month: a few new most days, cancellations now and then.
+    let active = 40;
+    const subsPoints = points.map(({ periodStart, periodEnd }, i) => {
+      const [added, cancelled] = [i % 3, i % 5 === 0 ? 2 : 0];
+      active += added - cancelled;
+      const reasons = { userDecision: cancelled ? 1 : 0, appDecision: 0, paymentFail: cancelled ? 1 : 0, unknown: 0 };
+      return {
+        periodStart,
+        periodEnd,
+        active,
+        activeSubscribers: active - 2,
+        monthlyRecurringVotes: active * 30,
+        new: added,
+        renewed: i % 2,
+        resumed: i === 7 ? 1 : 0,
+        cancelled,
+        cancelledPending: 0,
+        cancelReasons: reasons,
+      };
+    });
+    const subsTotals = {
+      ...subsPoints.at(-1)!,
+      new: 30,
+      renewed: 15,
+      resumed: 1,
+      cancelled: 12,
+      cancelledPending: 0,
+      cancelReasons: { userDecision: 6, appDecision: 0, paymentFail: 6, unknown: 0 },
+    };
+    const subscriptionStats = { totals: subsTotals, points: subsPoints };
+    return new Response(JSON.stringify({ data: { paymentStats: { totals, points }, subscriptionStats } }), {
       headers: { 'content-type': 'application/json' },
     });
   });
@@ -396,6 +429,11 @@ test("a busy month (made-up figures), light and dark, phone and desktop: a refun
       (periods(view).nth(20).element() as SVGElement).focus(); // the refund day, tooltip open
       await expectChartReadable(view);
       await screenshot(plotOf(view), `stats-busy-${theme}-${width}${locale === 'en' ? '-en' : ''}-chart`);
+      // The subscriptions chart under it: a column per day, its date labels apart too.
+      expect(root.querySelectorAll('[part="subs-chart"] g.subs-period')).toHaveLength(30);
+      expect(overlapping([...root.querySelectorAll('[part="subs-chart"] g.x text')])).toEqual([]);
+      const subscriptions = page.elementLocator(root.querySelector('[part="subscriptions"]')!);
+      await screenshot(subscriptions, `stats-busy-${theme}-${width}${locale === 'en' ? '-en' : ''}-subscriptions`);
       document.body.replaceChildren();
     }
   }

@@ -2,7 +2,8 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
 import { outcomeStyles } from '../../components/outcome.js';
 import { formatDateTime } from '../../i18n.js';
-import { renderCheck, renderTesters } from './settings.parts.js';
+import { notAnOrigin, parseOrigins, renderOrigins } from './settings.origins.js';
+import { copyEndpoint, renderCheck, renderTesters } from './settings.parts.js';
 import { strings, type SettingsStrings } from './settings.strings.js';
 import { settingsStyles } from './settings.styles.js';
 import { ADD_TESTER, CHECK, isHttpUrl, LOAD, parseVkUserId, REMOVE_TESTER, ROTATE, SAVED_MS, UPDATE } from './settings.types.js';
@@ -18,7 +19,7 @@ type Data = Loaded<Answer, Rights>;
  * @fires vkp-saved - A setting was saved. `detail: { what: 'settings' | 'secret' | 'tester' }`.
  * @fires vkp-error - A request failed. `detail: { code, message }`.
  *
- * @csspart section - One block of settings (also `url`, `endpoint`, `version`, `secret`, `testers`).
+ * @csspart section - One block of settings (also `url`, `endpoint`, `origins`, `version`, `secret`, `testers`).
  * @csspart check-result - What the URL check found.
  * @csspart testers - The list of payment testers.
  * @csspart field-error - The message under an input the server or the form refused.
@@ -90,6 +91,7 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
           </div>
           <p class="small ${copied === 'failed' ? 'bad' : 'visually-hidden'}" role="status">${copied && (copied === 'ok' ? c.copied : t.copyFailed)}</p>`,
       )}
+      ${renderOrigins(s.miniAppOrigins, { t, c, busy: this.busy, invalid: this.bad('miniAppOrigins'), problem: this.problem('miniAppOrigins'), savedMark: this.#savedMark('origins'), submit: this.#saveOrigins })}
       ${section(
         'version',
         t.versionTitle,
@@ -201,15 +203,14 @@ export class VkPaymentsSettings extends FormView<Answer, Rights> {
   };
 
   #copy = async (): Promise<void> => {
-    try {
-      await navigator.clipboard.writeText(this.data!.app.settings.endpointUrl);
-      this.copied = 'ok';
-    } catch {
-      // No clipboard (an insecure page, a refused permission): select it so Ctrl+C works.
-      this.copied = 'failed';
-      this.renderRoot.querySelector<HTMLInputElement>('#endpoint')!.select();
-    }
+    this.copied = await copyEndpoint(this.data!.app.settings.endpointUrl, this.renderRoot.querySelector<HTMLInputElement>('#endpoint'));
     setTimeout(() => (this.copied = ''), SAVED_MS);
+  };
+
+  #saveOrigins = (e: SubmitEvent): void => {
+    const miniAppOrigins = parseOrigins(this.#values(e).miniAppOrigins!);
+    if (notAnOrigin(miniAppOrigins)) return void this.refuse({ miniAppOrigins: this.#t.originsInvalid });
+    void this.#set('origins', 'settings', ['miniAppOrigins'], UPDATE, { input: { miniAppOrigins } });
   };
 
   #saveVersion = (e: SubmitEvent): void => {

@@ -55,3 +55,14 @@ export function renderTesters(
     )}
   </ul>`;
 }
+
+/** Copies the server's endpoint address; without a clipboard (an insecure page, a refused permission) selects it so Ctrl+C works. */
+export async function copyEndpoint(url: string, input: HTMLInputElement | null): Promise<'ok' | 'failed'> {
+  try {
+    await navigator.clipboard.writeText(url);
+    return 'ok';
+  } catch {
+    input?.select();
+    return 'failed';
+  }
+}

@@ -36,6 +36,12 @@ const ru = {
   addedBy: (at: string, by: string): string => `добавлен ${at} · ${by}`,
   noTesters: 'Тестировщиков пока нет.',
   removeTester: (id: number): string => `Удалить тестировщика ${id}`,
+  originsTitle: 'Источники мини-приложения',
+  originsHint:
+    'Адреса, с которых фронтенд мини-приложения обращается к /mini-app/v1 (CORS): https://хост[:порт], по одному в строке; https://*.домен — любой поддомен; http — только localhost и 127.0.0.1.',
+  originsLabel: 'Разрешённые источники',
+  originsSave: 'Сохранить источники',
+  originsInvalid: 'Каждая строка — адрес с https:// (или http://localhost)',
 };
 
 export type SettingsStrings = typeof ru;
@@ -79,5 +85,11 @@ export const strings: { ru: SettingsStrings; en: SettingsStrings } = {
     addedBy: (at: string, by: string): string => `added ${at} · ${by}`,
     noTesters: 'No testers yet.',
     removeTester: (id: number): string => `Remove tester ${id}`,
+    originsTitle: 'Mini app origins',
+    originsHint:
+      "Where the mini app's front-end calls /mini-app/v1 from (CORS): https://host[:port], one per line; https://*.domain for any subdomain; http only for localhost and 127.0.0.1.",
+    originsLabel: 'Allowed origins',
+    originsSave: 'Save origins',
+    originsInvalid: 'Each line an address with https:// (or http://localhost)',
   },
 };

@@ -8,7 +8,8 @@ export const settingsStyles = css`
   .grow {
     flex: 1 1 14em;
   }
-  .grow input {
+  .grow input,
+  .grow textarea {
     width: 100%;
     box-sizing: border-box;
   }

@@ -8,6 +8,7 @@ export interface AppSettings {
   supportedApiVersions: string[];
   previousSecretKeyHint: string | null;
   previousSecretExpiresAt: string | null;
+  miniAppOrigins: string[];
 }
 
 export interface PaymentTester {
@@ -40,7 +41,7 @@ export interface Rights {
 }
 
 const SETTINGS =
-  'settings{notificationUrl apiVersion secretKeyHint endpointUrl apiVersionLocked supportedApiVersions previousSecretKeyHint previousSecretExpiresAt}';
+  'settings{notificationUrl apiVersion secretKeyHint endpointUrl apiVersionLocked supportedApiVersions previousSecretKeyHint previousSecretExpiresAt miniAppOrigins}';
 const TESTER = 'vkUserId addedAt addedBy';
 
 // Written compact, as the other views' documents: they ship in the embed, where every byte counts.

@@ -118,4 +118,33 @@ export const chartStyles = css`
     position: sticky;
     inset-inline-start: 0;
   }
+  .cancel {
+    --c: var(--_danger);
+  }
+  .subs-period path {
+    fill: var(--c);
+  }
+  .subs-part {
+    margin-top: 28px;
+  }
+  /* Six cards, the first two columns wide: one row of seven columns on a desktop. */
+  @container (min-width: 640px) {
+    .subs-part .cards {
+      grid-template-columns: repeat(7, minmax(0, 1fr));
+    }
+  }
+  .subs-part h3 {
+    margin: 0;
+  }
+  .subs-part .plot {
+    margin-top: 8px;
+  }
+  .subs-part .table-wrap {
+    margin-top: 12px;
+  }
+  caption {
+    text-align: start;
+    padding-bottom: 4px;
+    font-size: 0.85em;
+  }
 `;

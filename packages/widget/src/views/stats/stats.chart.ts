@@ -76,7 +76,7 @@ export function geometry(points: readonly Point[], width: number, axis: (n: numb
 }
 
 /** A bar from `base` to `end` (pixels), its far end rounded by `r`; upward or downward alike. */
-function bar(x: number, w: number, base: number, end: number, r: number): string {
+export function bar(x: number, w: number, base: number, end: number, r: number): string {
   const s = end < base ? 1 : -1;
   r = Math.min(r, w / 2, Math.abs(end - base));
   return `M${x} ${base}V${end + s * r}Q${x} ${end} ${x + r} ${end}H${x + w - r}Q${x + w} ${end} ${x + w} ${end + s * r}V${base}Z`;

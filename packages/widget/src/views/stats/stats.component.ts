@@ -6,18 +6,24 @@ import { download, exportUrl } from '../../components/download.js';
 import { dayEnd, dayStart } from '../../components/filters.js';
 import { describeError, fieldOf } from '../../components/form-errors.js';
 import { renderControls } from './stats.controls.js';
-import { presetRange, type Granularity, type Preset } from './stats.dates.js';
+import { periodTexts, presetRange, type Granularity, type Preset } from './stats.dates.js';
 import { StatsPlot, type Stats } from './stats.plot.js';
+import { renderSubscriptions, type SubsStats } from './stats.subs.js';
 import { strings } from './stats.strings.js';
 import { chartStyles } from './stats.chart.styles.js';
 import { statsStyles } from './stats.styles.js';
 
 const FIGURES = 'revenue itemsRevenue subscriptionsRevenue orders refunds payingUsers arppu';
+const SUBS =
+  'active activeSubscribers monthlyRecurringVotes new renewed resumed cancelled cancelledPending cancelReasons{userDecision appDecision paymentFail unknown}';
+const ARGS = 'vkAppId:$vkAppId,from:$from,to:$to,granularity:$granularity,timeZone:$timeZone';
 const QUERY = `query Stats($vkAppId:Int!,$from:DateTime!,$to:DateTime!,$granularity:StatsGranularity!,$timeZone:String!){
-  paymentStats(vkAppId:$vkAppId,from:$from,to:$to,granularity:$granularity,timeZone:$timeZone){
-    totals{${FIGURES}} points{periodStart periodEnd ${FIGURES}}
-  }
+  paymentStats(${ARGS}){totals{${FIGURES}} points{periodStart periodEnd ${FIGURES}}}
+  subscriptionStats(${ARGS}){totals{${SUBS}} points{periodStart periodEnd ${SUBS}}}
 }`;
+
+/** What one answer shows: payments (the plot) and subscriptions (stats.subs.ts), in the same periods. */
+type Loaded = Stats & { subscriptions: SubsStats };
 
 /** A valid choice, as the query takes it: the range's first and last instant, and the periods' length. */
 // A type, not an interface: the export URL takes it as a plain record of parameters.
@@ -32,8 +38,10 @@ const sameApplied = (a: Applied | undefined, b: Applied): boolean => a?.from ===
 /**
  * <vk-payments-stats>: VK's "Статистика → Платежи" — votes credited per day, week or month (items
  * and subscriptions), payments, refunds, paying users and ARPPU over a chosen period in the browser's
- * time zone, as summary cards, a chart (or a table) and a CSV download. The controls (stats.controls.ts)
- * choose the period; the plot (stats.plot.ts) shows its figures.
+ * time zone, as summary cards, a chart (or a table) and a CSV download; under them the same periods'
+ * subscriptions (stats.subs.ts): active ones, votes per month, new, renewed and cancelled by reason, as
+ * cards, a chart, a table and their own CSV. The controls (stats.controls.ts) choose the period; the plot
+ * (stats.plot.ts) shows its figures.
  *
  * @fires vkp-error - Loading or the CSV download failed. `detail: { code, message }`.
  *
@@ -45,6 +53,8 @@ const sameApplied = (a: Applied | undefined, b: Applied): boolean => a?.from ===
  * @csspart table - The table shown instead of the chart.
  * @csspart message - A quiet line (loading, not configured, no payments).
  * @csspart error - Why nothing could be shown, or why the CSV download failed.
+ * @csspart subscriptions - The subscriptions' part: its cards (`subs-cards`, each `subs-card`), chart
+ * (`subs-chart`) and table (`subs-table`).
  *
  * @cssproperty --vkp-color-chart-2 - The chart's second series (subscriptions). Defaults to the accent
  * mixed with the text colour: darker in light, lighter in dark.
@@ -70,17 +80,17 @@ export class VkPaymentsStats extends VkpElement {
   /** The last valid choice (the same object while it does not change): an invalid date keeps the last figures. */
   #applied: Applied | undefined;
   /** The figures shown: the last answer, kept through a reload and a refused choice. */
-  #last: Stats | undefined;
+  #last: Loaded | undefined;
   readonly #plot = new StatsPlot(this);
   readonly #stats = new Task(this, {
     args: () => [this.session, this.#applied] as const,
-    task: async ([session, applied], { signal }): Promise<Stats | undefined> => {
+    task: async ([session, applied], { signal }): Promise<Loaded | undefined> => {
       if (!session || !applied) return undefined;
       const vars = this.#vars(session, applied);
       try {
-        type Answer = { paymentStats: Omit<Stats, 'granularity'> };
-        const { paymentStats } = await session.client.request<Answer>(QUERY, vars, signal);
-        return { ...paymentStats, granularity: vars.granularity };
+        type Answer = { paymentStats: Omit<Stats, 'granularity'>; subscriptionStats: SubsStats };
+        const { paymentStats, subscriptionStats } = await session.client.request<Answer>(QUERY, vars, signal);
+        return { ...paymentStats, granularity: vars.granularity, subscriptions: subscriptionStats };
       } catch (err) {
         throw this.report(err);
       }
@@ -134,7 +144,7 @@ export class VkPaymentsStats extends VkpElement {
     return html`<div class="wrap">
       <header class="row head">
         <h2>${t.title}</h2>
-        <button class="secondary" ?disabled=${csv === 'busy' || !data} @click=${this.#download}>
+        <button class="secondary" ?disabled=${csv === 'busy' || !data} @click=${() => this.#download('stats')}>
           ${csv === 'busy' ? c.downloading : c.downloadCsv}
         </button>
       </header>
@@ -145,19 +155,32 @@ export class VkPaymentsStats extends VkpElement {
         err && !field
           ? this.renderError(err, () => void this.#stats.run())
           : data
-            ? this.#plot.render({ t, c, locale: this.activeLocale, data, stale, timeZone: this.#timeZone })
+            ? html`${this.#plot.render({ t, c, locale: this.activeLocale, data, stale, timeZone: this.#timeZone })}
+              ${this.#subscriptions(data, stale)}`
             : this.renderPending()
       }
     </div>`;
   }
 
-  async #download(): Promise<void> {
+  #subscriptions(data: Loaded, stale: boolean): TemplateResult {
+    const t = strings[this.activeLocale];
+    const { names, labels } = periodTexts(data.subscriptions.points, data.granularity, this.activeLocale);
+    const csv = html`<button class="secondary" ?disabled=${this.csv === 'busy'} @click=${() => this.#download('subscription-stats')}>
+      ${this.csv === 'busy' ? this.common.downloading : t.subsCsv}
+    </button>`;
+    return html`<div class="data ${stale ? 'stale' : ''}" aria-busy=${stale}>
+      ${renderSubscriptions({ t, c: this.common, locale: this.activeLocale, data: data.subscriptions, names, labels, width: this.#plot.width, table: this.#plot.table, csv })}
+    </div>`;
+  }
+
+  /** Downloads the payments' (stats) or the subscriptions' figures of the shown choice as CSV. */
+  async #download(what: 'stats' | 'subscription-stats'): Promise<void> {
     const session = this.session;
     if (!session || !this.#applied) return;
     this.csv = 'busy';
     try {
-      const url = exportUrl(session.client.endpoint, '/export/stats.csv', this.#vars(session, this.#applied));
-      await download(session.client, url, 'stats.csv', this.renderRoot);
+      const url = exportUrl(session.client.endpoint, `/export/${what}.csv`, this.#vars(session, this.#applied));
+      await download(session.client, url, `${what}.csv`, this.renderRoot);
       this.csv = undefined;
     } catch (err) {
       this.csv = this.report(err) as Error;

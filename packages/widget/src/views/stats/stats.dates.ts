@@ -31,7 +31,7 @@ export function presetRange(preset: Exclude<Preset, 'custom'>): [string, string]
  * shows only where it changes, so a 30-day axis reads "28 29 30 1 2" with "июн." under the 1.
  */
 export function periodTexts(
-  points: readonly Point[],
+  points: ReadonlyArray<Pick<Point, 'periodStart' | 'periodEnd'>>,
   granularity: Granularity,
   locale: Locale,
 ): { names: string[]; labels: Array<[string, string]> } {

@@ -71,6 +71,16 @@ export class StatsPlot implements ReactiveController {
     // Nothing to set up: the observer above follows the host wherever it goes.
   }
 
+  /** The table instead of the chart was chosen (for the subscriptions part too). */
+  get table(): boolean {
+    return this.#table;
+  }
+
+  /** The element's width in CSS pixels, as the charts are drawn (the subscriptions' too). */
+  get width(): number {
+    return this.#width || this.#host.clientWidth || 320;
+  }
+
   /** New figures arrived: no tooltip, and the latest period takes the Tab stop. */
   reset(count: number): void {
     this.#count = count;
@@ -108,7 +118,7 @@ export class StatsPlot implements ReactiveController {
     const { names, labels } = periodTexts(points, granularity, locale);
     const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
     const axis = (n: number): string => compact.format(n);
-    const g = (this.#geometry = geometry(points, this.#width || this.#host.clientWidth || 320, axis));
+    const g = (this.#geometry = geometry(points, this.width, axis));
     const empty = totals.orders === 0;
     const emptyNote = (style?: string): TemplateResult =>
       html`<p class="empty" part="message" role="status" .style=${style ?? ''}>${t.empty}</p>`;

@@ -8,4 +8,6 @@ export { Migration20261202003934SecretsAtRest } from './Migration20261202003934S
 export { Migration20261202012954UnverifiedRetentionIndex } from './Migration20261202012954UnverifiedRetentionIndex.js';
 export { Migration20261202024022BusTriggers } from './Migration20261202024022BusTriggers.js';
 export { Migration20261202031951AppIndexes } from './Migration20261202031951AppIndexes.js';
+export { Migration20261202091246SubscriptionEvents } from './Migration20261202091246SubscriptionEvents.js';
+export { Migration20261202091409MiniAppOrigins } from './Migration20261202091409MiniAppOrigins.js';
 export { Migration20261202091926AlertIndexes } from './Migration20261202091926AlertIndexes.js';
