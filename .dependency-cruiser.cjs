@@ -31,6 +31,7 @@ const LAYERS = [
     'devtools',
     'export',
     'observability',
+    'alerts',
     'mini-app',
   ],
   // Edges: the HTTP server and the command line, which wire everything together.

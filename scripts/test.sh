@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `pnpm test`: every test of every package, against the real things — a SQLite file, the local
 # PostgreSQL, a real HTTP server, Debian's Chromium for the widget and Debian's HAProxy for the cluster
-# (both installed here when missing).
+# (both installed here when missing), and Debian's promtool for the alert rules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-debian-package.sh /usr/bin/chromium chromium "the widget's browser tests"
 # The cluster tests run three instances behind Debian's HAProxy (examples/cluster/).
 bash scripts/ensure-debian-package.sh haproxy haproxy "the cluster tests"
+# The alert rules are checked and unit-tested with promtool (packages/server/test/alert-rules.e2e.test.ts).
+bash scripts/ensure-debian-package.sh /usr/bin/promtool prometheus "the alert rules' tests"
 
 if [ "${VKP_TEST_SKIP_POSTGRES:-0}" != 1 ]; then
   bash scripts/ensure-postgres.sh

@@ -125,6 +125,8 @@ const OPERATIONS: Record<string, Operation> = {
     document: () =>
       `{ customer(vkAppId: ${A}, vkUserId: 1) { totals { netVotes } orders { totalCount } subscriptions { totalCount } notifications { totalCount } deliveries { totalCount } } }`,
   },
+  // The banner above the widget's tabs: the same readers as the log and the deliveries it counts.
+  alerts: { allowed: PAYMENTS, document: () => `{ alerts(vkAppId: ${A}) { code count } }` },
   notificationLog: {
     notFoundFor: ['OTHER_APP_CREATOR'],
     allowed: PAYMENTS,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
-import { indexUsed } from '../../test/query-plan.js';
+import { indexUsed } from '../../test/db-inspect.js';
 import { migrate, openOrm } from './orm.js';
 import { openSql, type Row, type Sql } from './sql.js';
 

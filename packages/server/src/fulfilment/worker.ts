@@ -26,7 +26,12 @@ export interface WorkerOptions {
   /** How long one attempt may take: the game backend should answer at once and grant asynchronously. */
   timeoutMs?: number;
   onError?: (err: unknown) => void;
+  /** Told the outcome of every attempt (the metrics: observability/metrics.ts). */
+  attempted?: (outcome: AttemptOutcome) => void;
 }
+
+/** What came of one attempt: delivered (2xx), retrying (another attempt is scheduled) or failed (retries exhausted). */
+export type AttemptOutcome = 'delivered' | 'retrying' | 'failed';
 
 export interface FulfilmentWorker {
   /** Look now (a payment just queued an event, or one was resent). */
@@ -96,6 +101,7 @@ export function startFulfilmentWorker({
   pollMs = 1_000,
   timeoutMs = 10_000,
   onError = () => {},
+  attempted = () => {},
 }: WorkerOptions): FulfilmentWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
@@ -135,6 +141,11 @@ export function startFulfilmentWorker({
       else if (wait === undefined) yield statement(RETRY, ['failed', null, id]);
       else yield statement(RETRY, ['pending', new Date(Date.now() + wait), id]);
     });
+    try {
+      attempted(outcome.ok ? 'delivered' : wait === undefined ? 'failed' : 'retrying');
+    } catch (err) {
+      report(err);
+    }
     return outcome.ok;
   }
 

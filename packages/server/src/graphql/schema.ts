@@ -3,6 +3,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AlertsResolver } from '../alerts/alerts.resolver.js';
 import { AppsResolver } from '../settings/apps.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AccessResolver } from '../keys/access.resolver.js';
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   FulfilmentEndpointResolver,
   FulfilmentDeliveryResolver,
   CustomersResolver,
+  AlertsResolver,
 ] as const;
 
 export function buildGraphqlSchema(pubSub: PubSub, emitSchemaFile?: string): Promise<GraphQLSchema> {

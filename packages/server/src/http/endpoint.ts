@@ -56,6 +56,7 @@ export async function startEndpoint(
     secrets,
     retryDelaysMs: config.fulfilmentRetryDelaysMs,
     onError: (err) => http.log.error({ err }, 'fulfilment delivery failed to run'),
+    attempted: metrics.countAttempt,
   });
   try {
     const liveLog = createLiveLog({

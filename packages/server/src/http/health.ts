@@ -8,18 +8,26 @@ export interface HealthRouteOptions {
   drain: Drain;
 }
 
-export function healthRoutes(app: FastifyInstance, { sql, drain }: HealthRouteOptions): Promise<void> {
+export type Readiness = 'ready' | 'draining' | 'database unreachable';
+
+/** What /readyz answers, and what the `vkp_ready` gauge reports (observability/metrics.ts): one check for both. */
+export async function readiness({ sql, drain }: HealthRouteOptions): Promise<Readiness> {
+  // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
+  if (drain.draining) return 'draining';
+  try {
+    // Through the endpoint's own connection: ready means VK's notifications can be answered.
+    await sql.one('select 1');
+    return 'ready';
+  } catch {
+    return 'database unreachable';
+  }
+}
+
+export function healthRoutes(app: FastifyInstance, options: HealthRouteOptions): Promise<void> {
   app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
-    if (drain.draining) return reply.code(503).send({ status: 'draining' });
-    try {
-      // Through the endpoint's own connection: ready means VK's notifications can be answered.
-      await sql.one('select 1');
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'database unreachable' });
-    }
+    const status = await readiness(options);
+    return status === 'ready' ? { status } : reply.code(503).send({ status });
   });
   return Promise.resolve();
 }

@@ -14,7 +14,9 @@ import { App } from '../apps/app.entity.js';
 // An app's list newest first (graphql/connection.ts pages by id) is a range of this index, however many
 // rows other apps hold. SQLite's former single-column FK index gave that order only implicitly (rowid).
 @Index({ name: 'notification_logs_app_newest_idx', properties: ['app', 'id'] })
-@Index({ name: 'notification_logs_app_received_idx', properties: ['app', 'receivedAt'] })
+// The error code and duration ride along: an app's last hour of bad signatures, error 2 and slow answers
+// (alerts/) is one range of this index, read without the rows.
+@Index({ name: 'notification_logs_app_received_outcome_idx', properties: ['app', 'receivedAt', 'errorCode', 'durationMs'] })
 // Type + error: the filter an operator reaches for ("failed purchases"); its count is an index-only range.
 @Index({ name: 'notification_logs_app_type_error_idx', properties: ['app', 'notificationType', 'errorCode'] })
 @Index({ name: 'notification_logs_app_error_idx', properties: ['app', 'errorCode'] })

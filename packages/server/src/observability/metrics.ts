@@ -11,6 +11,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { notificationTypeLabel } from './notification-label.js';
 import type { Bus } from '../cluster/bus.js';
 import type { Orm } from '../db/orm.js';
+import type { Sql } from '../db/sql.js';
+import { pendingBacklog } from '../fulfilment/backlog.js';
+import type { AttemptOutcome } from '../fulfilment/worker.js';
 import type { HandledNotification } from '../notifications/handle.js';
 import type { UnloggedReason } from '../notifications/unverified-budget.js';
 
@@ -35,6 +38,32 @@ export interface Metrics {
   route(app: FastifyInstance): void;
   /** The cluster bus: whether it listens, and the events it brought (by type: a closed list). */
   watchBus(bus: Bus): void;
+  /** One attempt to deliver a fulfilment event, by what came of it (fulfilment/worker.ts). */
+  countAttempt: (outcome: AttemptOutcome) => void;
+  /**
+   * Gauges read at each scrape: whether /readyz would answer ready (`ready`, the same check), and the
+   * fulfilment backlog (from the database every instance shares, so each instance reports the same).
+   */
+  watchState(state: { ready: () => Promise<boolean>; sql: Sql }): void;
+}
+
+/**
+ * How long a gauge read at scrape time may take: a database that hangs must not hang /metrics too, or
+ * the scrape fails and the rules see a dead target instead of a database that is not ready.
+ */
+export const SCRAPE_CHECK_MS = 2_000;
+
+/** The value, or `fallback` when it failed or took longer than SCRAPE_CHECK_MS. */
+async function withinScrape<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), SCRAPE_CHECK_MS);
+  });
+  try {
+    return await Promise.race([work().catch(() => fallback), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `orm`: the API's ORM once it is loaded (its pool is a gauge). */
@@ -65,6 +94,12 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
   const slow = new Counter({
     name: 'vkp_notifications_slow_total',
     help: `Answers slower than ${SLOW_ANSWER_SECONDS} s (a tenth of VK's deadline).`,
+    registers,
+  });
+  const attempts = new Counter({
+    name: 'vkp_fulfilment_attempts_total',
+    help: 'Attempts to deliver a fulfilment event to the game backend, by outcome: delivered (2xx), retrying (failed, another attempt is scheduled) or failed (failed, retries exhausted: waits for a resend).',
+    labelNames: ['outcome'] as const,
     registers,
   });
   const operations = new Counter({
@@ -113,6 +148,38 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
       if (seconds > SLOW_ANSWER_SECONDS) slow.inc();
     },
     countUnlogged: (reason) => unlogged.inc({ reason }),
+    countAttempt: (outcome) => attempts.inc({ outcome }),
+    watchState({ ready, sql }) {
+      new Gauge({
+        name: 'vkp_ready',
+        help: 'Whether GET /readyz answers ready (1): the database answers and the instance is not draining. 0 when the check fails or takes over 2 s.',
+        registers,
+        async collect() {
+          this.set((await withinScrape(ready, false)) ? 1 : 0);
+        },
+      });
+      // One read serves both gauges: each collect() would otherwise query on its own.
+      let backlog: Promise<{ count: number; oldest: Date | null } | null> | null = null;
+      const read = () => (backlog ??= withinScrape(() => pendingBacklog(sql), null).finally(() => setImmediate(() => (backlog = null))));
+      new Gauge({
+        name: 'vkp_fulfilment_pending_deliveries',
+        help: 'Fulfilment events not yet delivered (queued or retrying), all apps; counted up to 10000. The last value read while the database does not answer.',
+        registers,
+        async collect() {
+          const now = await read();
+          if (now) this.set(now.count); // else the last value stays: vkp_ready is 0 meanwhile
+        },
+      });
+      new Gauge({
+        name: 'vkp_fulfilment_oldest_pending_seconds',
+        help: 'How long the oldest fulfilment event not yet delivered has waited since it was queued (0 when none). The last value read while the database does not answer.',
+        registers,
+        async collect() {
+          const now = await read();
+          if (now) this.set(now.oldest ? Math.max(0, (Date.now() - now.oldest.getTime()) / 1000) : 0);
+        },
+      });
+    },
     countOperation: (labels) => operations.inc(labels),
     countMiniApp: (labels) => miniApp.inc(labels),
     watchBus(bus) {

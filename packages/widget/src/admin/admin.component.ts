@@ -8,6 +8,8 @@ import { pick, toLocale, type Locale } from '../i18n.js';
 import { isLazyTag, loadView } from '../lazy-views.js';
 import { strings } from './admin.strings.js';
 import { adminStyles } from './admin.styles.js';
+import { ALERTS, alertsBanner, type AppAlert } from './admin.alerts.js';
+import type { AdminAlertsQuery } from '../generated/operations.js';
 // The default tab is part of the entry module; the others are fetched when their tab first opens.
 import '../views/settings/settings.js';
 
@@ -37,6 +39,8 @@ function viewsFor(me: Me | undefined): readonly View[] {
  * @csspart header - The app's name.
  * @csspart tabs - The row of tabs.
  * @csspart tab - One tab; the open one also has `tab-selected`.
+ * @csspart alerts - The banner above the tabs: what needs attention in the app now (absent when nothing does).
+ * @csspart alert - One line of it.
  * @csspart panel - The open view.
  * @csspart message - A quiet line (loading, not configured).
  * @csspart error - Why nothing could be shown.
@@ -65,6 +69,22 @@ export class VkPaymentsAdmin extends VkpElement {
         session.client.me(),
       ]);
       return { app, me };
+    },
+  });
+
+  /**
+   * The banner's alerts, asked again each time a tab opens. Only for the roles that read the log and the
+   * deliveries it counts; a failure leaves the banner out: the open view reports its own errors.
+   */
+  readonly #alerts = new Task(this, {
+    args: () => [this.session, this.#me.value?.me, this.view] as const,
+    task: async ([session, me]): Promise<readonly AppAlert[]> => {
+      if (!session || !me || !viewsFor(me).includes('logs')) return [];
+      try {
+        return (await session.client.request<AdminAlertsQuery>(ALERTS, { id: session.vkAppId })).alerts;
+      } catch {
+        return [];
+      }
     },
   });
 
@@ -105,7 +125,7 @@ export class VkPaymentsAdmin extends VkpElement {
       ${
         open === undefined
           ? html`<div class="notice error" part="error" role="alert"><strong>${this.common.forbiddenTitle}</strong><p>${t.viewerRole}</p></div>`
-          : html`${tabs(
+          : html`${alertsBanner(this.#alerts.value, this.activeLocale)}${tabs(
               views,
               open,
               t.sections,

@@ -17,6 +17,22 @@ export const adminStyles = css`
   header h2 {
     margin: 0;
   }
+  .alerts ul {
+    list-style: none;
+    margin: 0 0 calc(var(--_space) / 2);
+    padding: 0;
+    display: grid;
+    gap: 6px;
+  }
+  .notice.warning {
+    border-inline-start-color: var(--_warning);
+  }
+  .alerts .error .severity {
+    color: var(--_danger);
+  }
+  .alerts .warning .severity {
+    color: var(--_warning);
+  }
   [part~='panel'] {
     padding-top: var(--_space);
   }

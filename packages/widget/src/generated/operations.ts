@@ -3,6 +3,26 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type AlertCode =
+  /** Notifications answered error 10 (missing or wrong sig) in the window: was the key changed in VK? */
+  | 'BAD_SIGNATURES'
+  /** Fulfilment deliveries whose retries ran out: they wait for a resend. */
+  | 'DELIVERIES_FAILED'
+  /** Fulfilment deliveries being retried after a failed attempt. */
+  | 'DELIVERIES_FAILING'
+  /** Fulfilment deliveries queued more than thresholdSeconds ago and not delivered yet. */
+  | 'DELIVERIES_PILING_UP'
+  /** Notifications answered slower than thresholdSeconds in the window. */
+  | 'SLOW_ANSWERS'
+  /** Notifications answered error 2 (database trouble, a late answer, a sync backend too slow) in the window. */
+  | 'TEMPORARY_ERRORS';
+
+export type AlertSeverity =
+  /** Payments fail or users wait for what they paid for. */
+  | 'CRITICAL'
+  /** Worth a look before it gets worse. */
+  | 'WARNING';
+
 export type FulfilmentEndpointInput = {
   /** Queue events for it (default true). While off, payments queue nothing. */
   enabled?: boolean | null | undefined;
@@ -150,6 +170,13 @@ export type TransactionFilter = {
 export type TransactionStatus =
   | 'CHARGEABLE'
   | 'REFUNDED';
+
+export type AdminAlertsQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type AdminAlertsQuery = { alerts: Array<{ code: AlertCode, severity: AlertSeverity, count: number, countCapped: boolean, windowSeconds: number | null, thresholdSeconds: number | null }> };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -11,3 +11,4 @@ export { Migration20261202031951AppIndexes } from './Migration20261202031951AppI
 export { Migration20261202091121CustomerIndexes } from './Migration20261202091121CustomerIndexes.js';
 export { Migration20261202091246SubscriptionEvents } from './Migration20261202091246SubscriptionEvents.js';
 export { Migration20261202091409MiniAppOrigins } from './Migration20261202091409MiniAppOrigins.js';
+export { Migration20261202091926AlertIndexes } from './Migration20261202091926AlertIndexes.js';
