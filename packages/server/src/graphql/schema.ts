@@ -12,6 +12,7 @@ import { CustomersResolver } from '../customers/customers.resolver.js';
 import { CatalogResolver } from '../catalog/catalog.resolver.js';
 import { DevtoolsResolver } from '../devtools/devtools.resolver.js';
 import { FulfilmentDeliveryResolver, FulfilmentEndpointResolver } from '../fulfilment/fulfilment.resolver.js';
+import { FulfilmentEventResolver } from '../fulfilment/listen.resolver.js';
 import { LogsResolver } from '../logs/logs.resolver.js';
 import { ModerationResolver } from '../moderation/moderation.resolver.js';
 import { OrdersResolver } from '../orders/orders.resolver.js';
@@ -36,6 +37,7 @@ export const RESOLVERS = [
   FulfilmentDeliveryResolver,
   CustomersResolver,
   AlertsResolver,
+  FulfilmentEventResolver,
 ] as const;
 
 export function buildGraphqlSchema(pubSub: PubSub, emitSchemaFile?: string): Promise<GraphQLSchema> {

@@ -8,6 +8,7 @@ import type { Bus } from '../cluster/bus.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Sql } from '../db/sql.js';
+import { listenerFeed } from '../fulfilment/listen.js';
 import { startFulfilmentWorker, type FulfilmentWorker } from '../fulfilment/worker.js';
 import { createLiveLog, type LiveLog, type LivePubSub } from '../logs/live.js';
 import type { Outbound } from '../net/outbound.js';
@@ -77,7 +78,8 @@ export async function startEndpoint(
       createSqlStore(sql, secrets, {
         queued,
         logged: liveLog.logged,
-        listenerFailed: (err) => http.log.error({ err }, 'a listener of committed log rows failed'),
+        ...listenerFeed(pubSub),
+        listenerFailed: (err) => http.log.error({ err }, 'a listener of committed log rows or payment events failed'),
       }),
       bus,
     );

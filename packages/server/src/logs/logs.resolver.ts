@@ -25,6 +25,7 @@ import { notFound, recordId } from '../graphql/errors.js';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { LOG_TOPIC, type LoggedRow } from './live.js';
 import { logPage } from './log-page.js';
+import { matchesLogFilter } from './logs.service.js';
 import { NotificationLog } from './notification-log.entity.js';
 
 @InputType()
@@ -55,6 +56,31 @@ export class NotificationLogFilter {
 
   @Field(() => DateTimeScalar, { nullable: true })
   to?: Date | null;
+}
+
+interface LiveArgs {
+  vkAppId: number;
+  filter?: NotificationLogFilter | null;
+}
+
+/**
+ * The rows a filter lets through. An iterator, not an async generator: a generator's return() waits for
+ * its pending next(), i.e. for the app's next row, so an unsubscribe would leave its listener until then.
+ */
+function filtered(rows: AsyncIterable<LoggedRow | NotificationLog>, filter: NotificationLogFilter): AsyncIterableIterator<unknown> {
+  const source = rows[Symbol.asyncIterator]();
+  return {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done || matchesLogFilter(r.value, filter)) return r;
+      }
+    },
+    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 export const NotificationLogConnection = Connection('NotificationLog', NotificationLog);
@@ -92,14 +118,21 @@ export class LogsResolver {
   }
 
   @Subscription(() => NotificationLog, {
-    description: 'Every request to the notification endpoint for this app, as it is logged (after our answer is committed).',
+    description:
+      'Every request to the notification endpoint for this app, as it is logged (after our answer is committed); ' +
+      'with a filter, those notificationLogs would list with it.',
     // Authorised once, when the subscription starts: the same rule as notificationLogs.
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { vkAppId: number }, Context>) => {
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, LiveArgs, Context>) => {
       authorize(context, 'PAYMENTS', args.vkAppId);
-      return context.pubSub.subscribe(LOG_TOPIC, args.vkAppId);
+      const rows = context.pubSub.subscribe(LOG_TOPIC, args.vkAppId) as AsyncIterable<LoggedRow | NotificationLog>;
+      return args.filter ? filtered(rows, args.filter) : rows;
     },
   })
-  notificationLogged(@Root() row: LoggedRow | NotificationLog, @Arg('vkAppId', () => Int) _vkAppId: number): NotificationLog {
+  notificationLogged(
+    @Root() row: LoggedRow | NotificationLog,
+    @Arg('vkAppId', () => Int) _vkAppId: number,
+    @Arg('filter', () => NotificationLogFilter, { nullable: true }) _filter: NotificationLogFilter | null,
+  ): NotificationLog {
     // Rows this instance wrote come as written (live.ts); rows of other instances were read as entities.
     return row instanceof NotificationLog ? row : Object.assign(new NotificationLog(), { ...row, app: null });
   }

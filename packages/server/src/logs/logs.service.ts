@@ -49,3 +49,29 @@ export function logConditions(appId: number, f: LogFilter, values: ColumnValues)
   if (f.to != null) add('received_at < ?', values.date(f.to));
   return { sql: sql.join(' and '), params };
 }
+
+/** What `matchesLogFilter` reads of a row: a live row as written (live.ts) or as read back. */
+export interface FilterableLogRow {
+  notificationType: NotificationKind | null;
+  test: boolean;
+  errorCode: number | null;
+  warning: string | null;
+  vkUserId: number | null;
+  orderId: string | null;
+  receivedAt: Date;
+}
+
+/** The filter of `notificationLogs` over one row in memory (the live tail, `notificationLogged`): the conditions of logConditions. */
+export function matchesLogFilter(r: FilterableLogRow, f: LogFilter): boolean {
+  if (f.types?.length && (r.notificationType === null || !f.types.includes(r.notificationType))) return false;
+  if (f.test != null && r.test !== f.test) return false;
+  if (f.errorCode != null) {
+    if (r.errorCode !== f.errorCode) return false;
+  } else if (f.ok != null && (r.errorCode === null) !== f.ok) return false;
+  if (f.warning != null && (r.warning !== null) !== f.warning) return false;
+  if (f.vkUserId != null && r.vkUserId !== f.vkUserId) return false;
+  if (f.orderId != null && r.orderId !== f.orderId) return false;
+  if (f.from != null && r.receivedAt < f.from) return false;
+  if (f.to != null && r.receivedAt >= f.to) return false;
+  return true;
+}

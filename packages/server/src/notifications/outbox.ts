@@ -28,30 +28,48 @@ const QUEUE = `insert into fulfilment_deliveries (app_id, event_id, event_type, 
 const ORDER_BY_ID =
   'select t.id, t.order_id, t.vk_user_id, t.receiver_id, t.item_id, t.title, t.price, t.discount, t.test from transactions t where t.id = ?';
 
-/** Queues one event (a step of the payment's transaction); true when queued (an enabled endpoint, a new event). */
-function* queue(
-  appId: number,
-  eventId: string,
+/**
+ * One event for the game backend, as it is sent: its `webhook-id` and the exact JSON body. The same
+ * event goes to the outbox (when the app has an enabled endpoint) and to `vk-payments listen`
+ * (fulfilment/listen.ts, when somebody listens): both sign these very bytes.
+ */
+export interface WebhookEvent {
+  vkAppId: number;
+  /** Whom it is about (the deliveries' vk_user_id column). */
+  vkUserId: number;
+  id: string;
+  type: EventType;
+  transactionId: number | null;
+  body: string;
+}
+
+function webhookEvent(
+  vkAppId: number,
+  id: string,
   type: EventType,
   transactionId: number | null,
   data: Record<string, unknown> & { vkUserId: number },
   now: Date,
-  dueAt = now,
-): TxBody<boolean> {
-  const payload = JSON.stringify({ type, timestamp: now.toISOString(), data });
+): WebhookEvent {
+  const body = JSON.stringify({ type, timestamp: now.toISOString(), data });
+  return { vkAppId, vkUserId: data.vkUserId, id, type, transactionId, body };
+}
+
+/** Queues one event (a step of the payment's transaction); true when queued (an enabled endpoint, a new event). */
+export function* queueEvent(appId: number, e: WebhookEvent, now: Date, dueAt = now): TxBody<boolean> {
   // The user in a column of its own too: the customer view finds one user's deliveries by index.
-  return ((yield run(QUEUE, [eventId, type, payload, transactionId, data.vkUserId, dueAt, now, appId, true])) as number) > 0;
+  return ((yield run(QUEUE, [e.id, e.type, e.body, e.transactionId, e.vkUserId, dueAt, now, appId, true])) as number) > 0;
 }
 
 /**
  * In sync mode the request that caused the event delivers it (worker.ts deliverNow); the background
  * worker takes it only if that did not settle it within its deadline.
  */
-const dueAt = (sync: boolean, now: Date): Date => (sync ? new Date(now.getTime() + SYNC_TIMEOUT_MS) : now);
+export const dueAt = (sync: boolean, now: Date): Date => (sync ? new Date(now.getTime() + SYNC_TIMEOUT_MS) : now);
 
-export function queueOrderPaid(d: OrderDraft, appOrderId: number, now: Date): TxBody<boolean> {
-  return queue(
-    d.appId,
+export function orderPaidEvent(d: OrderDraft, appOrderId: number, now: Date): WebhookEvent {
+  return webhookEvent(
+    d.vkAppId,
     eventId('paid', appOrderId),
     'order.paid',
     appOrderId,
@@ -68,15 +86,19 @@ export function queueOrderPaid(d: OrderDraft, appOrderId: number, now: Date): Tx
       test: d.test,
     },
     now,
-    dueAt(d.syncFulfilment, now),
   );
 }
 
-export function* queueOrderRefunded(appId: number, target: EventTarget, appOrderId: number, now: Date): TxBody<boolean> {
+export function queueOrderPaid(d: OrderDraft, appOrderId: number, now: Date): TxBody<boolean> {
+  return queueEvent(d.appId, orderPaidEvent(d, appOrderId, now), now, dueAt(d.syncFulfilment, now));
+}
+
+/** The refund's event, read from the refunded transaction (a step of the refund's transaction); null without one. */
+export function* orderRefundedEvent(target: EventTarget, appOrderId: number, now: Date): TxBody<WebhookEvent | null> {
   const t = (yield one(ORDER_BY_ID, [appOrderId])) as Row | undefined;
-  if (!t) return false;
-  return yield* queue(
-    appId,
+  if (!t) return null;
+  return webhookEvent(
+    target.vkAppId,
     eventId('refunded', appOrderId),
     'order.refunded',
     appOrderId,
@@ -93,14 +115,13 @@ export function* queueOrderRefunded(appId: number, target: EventTarget, appOrder
       refundedAt: now.toISOString(),
     },
     now,
-    dueAt(target.syncFulfilment, now),
   );
 }
 
 /** A subscription's new paid period: grant (or extend) it until nextBillTime. */
-export function queueSubscriptionCharged(d: ChargeDraft, appOrderId: number, now: Date): TxBody<boolean> {
-  return queue(
-    d.appId,
+export function subscriptionChargedEvent(d: ChargeDraft, appOrderId: number, now: Date): WebhookEvent {
+  return webhookEvent(
+    d.vkAppId,
     eventId('charged', appOrderId),
     'subscription.changed',
     appOrderId,
@@ -124,15 +145,15 @@ export function queueSubscriptionCharged(d: ChargeDraft, appOrderId: number, now
  * the perk. Called only when the status differs from the stored one; the id names the change by the row
  * and the state it left (its update time), so two instances handling one repeat queue it once.
  */
-export function queueSubscriptionStatus(
+export function subscriptionStatusEvent(
   s: SubscriptionState,
   subscriptionRowId: number,
   previous: { status: string; updatedAtMs: number } | null,
   now: Date,
-): TxBody<boolean> {
+): WebhookEvent {
   const id = `msg_subscription_${subscriptionRowId}_${s.status}_${previous?.updatedAtMs ?? 0}`;
-  return queue(
-    s.appId,
+  return webhookEvent(
+    s.vkAppId,
     id,
     'subscription.changed',
     null,

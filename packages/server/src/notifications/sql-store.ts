@@ -8,7 +8,16 @@
 import { openAppKeys } from '../secrets/app-keys.js';
 import { groupCommit } from '../db/group-commit.js';
 import { one, readBoolean, readDate, readNumber, readStringList, run, type Op, type Row, type Sql } from '../db/sql.js';
-import { queueOrderPaid, queueOrderRefunded, queueSubscriptionCharged, queueSubscriptionStatus } from './outbox.js';
+import {
+  dueAt,
+  orderPaidEvent,
+  orderRefundedEvent,
+  queueEvent,
+  queueOrderPaid,
+  subscriptionChargedEvent,
+  subscriptionStatusEvent,
+  type WebhookEvent,
+} from './outbox.js';
 import type { LogEntry } from './handle.js';
 import type { Secrets } from '../secrets/secrets.js';
 import { storableEntry } from './storable-text.js';
@@ -132,6 +141,13 @@ export interface StoreEvents {
   logged?: LoggedListener;
   /** `logged` threw: its rows stay committed and their requests are answered. */
   listenerFailed?(err: unknown): void;
+  /**
+   * `vk-payments listen` (fulfilment/listen.ts): whether somebody here listens to the app's events for
+   * the game backend. Only then are they built for an app without an endpoint; they are never stored for a listener.
+   */
+  listening?(vkAppId: number): boolean;
+  /** A payment's event for the game backend, after its commit (queued for the endpoint or not). Must not throw. */
+  event?(e: WebhookEvent): void;
 }
 
 /** A committed log row: its id, and what was written (published from memory, never read back). */
@@ -154,6 +170,23 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
   const logs = logRows(events.logged);
   const findCharge = async (appId: number, test: boolean, subscriptionId: string, billingKey: string) =>
     recorded(await sql.one(FIND_CHARGE, [appId, test, subscriptionId, billingKey]));
+  // A listener's failure is reported, never the payment's: it is committed and VK is answered as usual.
+  const listening = (vkAppId: number): boolean => {
+    try {
+      return events.listening?.(vkAppId) ?? false;
+    } catch (err) {
+      events.listenerFailed?.(err);
+      return false;
+    }
+  };
+  const tell = (e: WebhookEvent | null): void => {
+    if (!e) return;
+    try {
+      events.event?.(e);
+    } catch (err) {
+      events.listenerFailed?.(err);
+    }
+  };
 
   return {
     async findApp(id): Promise<AppRecord | null> {
@@ -205,6 +238,8 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
           })
         : { row: await group.write(ORDER_ROWS, { draft: d, now }), queued: false };
       if (queued && !d.syncFulfilment) events.queued();
+      // The same `now`, so the listener gets the very body the outbox holds.
+      if (inserted && listening(d.vkAppId)) tell(orderPaidEvent(d, inserted.appOrderId, now));
       const found = inserted ?? (await findOrder(d.appId, d.test, d.orderId));
       if (!found) throw new Error(`order ${d.orderId} neither inserted nor found`);
       return found;
@@ -213,15 +248,19 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
     async refundOrder(appId, test, orderId, at, target) {
       const found = await findOrder(appId, test, orderId);
       if (!found) return null;
-      if (!target.fulfilment) {
+      if (!target.fulfilment && !listening(target.vkAppId)) {
         await sql.run(REFUND, [at, found.appOrderId]);
         return found;
       }
-      const queued = await sql.transaction(function* () {
+      const { queued, event } = await sql.transaction(function* () {
         const changed = (yield run(REFUND, [at, found.appOrderId])) as number;
-        return changed > 0 && (yield* queueOrderRefunded(appId, target, found.appOrderId, at));
+        if (changed === 0) return { queued: false, event: null };
+        const event = yield* orderRefundedEvent(target, found.appOrderId, at);
+        const due = dueAt(target.syncFulfilment, at);
+        return { event, queued: event !== null && target.fulfilment && (yield* queueEvent(appId, event, at, due)) };
       });
       if (queued && !target.syncFulfilment) events.queued();
+      tell(event);
       return found;
     },
 
@@ -241,9 +280,13 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
           const after = (yield one(SUBSCRIPTION_STATE, [d.appId, d.test, d.subscriptionId])) as Row;
           yield subscriptionEvent(d, after, true, now);
         }
-        return { row, queued: row !== null && d.fulfilment && (yield* queueSubscriptionCharged(d, row.appOrderId, now)) };
+        return {
+          row,
+          queued: row !== null && d.fulfilment && (yield* queueEvent(d.appId, subscriptionChargedEvent(d, row.appOrderId, now), now)),
+        };
       });
       if (queued) events.queued();
+      if (charged && listening(d.vkAppId)) tell(subscriptionChargedEvent(d, charged.appOrderId, now));
       const found = charged ?? (await findCharge(d.appId, d.test, d.subscriptionId, d.billingKey));
       if (!found) throw new Error(`charge of subscription ${d.subscriptionId} neither inserted nor found`);
       return found;
@@ -254,16 +297,20 @@ export function createSqlStore(sql: Sql, secrets: Secrets, events: StoreEvents =
     async updateSubscription(state) {
       const now = new Date();
       const key = [state.appId, state.test, state.subscriptionId];
-      const queued = await sql.transaction(function* () {
+      const listens = listening(state.vkAppId);
+      const { queued, event } = await sql.transaction(function* () {
         const before = (yield one(SUBSCRIPTION_STATE, key)) as Row | undefined;
         yield upsertSubscription(state, now);
         const after = (yield one(SUBSCRIPTION_STATE, key)) as Row;
         if (historyKey(before) !== historyKey(after)) yield subscriptionEvent(state, after, false, now);
-        if (!state.fulfilment || (before && before.status === state.status)) return false;
+        // An event only when the status changed, and built only for an endpoint or a listener.
+        if ((!state.fulfilment && !listens) || (before && before.status === state.status)) return { queued: false, event: null };
         const previous = before ? { status: String(before.status), updatedAtMs: readDate(before.updated_at)!.getTime() } : null;
-        return yield* queueSubscriptionStatus(state, Number(after.id), previous, now);
+        const event = subscriptionStatusEvent(state, Number(after.id), previous, now);
+        return { event, queued: state.fulfilment && (yield* queueEvent(state.appId, event, now)) };
       });
       if (queued) events.queued();
+      tell(event);
     },
 
     writeLog(e) {
