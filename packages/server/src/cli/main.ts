@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /** The `vk-payments` command (README "Try a purchase", "Connect a real app"). */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { sign } from './sign.js';
 import { SCENARIOS } from '../devtools/scenario.js';
 import { simulate, simulateScenario, SimulateError } from './simulate.js';
 
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
+/** What people should read but scripts should not parse (connection state, hints): stderr. */
+const status = (line: string): void => void process.stderr.write(`vk-payments: ${line}\n`);
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer');
@@ -184,7 +186,138 @@ program
     );
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+/**
+ * The options of every command that talks to a remote server over its public API (cli/remote.ts). The
+ * token is better given in VKP_TOKEN: a command line is visible to other users of the machine (ps).
+ */
+function remote(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', "the server's base URL, e.g. https://pay.example.com").env('VKP_URL'))
+    .addOption(new Option('--token <token>', 'an API key (or the root token); prefer VKP_TOKEN').env('VKP_TOKEN'))
+    .option('--json', 'one JSON object per line, for scripts');
+}
+
+const REMOTE_HELP = `
+Talks to a server over its public API (GraphQL over HTTP, graphql-ws for live streams), never to a database.
+Exit codes: 0 done, 1 refused by the server (the error's code is printed: FORBIDDEN, NOT_FOUND…),
+2 bad arguments, 3 server unreachable (or not a vk-payments server at --url), 4 token refused (UNAUTHENTICATED).`;
+
+/** A command that runs until Ctrl-C (or until the server refuses it for good): its exit code. */
+async function untilStopped(running: Promise<import('./logs-tail.js').Running>): Promise<void> {
+  const r = await running;
+  const stop = (): void => r.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.exitCode = await r.done;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+}
+
+const logs = program.command('logs').description('the notification log of a remote server');
+remote(
+  logs
+    .command('tail')
+    .description('stream the notification log live: one line per request VK sent and our answer; reconnects by itself')
+    .requiredOption('--app <id>', "VK's app id", positiveInt)
+    .option('--type <type...>', 'only these types: get_item, order_status_change, get_subscription, subscription_status_change')
+    .option('--test', 'only _test notifications (payment testers)')
+    .option('--live', 'only real notifications')
+    .option('--ok', 'only those we answered with a response')
+    .option('--errors', 'only those we answered with an error')
+    .option('--error-code <code>', 'only those answered with this VK error code', positiveInt)
+    .option('--warnings', 'only those with a warning')
+    .option('--user <id>', 'only this VK user', positiveInt)
+    .option('--order <id>', 'only this order_id'),
+)
+  .addHelpText(
+    'after',
+    `
+Each line: time, type, order (or subscription), user, our answer (app_order_id, item, or the VK error), time taken.
+When the connection is lost it says so on stderr, reconnects with growing waits, and prints the rows logged meanwhile.${REMOTE_HELP}`,
+  )
+  .action((o: import('./logs-tail.js').TailOptions) => untilStopped(import('./logs-tail.js').then(({ tail }) => tail(o, print, status))));
+
+remote(
+  program
+    .command('listen')
+    .description("forward the app's events for the game backend to a local URL, signed exactly like a real delivery")
+    .requiredOption('--app <id>', "VK's app id", positiveInt)
+    .requiredOption('--forward-to <url>', 'your local game backend, e.g. http://localhost:3000/hook')
+    .option('--secret <whsec>', 'sign with this Standard Webhooks secret (whsec_…)'),
+)
+  .addHelpText(
+    'after',
+    `
+Each event is POSTed with the body, webhook-id, webhook-timestamp and webhook-signature the server's own delivery
+would carry, and printed with your backend's answer. It never counts as the endpoint's delivery.
+Which secret signs (the endpoint's secret never leaves the server):
+  --secret whsec_…            this one;
+  the app has an endpoint     the server signs with the endpoint's secret (a CREATOR or ADMIN token; else pass --secret);
+  no endpoint                 a new whsec_ printed at the start: verify with it in your backend.
+Without an endpoint the server stores no events: they are heard live only (the payments themselves are recorded as
+always). Events of payments received while listen is not connected, or by another instance, are not replayed.${REMOTE_HELP}`,
+  )
+  .action((o: import('./listen.js').ListenOptions) => untilStopped(import('./listen.js').then(({ listen }) => listen(o, print, status))));
+
+const apikey = program.command('apikey').description('API keys of a remote server');
+remote(
+  apikey
+    .command('create')
+    .description('create an API key; its token is printed once')
+    .option('--app <id>', "VK's app id (without it, root only: a platform-wide MODERATOR key)", positiveInt)
+    .requiredOption('--role <role>', 'CREATOR, ADMIN, PAYMENTS_ADMIN, VIEWER or MODERATOR (no higher than your own)')
+    .requiredOption('--label <label>', 'what it is for, for people'),
+)
+  .addHelpText('after', REMOTE_HELP)
+  .action(async (o: import('./remote-commands.js').ApiKeyCreateOptions) => {
+    process.exitCode = await (await import('./remote-commands.js')).apiKeyCreate(o, print);
+  });
+remote(
+  apikey
+    .command('list')
+    .description("list an app's API keys, newest first (without --app, root: the platform-wide ones)")
+    .option('--app <id>', "VK's app id", positiveInt),
+)
+  .addHelpText('after', REMOTE_HELP)
+  .action(async (o: import('./remote-commands.js').AppListOptions) => {
+    process.exitCode = await (await import('./remote-commands.js')).apiKeyList(o, print);
+  });
+remote(apikey.command('revoke').description('revoke an API key and every widget session minted with it').argument('<id>', 'the key id'))
+  .addHelpText('after', REMOTE_HELP)
+  .action(async (id: string, o: import('./remote.js').RemoteOptions & { json?: boolean }) => {
+    process.exitCode = await (await import('./remote-commands.js')).apiKeyRevoke({ ...o, id }, print);
+  });
+
+const deliveries = program.command('deliveries').description("the game backend's webhook deliveries on a remote server");
+remote(
+  deliveries
+    .command('list')
+    .description('list deliveries, newest first, with their last attempt')
+    .requiredOption('--app <id>', "VK's app id", positiveInt)
+    .option('--status <status>', 'pending, delivered or failed')
+    .option('--limit <n>', 'at most this many', positiveInt, 20),
+)
+  .addHelpText('after', REMOTE_HELP)
+  .action(async (o: import('./remote-commands.js').DeliveriesListOptions) => {
+    process.exitCode = await (await import('./remote-commands.js')).deliveriesList(o, print);
+  });
+remote(
+  deliveries
+    .command('resend')
+    .description('send deliveries again now, whatever their state (the receiver dedupes on webhook-id)')
+    .argument('<id...>', 'delivery ids'),
+)
+  .addHelpText('after', REMOTE_HELP)
+  .action(async (ids: string[], o: import('./remote.js').RemoteOptions & { json?: boolean }) => {
+    process.exitCode = await (await import('./remote-commands.js')).deliveriesResend({ ...o, ids }, print, status);
+  });
+
+program.parseAsync(process.argv).catch(async (err: unknown) => {
+  const { RemoteError } = await import('./remote.js');
+  if (err instanceof RemoteError) {
+    process.stderr.write(`vk-payments: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   if (err instanceof ConfigError || err instanceof SimulateError) {
     process.stderr.write(`vk-payments: ${err.message}\n`);
     process.exit(2);
