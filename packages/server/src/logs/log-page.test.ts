@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appKey, DIALECTS, migratedOrm, type MigratedOrm } from '../../test/helpers.js';
 import { App } from '../apps/app.entity.js';
 import type { Orm } from '../db/orm.js';
-import type { LogFilter } from './logs.service.js';
+import { matchesLogFilter, type LogFilter } from './logs.service.js';
 import { logPage } from './log-page.js';
 import { NotificationLog } from './notification-log.entity.js';
 
@@ -117,6 +117,11 @@ describe.each(DIALECTS)('the notificationLogs page on %s', (dialect) => {
       expect(pages).toBeLessThan(10);
     }
     expect(seen.map(shown)).toEqual(expected.map(shown));
+  });
+
+  it.each(FILTERS)('%s: the live tail (notificationLogged) lets through exactly the rows the page lists', async (_name, filter) => {
+    const page = await logPage(orm.em.fork(), { vkAppId: A, filter, page: { first: 100 }, withCount: false });
+    expect(logsOfA.filter((l) => matchesLogFilter(l, filter)).map((l) => l.id)).toEqual(page.edges.map((e) => e.node.id));
   });
 
   it('counts when asked after the page (totalCount not selected up front)', async () => {
