@@ -198,7 +198,8 @@ const OPERATIONS: Record<string, Operation> = {
   'fulfilmentEvents signWithEndpointSecret': {
     allowed: CREATOR_ADMIN,
     cause: () => pay(),
-    document: () => `subscription { fulfilmentEvents(vkAppId: ${A}, signWithEndpointSecret: true) { eventId headers { webhookSignature } } }`,
+    document: () =>
+      `subscription { fulfilmentEvents(vkAppId: ${A}, signWithEndpointSecret: true) { eventId headers { webhookSignature } } }`,
   },
 };
 

@@ -47,8 +47,8 @@ function start(args: string[], env: Record<string, string>): Running {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const r: Running = {
     child,
@@ -125,7 +125,10 @@ describe.each(DIALECTS)('on %s', (dialect) => {
 
   describe('apikey', () => {
     it('creates a key whose token works, lists it, and revokes it so that the token no longer works', async () => {
-      const created = await cli(['apikey', 'create', '--app', String(APP), '--role', 'payments_admin', '--label', 'laptop', '--json'], root);
+      const created = await cli(
+        ['apikey', 'create', '--app', String(APP), '--role', 'payments_admin', '--label', 'laptop', '--json'],
+        root,
+      );
       expect(created.code, created.err).toBe(0);
       const key = JSON.parse(created.out) as { id: string; token: string; role: string; label: string };
       expect(key).toMatchObject({ role: 'PAYMENTS_ADMIN', label: 'laptop' });
@@ -133,7 +136,10 @@ describe.each(DIALECTS)('on %s', (dialect) => {
 
       const listed = await cli(['apikey', 'list', '--app', String(APP), '--json'], root);
       expect(listed.code, listed.err).toBe(0);
-      const keys = listed.out.trim().split('\n').map((l) => JSON.parse(l) as { id: string; label: string; revokedAt: string | null });
+      const keys = listed.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; label: string; revokedAt: string | null });
       expect(keys).toContainEqual(expect.objectContaining({ id: key.id, label: 'laptop', revokedAt: null }));
       expect(listed.out).not.toContain(key.token);
 
@@ -151,7 +157,10 @@ describe.each(DIALECTS)('on %s', (dialect) => {
     it('says why it failed, with an exit code per cause: usage, unreachable, refused token, refused operation', async () => {
       const noUrl = await cli(['apikey', 'list', '--app', String(APP)], { VKP_TOKEN: ROOT_TOKEN });
       expect([noUrl.code, noUrl.err]).toEqual([2, expect.stringContaining('--url')]);
-      const nobody = await cli(['apikey', 'list', '--app', String(APP)], { VKP_URL: `http://127.0.0.1:${await freePort()}`, VKP_TOKEN: ROOT_TOKEN });
+      const nobody = await cli(['apikey', 'list', '--app', String(APP)], {
+        VKP_URL: `http://127.0.0.1:${await freePort()}`,
+        VKP_TOKEN: ROOT_TOKEN,
+      });
       expect([nobody.code, nobody.err]).toEqual([3, expect.stringContaining('cannot reach the server')]);
       const notOurs = await cli(['apikey', 'list', '--app', String(APP), '--url', `${t.url}/healthz`, '--token', ROOT_TOKEN]);
       expect(notOurs.code).toBe(3);
@@ -172,7 +181,10 @@ describe.each(DIALECTS)('on %s', (dialect) => {
       const id = await pendingDelivery(t, APP, 'gem');
       const listed = await cli(['deliveries', 'list', '--app', String(APP), '--json'], root);
       expect(listed.code, listed.err).toBe(0);
-      const rows = listed.out.trim().split('\n').map((l) => JSON.parse(l) as { id: string; eventType: string; status: string });
+      const rows = listed.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; eventType: string; status: string });
       expect(rows).toContainEqual(expect.objectContaining({ id, eventType: 'order.paid' }));
       const table = await cli(['deliveries', 'list', '--app', String(APP), '--status', 'pending'], root);
       expect(table.out).toMatch(new RegExp(`^${id}\\tpending\\torder\\.paid\\tmsg_paid_`, 'm'));
@@ -181,9 +193,9 @@ describe.each(DIALECTS)('on %s', (dialect) => {
       const resent = await cli(['deliveries', 'resend', id], root);
       expect(resent.code, resent.err).toBe(0);
       expect(resent.out).toContain(`delivery ${id}`);
-      const { fulfilmentDeliveries } = await gql<{ fulfilmentDeliveries: { edges: { node: { id: string; status: string; nextAttemptAt: string } }[] } }>(
-        `{ fulfilmentDeliveries(vkAppId: ${APP}) { edges { node { id status nextAttemptAt } } } }`,
-      );
+      const { fulfilmentDeliveries } = await gql<{
+        fulfilmentDeliveries: { edges: { node: { id: string; status: string; nextAttemptAt: string } }[] };
+      }>(`{ fulfilmentDeliveries(vkAppId: ${APP}) { edges { node { id status nextAttemptAt } } } }`);
       const node = fulfilmentDeliveries.edges.find((e) => e.node.id === id)!.node;
       expect(node.status).toBe('pending');
       expect(new Date(node.nextAttemptAt).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1_000);
@@ -240,14 +252,16 @@ describe.each(DIALECTS)('on %s', (dialect) => {
         expect(validStandardWebhook(setFulfilmentEndpoint.signingSecret, forwarded!.headers, forwarded!.body)).toBe(true);
         // The endpoint gets the same event (same id, same content) from the server, as a delivery of its own. (Its
         // bytes may differ: PostgreSQL's jsonb column hands the outbox's payload back with its keys reordered.)
-        const delivered = await until('the delivery', () => endpoint.got.find((g) => g.headers['webhook-id'] === forwarded!.headers['webhook-id']));
+        const delivered = await until('the delivery', () =>
+          endpoint.got.find((g) => g.headers['webhook-id'] === forwarded!.headers['webhook-id']),
+        );
         expect(JSON.parse(delivered.body)).toEqual(JSON.parse(forwarded!.body));
         const id = String(forwarded!.headers['webhook-id']);
         // One attempt, the endpoint's: forwarding to the listener is not one.
         const attempts = await until('the attempt recorded', async () => {
-          const { fulfilmentDeliveries } = await gql<{ fulfilmentDeliveries: { edges: { node: { eventId: string; attempts: number } }[] } }>(
-            `{ fulfilmentDeliveries(vkAppId: ${WITH_ENDPOINT}, first: 100) { edges { node { eventId attempts } } } }`,
-          );
+          const { fulfilmentDeliveries } = await gql<{
+            fulfilmentDeliveries: { edges: { node: { eventId: string; attempts: number } }[] };
+          }>(`{ fulfilmentDeliveries(vkAppId: ${WITH_ENDPOINT}, first: 100) { edges { node { eventId attempts } } } }`);
           return fulfilmentDeliveries.edges.find((e) => e.node.eventId === id)?.node.attempts;
         });
         expect(attempts).toBe(1);
@@ -258,7 +272,7 @@ describe.each(DIALECTS)('on %s', (dialect) => {
       }
     });
 
-    it("with an endpoint and a token that may not sign with its secret: asks for --secret, and signs with the one given", async () => {
+    it('with an endpoint and a token that may not sign with its secret: asks for --secret, and signs with the one given', async () => {
       const { createApiKey } = await gql<{ createApiKey: { token: string } }>(
         `mutation { createApiKey(vkAppId: ${WITH_ENDPOINT}, role: PAYMENTS_ADMIN, label: "listener") { token } }`,
       );
@@ -293,7 +307,8 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
   const notify = async (fields: Record<string, string | number>): Promise<void> => {
     await fetch(`${server.url}/vk/payments`, { method: 'POST', body: new URLSearchParams(signed(fields)) });
   };
-  const getItem = (user: number) => notify({ app_id: APP, item: 'gem', notification_type: 'get_item_test', user_id: user, version: '5.132' });
+  const getItem = (user: number) =>
+    notify({ app_id: APP, item: 'gem', notification_type: 'get_item_test', user_id: user, version: '5.132' });
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
@@ -314,7 +329,10 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
   });
 
   it('prints each notification the filter lets through as it comes, and after the server restarts says so, reconnects and goes on', async () => {
-    const tail = start(['logs', 'tail', '--app', String(APP), '--type', 'get_item', '--test'], { VKP_URL: server.url, VKP_TOKEN: ROOT_TOKEN });
+    const tail = start(['logs', 'tail', '--app', String(APP), '--type', 'get_item', '--test'], {
+      VKP_URL: server.url,
+      VKP_TOKEN: ROOT_TOKEN,
+    });
     const lines = (): string[] => tail.out().split('\n').filter(Boolean);
     await causeUntilHeard(
       until('a line', () => lines().length > 0),
@@ -349,7 +367,13 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
       until('a line', () => tail.out().includes('\n')),
       () => getItem(12),
     );
-    const row = JSON.parse(tail.out().split('\n')[0]!) as { rawType: string; vkUserId: number; ok: boolean; errorCode: number; request: object };
+    const row = JSON.parse(tail.out().split('\n')[0]!) as {
+      rawType: string;
+      vkUserId: number;
+      ok: boolean;
+      errorCode: number;
+      request: object;
+    };
     expect(row).toMatchObject({ rawType: 'get_item_test', vkUserId: 12, ok: false, errorCode: 20 });
     await tail.stop();
   });

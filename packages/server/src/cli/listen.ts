@@ -59,7 +59,8 @@ function forwardUrl(raw: string): string {
 
 function checkSecret(secret: string): string {
   const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : null;
-  if (!key || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) throw new RemoteError('--secret: a Standard Webhooks secret, whsec_ + base64', EXIT.USAGE);
+  if (!key || !/^[A-Za-z0-9+/]+={0,2}$/.test(key))
+    throw new RemoteError('--secret: a Standard Webhooks secret, whsec_ + base64', EXIT.USAGE);
   return secret;
 }
 
@@ -148,7 +149,8 @@ export async function listen(o: ListenOptions, print: Print, status: Print): Pro
         print(JSON.stringify({ eventId: event.eventId, eventType: event.eventType, body: event.body, ...result }));
         return;
       }
-      const outcome = result.status === null ? `✗ ${result.error}` : `${result.status >= 200 && result.status < 300 ? '✓' : '✗'} HTTP ${result.status}`;
+      const outcome =
+        result.status === null ? `✗ ${result.error}` : `${result.status >= 200 && result.status < 300 ? '✓' : '✗'} HTTP ${result.status}`;
       print(`${new Date().toISOString()}  ${event.eventType}  ${event.eventId}  → ${outcome} in ${result.ms.toFixed(1)} ms`);
       print(`    ${event.body}`);
       if (result.answer) print(`    ← ${result.answer}`);

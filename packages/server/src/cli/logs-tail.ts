@@ -147,7 +147,9 @@ export async function tail(o: TailOptions, print: Print, status: Print): Promise
     }
     for (const row of missed.reverse()) show(row);
   };
-  status(`tailing the notification log of app ${o.app}${Object.keys(filter).length ? ` (filter ${JSON.stringify(filter)})` : ''}; Ctrl-C to stop`);
+  status(
+    `tailing the notification log of app ${o.app}${Object.keys(filter).length ? ` (filter ${JSON.stringify(filter)})` : ''}; Ctrl-C to stop`,
+  );
   return subscribeForever<{ notificationLogged: LogRow }>({
     remote,
     query: SUBSCRIPTION,

@@ -52,9 +52,13 @@ export interface AppListOptions extends RemoteOptions {
 }
 
 export async function apiKeyList(o: AppListOptions, print: Print): Promise<number> {
-  const data = await request<{ apiKeys: ApiKeyRow[] }>(remoteOf(o), `query Keys($vkAppId: Int) { apiKeys(vkAppId: $vkAppId) { ${KEY_FIELDS} } }`, {
-    vkAppId: o.app ?? null,
-  });
+  const data = await request<{ apiKeys: ApiKeyRow[] }>(
+    remoteOf(o),
+    `query Keys($vkAppId: Int) { apiKeys(vkAppId: $vkAppId) { ${KEY_FIELDS} } }`,
+    {
+      vkAppId: o.app ?? null,
+    },
+  );
   if (o.json) for (const k of data.apiKeys) print(JSON.stringify(k));
   else {
     print(row(['id', 'role', 'label', 'created', 'last used', 'revoked']));
@@ -64,9 +68,13 @@ export async function apiKeyList(o: AppListOptions, print: Print): Promise<numbe
 }
 
 export async function apiKeyRevoke(o: RemoteOptions & { id: string; json?: boolean | undefined }, print: Print): Promise<number> {
-  const data = await request<{ revokeApiKey: ApiKeyRow }>(remoteOf(o), `mutation Revoke($id: ID!) { revokeApiKey(id: $id) { ${KEY_FIELDS} } }`, {
-    id: o.id,
-  });
+  const data = await request<{ revokeApiKey: ApiKeyRow }>(
+    remoteOf(o),
+    `mutation Revoke($id: ID!) { revokeApiKey(id: $id) { ${KEY_FIELDS} } }`,
+    {
+      id: o.id,
+    },
+  );
   const k = data.revokeApiKey;
   print(o.json ? JSON.stringify(k) : `revoked API key ${k.id} (${k.role}, "${k.label}") at ${k.revokedAt ?? '?'}`);
   return EXIT.OK;
@@ -85,7 +93,8 @@ interface DeliveryRow {
   attemptLog: { attemptedAt: string; httpStatus: number | null; durationMs: number; error: string | null }[];
 }
 
-const DELIVERY_FIELDS = 'id eventId eventType status attempts createdAt nextAttemptAt deliveredAt transactionId attemptLog { attemptedAt httpStatus durationMs error }';
+const DELIVERY_FIELDS =
+  'id eventId eventType status attempts createdAt nextAttemptAt deliveredAt transactionId attemptLog { attemptedAt httpStatus durationMs error }';
 
 export interface DeliveriesListOptions extends RemoteOptions {
   app: number;
@@ -112,7 +121,11 @@ export async function deliveriesList(o: DeliveriesListOptions, print: Print): Pr
   // Newest first, a page of at most 100 at a time, up to --limit.
   while (rows.length < o.limit) {
     const data: {
-      fulfilmentDeliveries: { totalCount: number; edges: { node: DeliveryRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      fulfilmentDeliveries: {
+        totalCount: number;
+        edges: { node: DeliveryRow }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
     } = await request(
       remote,
       `query Deliveries($vkAppId: Int!, $status: String, $first: Int, $after: String) {
@@ -146,11 +159,9 @@ export async function deliveriesResend(
   let failed = 0;
   for (const id of o.ids) {
     try {
-      const data = await request<{ resendFulfilmentDelivery: { id: string; eventId: string; status: string; nextAttemptAt: string | null } }>(
-        remote,
-        'mutation Resend($id: ID!) { resendFulfilmentDelivery(id: $id) { id eventId status nextAttemptAt } }',
-        { id },
-      );
+      const data = await request<{
+        resendFulfilmentDelivery: { id: string; eventId: string; status: string; nextAttemptAt: string | null };
+      }>(remote, 'mutation Resend($id: ID!) { resendFulfilmentDelivery(id: $id) { id eventId status nextAttemptAt } }', { id });
       const d = data.resendFulfilmentDelivery;
       print(o.json ? JSON.stringify(d) : `delivery ${d.id} (${d.eventId}) is due again now: ${d.status}`);
     } catch (err) {

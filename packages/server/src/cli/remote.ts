@@ -195,15 +195,13 @@ export function subscribeForever<T>(o: LiveStream<T>): { done: Promise<number>; 
       {
         next: (value) => {
           if (value.errors?.length) {
-            o.status(graphqlFailure(value.errors as GraphqlError[]).message);
+            o.status(graphqlFailure(value.errors).message);
             return;
           }
           if (value.data) void Promise.resolve(o.onData(value.data)).catch((err: unknown) => o.status(String(err)));
         },
         error: (err) => {
-          const failure = Array.isArray(err)
-            ? graphqlFailure(err as GraphqlError[])
-            : closeFailure(err);
+          const failure = Array.isArray(err) ? graphqlFailure(err as GraphqlError[]) : closeFailure(err);
           o.status(failure.message);
           finish(failure.exitCode);
         },
@@ -223,6 +221,7 @@ function closeFailure(err: unknown): RemoteError {
   const code = (err as { code?: unknown }).code;
   const reason = (err as { reason?: unknown }).reason;
   const why = typeof reason === 'string' && reason ? reason : err instanceof Error ? err.message : 'closed';
-  if (code === 4401 || code === 4403) return new RemoteError(`UNAUTHENTICATED: the server closed the stream (${code}): ${why}`, EXIT.UNAUTHENTICATED);
+  if (code === 4401 || code === 4403)
+    return new RemoteError(`UNAUTHENTICATED: the server closed the stream (${code}): ${why}`, EXIT.UNAUTHENTICATED);
   return new RemoteError(`the server closed the stream${typeof code === 'number' ? ` (${code})` : ''}: ${why}`, EXIT.FAILED);
 }

@@ -12,7 +12,7 @@ import { FulfilmentEndpoint } from './fulfilment.entity.js';
 import { EVENT_TOPIC } from './listen.js';
 import { webhookHeaders } from './signing.js';
 
-@ObjectType('WebhookSignatureHeaders', { description: 'Standard Webhooks headers, made by the server with the endpoint\'s signing secret.' })
+@ObjectType('WebhookSignatureHeaders', { description: "Standard Webhooks headers, made by the server with the endpoint's signing secret." })
 export class WebhookSignatureHeaders {
   @Field(() => String)
   webhookId!: string;
