@@ -120,7 +120,7 @@ export async function listen(o: ListenOptions, print: Print, status: Print): Pro
   if (!endpoint && !given) {
     secret = newSigningSecret();
     status(`app ${o.app} has no game-backend endpoint: signing with a new secret, shown once. Verify with it in your backend:`);
-    print(secret);
+    print(o.json ? JSON.stringify({ signingSecret: secret }) : secret);
   }
   status(
     `forwarding the events of app ${o.app} to ${target}` +
