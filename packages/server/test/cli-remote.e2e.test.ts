@@ -103,6 +103,7 @@ describe.each(DIALECTS)('on %s', (dialect) => {
   const APP = 83001; // API keys and deliveries
   const NO_ENDPOINT = 83002;
   const WITH_ENDPOINT = 83003;
+  const FAILING = 83004; // its game backend never answers
   let t: TestServer;
   let root: Record<string, string>;
 
@@ -114,9 +115,10 @@ describe.each(DIALECTS)('on %s', (dialect) => {
 
   beforeAll(async () => {
     // The local backends of these tests are on 127.0.0.1, which the operator has to allow for the server's own deliveries.
-    t = await startTestServer(dialect, { VKP_ALLOW_PRIVATE_URLS: '127.0.0.1' });
+    // One retry, at once: a delivery to a closed port is failed within moments.
+    t = await startTestServer(dialect, { VKP_ALLOW_PRIVATE_URLS: '127.0.0.1', VKP_FULFILMENT_RETRY_DELAYS: '0' });
     root = { VKP_URL: t.url, VKP_TOKEN: ROOT_TOKEN };
-    for (const vkAppId of [APP, NO_ENDPOINT, WITH_ENDPOINT]) {
+    for (const vkAppId of [APP, NO_ENDPOINT, WITH_ENDPOINT, FAILING]) {
       await gql(`mutation { createApp(input: {vkAppId: ${vkAppId}, name: "CLI ${vkAppId}", secretKey: "${SECRET}"}) { vkAppId } }`);
       await gql(`mutation { upsertCatalogItem(vkAppId: ${vkAppId}, input: {itemId: "gem", title: "Gem", price: 5}) { itemId } }`);
     }
@@ -186,8 +188,8 @@ describe.each(DIALECTS)('on %s', (dialect) => {
         .split('\n')
         .map((l) => JSON.parse(l) as { id: string; eventType: string; status: string });
       expect(rows).toContainEqual(expect.objectContaining({ id, eventType: 'order.paid' }));
-      const table = await cli(['deliveries', 'list', '--app', String(APP), '--status', 'pending'], root);
-      expect(table.out).toMatch(new RegExp(`^${id}\\tpending\\torder\\.paid\\tmsg_paid_`, 'm'));
+      const table = await cli(['deliveries', 'list', '--app', String(APP)], root);
+      expect(table.out).toMatch(new RegExp(`^${id}\\t(pending|failed)\\torder\\.paid\\tmsg_paid_`, 'm'));
 
       const before = new Date();
       const resent = await cli(['deliveries', 'resend', id], root);
@@ -202,6 +204,29 @@ describe.each(DIALECTS)('on %s', (dialect) => {
 
       const unknown = await cli(['deliveries', 'resend', '999999999'], root);
       expect([unknown.code, unknown.err]).toEqual([1, expect.stringContaining('NOT_FOUND')]);
+    });
+    it('resends every failed delivery of an app with --failed', async () => {
+      await gql(
+        `mutation { setFulfilmentEndpoint(vkAppId: ${FAILING}, input: {url: "http://127.0.0.1:${await freePort()}/hook"}) { signingSecret } }`,
+      );
+      await pay(t, FAILING);
+      await pay(t, FAILING);
+      type Row = { node: { status: string; attempts: number } };
+      const rows = async (): Promise<Row[]> =>
+        (
+          await gql<{ fulfilmentDeliveries: { edges: Row[] } }>(
+            `{ fulfilmentDeliveries(vkAppId: ${FAILING}) { edges { node { status attempts } } } }`,
+          )
+        ).fulfilmentDeliveries.edges;
+      await until('both failed', async () => (await rows()).filter((r) => r.node.status === 'failed').length === 2);
+      const resent = await cli(['deliveries', 'resend', '--failed', '--app', String(FAILING)], root);
+      expect(resent.code, resent.err).toBe(0);
+      expect(resent.err).toContain(`2 failed deliveries of app ${FAILING}`);
+      expect(resent.out.match(/is due again now/g)).toHaveLength(2);
+      // Each got one attempt more (two before: the first and its one retry).
+      await until('a third attempt each', async () => (await rows()).every((r) => r.node.attempts === 3 && r.node.status === 'failed'));
+      const usage = await cli(['deliveries', 'resend', '--failed'], root);
+      expect(usage.code).toBe(2);
     });
   });
 

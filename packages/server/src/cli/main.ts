@@ -305,10 +305,12 @@ remote(
   deliveries
     .command('resend')
     .description('send deliveries again now, whatever their state (the receiver dedupes on webhook-id)')
-    .argument('<id...>', 'delivery ids'),
+    .argument('[id...]', 'delivery ids')
+    .option('--failed', 'every failed delivery of --app (retries exhausted), oldest first')
+    .option('--app <id>', "VK's app id, with --failed", positiveInt),
 )
   .addHelpText('after', REMOTE_HELP)
-  .action(async (ids: string[], o: import('./remote.js').RemoteOptions & { json?: boolean }) => {
+  .action(async (ids: string[], o: Omit<import('./remote-commands.js').ResendOptions, 'ids'>) => {
     process.exitCode = await (await import('./remote-commands.js')).deliveriesResend({ ...o, ids }, print, status);
   });
 

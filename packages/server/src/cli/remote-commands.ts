@@ -3,7 +3,7 @@
  * the GraphQL operations of the same names (remote.ts), for a server reached with --url and --token.
  * Each prints a table for people, or `--json` for scripts; a token is printed once, when created.
  */
-import { EXIT, remoteOf, request, RemoteError, type RemoteOptions } from './remote.js';
+import { EXIT, remoteOf, request, RemoteError, type Remote, type RemoteOptions } from './remote.js';
 import type { Print } from './simulate.js';
 
 const ROLES = ['CREATOR', 'ADMIN', 'PAYMENTS_ADMIN', 'VIEWER', 'MODERATOR'] as const;
@@ -150,14 +150,43 @@ export async function deliveriesList(o: DeliveriesListOptions, print: Print): Pr
   return EXIT.OK;
 }
 
-export async function deliveriesResend(
-  o: RemoteOptions & { ids: string[]; json?: boolean | undefined },
-  print: Print,
-  status: Print,
-): Promise<number> {
+export interface ResendOptions extends RemoteOptions {
+  ids: string[];
+  /** Every failed delivery of `app` (retries exhausted), instead of ids. */
+  failed?: boolean | undefined;
+  app?: number | undefined;
+  json?: boolean | undefined;
+}
+
+/** The ids of every failed delivery of an app, oldest first (resent in the order they were made). */
+async function failedIds(remote: Remote, vkAppId: number): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: {
+      fulfilmentDeliveries: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    } = await request(
+      remote,
+      `query Failed($vkAppId: Int!, $after: String) {
+          fulfilmentDeliveries(vkAppId: $vkAppId, status: "failed", first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }
+        }`,
+      { vkAppId, after },
+    );
+    ids.push(...data.fulfilmentDeliveries.edges.map((e) => e.node.id));
+    if (!data.fulfilmentDeliveries.pageInfo.hasNextPage) return ids.reverse();
+    after = data.fulfilmentDeliveries.pageInfo.endCursor;
+  }
+}
+
+export async function deliveriesResend(o: ResendOptions, print: Print, status: Print): Promise<number> {
+  if (o.failed ? o.ids.length > 0 || o.app === undefined : o.ids.length === 0) {
+    throw new RemoteError('name delivery ids, or --failed with --app for every failed one', EXIT.USAGE);
+  }
   const remote = remoteOf(o);
+  const ids = o.failed ? await failedIds(remote, o.app!) : o.ids;
+  if (o.failed) status(`${ids.length} failed deliver${ids.length === 1 ? 'y' : 'ies'} of app ${o.app}`);
   let failed = 0;
-  for (const id of o.ids) {
+  for (const id of ids) {
     try {
       const data = await request<{
         resendFulfilmentDelivery: { id: string; eventId: string; status: string; nextAttemptAt: string | null };
