@@ -39,6 +39,8 @@ interface Running {
   child: ChildProcess;
   out(): string;
   err(): string;
+  /** Resolves with the exit code once it has exited by itself (or been stopped). */
+  exited: Promise<number | null>;
   stop(): Promise<number | null>;
 }
 
@@ -54,6 +56,7 @@ function start(args: string[], env: Record<string, string>): Running {
     child,
     out: () => out,
     err: () => err,
+    exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       return exited;
@@ -401,6 +404,29 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
     };
     expect(row).toMatchObject({ rawType: 'get_item_test', vkUserId: 12, ok: false, errorCode: 20 });
     await tail.stop();
+  });
+
+  it('ends with exit code 4 when its token is revoked while it streams, instead of reconnecting', async () => {
+    const root = async <T>(query: string): Promise<T> => {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ROOT_TOKEN}` },
+        body: JSON.stringify({ query }),
+      });
+      return ((await res.json()) as { data: T }).data;
+    };
+    const { createApiKey } = await root<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+      `mutation { createApiKey(vkAppId: ${APP}, role: PAYMENTS_ADMIN, label: "tail") { token apiKey { id } } }`,
+    );
+    const tail = start(['logs', 'tail', '--app', String(APP), '--user', '13'], { VKP_URL: server.url, VKP_TOKEN: createApiKey.token });
+    await causeUntilHeard(
+      until('a line', () => tail.out().includes('user 13')),
+      () => getItem(13),
+    );
+    await root(`mutation { revokeApiKey(id: "${createApiKey.apiKey.id}") { id } }`);
+    expect(await tail.exited).toBe(4);
+    expect(tail.err()).toContain('UNAUTHENTICATED');
+    expect(tail.err()).not.toContain('reconnecting');
   });
 
   it('refuses at once, without retrying, when the token is refused', async () => {
