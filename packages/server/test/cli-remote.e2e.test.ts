@@ -224,8 +224,7 @@ describe.each(DIALECTS)('on %s', (dialect) => {
       await until('both failed', async () => (await rows()).filter((r) => r.node.status === 'failed').length === 2);
       const resent = await cli(['deliveries', 'resend', '--failed', '--app', String(FAILING)], root);
       expect(resent.code, resent.err).toBe(0);
-      expect(resent.err).toContain(`2 failed deliveries of app ${FAILING}`);
-      expect(resent.out.match(/is due again now/g)).toHaveLength(2);
+      expect(resent.out).toContain(`2 failed deliveries of app ${FAILING} due again now`);
       // Each got one attempt more (two before: the first and its one retry).
       await until('a third attempt each', async () => (await rows()).every((r) => r.node.attempts === 3 && r.node.status === 'failed'));
       const usage = await cli(['deliveries', 'resend', '--failed'], root);

@@ -295,6 +295,7 @@ remote(
     .description('list deliveries, newest first, with their last attempt')
     .requiredOption('--app <id>', "VK's app id", positiveInt)
     .option('--status <status>', 'pending, delivered or failed')
+    .option('--event <type>', 'order.paid, order.refunded or subscription.changed')
     .option('--limit <n>', 'at most this many', positiveInt, 20),
 )
   .addHelpText('after', REMOTE_HELP)
@@ -307,7 +308,8 @@ remote(
     .description('send deliveries again now, whatever their state (the receiver dedupes on webhook-id)')
     .argument('[id...]', 'delivery ids')
     .option('--failed', 'every failed delivery of --app (retries exhausted), oldest first')
-    .option('--app <id>', "VK's app id, with --failed", positiveInt),
+    .option('--app <id>', "VK's app id, with --failed", positiveInt)
+    .option('--event <type>', 'with --failed: only this event type (order.paid, order.refunded, subscription.changed)'),
 )
   .addHelpText('after', REMOTE_HELP)
   .action(async (ids: string[], o: Omit<import('./remote-commands.js').ResendOptions, 'ids'>) => {

@@ -99,6 +99,7 @@ const DELIVERY_FIELDS =
 export interface DeliveriesListOptions extends RemoteOptions {
   app: number;
   status?: string | undefined;
+  event?: string | undefined;
   limit: number;
   json?: boolean | undefined;
 }
@@ -128,12 +129,12 @@ export async function deliveriesList(o: DeliveriesListOptions, print: Print): Pr
       };
     } = await request(
       remote,
-      `query Deliveries($vkAppId: Int!, $status: String, $first: Int, $after: String) {
-        fulfilmentDeliveries(vkAppId: $vkAppId, status: $status, first: $first, after: $after) {
+      `query Deliveries($vkAppId: Int!, $status: String, $eventType: String, $first: Int, $after: String) {
+        fulfilmentDeliveries(vkAppId: $vkAppId, status: $status, eventType: $eventType, first: $first, after: $after) {
           totalCount edges { node { ${DELIVERY_FIELDS} } } pageInfo { hasNextPage endCursor }
         }
       }`,
-      { vkAppId: o.app, status: status ?? null, first: Math.min(100, o.limit - rows.length), after },
+      { vkAppId: o.app, status: status ?? null, eventType: o.event ?? null, first: Math.min(100, o.limit - rows.length), after },
     );
     total = data.fulfilmentDeliveries.totalCount;
     rows.push(...data.fulfilmentDeliveries.edges.map((e) => e.node));
@@ -155,27 +156,25 @@ export interface ResendOptions extends RemoteOptions {
   /** Every failed delivery of `app` (retries exhausted), instead of ids. */
   failed?: boolean | undefined;
   app?: number | undefined;
+  /** With --failed: only this event type. */
+  event?: string | undefined;
   json?: boolean | undefined;
 }
 
-/** The ids of every failed delivery of an app, oldest first (resent in the order they were made). */
-async function failedIds(remote: Remote, vkAppId: number): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const data: {
-      fulfilmentDeliveries: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-    } = await request(
+/** Resends every failed delivery of the app with the server's own bulk mutation (at most 500 a call); how many. */
+async function resendAllFailed(remote: Remote, vkAppId: number, eventType: string | null): Promise<number> {
+  let resent = 0;
+  // Each call takes the oldest 500; a bound, should failures pile up faster than they are resent.
+  for (let calls = 0; calls < 100; calls++) {
+    const data = await request<{ resendFailedFulfilmentDeliveries: { resent: number; remaining: number } }>(
       remote,
-      `query Failed($vkAppId: Int!, $after: String) {
-          fulfilmentDeliveries(vkAppId: $vkAppId, status: "failed", first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }
-        }`,
-      { vkAppId, after },
+      'mutation ResendFailed($vkAppId: Int!, $eventType: String) { resendFailedFulfilmentDeliveries(vkAppId: $vkAppId, eventType: $eventType) { resent remaining } }',
+      { vkAppId, eventType },
     );
-    ids.push(...data.fulfilmentDeliveries.edges.map((e) => e.node.id));
-    if (!data.fulfilmentDeliveries.pageInfo.hasNextPage) return ids.reverse();
-    after = data.fulfilmentDeliveries.pageInfo.endCursor;
+    resent += data.resendFailedFulfilmentDeliveries.resent;
+    if (data.resendFailedFulfilmentDeliveries.remaining === 0 || data.resendFailedFulfilmentDeliveries.resent === 0) break;
   }
+  return resent;
 }
 
 export async function deliveriesResend(o: ResendOptions, print: Print, status: Print): Promise<number> {
@@ -183,8 +182,12 @@ export async function deliveriesResend(o: ResendOptions, print: Print, status: P
     throw new RemoteError('name delivery ids, or --failed with --app for every failed one', EXIT.USAGE);
   }
   const remote = remoteOf(o);
-  const ids = o.failed ? await failedIds(remote, o.app!) : o.ids;
-  if (o.failed) status(`${ids.length} failed deliver${ids.length === 1 ? 'y' : 'ies'} of app ${o.app}`);
+  if (o.failed) {
+    const resent = await resendAllFailed(remote, o.app!, o.event ?? null);
+    print(o.json ? JSON.stringify({ resent }) : `${resent} failed deliver${resent === 1 ? 'y' : 'ies'} of app ${o.app} due again now`);
+    return EXIT.OK;
+  }
+  const ids = o.ids;
   let failed = 0;
   for (const id of ids) {
     try {
