@@ -203,21 +203,11 @@ const OPERATIONS: Record<string, Operation> = {
   },
 };
 
-let orderId = 50_000;
-/** A test payment in app A, a new order each time: each queues an event for the game backend. */
-const pay = () =>
-  t.notify(
-    signed({
-      app_id: A,
-      item: 'gem',
-      notification_type: 'order_status_change_test',
-      status: 'chargeable',
-      item_price: 5,
-      order_id: orderId++,
-      user_id: 1,
-      version: '5.132',
-    }),
-  );
+/**
+ * A test payment in app A, a new order each time, made by the server's own simulator: it signs with the
+ * app's current key, which rotateAppSecret's rows keep changing.
+ */
+const pay = () => rootData(`mutation { simulateNotification(vkAppId: ${A}, input: {scenario: PURCHASE, itemId: "gem"}) { ok } }`);
 
 let t: TestServer;
 const tokens = {} as Record<Who, string | null>;
