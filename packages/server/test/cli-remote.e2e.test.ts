@@ -191,6 +191,8 @@ describe.each(DIALECTS)('on %s', (dialect) => {
         .split('\n')
         .map((l) => JSON.parse(l) as { id: string; eventType: string; status: string });
       expect(rows).toContainEqual(expect.objectContaining({ id, eventType: 'order.paid' }));
+      const refunds = await cli(['deliveries', 'list', '--app', String(APP), '--event', 'order.refunded', '--json'], root);
+      expect([refunds.code, refunds.out]).toEqual([0, '']);
       const table = await cli(['deliveries', 'list', '--app', String(APP)], root);
       expect(table.out).toMatch(new RegExp(`^${id}\\t(pending|failed)\\torder\\.paid\\tmsg_paid_`, 'm'));
 
