@@ -13,8 +13,8 @@ import { scrollsSideways, sticksOut } from './layout.js';
 import { SEED } from './fixtures.js';
 import { mount, rootGql, screenshot } from './mount.js';
 
-const ROTATED = 7201; // its key here is not the one VK signs with
-const QUIET = 7202;
+const ROTATED = 7301; // its key here is not the one VK signs with
+const QUIET = 7302;
 
 beforeAll(async () => {
   for (const [vkAppId, name, secret] of [
