@@ -10,7 +10,15 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 @ObjectType('FulfilmentEndpoint', { description: "The game backend's webhook. The signing secret is never readable; see secretHint." })
 @Entity({ tableName: 'fulfilment_endpoints' })
 export class FulfilmentEndpoint {
-  [OptionalProps]?: 'enabled' | 'syncMode' | 'createdAt' | 'updatedAt' | 'signingSecretHint';
+  [OptionalProps]?:
+    | 'enabled'
+    | 'syncMode'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'signingSecretHint'
+    | 'sealedPreviousSigningSecret'
+    | 'previousSigningSecretHint'
+    | 'previousSecretExpiresAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -33,6 +41,21 @@ export class FulfilmentEndpoint {
   /** What may be shown of the secret (`whsec_••••a1b2`), written with it. */
   @Property({ type: 'string', length: 32, nullable: true })
   signingSecretHint: string | null = null;
+
+  /**
+   * The secret before the last rotation, encrypted like the current one (its own column, so its
+   * ciphertext does not decrypt as the current one). Deliveries carry its signature beside the current
+   * one's until `previousSecretExpiresAt` (decided when signing: endpoint-secret.ts), so the game
+   * backend can switch secrets without refusing any event; null after a rotation with no overlap.
+   */
+  @Property({ type: 'text', fieldName: 'previous_signing_secret', nullable: true, hidden: true })
+  sealedPreviousSigningSecret: string | null = null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  previousSigningSecretHint: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  previousSecretExpiresAt: Date | null = null;
 
   @Field(() => Boolean)
   @Property({ type: 'boolean', default: true })

@@ -24,6 +24,8 @@ import { authorizeRecord } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { Connection, PageArgs, type ConnectionShape } from '../graphql/connection.js';
 import { notFound, recordId } from '../graphql/errors.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS } from '../secrets/overlap.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint } from './fulfilment.entity.js';
 import {
   attemptLog,
@@ -34,6 +36,7 @@ import {
   resendDelivery,
   resendFailed,
   rotateSecret,
+  secretHints,
   setEndpoint,
 } from './fulfilment.service.js';
 
@@ -56,7 +59,9 @@ export class FulfilmentEndpointInput {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'Make a new signing secret (shown once in the answer). A new endpoint always gets one.',
+    description:
+      'Make a new signing secret (shown once in the answer). A new endpoint always gets one. On an existing one the old secret keeps ' +
+      `signing beside the new one for ${DEFAULT_OVERLAP_HOURS} h, as rotateFulfilmentSecret's default; use that mutation to choose.`,
   })
   rotateSecret?: boolean | null;
 }
@@ -90,6 +95,23 @@ export class FulfilmentEndpointResolver {
     return e.signingSecretHint ?? 'whsec_••••';
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The last characters of the secret before the last rotation, while it still signs (else null).',
+  })
+  previousSecretHint(@Root() e: FulfilmentEndpoint): string | null {
+    return secretHints(e).previousSecretHint;
+  }
+
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "Until when deliveries also carry the previous secret's signature (after a rotation with an overlap); null when only the current one signs.",
+  })
+  previousSecretExpiresAt(@Root() e: FulfilmentEndpoint): Date | null {
+    return secretHints(e).previousSecretExpiresAt === null ? null : e.previousSecretExpiresAt;
+  }
+
   @Authorized('PAYMENTS')
   @Query(() => FulfilmentEndpoint, { nullable: true, description: "The app's game-backend webhook, if it has one." })
   async fulfilmentEndpoint(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() { em }: Context): Promise<FulfilmentEndpoint | null> {
@@ -112,11 +134,22 @@ export class FulfilmentEndpointResolver {
   @Authorized('MANAGE_ACCESS')
   @Mutation(() => FulfilmentEndpointChange, {
     description:
-      'A new signing secret for the game-backend webhook, shown this once in signingSecret. Deliveries are signed with it from now on; ' +
-      'the old one stops at once (an attempt the backend refuses is retried, so update the backend soon). NOT_FOUND without a webhook.',
+      'A new signing secret for the game-backend webhook, shown this once in signingSecret. Deliveries are signed with it from now on, ' +
+      'and for overlapHours also with the old one (both signatures in webhook-signature, the new first), so the game backend can switch ' +
+      'without refusing an event. A rotation during an overlap makes the then-current secret the previous one; the one before stops. ' +
+      'NOT_FOUND without a webhook.',
   })
-  async rotateFulfilmentSecret(@Arg('vkAppId', () => Int) vkAppId: number, @Ctx() ctx: Context): Promise<FulfilmentEndpointChange> {
-    return rotateSecret(ctx.em, ctx, vkAppId);
+  async rotateFulfilmentSecret(
+    @Arg('vkAppId', () => Int) vkAppId: number,
+    @Arg('overlapHours', () => Int, {
+      nullable: true,
+      defaultValue: DEFAULT_OVERLAP_HOURS,
+      description: `How long the old secret keeps signing: 0–${MAX_OVERLAP_HOURS} hours (0 = it stops at once).`,
+    })
+    overlapHours: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<FulfilmentEndpointChange> {
+    return rotateSecret(ctx.em, ctx, vkAppId, { overlapHours });
   }
 }
 

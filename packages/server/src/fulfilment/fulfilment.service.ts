@@ -14,8 +14,9 @@ import { badInput, notFound, parseInput } from '../graphql/errors.js';
 import { assertConnectableUrl } from '../graphql/saved-url.js';
 import type { Outbound } from '../net/outbound.js';
 import { EVENT_TYPES, type EventType } from '../notifications/outbox.js';
-import type { Secrets } from '../secrets/secrets.js';
-import { signingSecretColumns } from './endpoint-secret.js';
+import { DEFAULT_OVERLAP_HOURS, overlapEnd, overlapHoursSchema } from '../secrets/overlap.js';
+import { SecretsError, type Secrets } from '../secrets/secrets.js';
+import { openSigningSecret, overlapRunning, previousSigningSecretColumns, signingSecretColumns } from './endpoint-secret.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
 import { newSigningSecret } from './signing.js';
 
@@ -32,12 +33,18 @@ export interface EndpointChange {
   signingSecret: string | null;
 }
 
-/** Creates or changes the app's webhook; a new endpoint, or `rotateSecret`, gets a new signing secret. */
+/**
+ * Creates or changes the app's webhook; a new endpoint, or `rotateSecret`, gets a new signing secret.
+ * `rotateSecret` on an existing endpoint rotates as rotateFulfilmentSecret does with its default
+ * overlap (the old secret keeps signing beside the new one for DEFAULT_OVERLAP_HOURS): one rule for
+ * rotating, whichever mutation does it. To stop the old one at once, rotate with overlapHours: 0.
+ */
 export async function setEndpoint(
   em: EntityManager,
   { secrets, outbound, principal }: { secrets: Secrets; outbound: Outbound; principal: Principal | null },
   vkAppId: number,
   input: z.input<typeof endpointInput>,
+  now: Date = new Date(),
 ): Promise<EndpointChange> {
   const data = parseInput(endpointInput, input);
   assertConnectableUrl(outbound, data.url, 'url');
@@ -47,16 +54,21 @@ export async function setEndpoint(
     url: existing.url,
     enabled: existing.enabled,
     syncMode: existing.syncMode,
-    secretHint: existing.signingSecretHint,
+    ...secretHints(existing, now),
   };
   const signingSecret = !existing || data.rotateSecret ? newSigningSecret() : null;
-  const sealed = signingSecret === null ? null : signingSecretColumns(secrets, app.vkAppId, signingSecret);
+  const sealed =
+    signingSecret === null
+      ? null
+      : existing
+        ? rotatedColumns(secrets, app.vkAppId, existing, signingSecret, DEFAULT_OVERLAP_HOURS, now)
+        : signingSecretColumns(secrets, app.vkAppId, signingSecret);
   const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, ...sealed! });
   em.assign(endpoint, {
     url: data.url,
     enabled: data.enabled ?? endpoint.enabled,
     syncMode: data.syncMode ?? endpoint.syncMode,
-    updatedAt: new Date(),
+    updatedAt: now,
     ...sealed,
   });
   audit(em, principal, {
@@ -64,7 +76,7 @@ export async function setEndpoint(
     action: existing ? 'fulfilment.update' : 'fulfilment.create',
     target: data.url,
     before,
-    after: { url: endpoint.url, enabled: endpoint.enabled, syncMode: endpoint.syncMode, secretHint: endpoint.signingSecretHint },
+    after: { url: endpoint.url, enabled: endpoint.enabled, syncMode: endpoint.syncMode, ...secretHints(endpoint, now) },
   });
   await em.flush();
   return { endpoint, signingSecret };
@@ -190,24 +202,74 @@ export async function resendFailed(
   return { resent, remaining: await em.count(FulfilmentDelivery, { app, ...where }) };
 }
 
-/** A new signing secret for the app's webhook, shown this once; the old one stops signing at once. */
+const rotateInput = z.object({ overlapHours: overlapHoursSchema });
+
+/**
+ * What the API and the audit may show of the endpoint's secrets: hints, and the previous one's with its
+ * expiry only while it still signs. Stored beside the encrypted secrets: showing them decrypts nothing.
+ */
+export function secretHints(e: FulfilmentEndpoint, now: Date = new Date()) {
+  const overlap = overlapRunning(e, now);
+  return {
+    secretHint: e.signingSecretHint ?? 'whsec_••••',
+    previousSecretHint: overlap ? (e.previousSigningSecretHint ?? 'whsec_••••') : null,
+    previousSecretExpiresAt: overlap ? e.previousSecretExpiresAt!.toISOString() : null,
+  };
+}
+
+/**
+ * The columns of a rotation to `fresh`: the current secret becomes the previous one for `overlapHours`
+ * (0: none). A previous secret whose overlap still runs is dropped (it stops at once): only the secret
+ * the game backend had until now keeps signing. The current secret is decrypted to move it (its
+ * ciphertext is bound to its column); when this server cannot decrypt it (a lost secrets key), only a
+ * rotation with no overlap can replace it.
+ */
+function rotatedColumns(secrets: Secrets, vkAppId: number, endpoint: FulfilmentEndpoint, fresh: string, overlapHours: number, now: Date) {
+  const until = overlapEnd(now, overlapHours);
+  let current: string | null = null;
+  if (until) {
+    try {
+      current = openSigningSecret(secrets, vkAppId, endpoint.sealedSigningSecret);
+    } catch (err) {
+      if (!(err instanceof SecretsError)) throw err;
+      throw badInput(
+        'overlapHours',
+        { reason: 'needsStep', step: 'overlapZero' },
+        "the current secret cannot be decrypted with this server's secrets key, so it cannot keep signing; rotate with overlapHours: 0",
+      );
+    }
+  }
+  return {
+    ...signingSecretColumns(secrets, vkAppId, fresh),
+    ...previousSigningSecretColumns(secrets, vkAppId, current !== null && until ? { secret: current, expiresAt: until } : null),
+  };
+}
+
+/**
+ * A new signing secret for the app's webhook, shown this once. For `overlapHours` (0–168, default 24)
+ * deliveries carry the old secret's signature beside the new one's, so the game backend can switch
+ * without refusing an event; 0 stops the old one at once. The audit records hints only.
+ */
 export async function rotateSecret(
   em: EntityManager,
   { secrets, principal }: { secrets: Secrets; principal: Principal | null },
   vkAppId: number,
+  input: z.input<typeof rotateInput> = {},
+  now: Date = new Date(),
 ): Promise<EndpointChange> {
+  const overlapHours = parseInput(rotateInput, input).overlapHours ?? DEFAULT_OVERLAP_HOURS;
   const app = await getApp(em, vkAppId);
   const endpoint = await em.findOne(FulfilmentEndpoint, { app });
   if (!endpoint) throw notFound(`the fulfilment endpoint of app ${vkAppId}`);
-  const before = endpoint.signingSecretHint;
+  const before = secretHints(endpoint, now);
   const signingSecret = newSigningSecret();
-  em.assign(endpoint, { ...signingSecretColumns(secrets, app.vkAppId, signingSecret), updatedAt: new Date() });
+  em.assign(endpoint, { ...rotatedColumns(secrets, app.vkAppId, endpoint, signingSecret, overlapHours, now), updatedAt: now });
   audit(em, principal, {
     appId: app.id,
     action: 'fulfilment.rotateSecret',
     target: endpoint.url,
-    before: { secretHint: before },
-    after: { secretHint: endpoint.signingSecretHint },
+    before,
+    after: { ...secretHints(endpoint, now), overlapHours },
   });
   await em.flush();
   return { endpoint, signingSecret };

@@ -7,7 +7,7 @@ import { authorize } from '../graphql/authorize.js';
 import type { Context } from '../graphql/context.js';
 import { notFound } from '../graphql/errors.js';
 import type { WebhookEvent } from '../notifications/outbox.js';
-import { openSigningSecret } from './endpoint-secret.js';
+import { signingSecretsAt } from './endpoint-secret.js';
 import { FulfilmentEndpoint } from './fulfilment.entity.js';
 import { EVENT_TOPIC } from './listen.js';
 import { webhookHeaders } from './signing.js';
@@ -83,11 +83,12 @@ export class FulfilmentEventResolver {
   ): Promise<FulfilmentEvent> {
     const event = { eventId: e.id, eventType: e.type, transactionId: e.transactionId, body: e.body, headers: null };
     if (!signWithEndpointSecret) return event;
-    // Read for every event: a rotation while listening signs the next one with the new secret.
+    // Read for every event: a rotation while listening signs the next one with the new secret (and,
+    // during its overlap, with the old one too, as a delivery is).
     const endpoint = await ctx.em.fork().findOne(FulfilmentEndpoint, { app: { vkAppId: e.vkAppId } });
     if (!endpoint) throw notFound(`the fulfilment endpoint of app ${e.vkAppId}`);
-    const secret = openSigningSecret(ctx.secrets, e.vkAppId, endpoint.sealedSigningSecret);
-    const h = webhookHeaders(secret, e.id, e.body, new Date());
+    const now = new Date();
+    const h = webhookHeaders(signingSecretsAt(ctx.secrets, e.vkAppId, endpoint, now), e.id, e.body, now);
     return {
       ...event,
       headers: { webhookId: h['webhook-id'], webhookTimestamp: h['webhook-timestamp'], webhookSignature: h['webhook-signature'] },

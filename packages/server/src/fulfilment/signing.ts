@@ -23,7 +23,9 @@ export interface WebhookHeaders {
   'webhook-signature': string;
 }
 
-export function webhookHeaders(secret: string, id: string, body: string, now: Date): WebhookHeaders {
+/** The headers of one delivery, signed with each of `secrets` in order (the current one first). */
+export function webhookHeaders(secrets: string | readonly string[], id: string, body: string, now: Date): WebhookHeaders {
   const timestamp = Math.floor(now.getTime() / 1000);
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(secret, id, timestamp, body) };
+  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map((secret) => signWebhook(secret, id, timestamp, body));
+  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatures.join(' ') };
 }

@@ -6,11 +6,11 @@
  * delivery at once, and a crashed instance's claim expires and another one sends it (at least once:
  * the receiver dedupes on `webhook-id`). Deliveries live in the database, so they survive restarts.
  */
-import { run as statement, type Sql } from '../db/sql.js';
+import { readDate, run as statement, type Sql } from '../db/sql.js';
 import { COULD_NOT_CONNECT, OutboundError, type Outbound } from '../net/outbound.js';
 import { SYNC_TIMEOUT_MS } from '../notifications/outbox.js';
 import type { Secrets } from '../secrets/secrets.js';
-import { openSigningSecret } from './endpoint-secret.js';
+import { signingSecretsAt } from './endpoint-secret.js';
 import { webhookHeaders } from './signing.js';
 
 export interface WorkerOptions {
@@ -60,7 +60,7 @@ const CLAIM_ONE = `update fulfilment_deliveries set locked_until = ?, status = '
   returning id, app_id, event_id, payload, attempts`;
 const STATUS_OF = 'select status from fulfilment_deliveries where event_id = ?';
 const ENDPOINT =
-  'select e.url, e.signing_secret, e.enabled, a.vk_app_id from fulfilment_endpoints e join apps a on a.id = e.app_id where e.app_id = ?';
+  'select e.url, e.signing_secret, e.previous_signing_secret, e.previous_secret_expires_at, e.enabled, a.vk_app_id from fulfilment_endpoints e join apps a on a.id = e.app_id where e.app_id = ?';
 const POSTPONE = 'update fulfilment_deliveries set locked_until = null, next_attempt_at = ? where id = ?';
 const ATTEMPT =
   'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
@@ -130,8 +130,18 @@ export function startFulfilmentWorker({
     const body = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
     // A secret this server cannot decrypt throws: logged (onError), the claim expires, and the event is
     // tried again later — by this instance once it has the key, or by another that has it.
-    const secret = openSigningSecret(secrets, Number(endpoint.vk_app_id), String(endpoint.signing_secret));
-    const headers = webhookHeaders(secret, String(row.event_id), body, now);
+    // During a rotation's overlap both secrets sign (the current one first), decided now: no job ends it.
+    const signWith = signingSecretsAt(
+      secrets,
+      Number(endpoint.vk_app_id),
+      {
+        sealedSigningSecret: String(endpoint.signing_secret),
+        sealedPreviousSigningSecret: endpoint.previous_signing_secret == null ? null : String(endpoint.previous_signing_secret),
+        previousSecretExpiresAt: readDate(endpoint.previous_secret_expires_at),
+      },
+      now,
+    );
+    const headers = webhookHeaders(signWith, String(row.event_id), body, now);
     const outcome = await post(outbound, String(endpoint.url), { ...headers }, body, attemptTimeoutMs);
     const attempt = Number(row.attempts) + 1;
     const wait = retryDelaysMs[attempt - 1];

@@ -41,6 +41,14 @@ const STORED: StoredColumn[] = [
     update: 'update fulfilment_endpoints set signing_secret = ?, signing_secret_hint = ? where id = ? and signing_secret = ?',
     hint: signingSecretHint,
   },
+  {
+    column: 'fulfilment_endpoints.previous_signing_secret',
+    select:
+      'select e.id, a.vk_app_id, e.previous_signing_secret as value from fulfilment_endpoints e join apps a on a.id = e.app_id where e.previous_signing_secret is not null order by e.id',
+    update:
+      'update fulfilment_endpoints set previous_signing_secret = ?, previous_signing_secret_hint = ? where id = ? and previous_signing_secret = ?',
+    hint: signingSecretHint,
+  },
 ];
 
 export interface ResealCounts {

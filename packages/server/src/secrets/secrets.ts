@@ -8,7 +8,12 @@ import { open, parseSealed, seal } from './cipher.js';
 import type { SecretsKey } from './key.js';
 
 /** Every column that holds an encrypted secret; with the app, it is the associated data of its ciphertext. */
-export const SECRET_COLUMNS = ['apps.secret_key', 'apps.previous_secret_key', 'fulfilment_endpoints.signing_secret'] as const;
+export const SECRET_COLUMNS = [
+  'apps.secret_key',
+  'apps.previous_secret_key',
+  'fulfilment_endpoints.signing_secret',
+  'fulfilment_endpoints.previous_signing_secret',
+] as const;
 export type SecretColumn = (typeof SECRET_COLUMNS)[number];
 
 /**

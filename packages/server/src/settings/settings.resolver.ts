@@ -23,7 +23,8 @@ import type { Context } from '../graphql/context.js';
 import { JSONScalar } from '../graphql/scalars.js';
 import type { UrlCheck, UrlCheckVerdict } from './check-url.js';
 import { PaymentTester } from './payment-tester.entity.js';
-import { checkNotificationUrl, DEFAULT_OVERLAP_HOURS, rotateAppSecret, updatePaymentSettings } from './settings.service.js';
+import { DEFAULT_OVERLAP_HOURS } from '../secrets/overlap.js';
+import { checkNotificationUrl, rotateAppSecret, updatePaymentSettings } from './settings.service.js';
 import { addTester, listTesters, removeTester } from './testers.service.js';
 
 const VERDICTS = { SUCCESS: 'SUCCESS', VK_ERROR: 'VK_ERROR', INVALID: 'INVALID', UNREACHABLE: 'UNREACHABLE' } as const satisfies Record<

@@ -19,13 +19,11 @@ import { isSignableItemId } from '../notifications/signable.js';
 import type { Outbound } from '../net/outbound.js';
 import { assertConnectableUrl } from '../graphql/saved-url.js';
 import { SecretsError, type Secrets } from '../secrets/secrets.js';
+import { DEFAULT_OVERLAP_HOURS, overlapEnd, overlapHoursSchema } from '../secrets/overlap.js';
 import { apiVersionLockReason, FIXED_API_VERSION, sendsVersionField } from '../apps/api-version.js';
 import { probeNotificationUrl, type UrlCheck } from './check-url.js';
 import { firstTester } from './testers.service.js';
 
-/** A week: long enough to update VK's panel and every server, short enough that a leaked key dies soon. */
-export const MAX_OVERLAP_HOURS = 168;
-export const DEFAULT_OVERLAP_HOURS = 24;
 /** The item checkNotificationUrl asks about when the catalog has no active item. */
 export const PLACEHOLDER_ITEM = 'vkp_check';
 
@@ -73,12 +71,7 @@ export const paymentSettingsInput = z.object({
 
 export const rotateSecretInput = z.object({
   secretKey: secretKeySchema,
-  overlapHours: z
-    .number()
-    .int('must be a whole number of hours')
-    .min(0, 'must not be negative')
-    .max(MAX_OVERLAP_HOURS, `must be at most ${MAX_OVERLAP_HOURS} (a week)`)
-    .nullish(),
+  overlapHours: overlapHoursSchema,
 });
 
 type SettingsField = 'notificationUrl' | 'apiVersion' | 'miniAppOrigins';
@@ -162,7 +155,7 @@ export async function rotateAppSecret(
   em.assign(app, {
     ...currentKeyColumns(secrets, vkAppId, secretKey),
     ...previousKeyColumns(secrets, vkAppId, overlapHours > 0 ? current : null),
-    previousSecretExpiresAt: overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000) : null,
+    previousSecretExpiresAt: overlapEnd(now, overlapHours),
   });
   audit(em, principal, { appId: app.id, action: 'secret.rotate', before, after: { ...hintsForAudit(app, now), overlapHours } });
   await em.flush();

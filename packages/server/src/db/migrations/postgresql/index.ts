@@ -12,3 +12,4 @@ export { Migration20261202091121CustomerIndexes } from './Migration2026120209112
 export { Migration20261202091246SubscriptionEvents } from './Migration20261202091246SubscriptionEvents.js';
 export { Migration20261202091409MiniAppOrigins } from './Migration20261202091409MiniAppOrigins.js';
 export { Migration20261202091926AlertIndexes } from './Migration20261202091926AlertIndexes.js';
+export { Migration20261202103507FulfilmentSecretOverlap } from './Migration20261202103507FulfilmentSecretOverlap.js';
