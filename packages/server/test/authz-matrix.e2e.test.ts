@@ -164,7 +164,10 @@ const OPERATIONS: Record<string, Operation> = {
   },
   explainSignature: { allowed: PAYMENTS, document: () => `{ explainSignature(vkAppId: ${A}, rawBody: "app_id=${A}&sig=00") { matches } }` },
   // Fulfilment (the game backend's webhook): its secret is handed out like an API key's.
-  fulfilmentEndpoint: { allowed: PAYMENTS, document: () => `{ fulfilmentEndpoint(vkAppId: ${A}) { url secretHint } }` },
+  fulfilmentEndpoint: {
+    allowed: PAYMENTS,
+    document: () => `{ fulfilmentEndpoint(vkAppId: ${A}) { url secretHint previousSecretHint previousSecretExpiresAt } }`,
+  },
   setFulfilmentEndpoint: {
     allowed: CREATOR_ADMIN,
     document: () =>
@@ -172,7 +175,9 @@ const OPERATIONS: Record<string, Operation> = {
   },
   rotateFulfilmentSecret: {
     allowed: CREATOR_ADMIN,
-    document: () => `mutation { rotateFulfilmentSecret(vkAppId: ${A}) { signingSecret } }`,
+    // With an overlap: the old secret is decrypted and kept, which a refused caller must not cause either.
+    document: () =>
+      `mutation { rotateFulfilmentSecret(vkAppId: ${A}, overlapHours: 2) { signingSecret endpoint { previousSecretExpiresAt } } }`,
   },
   fulfilmentDeliveries: {
     allowed: PAYMENTS,

@@ -169,10 +169,10 @@ describe.each(DIALECTS)('fulfilment deliveries on %s', (dialect) => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventType' });
   });
 
-  it('a rotated secret is shown once and signs the next delivery; the old one no longer verifies, and neither appears anywhere after', async () => {
+  it('a secret rotated with no overlap is shown once and signs the next delivery; the old one no longer verifies, and neither appears anywhere after', async () => {
     const old = game.secret;
     const rotate = await data<{ rotateFulfilmentSecret: { signingSecret: string; endpoint: { secretHint: string; url: string } } }>(
-      `mutation { rotateFulfilmentSecret(vkAppId: ${APP}) { signingSecret endpoint { secretHint url } } }`,
+      `mutation { rotateFulfilmentSecret(vkAppId: ${APP}, overlapHours: 0) { signingSecret endpoint { secretHint url } } }`,
     );
     const fresh = rotate.rotateFulfilmentSecret.signingSecret;
     expect(fresh).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);

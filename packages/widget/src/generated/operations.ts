@@ -26,7 +26,7 @@ export type AlertSeverity =
 export type FulfilmentEndpointInput = {
   /** Queue events for it (default true). While off, payments queue nothing. */
   enabled?: boolean | null | undefined;
-  /** Make a new signing secret (shown once in the answer). A new endpoint always gets one. */
+  /** Make a new signing secret (shown once in the answer). A new endpoint always gets one. On an existing one the old secret keeps signing beside the new one for 24 h, as rotateFulfilmentSecret's default; use that mutation to choose. */
   rotateSecret?: boolean | null | undefined;
   /** Answer VK's order_status_change only after the game backend confirmed it (default false). */
   syncMode?: boolean | null | undefined;
@@ -255,7 +255,7 @@ export type EndpointLoadQueryVariables = Exact<{
 }>;
 
 
-export type EndpointLoadQuery = { fulfilmentEndpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } | null };
+export type EndpointLoadQuery = { fulfilmentEndpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string, previousSecretHint: string | null, previousSecretExpiresAt: string | null } | null };
 
 export type EndpointSetMutationVariables = Exact<{
   id: number;
@@ -263,14 +263,15 @@ export type EndpointSetMutationVariables = Exact<{
 }>;
 
 
-export type EndpointSetMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } } };
+export type EndpointSetMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string, previousSecretHint: string | null, previousSecretExpiresAt: string | null } } };
 
 export type EndpointRotateMutationVariables = Exact<{
   id: number;
+  hours?: number | null | undefined;
 }>;
 
 
-export type EndpointRotateMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string } } };
+export type EndpointRotateMutation = { r: { signingSecret: string | null, endpoint: { url: string, enabled: boolean, syncMode: boolean, secretHint: string, previousSecretHint: string | null, previousSecretExpiresAt: string | null } } };
 
 export type LogsQueryVariables = Exact<{
   vkAppId: number;

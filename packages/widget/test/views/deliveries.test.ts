@@ -147,7 +147,7 @@ test('an admin rotates the signing secret: shown once, with a copy button and a 
   const write = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue();
   const { el, view } = await open({ token: await keyOf('ADMIN') });
   await view.getByRole('button', { name: 'Сменить секрет' }).click();
-  await expect.element(view.getByText(/Старый секрет перестанет подходить сразу/)).toBeVisible();
+  await expect.element(view.getByText(/несут обе подписи/)).toBeVisible();
   await view.getByRole('button', { name: 'Сменить секрет' }).click(); // the confirmation's
   const secret = view.getByRole('textbox', { name: 'Новый секрет подписи' });
   await expect.poll(() => (secret.element() as HTMLInputElement).value).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
@@ -170,6 +170,47 @@ test('an admin rotates the signing secret: shown once, with a copy button and a 
   const again = await open({ token: await keyOf('ADMIN') });
   await expect.element(again.view.getByText(`whsec_••••${value.slice(-4)}`)).toBeVisible();
   expect(again.view.getByRole('textbox', { name: 'Новый секрет подписи' }).elements()).toHaveLength(0);
+});
+
+test('the rotation confirmation offers the overlap, 24 hours unless chosen, and then says until when the old secret works', async () => {
+  const { view } = await open({ token: await keyOf('ADMIN') });
+  const before = await rootGql<{ fulfilmentEndpoint: { secretHint: string } }>(`{ fulfilmentEndpoint(vkAppId: ${APP}) { secretHint } }`);
+  await view.getByRole('button', { name: 'Сменить секрет' }).click();
+  const overlap = view.getByRole('combobox', { name: 'Старый секрет действует ещё' });
+  await expect.element(overlap).toHaveDisplayValue('24 часа (по умолчанию)');
+  const asked = Date.now();
+  await view.getByRole('button', { name: 'Сменить секрет' }).click(); // the confirmation's
+  await expect.element(view.getByRole('textbox', { name: 'Новый секрет подписи' })).toBeVisible();
+  const { fulfilmentEndpoint: e } = await rootGql<{ fulfilmentEndpoint: { previousSecretHint: string; previousSecretExpiresAt: string } }>(
+    `{ fulfilmentEndpoint(vkAppId: ${APP}) { previousSecretHint previousSecretExpiresAt } }`,
+  );
+  expect(e.previousSecretHint).toBe(before.fulfilmentEndpoint.secretHint);
+  expect(Date.parse(e.previousSecretExpiresAt) - asked).toBeGreaterThan(23.9 * 3_600_000);
+  const notice = view.getByRole('status').filter({ hasText: `Старый секрет ${e.previousSecretHint} действует до ` });
+  await expect.element(notice).toBeVisible();
+  await expect.element(notice).toHaveTextContent(new Date(e.previousSecretExpiresAt).getFullYear().toString());
+});
+
+test('in English at 420 px, dark: "stop the old one now" warns, rotates with no overlap, and no old secret is announced after', async () => {
+  await page.viewport(420, 720);
+  try {
+    const { el, view } = await open({ token: await keyOf('ADMIN'), locale: 'en', theme: 'dark' });
+    await view.getByRole('button', { name: 'Rotate secret' }).click();
+    await view.getByRole('combobox', { name: 'The old secret keeps working for' }).selectOptions('Stop the old one now');
+    await expect.element(view.getByText('With no overlap, events are refused until the game backend has the new secret.')).toBeVisible();
+    expect([sticksOut(el), scrollsSideways(el)]).toEqual([[], []]);
+    expect(await seriousProblems(el)).toEqual([]);
+    expect(await contrastProblems(el)).toEqual([]);
+    await view.getByRole('button', { name: 'Rotate secret' }).click(); // the confirmation's
+    await expect.element(view.getByRole('textbox', { name: 'New signing secret' })).toBeVisible();
+    const { fulfilmentEndpoint } = await rootGql<{
+      fulfilmentEndpoint: { previousSecretHint: string | null; previousSecretExpiresAt: string | null };
+    }>(`{ fulfilmentEndpoint(vkAppId: ${APP}) { previousSecretHint previousSecretExpiresAt } }`);
+    expect(fulfilmentEndpoint).toEqual({ previousSecretHint: null, previousSecretExpiresAt: null });
+    await expect.element(view.getByText(/^The old secret whsec_/)).not.toBeInTheDocument();
+  } finally {
+    await page.viewport(1024, 720);
+  }
 });
 
 test('an admin changes the URL and switches events off; a URL that is not one is refused under the field', async () => {

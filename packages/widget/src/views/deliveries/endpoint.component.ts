@@ -1,13 +1,14 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { FormView, section, type Can, type Loaded } from '../../components/form-view.js';
+import { formatDateTime } from '../../i18n.js';
 import type { EndpointLoadQuery, EndpointRotateMutation, EndpointSetMutation } from '../../generated/operations.js';
 import { strings, type DeliveriesStrings } from './deliveries.strings.js';
 import { endpointStyles } from './endpoint.styles.js';
 
-const FIELDS = 'url enabled syncMode secretHint';
+const FIELDS = 'url enabled syncMode secretHint previousSecretHint previousSecretExpiresAt';
 export const LOAD = `query($id:Int!){fulfilmentEndpoint(vkAppId:$id){${FIELDS}}}`;
 export const SET = `mutation($id:Int!,$input:FulfilmentEndpointInput!){r:setFulfilmentEndpoint(vkAppId:$id,input:$input){signingSecret endpoint{${FIELDS}}}}`;
-export const ROTATE = `mutation($id:Int!){r:rotateFulfilmentSecret(vkAppId:$id){signingSecret endpoint{${FIELDS}}}}`;
+export const ROTATE = `mutation($id:Int!,$hours:Int){r:rotateFulfilmentSecret(vkAppId:$id,overlapHours:$hours){signingSecret endpoint{${FIELDS}}}}`;
 
 type Rights = { canEdit: boolean };
 type Data = Loaded<EndpointLoadQuery, Rights>;
@@ -15,8 +16,10 @@ type Data = Loaded<EndpointLoadQuery, Rights>;
 /**
  * `<vk-payments-fulfilment-endpoint>`: the app's game-backend webhook, as the Deliveries view shows it
  * above its list. CREATOR and ADMIN (who may hand out a signing secret, like an API key) change the URL,
- * switch it on or off, choose sync mode and rotate the secret; the new secret is shown once, with a
- * copy button, and is gone from the page once dismissed. PAYMENTS_ADMIN reads the settings only.
+ * switch it on or off, choose sync mode and rotate the secret, choosing how long the old one keeps
+ * signing beside it (24 h unless chosen; "now" ends it at once); the new secret is shown once, with a
+ * copy button, and is gone from the page once dismissed; until the old one stops, the block says when.
+ * PAYMENTS_ADMIN reads the settings only.
  *
  * @fires vkp-saved - Saved (`what: 'fulfilment'`) or the secret rotated (`what: 'secret'`).
  * @fires vkp-error - A request failed. `detail: { code, message }`.
@@ -30,6 +33,7 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
   static override properties: PropertyDeclarations = {
     secret: { state: true },
     confirmRotate: { state: true },
+    overlapHours: { state: true },
     copied: { state: true },
     saved: { state: true },
   };
@@ -38,6 +42,8 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
   /** The secret just made: kept only until dismissed, never in an attribute or storage. */
   private secret = '';
   private confirmRotate = false;
+  /** The overlap chosen in the confirmation (the server's default until changed). */
+  private overlapHours = 24;
   private copied: 'ok' | 'failed' | '' = '';
   /** Whether the last save went through (the "Saved" mark), until the next change. */
   private saved = false;
@@ -73,7 +79,16 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
       <dt>${t.enabled}</dt><dd>${yesNo(e.enabled)}</dd>
       <dt>${t.syncMode}</dt><dd>${yesNo(e.syncMode)}</dd>
       <dt>${t.secret}</dt><dd><code>${e.secretHint}</code></dd>
-    </dl>`;
+    </dl>
+    ${this.#renderPrevious(e, t)}`;
+  }
+
+  /** Until when the old secret still signs, after a rotation with an overlap. */
+  #renderPrevious(e: NonNullable<Data['fulfilmentEndpoint']>, t: DeliveriesStrings): TemplateResult | typeof nothing {
+    if (!e.previousSecretHint || !e.previousSecretExpiresAt) return nothing;
+    return html`<p class="warn small" id="previous-secret" role="status">
+      ${t.previousUntil(e.previousSecretHint, formatDateTime(e.previousSecretExpiresAt, this.activeLocale))}
+    </p>`;
   }
 
   #renderForm({ fulfilmentEndpoint: e }: Data, t: DeliveriesStrings): TemplateResult {
@@ -95,10 +110,17 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
       ${
         e
           ? html`<p>${t.secret}: <code>${e.secretHint}</code></p>
+            ${this.#renderPrevious(e, t)}
             ${
               this.confirmRotate
                 ? html`<div class="notice" role="group" aria-labelledby="rotate-text">
                     <p id="rotate-text">${t.confirmRotate}</p>
+                    <label>${t.overlap}
+                      <select id="overlap" @change=${(ev: Event) => (this.overlapHours = Number((ev.target as HTMLSelectElement).value))}>
+                        ${t.overlapChoices.map(([h, label]) => html`<option value=${h} ?selected=${h === this.overlapHours}>${label}</option>`)}
+                      </select>
+                    </label>
+                    ${this.overlapHours === 0 ? html`<p class="warn small">${t.overlapNowWarn}</p>` : nothing}
                     <div class="row">
                       <button class="danger" id="rotate-yes" ?disabled=${busy} @click=${this.#rotate}>${t.rotate}</button>
                       <button class="secondary" @click=${() => (this.confirmRotate = false)}>${t.cancel}</button>
@@ -148,6 +170,7 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
 
   #askRotate = async (): Promise<void> => {
     this.confirmRotate = true;
+    this.overlapHours = 24;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#rotate-yes')?.focus();
   };
@@ -155,7 +178,7 @@ export class VkPaymentsFulfilmentEndpoint extends FormView<EndpointLoadQuery, Ri
   #rotate = async (): Promise<void> => {
     this.confirmRotate = false;
     await this.act('rotate', 'secret', [], 'rotate', async (d) => {
-      const { r } = await d.session.client.request<EndpointRotateMutation>(ROTATE, { id: d.session.vkAppId });
+      const { r } = await d.session.client.request<EndpointRotateMutation>(ROTATE, { id: d.session.vkAppId, hours: this.overlapHours });
       this.data = { ...d, fulfilmentEndpoint: r.endpoint };
       void this.#show(r.signingSecret!);
     });
