@@ -115,7 +115,7 @@ describe.each(DIALECTS)('rotating the fulfilment signing secret with an overlap 
     shown.push(set.setFulfilmentEndpoint.signingSecret);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map((c) => Promise.resolve(c.dispose())));
     await sql?.close();
     await t?.close();
     backend?.server.close();

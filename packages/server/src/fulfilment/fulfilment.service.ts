@@ -37,7 +37,8 @@ export interface EndpointChange {
  * Creates or changes the app's webhook; a new endpoint, or `rotateSecret`, gets a new signing secret.
  * `rotateSecret` on an existing endpoint rotates as rotateFulfilmentSecret does with its default
  * overlap (the old secret keeps signing beside the new one for DEFAULT_OVERLAP_HOURS): one rule for
- * rotating, whichever mutation does it. To stop the old one at once, rotate with overlapHours: 0.
+ * rotating, whichever mutation does it. To stop the old one at once, rotate with overlapHours: 0. A
+ * current secret this server cannot decrypt (a lost secrets key) is replaced with no overlap.
  */
 export async function setEndpoint(
   em: EntityManager,
@@ -61,7 +62,7 @@ export async function setEndpoint(
     signingSecret === null
       ? null
       : existing
-        ? rotatedColumns(secrets, app.vkAppId, existing, signingSecret, DEFAULT_OVERLAP_HOURS, now)
+        ? rotatedColumns(secrets, app.vkAppId, existing, signingSecret, DEFAULT_OVERLAP_HOURS, now, 'drop')
         : signingSecretColumns(secrets, app.vkAppId, signingSecret);
   const endpoint = existing ?? em.create(FulfilmentEndpoint, { app, url: data.url, ...sealed! });
   em.assign(endpoint, {
@@ -221,10 +222,19 @@ export function secretHints(e: FulfilmentEndpoint, now: Date = new Date()) {
  * The columns of a rotation to `fresh`: the current secret becomes the previous one for `overlapHours`
  * (0: none). A previous secret whose overlap still runs is dropped (it stops at once): only the secret
  * the game backend had until now keeps signing. The current secret is decrypted to move it (its
- * ciphertext is bound to its column); when this server cannot decrypt it (a lost secrets key), only a
- * rotation with no overlap can replace it.
+ * ciphertext is bound to its column). When this server cannot decrypt it (a lost secrets key) it cannot
+ * sign either: `unreadable: 'refuse'` says to rotate with overlapHours 0 (as rotateAppSecret does),
+ * `'drop'` rotates with no overlap (setFulfilmentEndpoint, which has no overlap to choose).
  */
-function rotatedColumns(secrets: Secrets, vkAppId: number, endpoint: FulfilmentEndpoint, fresh: string, overlapHours: number, now: Date) {
+function rotatedColumns(
+  secrets: Secrets,
+  vkAppId: number,
+  endpoint: FulfilmentEndpoint,
+  fresh: string,
+  overlapHours: number,
+  now: Date,
+  unreadable: 'refuse' | 'drop',
+) {
   const until = overlapEnd(now, overlapHours);
   let current: string | null = null;
   if (until) {
@@ -232,6 +242,8 @@ function rotatedColumns(secrets: Secrets, vkAppId: number, endpoint: FulfilmentE
       current = openSigningSecret(secrets, vkAppId, endpoint.sealedSigningSecret);
     } catch (err) {
       if (!(err instanceof SecretsError)) throw err;
+      if (unreadable === 'drop')
+        return { ...signingSecretColumns(secrets, vkAppId, fresh), ...previousSigningSecretColumns(secrets, vkAppId, null) };
       throw badInput(
         'overlapHours',
         { reason: 'needsStep', step: 'overlapZero' },
@@ -263,7 +275,7 @@ export async function rotateSecret(
   if (!endpoint) throw notFound(`the fulfilment endpoint of app ${vkAppId}`);
   const before = secretHints(endpoint, now);
   const signingSecret = newSigningSecret();
-  em.assign(endpoint, { ...rotatedColumns(secrets, app.vkAppId, endpoint, signingSecret, overlapHours, now), updatedAt: now });
+  em.assign(endpoint, { ...rotatedColumns(secrets, app.vkAppId, endpoint, signingSecret, overlapHours, now, 'refuse'), updatedAt: now });
   audit(em, principal, {
     appId: app.id,
     action: 'fulfilment.rotateSecret',

@@ -136,7 +136,7 @@ export function startFulfilmentWorker({
       Number(endpoint.vk_app_id),
       {
         sealedSigningSecret: String(endpoint.signing_secret),
-        sealedPreviousSigningSecret: endpoint.previous_signing_secret == null ? null : String(endpoint.previous_signing_secret),
+        sealedPreviousSigningSecret: typeof endpoint.previous_signing_secret === 'string' ? endpoint.previous_signing_secret : null,
         previousSecretExpiresAt: readDate(endpoint.previous_secret_expires_at),
       },
       now,
