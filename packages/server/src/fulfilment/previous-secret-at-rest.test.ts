@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { openSql, readDate, type Sql } from '../db/sql.js';
+import { EMPTY_ALLOW_LIST } from '../net/addresses.js';
 import { createOutbound } from '../net/outbound.js';
 import { rotateSecretsKey } from '../secrets/at-rest.js';
 import { SecretsKey } from '../secrets/key.js';
@@ -95,7 +96,7 @@ describe.each(DIALECTS)('the previous signing secret under a new secrets key on 
 
       // Lost again: the webhook's own mutation has no overlap to choose, so it rotates with none.
       const again = new Secrets(SecretsKey.generate());
-      const outbound = createOutbound({ allow: [] });
+      const outbound = createOutbound({ allow: EMPTY_ALLOW_LIST });
       const set = await setEndpoint(orm.em.fork(), { secrets: again, outbound, principal: null }, VK_APP, {
         url: 'https://game.example/hook',
         rotateSecret: true,
