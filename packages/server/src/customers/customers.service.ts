@@ -12,6 +12,7 @@ import { DELIVERY_STATUSES } from '../fulfilment/fulfilment.service.js';
 import { FulfilmentDelivery, type DeliveryStatus } from '../fulfilment/fulfilment.entity.js';
 import { summarizeTransactions, transactionWhere } from '../orders/orders.service.js';
 import { Transaction } from '../orders/transaction.entity.js';
+import { readDate } from '../db/sql.js';
 
 /** VK's ids are positive; GraphQL's Int already keeps them at or below 2^31 − 1. */
 export function assertVkId(value: number, field: 'vkAppId' | 'vkUserId'): void {
@@ -29,15 +30,6 @@ export interface CustomerTotals {
   refunds: number;
   firstPaymentAt: Date | null;
   lastPaymentAt: Date | null;
-}
-
-/** A raw aggregate of a time column: epoch milliseconds on SQLite, an ISO-like text (or a Date) on PostgreSQL. */
-function asDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
-  if (typeof v === 'string') return new Date(/^\d+$/.test(v) ? Number(v) : v);
-  throw new Error(`not a time: ${typeof v}`);
 }
 
 /**
@@ -60,8 +52,8 @@ export async function customerTotals(em: EntityManager, appId: number, vkUserId:
     netVotes: summary.net,
     payments: summary.credits.count,
     refunds: summary.refunds.count,
-    firstPaymentAt: asDate(span?.first_at),
-    lastPaymentAt: asDate(span?.last_at),
+    firstPaymentAt: readDate(span?.first_at),
+    lastPaymentAt: readDate(span?.last_at),
   };
 }
 

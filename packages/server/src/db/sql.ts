@@ -66,13 +66,13 @@ export interface Sql extends SqlQueries {
   close(): Promise<void>;
 }
 
-/** Column values come back as each dialect stores them: dates as epoch ms (SQLite) or Date (pg). */
+/** Column values come back as each dialect stores them: dates as epoch ms (SQLite; an aggregate may be a bigint) or Date (pg). */
 export const readDate = (v: unknown): Date | null =>
   v === null || v === undefined
     ? null
     : v instanceof Date
       ? v
-      : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
+      : new Date((typeof v === 'string' && /^\d+$/.test(v)) || typeof v === 'bigint' ? Number(v) : (v as string | number));
 /** pg returns bigint columns as strings; every bigint we read is a VK id within 2^53. */
 export const readNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const readBoolean = (v: unknown): boolean => v === true || v === 1 || v === '1';
