@@ -99,7 +99,9 @@ describe('the metrics the rules read', () => {
       'the delivery to fail for good, and the backlog gauges to show it',
       async () => {
         const text = await (await fetch(`${t.url}/metrics`)).text();
-        return /^vkp_fulfilment_attempts_total\{outcome="failed"\} 1$/m.test(text) && /^vkp_fulfilment_pending_deliveries 0$/m.test(text) && text;
+        return (
+          /^vkp_fulfilment_attempts_total\{outcome="failed"\} 1$/m.test(text) && /^vkp_fulfilment_pending_deliveries 0$/m.test(text) && text
+        );
       },
       15_000,
     );

@@ -104,7 +104,9 @@ describe('mini app preflights from one address', () => {
     expect(await refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.any(String) as string } });
     // Cut off for an allowed origin too, and for the requests themselves.
     expect((await preflight(GAME_ORIGIN)).status).toBe(429);
-    const request = await fetch(`${url}/mini-app/v1/entitlements`, { headers: { origin: GAME_ORIGIN, 'x-vk-launch-params': 'vk_app_id=1' } });
+    const request = await fetch(`${url}/mini-app/v1/entitlements`, {
+      headers: { origin: GAME_ORIGIN, 'x-vk-launch-params': 'vk_app_id=1' },
+    });
     expect(request.status).toBe(429);
     expect(lookups).toBe(before);
   });

@@ -81,7 +81,8 @@ describe.each(DIALECTS)('the fulfilment backlog gauges on %s', (dialect) => {
     ]);
     const rows = await everyRow(sql);
     for (const [table, before] of Object.entries(rowsBefore)) {
-      const kept = table === 'fulfilment_deliveries' ? rows[table]!.filter((r) => !/^(bulk-|oldest)/.test(String(r.event_id))) : rows[table];
+      const kept =
+        table === 'fulfilment_deliveries' ? rows[table]!.filter((r) => !/^(bulk-|oldest)/.test(String(r.event_id))) : rows[table];
       expect([table, kept]).toEqual([table, before]);
     }
     expect(await indexUsed(sql, OLDEST_PENDING, 'fulfilment_deliveries')).toBe('fulfilment_deliveries_pending_age_idx');
@@ -112,10 +113,7 @@ describe('the state gauges while the database hangs', () => {
     let started = 0;
     let checks = 0;
     const never = new Promise<never>(() => {});
-    const scrape = watched(
-      { one: () => (started++, never) },
-      () => (checks++, never),
-    );
+    const scrape = watched({ one: () => (started++, never) }, () => (checks++, never));
     for (let i = 0; i < 2; i++) {
       const at = performance.now();
       expect(gauge(await scrape(), 'vkp_ready')).toBe(0);

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * in next_attempt_at order, which a larger backlog made wrong.
  */
 export class Migration20261202110034PendingAgeIndex extends Migration {
-  override async up(): Promise<void> {
-    this.addSql("create index \"fulfilment_deliveries_pending_age_idx\" on \"fulfilment_deliveries\" (\"status\", \"created_at\")");
+  override up(): void {
+    this.addSql('create index "fulfilment_deliveries_pending_age_idx" on "fulfilment_deliveries" ("status", "created_at")');
   }
 }
