@@ -96,6 +96,8 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 @Index({ name: 'fulfilment_deliveries_app_newest_idx', properties: ['app', 'id'] })
 // One user's deliveries in an app (the customer view, customers/).
 @Index({ name: 'fulfilment_deliveries_app_user_idx', properties: ['app', 'vkUserId', 'id'] })
+// The oldest event not yet delivered, of however many (the metrics, fulfilment/backlog.ts): the first row of a range.
+@Index({ name: 'fulfilment_deliveries_pending_age_idx', properties: ['status', 'createdAt'] })
 export class FulfilmentDelivery {
   [OptionalProps]?: 'transactionId' | 'vkUserId' | 'status' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'deliveredAt' | 'createdAt';
 

@@ -14,12 +14,17 @@ export type Readiness = 'ready' | 'draining' | 'database unreachable';
 export async function readiness({ sql, drain }: HealthRouteOptions): Promise<Readiness> {
   // A draining instance (shutdown, or a crash: cli/serve.ts) tells the balancer to send work elsewhere.
   if (drain.draining) return 'draining';
+  return (await databaseAnswers(sql)) ? 'ready' : 'database unreachable';
+}
+
+/** Readiness's database check, which the metrics read too (observability/metrics.ts). */
+export async function databaseAnswers(sql: HealthRouteOptions['sql']): Promise<boolean> {
   try {
     // Through the endpoint's own connection: ready means VK's notifications can be answered.
     await sql.one('select 1');
-    return 'ready';
+    return true;
   } catch {
-    return 'database unreachable';
+    return false;
   }
 }
 

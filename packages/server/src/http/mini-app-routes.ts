@@ -5,7 +5,8 @@
  *
  * Order, cheapest first, so that nobody without a valid launch string costs more than a lookup:
  *  1. the client address's refusals (VKP_MINI_APP_REFUSALS_PER_IP): an address that keeps sending
- *     unsigned, badly signed or unknown-app requests is answered 429 before anything is checked;
+ *     unsigned, badly signed or unknown-app requests, or preflights from origins no app lists, is answered
+ *     429 before anything is checked (preflights included);
  *  2. the launch string: bounded, then its app looked up (cached), then verified (mini-app/requests.ts);
  *  3. the request's `Origin` against its own app's list (a browser's request from elsewhere: 403, no CORS);
  *  4. the VK user's rate limit (VKP_MINI_APP_RATE_LIMIT), then the query, then the read.
@@ -104,10 +105,9 @@ export function miniAppRoutes(app: FastifyInstance, options: MiniAppRouteOptions
     reply.header('cache-control', 'no-store').header('vary', VARY);
     const ipKey = addressKey(options.clientAddress(req.raw));
     const cutOff = refusals.peek(ipKey);
-    if (!cutOff.ok) {
-      await corsBeforeApp(req, reply);
-      return limited(req, reply, route, cutOff);
-    }
+    // No CORS lookup for an address already cut off: its requests must cost nothing but this check. The
+    // page cannot read the 429 then, and needs not: it has been refused over and over by now.
+    if (!cutOff.ok) return limited(req, reply, route, cutOff);
     try {
       const auth = await authenticate(
         req.headers[LAUNCH_PARAMS_HEADER],
@@ -166,6 +166,11 @@ export function miniAppRoutes(app: FastifyInstance, options: MiniAppRouteOptions
 
   app.options(`${MINI_APP_PREFIX}/*`, NO_CORS, async (req, reply) => {
     reply.header('vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
+    // A preflight is refused by address like the requests: a flood of refused origins is cut off before
+    // it costs an origins lookup each (which reads every app's list while the bus cannot vouch for the cache).
+    const ipKey = addressKey(options.clientAddress(req.raw));
+    const cutOff = refusals.peek(ipKey);
+    if (!cutOff.ok) return limited(req, reply, 'preflight', cutOff);
     const origin = req.headers.origin;
     let allowed: boolean;
     try {
@@ -174,7 +179,10 @@ export function miniAppRoutes(app: FastifyInstance, options: MiniAppRouteOptions
       req.log.error({ err, miniApp: 'preflight' }, 'mini app origins could not be read');
       return refuse(req, reply, 'preflight', 'unavailable');
     }
-    if (!allowed) return refuse(req, reply, 'preflight', 'origin_not_allowed');
+    if (!allowed) {
+      refusals.take(ipKey);
+      return refuse(req, reply, 'preflight', 'origin_not_allowed');
+    }
     allowOrigin(reply, origin!);
     reply
       .header('access-control-allow-methods', 'GET')

@@ -40,7 +40,7 @@ import { embedderCors } from './cors.js';
 import { drainer } from './drain.js';
 import { startEndpoint } from './endpoint.js';
 import { createHttp } from './fastify.js';
-import { healthRoutes, readiness } from './health.js';
+import { databaseAnswers, healthRoutes } from './health.js';
 import { miniAppRoutes } from './mini-app-routes.js';
 import { parkUpgrades } from './parked-upgrades.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -111,7 +111,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const drain = drainer(http.server);
     let closing: Promise<void> | undefined;
     const metrics = createMetrics(() => api.loaded?.orm);
-    metrics.watchState({ ready: async () => (await readiness({ sql, drain })) === 'ready', sql });
+    metrics.watchState({
+      draining: () => drain.draining,
+      databaseAnswers: () => databaseAnswers(sql),
+      sql,
+    });
     let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const pubSub = createPubSub();
     // Events between instances (cluster/): caches, the live log, revocation, fulfilment.

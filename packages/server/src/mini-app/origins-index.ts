@@ -22,13 +22,21 @@ export function originsIndex(sql: SqlQueries, bus: Bus): OriginsIndex {
   bus.subscribe((event) => {
     if (event.type === 'changed' && (event.table === null || event.table === 'apps')) cached = null;
   });
-  const load = async (): Promise<Matcher> => originMatcher((await sql.all(ALL_ORIGINS)).flatMap((r) => readStringList(r.mini_app_origins)));
+  const read = async (): Promise<Matcher> => originMatcher((await sql.all(ALL_ORIGINS)).flatMap((r) => readStringList(r.mini_app_origins)));
+  // One read at a time, shared by every preflight waiting on it: without the bus's word each preflight
+  // reads afresh, and a burst of them must not become as many reads of every app.
+  let reading: Promise<Matcher> | null = null;
+  const load = (): Promise<Matcher> =>
+    (reading ??= read().finally(() => {
+      reading = null;
+    }));
 
   return {
     async allows(origin) {
       if (!(await bus.upToDate())) return (await load())(origin);
       if (!cached) {
-        const loading = load();
+        // Its own read, not one already under way: that one may have begun before the change that dropped the cache.
+        const loading = read();
         cached = loading;
         // A failed load is not kept: the next preflight tries again.
         loading.catch(() => {

@@ -12,7 +12,7 @@ import { notificationTypeLabel } from './notification-label.js';
 import type { Bus } from '../cluster/bus.js';
 import type { Orm } from '../db/orm.js';
 import type { Sql } from '../db/sql.js';
-import { pendingBacklog } from '../fulfilment/backlog.js';
+import { BACKLOG_COUNTED, oldestPending, pendingCount } from '../fulfilment/backlog.js';
 import type { AttemptOutcome } from '../fulfilment/worker.js';
 import type { HandledNotification } from '../notifications/handle.js';
 import type { UnloggedReason } from '../notifications/unverified-budget.js';
@@ -41,10 +41,11 @@ export interface Metrics {
   /** One attempt to deliver a fulfilment event, by what came of it (fulfilment/worker.ts). */
   countAttempt: (outcome: AttemptOutcome) => void;
   /**
-   * Gauges read at each scrape: whether /readyz would answer ready (`ready`, the same check), and the
-   * fulfilment backlog (from the database every instance shares, so each instance reports the same).
+   * Gauges read from the database at most every STATE_FRESH_MS, whatever the scrapes: whether /readyz
+   * would answer ready (not `draining`, and `databaseAnswers`: the same check), and the fulfilment
+   * backlog (from the database every instance shares, so each instance reports the same).
    */
-  watchState(state: { ready: () => Promise<boolean>; sql: Sql }): void;
+  watchState(state: { draining: () => boolean; databaseAnswers: () => Promise<boolean>; sql: Pick<Sql, 'one'> }): void;
 }
 
 /**
@@ -53,17 +54,46 @@ export interface Metrics {
  */
 export const SCRAPE_CHECK_MS = 2_000;
 
+/**
+ * How long a value read from the database serves the scrapes: /metrics is public and not rate limited,
+ * so a client scraping back to back must not cost a query each (Prometheus scrapes every 15 s or more).
+ */
+export const STATE_FRESH_MS = 5_000;
+
 /** The value, or `fallback` when it failed or took longer than SCRAPE_CHECK_MS. */
-async function withinScrape<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+async function withinScrape<T>(work: Promise<T>, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<T>((resolve) => {
     timer = setTimeout(() => resolve(fallback), SCRAPE_CHECK_MS);
   });
   try {
-    return await Promise.race([work().catch(() => fallback), late]);
+    return await Promise.race([work.catch(() => fallback), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `read` at most once per STATE_FRESH_MS and never twice at a time: a scrape within that time of the last
+ * answer gets it again, and every scrape while a read is under way waits for that same read (at most
+ * SCRAPE_CHECK_MS, then `fallback`). The read is forgotten only when it settles, not when a scrape gives up
+ * on it: a database that hangs holds one query of ours, not one more per scrape. A failure is kept like an
+ * answer (as `fallback`), so a database that refuses is not asked again at each scrape either.
+ */
+export function sharedRead<T>(read: () => Promise<T>, fallback: T, clock: () => number = Date.now): () => Promise<T> {
+  let last: { value: T; at: number } | null = null;
+  let reading: Promise<T> | null = null;
+  return () => {
+    if (last && clock() - last.at < STATE_FRESH_MS) return Promise.resolve(last.value);
+    reading ??= read()
+      .catch(() => fallback)
+      .then((value) => {
+        last = { value, at: clock() };
+        reading = null;
+        return value;
+      });
+    return withinScrape(reading, fallback);
+  };
 }
 
 /** `orm`: the API's ORM once it is loaded (its pool is a gauge). */
@@ -149,34 +179,35 @@ export function createMetrics(orm: () => Orm | undefined): Metrics {
     },
     countUnlogged: (reason) => unlogged.inc({ reason }),
     countAttempt: (outcome) => attempts.inc({ outcome }),
-    watchState({ ready, sql }) {
+    watchState({ draining, databaseAnswers, sql }) {
+      const answers = sharedRead(databaseAnswers, false);
       new Gauge({
         name: 'vkp_ready',
-        help: 'Whether GET /readyz answers ready (1): the database answers and the instance is not draining. 0 when the check fails or takes over 2 s.',
+        help: 'Whether GET /readyz answers ready (1): the database answers and the instance is not draining. 0 when the check fails or takes over 2 s; the database is asked at most every 5 s.',
         registers,
         async collect() {
-          this.set((await withinScrape(ready, false)) ? 1 : 0);
+          this.set(!draining() && (await answers()) ? 1 : 0);
         },
       });
-      // One read serves both gauges: each collect() would otherwise query on its own.
-      let backlog: Promise<{ count: number; oldest: Date | null } | null> | null = null;
-      const read = () => (backlog ??= withinScrape(() => pendingBacklog(sql), null).finally(() => setImmediate(() => (backlog = null))));
+      // Each read serves its gauge for STATE_FRESH_MS; null (failed, or late) keeps the gauge's last value: vkp_ready is 0 meanwhile.
+      const count = sharedRead(() => pendingCount(sql), null);
+      const oldest = sharedRead(() => oldestPending(sql).then((at) => ({ at })), null);
       new Gauge({
         name: 'vkp_fulfilment_pending_deliveries',
-        help: 'Fulfilment events not yet delivered (queued or retrying), all apps; counted up to 10000. The last value read while the database does not answer.',
+        help: `Fulfilment events not yet delivered (queued or retrying), all apps; counted up to ${BACKLOG_COUNTED}, at most every 5 s. The last value read while the database does not answer.`,
         registers,
         async collect() {
-          const now = await read();
-          if (now) this.set(now.count); // else the last value stays: vkp_ready is 0 meanwhile
+          const now = await count();
+          if (now !== null) this.set(now);
         },
       });
       new Gauge({
         name: 'vkp_fulfilment_oldest_pending_seconds',
-        help: 'How long the oldest fulfilment event not yet delivered has waited since it was queued (0 when none). The last value read while the database does not answer.',
+        help: 'How long the oldest fulfilment event not yet delivered has waited since it was queued (0 when none), read at most every 5 s. The last value read while the database does not answer.',
         registers,
         async collect() {
-          const now = await read();
-          if (now) this.set(now.oldest ? Math.max(0, (Date.now() - now.oldest.getTime()) / 1000) : 0);
+          const now = await oldest();
+          if (now) this.set(now.at ? Math.max(0, (Date.now() - now.at.getTime()) / 1000) : 0);
         },
       });
     },

@@ -13,3 +13,4 @@ export { Migration20261202091246SubscriptionEvents } from './Migration2026120209
 export { Migration20261202091409MiniAppOrigins } from './Migration20261202091409MiniAppOrigins.js';
 export { Migration20261202091926AlertIndexes } from './Migration20261202091926AlertIndexes.js';
 export { Migration20261202103507FulfilmentSecretOverlap } from './Migration20261202103507FulfilmentSecretOverlap.js';
+export { Migration20261202110034PendingAgeIndex } from './Migration20261202110034PendingAgeIndex.js';
