@@ -291,8 +291,9 @@ describe.each(DIALECTS)('on %s', (dialect) => {
         expect(excerpt.trim()).toBe(`← granted ${'x'.repeat(200 - 'granted '.length)}`);
         await until('the answer dropped', () => droppedByListen);
         // Still responsive: the next event is forwarded too.
+        const before = answers;
         await pay(t, NO_ENDPOINT);
-        await until('the next event', () => answers === 2);
+        await until('the next event', () => answers > before);
         expect(await l.stop()).toBe(0);
       } finally {
         backend.closeAllConnections();
@@ -437,6 +438,7 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
     );
     const line = tail.out().split('\n')[0]!;
     expect(line).toContain('\\x1b]52;c;aGk=\\x07get_item');
+    // eslint-disable-next-line no-control-regex -- the point: none of them raw
     expect(tail.out() + tail.err()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     await tail.stop();
   });

@@ -160,7 +160,7 @@ describe.each(DIALECTS)('fulfilment deliveries on %s', (dialect) => {
     // saying when to try again; the first call's work goes on.
     const repeat = await t.gql(resend);
     expect(repeat.data).toBeNull();
-    expect(repeat.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(repeat.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     const { retryAfterSeconds } = repeat.errors![0]!.extensions as { retryAfterSeconds: number };
     expect(retryAfterSeconds).toBeGreaterThan(50);
     expect(retryAfterSeconds).toBeLessThanOrEqual(60);

@@ -80,7 +80,7 @@ interface Forwarded {
 /** The start of the body, at most `max` bytes; the rest is not read (the connection is dropped). */
 async function readAtMost(res: Response, max: number): Promise<string> {
   if (!res.body) return '';
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
