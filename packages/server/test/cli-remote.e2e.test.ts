@@ -6,6 +6,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { once } from 'node:events';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -263,6 +264,43 @@ describe.each(DIALECTS)('on %s', (dialect) => {
       }
     });
 
+    it('a backend answering 5 MB (and never finishing): listen prints a short excerpt at once and lets the answer go', async () => {
+      let answers = 0;
+      let droppedByListen = false;
+      const backend = createServer((req, res) => {
+        answers++;
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write(`granted ${'x'.repeat(5 * 1024 * 1024)}`);
+        res.on('close', () => (droppedByListen = true)); // never ended here: only listen can close it
+      });
+      backend.listen(0, '127.0.0.1');
+      await once(backend, 'listening');
+      try {
+        const { port } = backend.address() as { port: number };
+        const l = start(['listen', '--app', String(NO_ENDPOINT), '--forward-to', `http://127.0.0.1:${port}/hook`], root);
+        await until('listening', () => l.err().includes('forwarding the events'));
+        await causeUntilHeard(
+          until('the excerpt', () => l.out().includes('← granted')),
+          () => pay(t, NO_ENDPOINT),
+        );
+        const excerpt = l
+          .out()
+          .split('\n')
+          .find((line) => line.includes('← granted'))!;
+        expect(excerpt.trim()).toBe(`← granted ${'x'.repeat(200 - 'granted '.length)}`);
+        await until('the answer dropped', () => droppedByListen);
+        // Still responsive: the next event is forwarded too.
+        const before = answers;
+        await pay(t, NO_ENDPOINT);
+        await until('the next event', () => answers > before);
+        expect(await l.stop()).toBe(0);
+      } finally {
+        backend.closeAllConnections();
+        backend.close();
+      }
+    });
+
     it("beside an endpoint: the server signs with the endpoint's secret, and the endpoint still gets its own delivery", async () => {
       const [local, endpoint] = await Promise.all([localBackend(), localBackend()]);
       try {
@@ -390,6 +428,21 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
     expect(await tail.stop()).toBe(0);
   });
 
+  it('an unsigned notification carrying terminal escapes prints them visibly, never raw', async () => {
+    const tail = start(['logs', 'tail', '--app', String(APP)], { VKP_URL: server.url, VKP_TOKEN: ROOT_TOKEN });
+    // Anyone may POST this, unsigned, to the public endpoint: an OSC 52 (writes the clipboard) and an "erase the line".
+    const hostile = { app_id: String(APP), notification_type: '\x1b]52;c;aGk=\x07get_item', order_id: '\x1b[2K77', user_id: '14' };
+    await causeUntilHeard(
+      until('a line', () => tail.out().includes('\n')),
+      () => fetch(`${server.url}/vk/payments`, { method: 'POST', body: new URLSearchParams(hostile) }),
+    );
+    const line = tail.out().split('\n')[0]!;
+    expect(line).toContain('\\x1b]52;c;aGk=\\x07get_item');
+    // eslint-disable-next-line no-control-regex -- the point: none of them raw
+    expect(tail.out() + tail.err()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    await tail.stop();
+  });
+
   it('--json prints one JSON object per notification', async () => {
     const tail = start(['logs', 'tail', '--app', String(APP), '--user', '12', '--json'], { VKP_URL: server.url, VKP_TOKEN: ROOT_TOKEN });
     await causeUntilHeard(
@@ -433,5 +486,43 @@ describe.each(DIALECTS)('logs tail on %s', (dialect) => {
   it('refuses at once, without retrying, when the token is refused', async () => {
     const r = await cli(['logs', 'tail', '--app', String(APP)], { VKP_URL: server.url, VKP_TOKEN: 'vkp_wrong' });
     expect([r.code, r.err]).toEqual([4, expect.stringContaining('UNAUTHENTICATED')]);
+  });
+});
+
+describe('--url over plain http', () => {
+  /** This machine's address on a network interface (not loopback), if it has one. */
+  const lanAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+  it('to a host that is not this machine: exits 2 without connecting, and never prints the password in the URL', async () => {
+    // TEST-NET-1: never routed, so any attempt to connect would hang, not fail fast.
+    const r = await cli(['apikey', 'list', '--app', '1'], { VKP_URL: 'http://ops:hunter2@192.0.2.1', VKP_TOKEN: 'vkp_secret_token' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--insecure');
+    expect(r.out + r.err).not.toContain('hunter2');
+  });
+
+  it.skipIf(!lanAddress)('with --insecure: it sends the request there, and still never prints the password', async () => {
+    const got: string[] = [];
+    const server = createServer((req, res) => {
+      got.push(String(req.headers.authorization));
+      res.writeHead(404).end('no');
+    });
+    server.listen(0, '0.0.0.0');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `http://ops:hunter2@${lanAddress}:${port}`;
+      const refused = await cli(['apikey', 'list', '--app', '1'], { VKP_URL: url, VKP_TOKEN: 'vkp_secret_token' });
+      expect(refused.code).toBe(2);
+      expect(got).toEqual([]);
+      const r = await cli(['apikey', 'list', '--app', '1', '--insecure'], { VKP_URL: url, VKP_TOKEN: 'vkp_secret_token' });
+      expect(got).toEqual(['Bearer vkp_secret_token']);
+      expect(r.code).toBe(3); // not a vk-payments server
+      expect(r.out + r.err).not.toContain('hunter2');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -4,6 +4,7 @@
  * attempt log, resend every failed one, and rotate the webhook's signing secret.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openSql } from '../src/db/sql.js';
 import { GameBackend } from './game-backend.js';
 import { DIALECTS, SECRET, signed, startTestServer, type GqlResult, type TestServer, until } from './helpers.js';
 
@@ -141,7 +142,7 @@ describe.each(DIALECTS)('fulfilment deliveries on %s', (dialect) => {
     });
   });
 
-  it('"resend all failed" sends each failed delivery once more, of the event asked for; a repeat resends nothing', async () => {
+  it('"resend all failed" sends each failed delivery once more, of the event asked for; a repeat right away is refused, saying when', async () => {
     game.answer = () => 500;
     const paid = [await pay(603), await pay(603)];
     const refunded = await pay(603, true);
@@ -155,8 +156,14 @@ describe.each(DIALECTS)('fulfilment deliveries on %s', (dialect) => {
     const resend = `mutation { r: resendFailedFulfilmentDeliveries(vkAppId: ${APP}, eventType: "order.paid") { resent remaining } }`;
     const first = await data<{ r: { resent: number; remaining: number } }>(resend);
     expect(first.r).toEqual({ resent: failedBefore, remaining: 0 });
-    // A repeat (a double click) finds them pending or delivered: nothing is sent twice.
-    expect((await data<{ r: { resent: number } }>(resend)).r.resent).toBe(0);
+    // A repeat right away (a double click, or a script in a loop while the backend is down) is refused,
+    // saying when to try again; the first call's work goes on.
+    const repeat = await t.gql(resend);
+    expect(repeat.data).toBeNull();
+    expect(repeat.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    const { retryAfterSeconds } = repeat.errors![0]!.extensions as { retryAfterSeconds: number };
+    expect(retryAfterSeconds).toBeGreaterThan(50);
+    expect(retryAfterSeconds).toBeLessThanOrEqual(60);
     const delivered = await settled(paidIds, 'delivered');
     expect(delivered.map((d) => d.attemptLog.map((a) => a.httpStatus))).toEqual(paidIds.map(() => [500, 500, 200]));
     // Two refused attempts and one resend each, all signed.
@@ -167,6 +174,40 @@ describe.each(DIALECTS)('fulfilment deliveries on %s', (dialect) => {
 
     const bad = await t.gql(`mutation { resendFailedFulfilmentDeliveries(vkAppId: ${APP}, eventType: "everything") { resent } }`);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventType' });
+  });
+
+  it('a delivery resent again and again keeps its newest 100 attempts, and counts every one', async () => {
+    game.answer = () => 500;
+    const eventId = `msg_paid_${await pay(605)}`;
+    const [failed] = await settled([eventId], 'failed');
+    // 120 earlier attempts, seeded: the API would take minutes to make them.
+    const sql = openSql(t.database);
+    try {
+      const row = await sql.one('select id from fulfilment_deliveries where event_id = ?', [eventId]);
+      for (let i = 0; i < 118; i++) {
+        await sql.run('insert into fulfilment_attempts (delivery_id, attempted_at, http_status, duration_ms) values (?, ?, ?, ?)', [
+          Number(row!.id),
+          new Date(),
+          400 + i,
+          1,
+        ]);
+      }
+      await sql.run('update fulfilment_deliveries set attempts = 120 where id = ?', [Number(row!.id)]);
+      await data(`mutation { resendFulfilmentDelivery(id: "${failed!.id}") { id } }`);
+      const after = await until('the resend', async () => {
+        const [d] = (await list(', status: "failed"')).filter((x) => x.eventId === eventId && x.attempts === 121);
+        return d;
+      });
+      expect(after.attempts).toBe(121);
+      const rows = await sql.all('select http_status from fulfilment_attempts where delivery_id = ? order by id', [Number(row!.id)]);
+      expect(rows.map((r) => Number(r.http_status))).toEqual([...Array.from({ length: 99 }, (_, i) => 419 + i), 500]);
+      const log = await data<{ fulfilmentDeliveries: { edges: { node: { attemptLog: Attempt[] } }[] } }>(
+        `{ fulfilmentDeliveries(vkAppId: ${APP}, first: 1) { edges { node { attemptLog(last: 100) { httpStatus } } } } }`,
+      );
+      expect(log.fulfilmentDeliveries.edges[0]!.node.attemptLog.map((a) => a.httpStatus)).toEqual(rows.map((r) => Number(r.http_status)));
+    } finally {
+      await sql.close();
+    }
   });
 
   it('a secret rotated with no overlap is shown once and signs the next delivery; the old one no longer verifies, and neither appears anywhere after', async () => {

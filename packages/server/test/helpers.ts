@@ -122,6 +122,8 @@ export function testConfig(database: Database, env: Record<string, string> = {})
 export interface TestServer {
   url: string;
   server: VkPaymentsServer;
+  /** The server's database, for a test that seeds what the API cannot make quickly (openSql). */
+  database: Database;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
   /** Posts a form body to the notification endpoint; returns the raw text and the parsed JSON. */
   notify(
@@ -147,6 +149,7 @@ export async function startTestServer(
   return {
     url,
     server,
+    database: db.database,
     async gql(query, variables = {}, token = ROOT_TOKEN) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',

@@ -12,6 +12,7 @@
  * - else a fresh `whsec_` made here, printed at the start for the backend to verify with.
  */
 import { newSigningSecret, webhookHeaders } from '../fulfilment/signing.js';
+import { printable, printableJson } from './printable.js';
 import type { Print } from './simulate.js';
 import { EXIT, remoteOf, request, RemoteError, subscribeForever, type RemoteOptions } from './remote.js';
 import type { Running } from './logs-tail.js';
@@ -45,6 +46,11 @@ const SETUP = `query Setup($vkAppId: Int!) {
 /** How long the local backend has to answer: it should answer at once and grant asynchronously, as in production. */
 const FORWARD_TIMEOUT_MS = 10_000;
 const SIGNERS = new Set(['CREATOR', 'ADMIN']);
+/** How much of the backend's answer is read: the excerpt printed is shorter, and a huge answer is not read whole. */
+export const ANSWER_READ_BYTES = 1024;
+const ANSWER_SHOWN = 200;
+/** Events heard but not yet forwarded (a slow backend): beyond this the oldest are dropped, with a warning. */
+export const QUEUE_MAX = 1_000;
 
 function forwardUrl(raw: string): string {
   let url: URL;
@@ -71,6 +77,25 @@ interface Forwarded {
   answer: string;
 }
 
+/** The start of the body, at most `max` bytes; the rest is not read (the connection is dropped). */
+async function readAtMost(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+}
+
 async function forward(url: string, event: HeardEvent, headers: Record<string, string>): Promise<Forwarded> {
   const started = performance.now();
   try {
@@ -81,7 +106,7 @@ async function forward(url: string, event: HeardEvent, headers: Record<string, s
       redirect: 'manual',
       signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
     });
-    const answer = (await res.text()).slice(0, 200);
+    const answer = (await readAtMost(res, ANSWER_READ_BYTES)).slice(0, ANSWER_SHOWN);
     return { status: res.status, ms: performance.now() - started, error: null, answer };
   } catch (err) {
     const cause = (err as { cause?: { code?: unknown } }).cause;
@@ -95,7 +120,10 @@ async function forward(url: string, event: HeardEvent, headers: Record<string, s
   }
 }
 
-export async function listen(o: ListenOptions, print: Print, status: Print): Promise<Running> {
+export async function listen(o: ListenOptions, rawPrint: Print, rawStatus: Print): Promise<Running> {
+  // Events and the backend's answers are text from elsewhere: nothing printed is raw (printable.ts).
+  const print: Print = (line) => rawPrint(o.json ? line : printable(line));
+  const status: Print = (line) => rawStatus(printable(line));
   const remote = remoteOf(o);
   const target = forwardUrl(o.forwardTo);
   const given = o.secret === undefined ? null : checkSecret(o.secret);
@@ -120,7 +148,7 @@ export async function listen(o: ListenOptions, print: Print, status: Print): Pro
   if (!endpoint && !given) {
     secret = newSigningSecret();
     status(`app ${o.app} has no game-backend endpoint: signing with a new secret, shown once. Verify with it in your backend:`);
-    print(o.json ? JSON.stringify({ signingSecret: secret }) : secret);
+    print(o.json ? printableJson({ signingSecret: secret }) : secret);
   }
   status(
     `forwarding the events of app ${o.app} to ${target}` +
@@ -128,33 +156,49 @@ export async function listen(o: ListenOptions, print: Print, status: Print): Pro
       '; Ctrl-C to stop',
   );
 
-  // One at a time, in the order heard, as a backend would get them from one sender.
-  let queue = Promise.resolve();
+  // One at a time, in the order heard, as a backend would get them from one sender. Bounded: a backend
+  // slower than the events would otherwise grow the queue (and this process) without end.
+  const waiting: HeardEvent[] = [];
+  let sending = false;
   const handle = (event: HeardEvent): void => {
-    queue = queue.then(async () => {
-      const headers =
-        secret !== null
-          ? webhookHeaders(secret, event.eventId, event.body, new Date())
-          : event.headers && {
-              'webhook-id': event.headers.webhookId,
-              'webhook-timestamp': event.headers.webhookTimestamp,
-              'webhook-signature': event.headers.webhookSignature,
-            };
-      if (!headers) {
-        status(`${event.eventId}: the server sent no signature; not forwarded`);
-        return;
+    waiting.push(event);
+    if (waiting.length > QUEUE_MAX) {
+      const dropped = waiting.shift()!;
+      status(`warning: ${QUEUE_MAX} events wait for the backend; dropped the oldest, ${dropped.eventId} (not forwarded)`);
+    }
+    if (sending) return;
+    sending = true;
+    void (async () => {
+      try {
+        for (let next = waiting.shift(); next; next = waiting.shift()) await send(next).catch((err: unknown) => status(String(err)));
+      } finally {
+        sending = false;
       }
-      const result = await forward(target, event, { ...headers });
-      if (o.json) {
-        print(JSON.stringify({ eventId: event.eventId, eventType: event.eventType, body: event.body, ...result }));
-        return;
-      }
-      const outcome =
-        result.status === null ? `✗ ${result.error}` : `${result.status >= 200 && result.status < 300 ? '✓' : '✗'} HTTP ${result.status}`;
-      print(`${new Date().toISOString()}  ${event.eventType}  ${event.eventId}  → ${outcome} in ${result.ms.toFixed(1)} ms`);
-      print(`    ${event.body}`);
-      if (result.answer) print(`    ← ${result.answer}`);
-    });
+    })();
+  };
+  const send = async (event: HeardEvent): Promise<void> => {
+    const headers =
+      secret !== null
+        ? webhookHeaders(secret, event.eventId, event.body, new Date())
+        : event.headers && {
+            'webhook-id': event.headers.webhookId,
+            'webhook-timestamp': event.headers.webhookTimestamp,
+            'webhook-signature': event.headers.webhookSignature,
+          };
+    if (!headers) {
+      status(`${event.eventId}: the server sent no signature; not forwarded`);
+      return;
+    }
+    const result = await forward(target, event, { ...headers });
+    if (o.json) {
+      print(printableJson({ eventId: event.eventId, eventType: event.eventType, body: event.body, ...result }));
+      return;
+    }
+    const outcome =
+      result.status === null ? `✗ ${result.error}` : `${result.status >= 200 && result.status < 300 ? '✓' : '✗'} HTTP ${result.status}`;
+    print(`${new Date().toISOString()}  ${event.eventType}  ${event.eventId}  → ${outcome} in ${result.ms.toFixed(1)} ms`);
+    print(`    ${event.body}`);
+    if (result.answer) print(`    ← ${result.answer}`);
   };
   return subscribeForever<{ fulfilmentEvents: HeardEvent }>({
     remote,

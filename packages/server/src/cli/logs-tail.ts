@@ -5,6 +5,7 @@
  * it was away (read with `notificationLogs`), each row once.
  */
 import { EXIT, remoteOf, request, RemoteError, subscribeForever, type RemoteOptions } from './remote.js';
+import { printable, printableJson } from './printable.js';
 import type { Print } from './simulate.js';
 
 const KINDS = ['get_item', 'order_status_change', 'get_subscription', 'subscription_status_change'] as const;
@@ -117,7 +118,10 @@ export interface Running {
   stop(): void;
 }
 
-export async function tail(o: TailOptions, print: Print, status: Print): Promise<Running> {
+export async function tail(o: TailOptions, rawPrint: Print, rawStatus: Print): Promise<Running> {
+  // The rows' fields come from anyone who can POST to the public endpoint: nothing printed is raw (printable.ts).
+  const print: Print = (line) => rawPrint(o.json ? line : printable(line));
+  const status: Print = (line) => rawStatus(printable(line));
   const remote = remoteOf(o);
   const filter = tailFilter(o);
   const variables = { vkAppId: o.app, filter };
@@ -128,7 +132,7 @@ export async function tail(o: TailOptions, print: Print, status: Print): Promise
   const recent = recentIds();
   const show = (row: LogRow): void => {
     if (recent.seen(row.id)) return;
-    print(o.json ? JSON.stringify(row) : tailLine(row));
+    print(o.json ? printableJson(row) : tailLine(row));
   };
   // The rows logged while the stream was away: newer than the last printed, oldest first.
   const catchUp = async (): Promise<void> => {

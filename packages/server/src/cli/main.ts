@@ -194,6 +194,7 @@ function remote(command: Command): Command {
   return command
     .addOption(new Option('--url <url>', "the server's base URL, e.g. https://pay.example.com").env('VKP_URL'))
     .addOption(new Option('--token <token>', 'an API key (or the root token); prefer VKP_TOKEN').env('VKP_TOKEN'))
+    .option('--insecure', 'allow http:// to a host other than this machine (the token is sent in clear)')
     .option('--json', 'one JSON object per line, for scripts');
 }
 

@@ -161,20 +161,17 @@ export interface ResendOptions extends RemoteOptions {
   json?: boolean | undefined;
 }
 
-/** Resends every failed delivery of the app with the server's own bulk mutation (at most 500 a call); how many. */
-async function resendAllFailed(remote: Remote, vkAppId: number, eventType: string | null): Promise<number> {
-  let resent = 0;
-  // Each call takes the oldest 500; a bound, should failures pile up faster than they are resent.
-  for (let calls = 0; calls < 100; calls++) {
-    const data = await request<{ resendFailedFulfilmentDeliveries: { resent: number; remaining: number } }>(
-      remote,
-      'mutation ResendFailed($vkAppId: Int!, $eventType: String) { resendFailedFulfilmentDeliveries(vkAppId: $vkAppId, eventType: $eventType) { resent remaining } }',
-      { vkAppId, eventType },
-    );
-    resent += data.resendFailedFulfilmentDeliveries.resent;
-    if (data.resendFailedFulfilmentDeliveries.remaining === 0 || data.resendFailedFulfilmentDeliveries.resent === 0) break;
-  }
-  return resent;
+/**
+ * Resends the app's failed deliveries with the server's own bulk mutation: one call, the oldest 500. The
+ * server refuses the app's next call for 60 s (RATE_LIMITED), so the rest are left for a later run.
+ */
+async function resendAllFailed(remote: Remote, vkAppId: number, eventType: string | null): Promise<{ resent: number; remaining: number }> {
+  const data = await request<{ resendFailedFulfilmentDeliveries: { resent: number; remaining: number } }>(
+    remote,
+    'mutation ResendFailed($vkAppId: Int!, $eventType: String) { resendFailedFulfilmentDeliveries(vkAppId: $vkAppId, eventType: $eventType) { resent remaining } }',
+    { vkAppId, eventType },
+  );
+  return data.resendFailedFulfilmentDeliveries;
 }
 
 export async function deliveriesResend(o: ResendOptions, print: Print, status: Print): Promise<number> {
@@ -183,8 +180,13 @@ export async function deliveriesResend(o: ResendOptions, print: Print, status: P
   }
   const remote = remoteOf(o);
   if (o.failed) {
-    const resent = await resendAllFailed(remote, o.app!, o.event ?? null);
-    print(o.json ? JSON.stringify({ resent }) : `${resent} failed deliver${resent === 1 ? 'y' : 'ies'} of app ${o.app} due again now`);
+    const { resent, remaining } = await resendAllFailed(remote, o.app!, o.event ?? null);
+    print(
+      o.json
+        ? JSON.stringify({ resent, remaining })
+        : `${resent} failed deliver${resent === 1 ? 'y' : 'ies'} of app ${o.app} due again now` +
+            (remaining ? `; ${remaining} more left failed: run this again in a minute` : ''),
+    );
     return EXIT.OK;
   }
   const ids = o.ids;

@@ -37,6 +37,14 @@ export class RemoteError extends Error {
 export interface RemoteOptions {
   url?: string | undefined;
   token?: string | undefined;
+  /** Allows http: to a host other than this machine: the token then crosses the network in clear. */
+  insecure?: boolean | undefined;
+}
+
+/** This machine: the only host a token may be sent to over plain http without --insecure. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export interface Remote {
@@ -56,9 +64,20 @@ export function remoteOf(o: RemoteOptions): Remote {
   try {
     url = new URL(o.url);
   } catch {
-    throw new RemoteError(`--url: not a URL: ${o.url}`, EXIT.USAGE);
+    // Not echoed: it may hold a password.
+    throw new RemoteError('--url: not a URL', EXIT.USAGE);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RemoteError('--url: must be http(s)', EXIT.USAGE);
+  // The token is the credential: one in the URL would be printed by every message that names the server.
+  url.username = '';
+  url.password = '';
+  if (url.protocol === 'http:' && !o.insecure && !isLoopback(url.hostname)) {
+    throw new RemoteError(
+      `--url: http://${url.host} is not this machine: the token would cross the network in clear (and the live streams over ws:). ` +
+        'Use https://, or pass --insecure to send it anyway.',
+      EXIT.USAGE,
+    );
+  }
   url.search = '';
   url.hash = '';
   const path = url.pathname.replace(/\/+$/, '');

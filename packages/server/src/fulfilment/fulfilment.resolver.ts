@@ -211,7 +211,8 @@ export class FulfilmentDeliveryResolver {
   @Mutation(() => FulfilmentResendResult, {
     description:
       `Sends the app's failed deliveries (of one event type, if given) again now, the oldest first, at most ${RESEND_FAILED_MAX} a call; ` +
-      'each gets one attempt. A repeat takes only those that failed since: resent ones are pending.',
+      'each gets one attempt. A repeat takes only those that failed since: resent ones are pending. After a call that resent ' +
+      "something, the app's next call within 60 s is RATE_LIMITED (extensions.retryAfterSeconds).",
   })
   async resendFailedFulfilmentDeliveries(
     @Arg('vkAppId', () => Int) vkAppId: number,
@@ -219,7 +220,7 @@ export class FulfilmentDeliveryResolver {
     eventType: string | null,
     @Ctx() ctx: Context,
   ): Promise<FulfilmentResendResult> {
-    const result = await resendFailed(ctx.em, ctx.principal, vkAppId, eventType);
+    const result = await resendFailed(ctx.em, ctx.principal, vkAppId, eventType, ctx.resendCooldown);
     if (result.resent) ctx.fulfilment.poke();
     return result;
   }

@@ -10,7 +10,8 @@ import { App } from '../apps/app.entity.js';
 import { getApp } from '../apps/apps.service.js';
 import { audit } from '../audit/audit.service.js';
 import { paginate, type ConnectionShape, type PageArgs } from '../graphql/connection.js';
-import { badInput, notFound, parseInput } from '../graphql/errors.js';
+import type { Context } from '../graphql/context.js';
+import { ApiError, badInput, notFound, parseInput } from '../graphql/errors.js';
 import { assertConnectableUrl } from '../graphql/saved-url.js';
 import type { Outbound } from '../net/outbound.js';
 import { EVENT_TYPES, type EventType } from '../notifications/outbox.js';
@@ -19,6 +20,7 @@ import { SecretsError, type Secrets } from '../secrets/secrets.js';
 import { openSigningSecret, overlapRunning, previousSigningSecretColumns, signingSecretColumns } from './endpoint-secret.js';
 import { FulfilmentAttempt, FulfilmentDelivery, FulfilmentEndpoint, type DeliveryStatus } from './fulfilment.entity.js';
 import { newSigningSecret } from './signing.js';
+import { ATTEMPTS_KEPT } from './worker.js';
 
 const endpointInput = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048),
@@ -83,8 +85,8 @@ export async function setEndpoint(
   return { endpoint, signingSecret };
 }
 
-/** How many attempts `attemptLog` shows at most: a delivery resent again and again keeps every row. */
-export const MAX_ATTEMPTS_SHOWN = 100;
+/** How many attempts `attemptLog` shows at most: the worker keeps no more rows than that (ATTEMPTS_KEPT). */
+export const MAX_ATTEMPTS_SHOWN = ATTEMPTS_KEPT;
 export const DEFAULT_ATTEMPTS_SHOWN = 20;
 
 /**
@@ -164,6 +166,14 @@ export async function resendDelivery(
 
 /** How many failed deliveries one "resend all failed" makes due: the worker sends them ten at a time. */
 export const RESEND_FAILED_MAX = 500;
+/**
+ * After a call that resent something, the app's next one waits this long (per instance): with the game
+ * backend down the deliveries fail again at once, and each call would add up to 500 POSTs and attempts.
+ */
+export const RESEND_FAILED_COOLDOWN_MS = 60_000;
+
+/** The app's cooldown of "resend all failed", one key per app (the API's, Context.resendCooldown). */
+type Cooldown = Context['resendCooldown'];
 
 export interface ResendFailed {
   /** Failed deliveries this call made due again. */
@@ -174,7 +184,8 @@ export interface ResendFailed {
 
 /**
  * Makes the app's failed deliveries (of one event type, if given) due now, the oldest first, at most
- * RESEND_FAILED_MAX of them; the caller pokes the worker. Each gets one attempt, as a resend of one does.
+ * RESEND_FAILED_MAX of them, and RATE_LIMITED within RESEND_FAILED_COOLDOWN_MS of the app's last call that resent
+ * some; the caller pokes the worker. Each gets one attempt, as a resend of one does.
  * Idempotent: a resent delivery is pending, so a repeat (or a concurrent call) does not take it again,
  * and a repeat once they were sent only takes those that failed since.
  */
@@ -183,10 +194,19 @@ export async function resendFailed(
   principal: Principal | null,
   vkAppId: number,
   eventType: string | null,
+  cooldown: Cooldown,
   now = new Date(),
 ): Promise<ResendFailed> {
   const where = { ...deliveryWhere({ eventType }), status: 'failed' as const };
   const app = await getApp(em, vkAppId);
+  const key = String(app.vkAppId);
+  const wait = cooldown.peek(key);
+  if (!wait.ok) {
+    const { retryAfterSeconds } = wait;
+    throw new ApiError('RATE_LIMITED', `failed deliveries were resent a moment ago: try again in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    });
+  }
   const due = await em.find(FulfilmentDelivery, { app, ...where }, { fields: ['id'], orderBy: { id: 'asc' }, limit: RESEND_FAILED_MAX });
   // `status: failed` again in the update: a delivery another call resent meanwhile is not counted twice.
   const resent = due.length
@@ -197,6 +217,8 @@ export async function resendFailed(
       )
     : 0;
   if (resent) {
+    // Only a call that made work starts the cooldown: one that found nothing failed cost two reads.
+    cooldown.take(key);
     audit(em, principal, { appId: app.id, action: 'fulfilment.resendFailed', target: eventType, after: { resent } });
     await em.flush();
   }

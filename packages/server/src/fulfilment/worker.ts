@@ -48,6 +48,11 @@ const BATCH = 10;
 /** A claim outlives the longest attempt; if the instance dies meanwhile, another takes over after it. */
 const CLAIM_MS = 60_000;
 export const ANSWER_KEPT = 2048;
+/**
+ * Attempt rows kept per delivery, the newest (as many as attemptLog shows): a delivery resent again and
+ * again would otherwise grow the table without end. Its `attempts` column keeps the true count.
+ */
+export const ATTEMPTS_KEPT = 100;
 
 const CLAIM = `update fulfilment_deliveries set locked_until = ?
   where id in (select id from fulfilment_deliveries where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until < ?) order by id limit ${BATCH})
@@ -64,6 +69,9 @@ const ENDPOINT =
 const POSTPONE = 'update fulfilment_deliveries set locked_until = null, next_attempt_at = ? where id = ?';
 const ATTEMPT =
   'insert into fulfilment_attempts (delivery_id, attempted_at, http_status, response_body, error, duration_ms) values (?, ?, ?, ?, ?, ?)';
+// Everything from the (ATTEMPTS_KEPT + 1)th newest down; nothing while there are fewer (the bound is null).
+const TRIM = `delete from fulfilment_attempts where delivery_id = ? and id <= (
+  select id from fulfilment_attempts where delivery_id = ? order by id desc limit 1 offset ${ATTEMPTS_KEPT})`;
 const DELIVERED =
   "update fulfilment_deliveries set status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = null, locked_until = null where id = ?";
 const RETRY = 'update fulfilment_deliveries set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null where id = ?';
@@ -147,6 +155,7 @@ export function startFulfilmentWorker({
     const wait = retryDelaysMs[attempt - 1];
     await sql.transaction(function* () {
       yield statement(ATTEMPT, [id, now, outcome.status, outcome.body, outcome.error, outcome.ms]);
+      yield statement(TRIM, [id, id]);
       if (outcome.ok) yield statement(DELIVERED, [new Date(), id]);
       else if (wait === undefined) yield statement(RETRY, ['failed', null, id]);
       else yield statement(RETRY, ['pending', new Date(Date.now() + wait), id]);

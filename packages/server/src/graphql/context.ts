@@ -26,6 +26,14 @@ export interface Context {
   notificationStore: NotificationStore;
   /** This instance's sender of game-backend events: poked when one is resent. */
   fulfilment: { poke(): void };
+  /**
+   * This instance's cooldown of "resend all failed", one key per app (http/rate-limit.ts, one call a
+   * window): with the game backend down, each call would otherwise add up to 500 attempts and POSTs.
+   */
+  resendCooldown: {
+    peek(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+    take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+  };
   /** How the server connects to URLs it was given (public addresses only, unless allowlisted). */
   outbound: Outbound;
 }

@@ -20,6 +20,7 @@ import { openOrm } from '../db/orm.js';
 import '../export/export.csv.js';
 import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
+import { RESEND_FAILED_COOLDOWN_MS } from '../fulfilment/fulfilment.service.js';
 import { buildGraphqlSchema } from '../graphql/schema.js';
 import { callerRulesPlugin, LIMIT_RULES, PARSE_OPTIONS } from '../graphql/validation.js';
 import { attachGraphqlWebSocket } from './websocket.js';
@@ -33,7 +34,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Secrets } from '../secrets/secrets.js';
 import type { ApiAccess } from './api-gate.js';
 import type { Admission } from './admission.js';
-import type { RateLimiter } from './rate-limit.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 
 export interface ApiOptions {
   http: FastifyInstance;
@@ -75,6 +76,8 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
   const { http, config } = o;
   const orm = await openOrm(config.database, { poolSize: config.pgPoolSize });
   try {
+    // Per instance, as the API's rate limit: behind a balancer each instance allows one call a window.
+    const resendCooldown = createRateLimiter({ max: 1, windowMs: RESEND_FAILED_COOLDOWN_MS });
     /** The context of one operation: the caller was authenticated once, by the API gate or the socket. */
     const context = (em: EntityManager, auth: { principal: Principal | null; reason?: string | null }): Context => ({
       em,
@@ -85,6 +88,7 @@ export async function loadApi(o: ApiOptions): Promise<Api> {
       processNotification: (rawBody: string) => o.processNotification(rawBody, http.log),
       notificationStore: o.notificationStore,
       fulfilment: o.fulfilment,
+      resendCooldown,
       outbound: o.outbound,
       principal: auth.principal,
       ...(auth.principal === null && auth.reason && { authError: auth.reason }),
