@@ -3,7 +3,27 @@
  * src/alerts/alert-indexes.test.ts): its tables, indexes and foreign keys on either store, every row, the
  * index a statement's plan reads, and rows written as the releases before the alerts' index wrote them.
  */
+import type { Database } from '../src/config.js';
+import { SQLITE_MIGRATIONS } from '../src/db/migrations/index.js';
+import { openOrm } from '../src/db/orm.js';
 import { all, run, type Row, type Sql } from '../src/db/sql.js';
+
+/** The migration just before `name`: the database a release made before the one that brings `name`. */
+export function migrationBefore(name: string): string {
+  const at = SQLITE_MIGRATIONS.findIndex((m) => m.name === name);
+  if (at < 1) throw new Error(`no migration before ${name}`);
+  return SQLITE_MIGRATIONS[at - 1]!.name;
+}
+
+/** Runs the migrations up to `to` (inclusive) on `database`, with an ORM of its own, closed after. */
+export async function migrateTo(database: Database, to: string): Promise<void> {
+  const orm = await openOrm(database);
+  try {
+    await orm.getMigrator().up({ to });
+  } finally {
+    await orm.close();
+  }
+}
 
 export interface IndexInfo {
   table: string;

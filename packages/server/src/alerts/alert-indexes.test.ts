@@ -5,16 +5,23 @@
  * much busier app and a long history of older errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { everyRow, fillPreviousRelease, indexes, indexUsed, leads, type IndexInfo } from '../../test/db-inspect.js';
+import {
+  everyRow,
+  fillPreviousRelease,
+  indexes,
+  indexUsed,
+  leads,
+  migrateTo,
+  migrationBefore,
+  type IndexInfo,
+} from '../../test/db-inspect.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
-import { SQLITE_MIGRATIONS } from '../db/migrations/index.js';
-import { openOrm } from '../db/orm.js';
 import { openSql, type Row, type Sql } from '../db/sql.js';
 import { ALERT_COUNTS } from './alerts.service.js';
 
 /** The migration under test, and the one before it (whatever other migrations land around it). */
 const UNDER_TEST = 'Migration20261202091926AlertIndexes';
-const PREVIOUS = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.findIndex((m) => m.name === UNDER_TEST) - 1]!.name;
+const PREVIOUS = migrationBefore(UNDER_TEST);
 
 /** Which index each count reads (alerts.service.ts). */
 const EXPECTED: Record<string, string> = {
@@ -35,23 +42,13 @@ describe.each(DIALECTS)('the alerts index after an upgrade on %s', (dialect) => 
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    const previous = await openOrm(db.database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(db.database, PREVIOUS);
     sql = openSql(db.database);
     apps = await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);
     indexesBefore = await indexes(sql);
     // The upgrade as the server runs it at start, up to this migration (later ones have tests of their own).
-    const orm = await openOrm(db.database);
-    try {
-      await orm.getMigrator().up({ to: UNDER_TEST });
-    } finally {
-      await orm.close();
-    }
+    await migrateTo(db.database, UNDER_TEST);
   });
   afterAll(async () => {
     await sql?.close();

@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
 import type { Database } from '../config.js';
-import { openOrm } from './orm.js';
 import { openSql, type Row, type Sql } from './sql.js';
-import { everyRow, fillPreviousRelease, foreignKeys, indexes, indexUsed, leads, type IndexInfo } from '../../test/db-inspect.js';
+import { everyRow, fillPreviousRelease, foreignKeys, indexes, indexUsed, leads, migrateTo, type IndexInfo } from '../../test/db-inspect.js';
 
 /** The last migration of the release before this one. */
 const PREVIOUS_RELEASE = 'Migration20261202012954UnverifiedRetentionIndex';
@@ -47,23 +46,13 @@ describe.each(DIALECTS)('indexes by app after an upgrade on %s', (dialect) => {
   beforeAll(async () => {
     db = await freshDatabase(dialect);
     database = db.database;
-    const previous = await openOrm(database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS_RELEASE });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(database, PREVIOUS_RELEASE);
     sql = openSql(database);
     apps = await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);
     indexesBefore = await indexes(sql);
     // The upgrade as the server runs it at start, up to this migration.
-    const orm = await openOrm(database);
-    try {
-      await orm.getMigrator().up({ to: UNDER_TEST });
-    } finally {
-      await orm.close();
-    }
+    await migrateTo(database, UNDER_TEST);
     // Statistics, as autovacuum gathers them after writes: without any the planner guesses selectivities.
     if (dialect === 'postgresql') await sql.run('analyze');
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
-import { indexUsed } from '../../test/db-inspect.js';
+import { indexUsed, migrateTo } from '../../test/db-inspect.js';
 import { migrate, openOrm } from './orm.js';
 import { openSql, type Row, type Sql } from './sql.js';
 
@@ -33,12 +33,7 @@ describe.each(DIALECTS)('the customer indexes after an upgrade on %s', (dialect)
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    const previous = await openOrm(db.database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS_RELEASE });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(db.database, PREVIOUS_RELEASE);
     sql = openSql(db.database);
     const now = new Date('2026-11-30T12:00:00Z');
     appId = Number(

@@ -4,6 +4,7 @@
  * user's subscriptions found through the new (app_id, vk_user_id) index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateTo } from '../../test/db-inspect.js';
 import { DIALECTS, freshDatabase, TEST_SECRETS, type TestDatabase } from '../../test/helpers.js';
 import { createSqlStore } from '../notifications/sql-store.js';
 import { currentKeyColumns } from '../secrets/app-keys.js';
@@ -27,12 +28,7 @@ describe.each(DIALECTS)('mini-app origins after an upgrade on %s', (dialect) => 
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    const previous = await openOrm(db.database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS_RELEASE });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(db.database, PREVIOUS_RELEASE);
     sql = openSql(db.database);
     const now = new Date('2026-12-01T12:00:00Z');
     for (const vkAppId of [7101, 7102]) {

@@ -5,6 +5,7 @@
  * update — so subscription stats show the old data as far as it can be known.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateTo } from '../../test/db-inspect.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
 import { subscriptionStats } from '../stats/subscription-stats.service.js';
 import { migrate, openOrm, type Orm } from './orm.js';
@@ -118,12 +119,7 @@ describe.each(DIALECTS)('subscription history after an upgrade on %s', (dialect)
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    const previous = await openOrm(db.database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS_RELEASE });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(db.database, PREVIOUS_RELEASE);
     sql = openSql(db.database);
     apps = await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);

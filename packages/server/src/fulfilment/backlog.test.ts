@@ -4,17 +4,15 @@
  * /metrics scraped back to back, or while the database hangs, costs the database one read per gauge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { everyRow, fillPreviousRelease, indexes, indexUsed, type IndexInfo } from '../../test/db-inspect.js';
+import { everyRow, fillPreviousRelease, indexes, indexUsed, migrateTo, migrationBefore, type IndexInfo } from '../../test/db-inspect.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
-import { SQLITE_MIGRATIONS } from '../db/migrations/index.js';
-import { openOrm } from '../db/orm.js';
 import { openSql, type Row, type Sql } from '../db/sql.js';
 import { createMetrics } from '../observability/metrics.js';
 import { BACKLOG_COUNTED, OLDEST_PENDING } from './backlog.js';
 
 /** The migration under test, and the one before it (whatever other migrations land around it). */
 const UNDER_TEST = 'Migration20261202110034PendingAgeIndex';
-const PREVIOUS = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.findIndex((m) => m.name === UNDER_TEST) - 1]!.name;
+const PREVIOUS = migrationBefore(UNDER_TEST);
 /** The oldest event's age: older than anything the previous release's rows hold. */
 const OLDEST_S = 10 * 86_400;
 
@@ -40,22 +38,12 @@ describe.each(DIALECTS)('the fulfilment backlog gauges on %s', (dialect) => {
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    const previous = await openOrm(db.database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(db.database, PREVIOUS);
     sql = openSql(db.database);
     const { appA } = await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);
     indexesBefore = await indexes(sql);
-    const orm = await openOrm(db.database);
-    try {
-      await orm.getMigrator().up({ to: UNDER_TEST });
-    } finally {
-      await orm.close();
-    }
+    await migrateTo(db.database, UNDER_TEST);
     // More than BACKLOG_COUNTED events queued a minute ago and due soon, in one statement; then the oldest,
     // queued ten days ago and due last: a read of the first BACKLOG_COUNTED rows by due time never meets it.
     const ago = (s: number) => (dialect === 'sqlite' ? String(Date.now() - s * 1000) : `now() - interval '${s} seconds'`);

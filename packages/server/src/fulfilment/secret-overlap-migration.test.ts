@@ -4,15 +4,13 @@
  * deliveries go on carrying the one signature they had).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { everyRow, fillPreviousRelease } from '../../test/db-inspect.js';
+import { everyRow, fillPreviousRelease, migrateTo, migrationBefore } from '../../test/db-inspect.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../../test/helpers.js';
-import { SQLITE_MIGRATIONS } from '../db/migrations/index.js';
-import { openOrm } from '../db/orm.js';
 import { openSql, type Row, type Sql } from '../db/sql.js';
 
 /** The migration under test, and the one before it (whatever other migrations land around it). */
 const UNDER_TEST = 'Migration20261202103507FulfilmentSecretOverlap';
-const PREVIOUS = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.findIndex((m) => m.name === UNDER_TEST) - 1]!.name;
+const PREVIOUS = migrationBefore(UNDER_TEST);
 const NEW_COLUMNS = ['previous_signing_secret', 'previous_signing_secret_hint', 'previous_secret_expires_at'];
 
 const without = (row: Row, columns: string[]): Row => Object.fromEntries(Object.entries(row).filter(([k]) => !columns.includes(k)));
@@ -24,24 +22,14 @@ describe.each(DIALECTS)('the fulfilment previous-secret columns after an upgrade
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    const previous = await openOrm(db.database);
-    try {
-      await previous.getMigrator().up({ to: PREVIOUS });
-    } finally {
-      await previous.close();
-    }
+    await migrateTo(db.database, PREVIOUS);
     sql = openSql(db.database);
     await fillPreviousRelease(sql);
     rowsBefore = await everyRow(sql);
     // The previous release stops; the new one migrates at start (up to this migration: later ones have
     // tests of their own) and opens its own connections.
     await sql.close();
-    const orm = await openOrm(db.database);
-    try {
-      await orm.getMigrator().up({ to: UNDER_TEST });
-    } finally {
-      await orm.close();
-    }
+    await migrateTo(db.database, UNDER_TEST);
     sql = openSql(db.database);
   });
   afterAll(async () => {
